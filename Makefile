@@ -1,0 +1,41 @@
+# The verbs the README and .ci/run call verbatim.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: setup run test test-fast chromium lint figures bench clean
+
+# A virtual environment with the workbench and its test tools (re-made when
+# pyproject.toml changes).
+setup: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian's Chromium, for the browser tests and static images (needs root once).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+# The main job: the bundled case studies, imported and analysed.
+run: setup
+	$(BIN)/workbench build casestudies -o build
+
+# The whole test suite (browser tests included).
+test: setup chromium
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+lint: setup
+	$(BIN)/ruff check workbench tests bench
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf build

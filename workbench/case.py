@@ -1,0 +1,153 @@
+"""The case: the one representation every part of the workbench reads.
+
+A :class:`Case` is a frozen value: metadata, the agencies involved, and the event
+table (a pandas DataFrame with the columns of :data:`EVENT_COLUMNS`, documented in
+``docs/case-format.md``). Functions never change a case or its table in place;
+:meth:`Case.with_overrides` returns a new case.
+
+Examples
+--------
+>>> from workbench import load_case
+>>> case = load_case("casestudies/good-practice")  # doctest: +SKIP
+>>> case.events.columns[:4].tolist()  # doctest: +SKIP
+['id', 'seq', 'agency', 'agency_as_written']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+import pandas as pd
+
+from workbench.agencies import Agency, AliasTable
+from workbench.errors import Problem
+
+__all__ = ["EVENT_COLUMNS", "TEXT_COLUMNS", "Case", "case_from_events"]
+
+#: The event table's columns and their pandas dtypes, in file order.
+EVENT_COLUMNS: Mapping[str, str] = MappingProxyType({
+    "id": "str", "seq": "int64", "agency": "str", "agency_as_written": "str", "sector": "str",
+    "kind": "str", "kind_confidence": "float64", "kind_basis": "str", "when": "str",
+    "start": "datetime64[ns, UTC]", "end": "datetime64[ns, UTC]", "precision": "str",
+    "approximate": "bool", "summary": "str", "details": "str", "action": "str",
+    "outcome": "str", "recipients": "str", "attendees": "str", "risk_grade": "str",
+    "refers_to": "str", "author": "str", "source_file": "str", "source_line": "int64",
+    "source_sheet": "str", "source": "str",
+})
+TEXT_COLUMNS = tuple(c for c, t in EVENT_COLUMNS.items() if t == "str")
+#: Fields of an event that a reviewer may override in the case file.
+OVERRIDABLE = ("kind", "risk_grade", "recipients", "attendees", "refers_to", "agency")
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated composite chronology and its metadata (immutable).
+
+    Attributes
+    ----------
+    id : short identifier of the case.
+    events : the event table, one row per event in composite order.
+    title, child, protocol, anonymisation : metadata from ``case.yaml``.
+    agencies : every agency in the events, with its sector.
+    sources : the chronology files the events came from.
+    overrides : reviewer decisions (event id → field → value) applied to ``events``.
+    problems : warnings met while reading (errors never reach a Case).
+    """
+
+    id: str
+    events: pd.DataFrame = field(repr=False)
+    title: str = ""
+    child: Mapping[str, object] = field(default_factory=dict)
+    protocol: str | None = None
+    anonymisation: Mapping[str, object] | None = None
+    agencies: tuple[Agency, ...] = ()
+    sources: tuple[str, ...] = ()
+    overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = field(default=(), repr=False)
+    #: the event table as imported, before overrides (what events.csv holds)
+    imported: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        return (f"Case(id={self.id!r}, events={len(self.events)}, "
+                f"agencies={[a.name for a in self.agencies]})")
+
+    def event(self, event_id: str) -> pd.Series:
+        """One event's row by id (KeyError when there is none)."""
+        match = self.events.index[self.events["id"] == event_id]
+        if len(match) == 0:
+            raise KeyError(event_id)
+        return self.events.loc[match[0]]
+
+    def sector_of(self, agency: str) -> str:
+        return next((a.sector for a in self.agencies if a.name == agency), "other")
+
+    def with_overrides(self, overrides: Mapping[str, Mapping[str, object]]) -> Case:
+        """A new case with reviewer overrides added (later ones win) and applied."""
+        merged = {k: dict(v) for k, v in self.overrides.items()}
+        for event_id, fields in overrides.items():
+            merged.setdefault(event_id, {}).update(fields)
+        base = self.events if self.imported is None else self.imported
+        return replace(self, events=apply_overrides(base, merged), overrides=merged,
+                       imported=base)
+
+
+def apply_overrides(events: pd.DataFrame,
+                    overrides: Mapping[str, Mapping[str, object]]) -> pd.DataFrame:
+    """A copy of ``events`` with each override written in; kinds marked ``override``."""
+    if not overrides:
+        return events
+    out = events.copy()
+    position = pd.Series(range(len(out)), index=out["id"])
+    for event_id, fields in overrides.items():
+        i = position[event_id]
+        for name, value in fields.items():
+            if name in OVERRIDABLE:
+                out.iloc[i, out.columns.get_loc(name)] = "" if value is None else str(value)
+        if "kind" in fields:
+            out.iloc[i, out.columns.get_loc("kind_confidence")] = 1.0
+            out.iloc[i, out.columns.get_loc("kind_basis")] = "override"
+    return out
+
+
+def normalise_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The table with exactly :data:`EVENT_COLUMNS`, in order, with their dtypes."""
+    out = events.loc[:, list(EVENT_COLUMNS)].copy()
+    for column in TEXT_COLUMNS:
+        out[column] = out[column].fillna("").astype(str)
+    for column in ("start", "end"):
+        out[column] = pd.to_datetime(out[column], utc=True).astype("datetime64[ns, UTC]")
+    out["seq"] = out["seq"].astype("int64")
+    out["source_line"] = out["source_line"].astype("int64")
+    out["kind_confidence"] = out["kind_confidence"].astype("float64")
+    out["approximate"] = out["approximate"].astype(bool)
+    return out.reset_index(drop=True)
+
+
+def case_from_events(events: pd.DataFrame, *, id: str, meta: Mapping[str, object],
+                     sources: tuple[str, ...], aliases: AliasTable,
+                     problems: tuple[Problem, ...] = (),
+                     overrides: Mapping[str, Mapping[str, object]] | None = None) -> Case:
+    """Assemble a :class:`Case` from an event table and its metadata."""
+    extra = tuple(Agency(str(a["name"]), str(a.get("sector", "other")),
+                         tuple(a.get("aliases") or ()))
+                  for a in meta.get("agencies") or () if isinstance(a, Mapping))
+    table = aliases.with_agencies(extra) if extra else aliases
+    imported = normalise_events(events)
+    events = apply_overrides(imported, overrides or {})
+    names: dict[str, None] = dict.fromkeys(n for n in events["agency"] if n)
+    for column in ("recipients", "attendees"):
+        for cell in events[column]:
+            names.update(dict.fromkeys(n for n in cell.split("; ") if n))
+    agencies = tuple(Agency(n, table.sector(n)) for n in names)
+    child = meta.get("child")
+    anonymisation = meta.get("anonymisation")
+    return Case(
+        id=id, events=events, title=str(meta.get("title") or ""),
+        child=dict(child) if isinstance(child, Mapping) else {},
+        protocol=str(meta["protocol"]) if meta.get("protocol") else None,
+        anonymisation=dict(anonymisation) if isinstance(anonymisation, Mapping) else None,
+        agencies=agencies, sources=sources, overrides=dict(overrides or {}), problems=problems,
+        imported=imported,
+    )

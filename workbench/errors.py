@@ -1,0 +1,161 @@
+"""Problems found in input, and the exceptions that carry them.
+
+The exception tree::
+
+    WorkbenchError                  every error the workbench raises on purpose
+    ├── CaseValidationError         input was read and found wrong; ``.problems``
+    │                               lists *every* problem at once (nothing written)
+    ├── UnknownProtocolError        a protocol profile name that is not known
+    └── MissingToolError            an optional outside tool (Chromium, …) is absent
+
+Code branches on ``problem.reason`` (a :class:`Reason`), never on message text.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "CaseValidationError",
+    "MissingToolError",
+    "Problem",
+    "Reason",
+    "Severity",
+    "UnknownProtocolError",
+    "WorkbenchError",
+]
+
+
+class Severity(enum.StrEnum):
+    """How bad a problem is: an error stops import; a warning is reported only."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Reason(enum.StrEnum):
+    """Why a piece of input was refused or questioned; one member per cause."""
+
+    # files
+    FILE_NOT_FOUND = "file-not-found"
+    UNSUPPORTED_FORMAT = "unsupported-format"
+    NOT_UTF8 = "not-utf8"
+    FILE_TOO_LARGE = "file-too-large"
+    FIELD_TOO_LARGE = "field-too-large"
+    EMPTY_FILE = "empty-file"
+    UNREADABLE_FILE = "unreadable-file"
+    # layout
+    MISSING_COLUMN = "missing-column"
+    DUPLICATE_COLUMN = "duplicate-column"
+    UNKNOWN_MAPPED_COLUMN = "unknown-mapped-column"
+    RAGGED_ROW = "ragged-row"
+    SEVERAL_SHEETS = "several-sheets"
+    UNKNOWN_SHEET = "unknown-sheet"
+    HIDDEN_CONTENT = "hidden-content"
+    MERGED_CELLS = "merged-cells"
+    FORMULA_CELL = "formula-cell"
+    # values
+    MISSING_VALUE = "missing-value"
+    CONTROL_CHARACTER = "control-character"
+    BIDI_CHARACTER = "bidi-character"
+    UNKNOWN_AGENCY = "unknown-agency"
+    UNKNOWN_KIND = "unknown-kind"
+    UNKNOWN_GRADING = "unknown-grading"
+    # dates and times
+    UNPARSEABLE_DATE = "unparseable-date"
+    IMPOSSIBLE_DATE = "impossible-date"
+    UNPARSEABLE_TIME = "unparseable-time"
+    NONEXISTENT_TIME = "nonexistent-time"
+    AMBIGUOUS_TIME = "ambiguous-time"
+    MIXED_TIMEZONES = "mixed-timezones"
+    EXCEL_SERIAL_DATE = "excel-serial-date"
+    END_BEFORE_START = "end-before-start"
+    UNRESOLVED_RELATIVE_DATE = "unresolved-relative-date"
+    # identity and references
+    DUPLICATE_EVENT_ID = "duplicate-event-id"
+    UNKNOWN_EVENT_REFERENCE = "unknown-event-reference"
+    # case files
+    UNSAFE_YAML = "unsafe-yaml"
+    INVALID_YAML = "invalid-yaml"
+    INVALID_CASE_FILE = "invalid-case-file"
+    UNKNOWN_FIELD = "unknown-field"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, and exactly where.
+
+    ``line`` is the 1-based line of the record's start in a text file, or the
+    row number in a spreadsheet (then ``sheet`` names the sheet and ``cell`` is
+    e.g. ``"B7"``). ``column`` is the header name (or 1-based character column
+    for a text position); ``value`` is what was found, shortened for display.
+    """
+
+    file: str
+    reason: Reason
+    message: str
+    line: int | None = None
+    column: str | int | None = None
+    value: str | None = None
+    severity: Severity = Severity.ERROR
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` (or ``file!Sheet!B7`` for a spreadsheet cell)."""
+        if self.sheet is not None:
+            where = f"{self.file}!{self.sheet}"
+            if self.cell:
+                return f"{where}!{self.cell}"
+            return f"{where}!{self.line}" if self.line is not None else where
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        column = ""
+        if self.sheet is None and isinstance(self.column, str):
+            column = f", column '{self.column}'"
+        return f"{self.location}{column}: {self.severity} [{self.reason}] {self.message}"
+
+
+def _shorten(value: object, limit: int = 60) -> str:
+    text = repr(str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…'"
+
+
+class WorkbenchError(Exception):
+    """Base of every error the workbench raises on purpose."""
+
+
+class CaseValidationError(WorkbenchError):
+    """Input was found wrong; ``problems`` holds every problem, errors first."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        errors = [p for p in self.problems if p.severity is Severity.ERROR]
+        shown = "\n".join(f"  {p}" for p in self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f"\n  … and {more} more" if more > 0 else ""
+        super().__init__(f"{len(errors)} error(s) in input:\n{shown}{tail}")
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+
+class UnknownProtocolError(WorkbenchError, KeyError):
+    """A protocol profile was asked for by a name that is not known."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingToolError(WorkbenchError, RuntimeError):
+    """An optional outside program (e.g. Chromium for images) is not installed."""

@@ -1,0 +1,133 @@
+"""Event kinds: the documented vocabulary and a transparent classifier.
+
+Every row of a chronology gets a kind. The classifier is a list of phrases per kind
+(``workbench/data/kinds.yaml``), so a reviewer can see *why* a row got its kind
+(``basis``) and override it in the case file. Risk gradings and meeting attendees
+written in free text are read here too.
+
+Examples
+--------
+>>> classify("Reported missing by mother at 22:00").kind
+'missing_report'
+>>> c = classify("Return interview completed by RI Worker 1")
+>>> c.kind, c.confidence, c.basis
+('return_interview_completed', 0.9, 'rule:return_interview_completed:"return interview completed"')
+>>> read_grade("Missing person report - risk graded MEDIUM")
+'medium'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import yaml
+
+__all__ = ["GRADES", "KINDS", "Classification", "classify", "kind_labels", "read_grade",
+           "split_attendees"]
+
+GRADES = ("absent", "low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The kind given to a row, how sure the classifier was, and why."""
+
+    kind: str
+    confidence: float
+    basis: str
+
+
+@cache
+def _vocabulary() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    text = resources.files("workbench").joinpath("data/kinds.yaml").read_text("utf-8")
+    return tuple(
+        (k["kind"], k["label"], tuple(k["phrases"])) for k in yaml.safe_load(text)["kinds"]
+    )
+
+
+KINDS: tuple[str, ...] = tuple(kind for kind, _, _ in _vocabulary())
+
+
+def kind_labels() -> dict[str, str]:
+    """Kind → plain-words label, in vocabulary order (for legends and docs)."""
+    return {kind: label for kind, label, _ in _vocabulary()}
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    groups = []
+    for i, (_, _, phrases) in enumerate(_vocabulary()):
+        body = "|".join(f"(?:{p})" for p in phrases)
+        groups.append(f"(?P<k{i}>{body})")
+    return re.compile(r"\b(?:" + "|".join(groups) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def _matches(text: str) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
+    for m in _pattern().finditer(text):
+        kind = KINDS[int(m.lastgroup[1:])]  # type: ignore[index]
+        if kind not in (k for k, _ in found):
+            found.append((kind, m.group(0).lower()))
+    return tuple(found)
+
+
+def classify(summary: str, details: str = "") -> Classification:
+    """The kind of an event from its text: the earliest matching phrase wins.
+
+    Confidence is 0.9 when one kind matches the summary, 0.75 when several do (the
+    earliest wins), 0.6 when only the details match, and 0.3 for the fallback
+    ``contact`` when nothing matches.
+    """
+    for text, alone, several in ((summary, 0.9, 0.75), (details, 0.6, 0.6)):
+        found = _matches(text) if text else ()
+        if found:
+            kind, phrase = found[0]
+            return Classification(kind, alone if len(found) == 1 else several,
+                                  f'rule:{kind}:"{phrase}"')
+    return Classification("contact", 0.3, "fallback: no phrase matched")
+
+
+_GRADE_WORD = r"(no apparent risk|absent|low|medium|high)"
+_GRADE = re.compile(
+    r"\brisk\b[^.;\n]{0,25}?\b" + _GRADE_WORD + r"\b"
+    r"|\b" + _GRADE_WORD + r"[- ]risk\b"
+    r"|\b(?:graded|grading|categorised|assessed)\s+(?:as\s+)?" + _GRADE_WORD + r"\b"
+    r"|\b(no apparent risk)\b",
+    re.IGNORECASE,
+)
+
+
+def read_grade(text: str) -> str | None:
+    """A police-style risk grading written in text, or None.
+
+    >>> read_grade("risk HIGH"), read_grade("No apparent risk (absent)"), read_grade("seen")
+    ('high', 'absent', None)
+    """
+    m = _GRADE.search(text or "")
+    if not m:
+        return None
+    word = next(g for g in m.groups() if g).lower()
+    return "absent" if word == "no apparent risk" else word
+
+
+_ATTENDEES = re.compile(
+    r"\b(?:attendees|attending|attended by|present|in attendance|participants)\s*[:\-]?\s*([^.\n]*)",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"\s*(?:[,;/+]|\band\b|&)\s*", re.IGNORECASE)
+
+
+def split_attendees(text: str) -> list[str]:
+    """The names listed after ``Attendees:`` (or ``Present:``) in a meeting's text.
+
+    >>> split_attendees("Strategy meeting. Attendees: Police, CSC and School. Plan agreed")
+    ['Police', 'CSC', 'School']
+    """
+    m = _ATTENDEES.search(text or "")
+    if not m:
+        return []
+    return [part for part in _SPLIT.split(m.group(1).strip()) if part]

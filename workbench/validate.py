@@ -1,0 +1,68 @@
+"""Validation: every problem in chronologies or case folders, reported at once.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "police.csv").write_text("Date,Agency,Event\\n31/02/2025,Polce,Found\\n")
+>>> for problem in validate([folder / "police.csv"]):
+...     print(problem.location, problem.reason)
+police.csv:2:Date impossible-date
+police.csv:2:Agency unknown-agency
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from workbench.agencies import AliasTable
+from workbench.casefile import load_case, read_yaml
+from workbench.errors import CaseValidationError, Problem, Reason
+from workbench.importer import CHRONOLOGY_SUFFIXES, chronology_files, read_events
+
+__all__ = ["validate"]
+
+
+def validate(paths: Iterable[str | Path], *, mapping: Mapping[str, str] | None = None,
+             agency: str | Mapping[str, str] | None = None, encoding: str = "utf-8",
+             sheet: str | None = None, dayfirst: bool = True,
+             aliases: AliasTable | None = None) -> list[Problem]:
+    """Check chronology files, folders of them, case folders and YAML files.
+
+    Chronology files given together are checked as one composite chronology (so
+    duplicate ids and references across returns are found). Returns every problem,
+    errors and warnings; an empty list means the input is clean.
+    """
+    problems: list[Problem] = []
+    chronologies: list[Path] = []
+    for path in map(Path, paths):
+        if (path / "case.yaml").is_file():
+            try:
+                problems.extend(load_case(path).problems)
+            except CaseValidationError as exc:
+                problems.extend(exc.problems)
+        elif path.is_dir() or path.suffix.lower() in CHRONOLOGY_SUFFIXES:
+            chronologies.append(path)
+        elif path.suffix.lower() in (".yaml", ".yml"):
+            read_yaml(path, problems)
+        elif not path.exists():
+            problems.append(Problem(file=str(path), reason=Reason.FILE_NOT_FOUND,
+                                    message="no such file or folder"))
+        else:
+            problems.append(Problem(file=path.name, reason=Reason.UNSUPPORTED_FORMAT,
+                                    value=path.suffix, message="not a chronology (.csv, "
+                                    ".xlsx), a case folder or a YAML file"))
+    if chronologies:
+        files, meta = chronology_files(chronologies)
+        by_file = dict(meta.get("agencies_by_file") or {})
+        if isinstance(agency, Mapping):
+            by_file.update(agency)
+        elif agency is not None:
+            by_file = {**{f.name: agency for f in files}, **by_file}
+        child = meta.get("child") if isinstance(meta.get("child"), Mapping) else {}
+        _, met = read_events(files, mapping=mapping, agency=by_file or None, encoding=encoding,
+                             sheet=sheet, dayfirst=dayfirst, aliases=aliases,
+                             born=str(child["born"]) if child and child.get("born") else None)
+        problems.extend(met)
+    return problems
