@@ -1,0 +1,89 @@
+"""Protocol profiles: the thresholds and vocabularies the failure rules use.
+
+Every threshold varies between areas, so none is a constant in code: each is a
+setting of a named profile (``workbench/data/protocols/*.yaml``). A local profile is
+a YAML file of the same shape that ``extends`` a bundled one and changes only what
+differs.
+
+Examples
+--------
+>>> p = load_protocol("england-2014")
+>>> p.settings["return_interview_hours"], p.settings["repeat_count"]
+(72, 3)
+>>> sorted(PROTOCOLS)
+['england-2014', 'scotland-framework', 'wales-2021']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from workbench.errors import UnknownProtocolError
+
+__all__ = ["DEFAULT_PROTOCOL", "PROTOCOLS", "Protocol", "load_protocol"]
+
+DEFAULT_PROTOCOL = "england-2014"
+PROTOCOLS = ("england-2014", "wales-2021", "scotland-framework")
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A named set of thresholds (``settings``) and guidance references per pattern."""
+
+    name: str
+    title: str
+    settings: Mapping[str, object] = field(default_factory=dict)
+    guidance: Mapping[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> object:
+        return self.settings[key]
+
+    def with_settings(self, **changes: object) -> Protocol:
+        """A new profile with some settings changed (e.g. a tighter threshold)."""
+        return replace(self, name=f"{self.name}+custom",
+                       settings=MappingProxyType({**self.settings, **changes}))
+
+
+def _merge(base: Protocol, data: Mapping[str, object]) -> Protocol:
+    return Protocol(
+        name=str(data.get("name") or base.name),
+        title=str(data.get("title") or base.title),
+        settings=MappingProxyType({**base.settings, **dict(data.get("settings") or {})}),
+        guidance=MappingProxyType({**base.guidance, **dict(data.get("guidance") or {})}),
+    )
+
+
+@cache
+def _bundled(name: str) -> Protocol:
+    text = resources.files("workbench").joinpath(f"data/protocols/{name}.yaml").read_text("utf-8")
+    return _from_data(yaml.safe_load(text))
+
+
+def _from_data(data: Mapping[str, object]) -> Protocol:
+    parent = data.get("extends")
+    base = load_protocol(str(parent)) if parent else Protocol(name="", title="")
+    return _merge(base, data)
+
+
+def load_protocol(name: str | Path | Protocol | None = None) -> Protocol:
+    """A bundled profile by name, or a local YAML profile by path (None: the default)."""
+    if isinstance(name, Protocol):
+        return name
+    if name is None:
+        name = DEFAULT_PROTOCOL
+    if str(name) in PROTOCOLS:
+        return _bundled(str(name))
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        from workbench.casefile import read_yaml
+
+        return _from_data(read_yaml(path))
+    raise UnknownProtocolError(f"unknown protocol {str(name)!r}: use one of "
+                               f"{', '.join(PROTOCOLS)} or the path of a local .yaml profile")

@@ -1,0 +1,331 @@
+"""The review store: the one thing in the workbench that remembers.
+
+One SQLite file holds review and workshop sessions, participants, notes with tags,
+the facilitator's reveal point, workshop answers, and an audit log of who did what
+when. Many Voilà kernels (one per browser) write to it at once, so every
+connection uses WAL, ``synchronous=FULL`` and a busy timeout, and every write runs
+in ``BEGIN IMMEDIATE … COMMIT``. Notes carry a client-made id, so a retried write
+can never duplicate a note. The store is passed in; tests give it a temporary path.
+
+Examples
+--------
+>>> import tempfile, os
+>>> store = NotesStore(os.path.join(tempfile.mkdtemp(), "review.sqlite"))
+>>> session = store.open_session("county-lines", kind="review", title="Learning event")
+>>> me = store.join(session.id, name="SW 1", agency="Children's Social Care",
+...                 discipline="social work")
+>>> note = store.add_note(session.id, participant=me, text="Referral not chased",
+...                       event_id="school-12", tags=["missed opportunity"])
+>>> [n.text for n in store.notes(session.id)], note.tags
+(['Referral not chased'], ('missed opportunity',))
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["TAGS", "Answer", "Note", "NotesStore", "Participant", "Session"]
+
+TAGS = ("missed opportunity", "good practice", "key practice episode", "question")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
+    join_code TEXT UNIQUE NOT NULL, reveal_seq INTEGER, decision TEXT,
+    created_at REAL NOT NULL, closed_at REAL);
+CREATE TABLE IF NOT EXISTS participants (
+    id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id), name TEXT NOT NULL,
+    agency TEXT NOT NULL, discipline TEXT NOT NULL, role TEXT NOT NULL, joined_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS notes (
+    id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),
+    participant_id TEXT REFERENCES participants(id), author TEXT NOT NULL,
+    agency TEXT NOT NULL, discipline TEXT NOT NULL, event_id TEXT, handoff_id TEXT,
+    text TEXT NOT NULL, tags TEXT NOT NULL, created_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS notes_by_session ON notes(session_id, created_at);
+CREATE TABLE IF NOT EXISTS answers (
+    id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),
+    participant_id TEXT NOT NULL REFERENCES participants(id), decision TEXT NOT NULL,
+    text TEXT NOT NULL, agency_to_act TEXT NOT NULL, created_at REAL NOT NULL,
+    UNIQUE (session_id, participant_id, decision));
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, session_id TEXT,
+    actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
+"""
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    case_id: str
+    kind: str
+    title: str
+    join_code: str
+    reveal_seq: int | None
+    decision: str | None
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    session_id: str
+    name: str
+    agency: str
+    discipline: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    session_id: str
+    author: str
+    agency: str
+    discipline: str
+    event_id: str | None
+    handoff_id: str | None
+    text: str
+    tags: tuple[str, ...]
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    participant_id: str
+    author: str
+    discipline: str
+    decision: str
+    text: str
+    agency_to_act: str
+    created_at: float
+
+
+class NotesStore:
+    """Sessions, participants, notes, reveal point, answers and audit in one SQLite file.
+
+    One connection per store object (one per kernel process); safe to share between
+    threads of that process (calls are serialised by a lock).
+    """
+
+    def __init__(self, path: str | Path, *, busy_timeout_s: float = 10.0):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        with self._write() as db:
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                db.execute(statement)
+
+    # -- plumbing ---------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken with BEGIN IMMEDIATE (retried while locked)."""
+        with self._lock:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    self._db.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:  # busy beyond busy_timeout
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+
+    def _read(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    @staticmethod
+    def _audit(db: sqlite3.Connection, session_id: str | None, actor: str, action: str,
+               **detail: object) -> None:
+        db.execute("INSERT INTO audit (at, session_id, actor, action, detail) "
+                   "VALUES (?, ?, ?, ?, ?)",
+                   (time.time(), session_id, actor, action, json.dumps(detail, sort_keys=True)))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def version(self) -> int:
+        """A number that changes whenever any connection commits (cheap to poll)."""
+        return int(self._read("PRAGMA data_version")[0][0]) * 1_000_000 + int(
+            self._read("SELECT COALESCE(MAX(seq), 0) FROM audit")[0][0])
+
+    # -- sessions ---------------------------------------------------------------------
+    def open_session(self, case_id: str, *, kind: str = "review", title: str = "",
+                     actor: str = "facilitator") -> Session:
+        """Start a review or workshop session on a case; it gets a join code."""
+        if kind not in ("review", "workshop"):
+            raise ValueError(f"kind must be 'review' or 'workshop', not {kind!r}")
+        session_id = str(uuid.uuid4())
+        with self._write() as db:
+            while True:
+                code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+                if not db.execute("SELECT 1 FROM sessions WHERE join_code = ?",
+                                  (code,)).fetchone():
+                    break
+            db.execute("INSERT INTO sessions (id, case_id, kind, title, join_code, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       (session_id, case_id, kind, title or case_id, code, time.time()))
+            self._audit(db, session_id, actor, "open-session", case_id=case_id, kind=kind)
+        return self.session(session_id)
+
+    def session(self, session_id: str) -> Session:
+        rows = self._read("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        if not rows:
+            raise KeyError(f"no session {session_id!r}")
+        return self._session(rows[0])
+
+    def session_by_code(self, code: str) -> Session:
+        rows = self._read("SELECT * FROM sessions WHERE join_code = ?",
+                          (code.strip().upper(),))
+        if not rows:
+            raise KeyError(f"no session with join code {code!r}")
+        return self._session(rows[0])
+
+    def sessions(self, *, case_id: str | None = None) -> list[Session]:
+        sql, params = "SELECT * FROM sessions", ()
+        if case_id is not None:
+            sql, params = sql + " WHERE case_id = ?", (case_id,)
+        return [self._session(r) for r in self._read(sql + " ORDER BY created_at", params)]
+
+    @staticmethod
+    def _session(row: sqlite3.Row) -> Session:
+        return Session(row["id"], row["case_id"], row["kind"], row["title"], row["join_code"],
+                       row["reveal_seq"], row["decision"], row["created_at"])
+
+    def set_reveal(self, session_id: str, seq: int, *, decision: str | None = None,
+                   actor: str = "facilitator") -> Session:
+        """Move the reveal point (events up to ``seq`` are shown), optionally opening a
+        decision point that participants answer."""
+        with self._write() as db:
+            db.execute("UPDATE sessions SET reveal_seq = ?, decision = ? WHERE id = ?",
+                       (int(seq), decision, session_id))
+            self._audit(db, session_id, actor, "reveal", seq=int(seq), decision=decision)
+        return self.session(session_id)
+
+    # -- participants -------------------------------------------------------------------
+    def join(self, session_id: str, *, name: str, agency: str, discipline: str,
+             role: str = "participant", participant_id: str | None = None) -> Participant:
+        """Add a participant (name or initials, agency, discipline) to a session."""
+        if not name.strip():
+            raise ValueError("a participant needs a name or initials")
+        pid = participant_id or str(uuid.uuid4())
+        with self._write() as db:
+            db.execute("INSERT OR IGNORE INTO participants (id, session_id, name, agency, "
+                       "discipline, role, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (pid, session_id, name.strip(), agency, discipline, role, time.time()))
+            self._audit(db, session_id, name.strip(), "join", role=role, agency=agency,
+                        discipline=discipline)
+        return Participant(pid, session_id, name.strip(), agency, discipline, role)
+
+    def participants(self, session_id: str) -> list[Participant]:
+        return [Participant(r["id"], r["session_id"], r["name"], r["agency"], r["discipline"],
+                            r["role"])
+                for r in self._read("SELECT * FROM participants WHERE session_id = ? "
+                                    "ORDER BY joined_at", (session_id,))]
+
+    # -- notes --------------------------------------------------------------------------
+    def add_note(self, session_id: str, *, participant: Participant, text: str,
+                 event_id: str | None = None, handoff_id: str | None = None,
+                 tags: Iterable[str] = (), note_id: str | None = None) -> Note:
+        """Save a note; with the same ``note_id`` a retry returns the stored note."""
+        text = text.strip()
+        if not text:
+            raise ValueError("a note needs some text")
+        tags = tuple(dict.fromkeys(tags))
+        unknown = [t for t in tags if t not in TAGS]
+        if unknown:
+            raise ValueError(f"unknown tag(s) {unknown} (tags: {', '.join(TAGS)})")
+        nid = note_id or str(uuid.uuid4())
+        with self._write() as db:
+            db.execute("INSERT OR IGNORE INTO notes (id, session_id, participant_id, author, "
+                       "agency, discipline, event_id, handoff_id, text, tags, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (nid, session_id, participant.id, participant.name, participant.agency,
+                        participant.discipline, event_id, handoff_id, text, json.dumps(tags),
+                        time.time()))
+            if db.execute("SELECT changes()").fetchone()[0]:  # not a retry
+                self._audit(db, session_id, participant.name, "note", note=nid,
+                            event_id=event_id, handoff_id=handoff_id)
+        return self.note(nid)
+
+    def note(self, note_id: str) -> Note:
+        rows = self._read("SELECT * FROM notes WHERE id = ?", (note_id,))
+        if not rows:
+            raise KeyError(note_id)
+        return self._note(rows[0])
+
+    def notes(self, session_id: str, *, event_id: str | None = None) -> list[Note]:
+        sql, params = "SELECT * FROM notes WHERE session_id = ?", [session_id]
+        if event_id is not None:
+            sql += " AND event_id = ?"
+            params.append(event_id)
+        return [self._note(r) for r in self._read(sql + " ORDER BY created_at, id", params)]
+
+    @staticmethod
+    def _note(r: sqlite3.Row) -> Note:
+        return Note(r["id"], r["session_id"], r["author"], r["agency"], r["discipline"],
+                    r["event_id"], r["handoff_id"], r["text"], tuple(json.loads(r["tags"])),
+                    r["created_at"])
+
+    # -- workshop answers ---------------------------------------------------------------
+    def answer(self, session_id: str, *, participant: Participant, decision: str, text: str,
+               agency_to_act: str) -> Answer:
+        """A participant's answer at a decision point (a second answer replaces the first)."""
+        aid = str(uuid.uuid4())
+        with self._write() as db:
+            db.execute("INSERT INTO answers (id, session_id, participant_id, decision, text, "
+                       "agency_to_act, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (session_id, participant_id, decision) DO UPDATE SET "
+                       "text = excluded.text, agency_to_act = excluded.agency_to_act, "
+                       "created_at = excluded.created_at",
+                       (aid, session_id, participant.id, decision, text.strip(), agency_to_act,
+                        time.time()))
+            self._audit(db, session_id, participant.name, "answer", decision=decision)
+        return next(a for a in self.answers(session_id, decision=decision)
+                    if a.participant_id == participant.id)
+
+    def answers(self, session_id: str, *, decision: str | None = None) -> list[Answer]:
+        sql = ("SELECT a.*, p.name, p.discipline FROM answers a JOIN participants p "
+               "ON p.id = a.participant_id WHERE a.session_id = ?")
+        params: list[object] = [session_id]
+        if decision is not None:
+            sql += " AND a.decision = ?"
+            params.append(decision)
+        return [Answer(r["id"], r["participant_id"], r["name"], r["discipline"], r["decision"],
+                       r["text"], r["agency_to_act"], r["created_at"])
+                for r in self._read(sql + " ORDER BY p.discipline, a.created_at", params)]
+
+    # -- audit --------------------------------------------------------------------------
+    def audit(self, session_id: str | None = None) -> list[dict[str, object]]:
+        sql, params = "SELECT * FROM audit", ()
+        if session_id is not None:
+            sql, params = sql + " WHERE session_id = ?", (session_id,)
+        return [{"seq": r["seq"], "at": r["at"], "session_id": r["session_id"],
+                 "actor": r["actor"], "action": r["action"], "detail": json.loads(r["detail"])}
+                for r in self._read(sql + " ORDER BY seq", params)]
