@@ -138,6 +138,172 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _case(args: argparse.Namespace):
+    """A case folder, or chronologies imported on the fly."""
+    from workbench.casefile import load_case
+    from workbench.importer import import_chronologies
+
+    paths = [Path(p) for p in args.case]
+    if len(paths) == 1 and (paths[0] / "case.yaml").is_file():
+        return load_case(paths[0])
+    return import_chronologies(paths, **_reading_kwargs(args))
+
+
+def _analysis(args: argparse.Namespace):
+    from workbench.analysis import analyse
+
+    return analyse(_case(args), protocol=args.protocol)
+
+
+def _print_table(frame, args: argparse.Namespace, *, title: str) -> None:
+    if args.json:
+        print(frame.to_json(orient="records", date_format="iso", indent=1))
+    elif args.csv:
+        print(frame.to_csv(index=False), end="")
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", 500, "display.width", 200,
+                               "display.max_colwidth", 60):
+            print(f"{title}: {len(frame)}")
+            if len(frame):
+                print(frame.to_string(index=False))
+
+
+def _cmd_flags(args: argparse.Namespace) -> int:
+    from workbench.rules import find_flags
+
+    analysis = _analysis(args)
+    flags = [f for f in find_flags(analysis) if not args.pattern or f.pattern == args.pattern]
+    if args.json:
+        print(json.dumps({"case": analysis.case.id, "protocol": analysis.protocol.name,
+                          "flags": [f.to_dict() for f in flags]}, indent=1, ensure_ascii=False))
+    elif args.csv:
+        import csv
+
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["rule", "pattern", "severity", "certainty", "at", "title", "explanation",
+                      "events", "sources"])
+        for f in flags:
+            d = f.to_dict()
+            out.writerow([f.rule, f.pattern, f.severity, f.certainty, d["at"] or "", f.title,
+                          f.explanation, " ".join(e.id for e in f.events),
+                          " ".join(e.source for e in f.events)])
+    else:
+        print(f"{analysis.case.id}: {len(flags)} flag(s) under {analysis.protocol.name}")
+        for f in flags:
+            sources = ", ".join(e.source for e in f.events)
+            print(f"- [{f.severity}] {f.pattern}: {f.explanation} ({sources})")
+    return 0
+
+
+def _cmd_handoffs(args: argparse.Namespace) -> int:
+    h = _analysis(args).handoffs
+    columns = ["handoff_id", "kind", "sender", "recipient", "sent", "answer_id", "answer_basis",
+               "working_days", "status", "source"]
+    _print_table(h[columns] if not (args.json or args.csv) else h, args, title="hand-offs")
+    return 0
+
+
+def _cmd_episodes(args: argparse.Namespace) -> int:
+    ep = _analysis(args).episodes
+    columns = ["episode", "report_id", "found_id", "start", "duration_hours", "grades",
+               "ri_first_kind", "ri_hours", "rolling_count"]
+    _print_table(ep[columns] if not (args.json or args.csv) else ep, args, title="episodes")
+    return 0
+
+
+def _cmd_knowledge(args: argparse.Namespace) -> int:
+    from workbench.knowledge import knowledge_at
+
+    table = knowledge_at(_analysis(args), args.at)
+    table["lacked_significant"] = table["lacked_significant"].map(" ".join)
+    _print_table(table, args, title=f"what each agency knew at {args.at}")
+    return 0
+
+
+def _cmd_network(args: argparse.Namespace) -> int:
+    from workbench.graph import agency_graph, network_summary
+
+    G = agency_graph(_analysis(args), start=args.start, end=args.end)
+    if args.output:
+        from workbench.figures import write_figure
+        from workbench.network import network_figure
+
+        path = write_figure(network_figure(G), args.output)
+        print(f"wrote {path}")
+        return 0
+    summary = network_summary(G)
+    if args.json:
+        edges = [{"sender": a, "recipient": b, **{k: v for k, v in d.items()}}
+                 for a, b, d in G.edges(data=True)]
+        print(json.dumps({"nodes": dict(G.nodes(data=True)), "edges": edges,
+                          "summary": summary}, indent=1, default=str))
+        return 0
+    print(f"hub: {summary['hub']}; reciprocity {summary['reciprocity']:.2f}")
+    print(f"received but never passed on: {', '.join(summary['received_never_passed']) or '-'}")
+    print("pairs that never answered each other: "
+          + ("; ".join(f"{a} / {b}" for a, b in summary["silent_pairs"]) or "-"))
+    for a, b, d in sorted(G.edges(data=True)):
+        latency = d["latency_median_hours"]
+        print(f"  {a} -> {b}: {d['count']} hand-off(s), {d['answered']} answered, "
+              f"{d['late']} late, {d['unanswered']} unanswered"
+              + (f", median answer {latency:.0f} h" if latency is not None else ""))
+    return 0
+
+
+def _cmd_timeline(args: argparse.Namespace) -> int:
+    from workbench.figures import write_figure
+    from workbench.timeline import timeline_figure
+
+    fig = timeline_figure(_analysis(args), at=args.at, viewer=args.viewer, pattern=args.pattern)
+    print(f"wrote {write_figure(fig, args.output)}")
+    return 0
+
+
+def _cmd_cohort(args: argparse.Namespace) -> int:
+    from workbench.cohort import cohort_report
+
+    report = cohort_report(args.folder, protocol=args.protocol, progress=sys.stderr.isatty())
+    if args.output:
+        out = Path(args.output)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("flags", "return_interviews", "handoffs", "trends"):
+            getattr(report, name).to_csv(out / f"{name}.csv")
+    if args.json:
+        print(json.dumps({"totals": report.totals,
+                          "flags": json.loads(report.flags.to_json(orient="index")),
+                          "return_interviews": json.loads(
+                              report.return_interviews.to_json(orient="index"))}, indent=1))
+        return 0
+    t = report.totals
+    print(f"{t['cases']:,} cases, {t['events']:,} events, {t['episodes']:,} episodes, "
+          f"{t['handoffs']:,} hand-offs, {t['flags']:,} flags")
+    print("\nflags per pattern and agency:")
+    print(report.flags.to_string())
+    ri = report.return_interviews.loc["all"]
+    print(f"\nreturn interviews: {ri['on_time']:.0f} of {ri['found']:.0f} returns on time "
+          f"({ri['on_time_share']:.0%}), median {ri['median_hours']:.0f} h")
+    print("\nhand-offs per pair (answer rate, median latency):")
+    print(report.handoffs[["count", "answer_rate", "latency_median_hours"]].head(20).to_string())
+    return 0
+
+
+def _case_command(sub, name: str, help: str, run, *, table: bool = True):
+    p = sub.add_parser(name, help=help)
+    p.add_argument("case", nargs="+", metavar="CASE_OR_CHRONOLOGY",
+                   help="a case folder, or chronology files imported on the fly")
+    p.add_argument("--protocol", help="protocol profile: england-2014 (default), wales-2021, "
+                   "scotland-framework, or a local .yaml")
+    if table:
+        form = p.add_mutually_exclusive_group()
+        form.add_argument("--json", action="store_true")
+        form.add_argument("--csv", action="store_true")
+    _reading_options(p)
+    p.set_defaults(run=run)
+    return p
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description="Case review workbench: "
                                      "multi-agency chronologies of children who go missing.")
@@ -168,6 +334,34 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("kinds", help="print the event-kind vocabulary")
     p.set_defaults(run=_cmd_kinds)
+
+    p = _case_command(sub, "flags", "hand-off failures found by the rules", _cmd_flags)
+    p.add_argument("--pattern", help="only flags of this pattern")
+    _case_command(sub, "handoffs", "every referral, notification and share, and its answer",
+                  _cmd_handoffs)
+    _case_command(sub, "episodes", "missing episodes with grading and return interviews",
+                  _cmd_episodes)
+    p = _case_command(sub, "knowledge", "what each agency knew at a moment", _cmd_knowledge)
+    p.add_argument("--at", required=True, metavar="TIME", help="e.g. 2025-03-01T12:00 "
+                   "(Europe/London unless an offset is given)")
+    p = _case_command(sub, "network", "the agency network (summary, or a figure with -o)",
+                      _cmd_network)
+    p.add_argument("--start", metavar="TIME", help="window start")
+    p.add_argument("--end", metavar="TIME", help="window end (exclusive)")
+    p.add_argument("-o", "--output", metavar="FILE", help=".html, .png, .svg or .pdf")
+    p = _case_command(sub, "timeline", "the swimlane timeline as a file", _cmd_timeline,
+                      table=False)
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help=".html (self-contained), .png, .svg or .pdf")
+    p.add_argument("--at", metavar="TIME", help="show the case as known at this moment")
+    p.add_argument("--viewer", metavar="AGENCY", help="with --at: only what this agency knew")
+    p.add_argument("--pattern", help="highlight only flags of this pattern")
+    p = sub.add_parser("cohort", help="flags, timeliness and answer rates over a cohort")
+    p.add_argument("folder", help="a generated cohort (events/*.parquet) or case folders")
+    p.add_argument("--protocol")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("-o", "--output", metavar="DIR", help="also write the tables as CSV")
+    p.set_defaults(run=_cmd_cohort)
 
     p = sub.add_parser("build", help="import every case study in a folder and write its "
                        "analysis (the main job)")
