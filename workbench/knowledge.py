@@ -3,7 +3,7 @@
 The model (documented in ``docs/patterns.md``, "Knowledge at time T"):
 
 1. an agency knows its own records from the moment they start;
-2. a hand-off from S to A at time t passes to A the hand-off itself, the event it
+2. a hand-off (any event with recipients) from S to A at time t passes to A the hand-off itself, the event it
    answers or refers to, and everything S recorded since its previous hand-off to A
    (at most ``share_context_days`` [14] back): the news since they last spoke;
 3. a strategy or multi-agency meeting pools what its recorded attendees knew at the
@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis import Analysis
-from workbench.importer import HANDOFF_KINDS, MEETING_KINDS
+from workbench.importer import MEETING_KINDS
 
 __all__ = ["SIGNIFICANT_KINDS", "knowledge_at", "knowledge_matrix", "known_events"]
 
@@ -85,7 +85,8 @@ def knowledge_matrix(analysis: Analysis, *, share_context_days: int = 14) -> pd.
         known[rows, j] = np.where(np.isnat(cell) | (cell > when), when, cell)
 
     # hand-offs and meetings in time order (a small loop: one review is 10^2-10^3 events)
-    for i in np.flatnonzero(np.isin(kinds, (*HANDOFF_KINDS, *MEETING_KINDS))):
+    shares = ev["recipients"].ne("").to_numpy()
+    for i in np.flatnonzero(np.isin(kinds, MEETING_KINDS) | shares):
         when = start[i]
         if kinds[i] in MEETING_KINDS:
             present = [a for a in ev["attendees"].iat[i].split("; ") if a in col]
