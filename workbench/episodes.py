@@ -1,0 +1,151 @@
+"""Missing episodes: report → found, with grading, return interview and repeats.
+
+Works on one case or a whole cohort (an event table with a ``case_id`` column),
+vectorised over the table. A report recorded by several agencies for the same
+episode (police, and social care noting the same report) is one episode: a report
+that comes while an episode is open joins it; the first ``found`` closes it.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from workbench.episodes import episodes
+>>> ev = pd.DataFrame({
+...     "id": ["a", "b", "c", "d"], "seq": [1, 2, 3, 4],
+...     "agency": ["Police", "Police", "Return Interview Service", "Police"],
+...     "kind": ["missing_report", "found", "return_interview_completed", "missing_report"],
+...     "start": pd.to_datetime(["2025-02-05 22:00", "2025-02-06 09:00", "2025-02-07 10:00",
+...                              "2025-02-20 23:00"], utc=True),
+...     "precision": "minute", "risk_grade": ["medium", "", "", "high"]})
+>>> ep = episodes(ev)
+>>> ep[["episode", "report_id", "found_id", "duration_hours", "ri_hours", "repeat"]].values.tolist()
+[[1, 'a', 'b', 11.0, 25.0, False], [2, 'd', '', nan, nan, True]]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbench.case import Case
+
+__all__ = ["EPISODE_COLUMNS", "REPORT_KINDS", "RI_KINDS", "episodes", "event_frame"]
+
+REPORT_KINDS = ("missing_report", "absence_report")
+RI_KINDS = ("return_interview_offered", "return_interview_completed", "return_interview_declined")
+EPISODE_COLUMNS = (
+    "case_id", "episode", "report_id", "found_id", "reported_by", "start", "found_at",
+    "duration_hours", "open", "certain", "grade_first", "grade_last", "grade_changed",
+    "grades", "ri_first_id", "ri_first_kind", "ri_hours", "ri_completed_id",
+    "ri_declined_id", "ri_reattempted", "rolling_count", "repeat", "next_start",
+)
+
+
+def event_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
+    """The event table with a ``case_id`` column (a case's id for a single case)."""
+    if isinstance(data, Case):
+        return data.events.assign(case_id=data.id)
+    if "case_id" in data.columns:
+        return data
+    return data.assign(case_id="case")
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["case_id", "start", "seq"], kind="stable")
+
+
+def episodes(data: Case | pd.DataFrame, *, window_days: int = 30) -> pd.DataFrame:
+    """One row per missing episode (columns :data:`EPISODE_COLUMNS`).
+
+    ``rolling_count`` is the number of episodes of the child starting within
+    ``window_days`` up to and including this one; ``repeat`` marks the second and
+    later episodes. ``certain`` is False when the report or found date is known
+    less precisely than to the minute. Undated reports cannot be placed and are
+    left out.
+    """
+    ev = event_frame(data)
+    rel = _sorted(ev.loc[ev["kind"].isin((*REPORT_KINDS, "found")) & ev["start"].notna()])
+    is_report = rel["kind"].isin(REPORT_KINDS).to_numpy()
+    case = rel["case_id"].to_numpy()
+    prev_report = np.r_[False, is_report[:-1]] & np.r_[False, case[1:] == case[:-1]]
+    # states: a report run opens an episode; the first found after it closes it
+    prev_found_or_start = ~prev_report
+    opens = is_report & prev_found_or_start
+    closes = ~is_report & prev_report
+    episode_no = pd.Series(np.cumsum(opens), index=rel.index)
+    reports = rel.loc[opens, ["case_id", "id", "agency", "start", "precision"]].assign(
+        key=episode_no[opens].to_numpy())
+    founds = rel.loc[closes, ["id", "start", "precision"]].assign(
+        key=episode_no[closes].to_numpy())
+    ep = reports.merge(founds, on="key", how="left", suffixes=("", "_found"))
+    ep = ep.rename(columns={"id": "report_id", "agency": "reported_by", "id_found": "found_id",
+                            "start_found": "found_at"})
+    ep["found_id"] = ep["found_id"].fillna("")
+    ep["open"] = ep["found_id"] == ""
+    ep["duration_hours"] = (ep["found_at"] - ep["start"]).dt.total_seconds() / 3600
+    ep["certain"] = (ep["precision"] == "minute") & (
+        ep["open"] | (ep["precision_found"] == "minute"))
+    ep["episode"] = ep.groupby("case_id").cumcount() + 1
+    ep["repeat"] = ep["episode"] > 1
+    ep["next_start"] = ep.groupby("case_id")["start"].shift(-1)
+    ep = _gradings(ev, ep)
+    ep = _return_interviews(ev, ep)
+    ep["rolling_count"] = _rolling_count(ep, window_days)
+    return ep.loc[:, list(EPISODE_COLUMNS)].reset_index(drop=True)
+
+
+def _episode_of(ev: pd.DataFrame, ep: pd.DataFrame, kinds_mask: pd.Series) -> pd.DataFrame:
+    """Events (selected by mask) joined to the episode they fall in (by start)."""
+    sel = ev.loc[kinds_mask & ev["start"].notna()].sort_values("start", kind="stable")
+    spans = ep[["case_id", "episode", "start", "found_at", "next_start"]].rename(
+        columns={"start": "ep_start"}).sort_values("ep_start", kind="stable")
+    joined = pd.merge_asof(sel, spans, left_on="start", right_on="ep_start", by="case_id",
+                           direction="backward")
+    return joined.loc[joined["episode"].notna()]
+
+
+def _gradings(ev: pd.DataFrame, ep: pd.DataFrame) -> pd.DataFrame:
+    police = (ev["agency"] == "Police") & ev["risk_grade"].fillna("").ne("")
+    g = _episode_of(ev, ep, police)
+    g = g.loc[g["found_at"].isna() | (g["start"] <= g["found_at"])]
+    agg = g.groupby(["case_id", "episode"]).agg(
+        grade_first=("risk_grade", "first"), grade_last=("risk_grade", "last"),
+        grades=("risk_grade", lambda s: "→".join(dict.fromkeys(s))))
+    out = ep.merge(agg, left_on=["case_id", "episode"], right_index=True, how="left")
+    for column in ("grade_first", "grade_last", "grades"):
+        out[column] = out[column].fillna("")
+    out["grade_changed"] = out["grades"].str.contains("→")
+    return out
+
+
+def _return_interviews(ev: pd.DataFrame, ep: pd.DataFrame) -> pd.DataFrame:
+    ri = _episode_of(ev, ep, ev["kind"].isin(RI_KINDS))
+    ri = ri.loc[ri["found_at"].notna() & (ri["start"] >= ri["found_at"])]
+    first = ri.groupby(["case_id", "episode"]).agg(
+        ri_first_id=("id", "first"), ri_first_kind=("kind", "first"), ri_first_at=("start", "first"))
+    offered = ri.loc[ri["kind"] != "return_interview_declined"]
+    completed = ri.loc[ri["kind"] == "return_interview_completed"].groupby(
+        ["case_id", "episode"])["id"].first().rename("ri_completed_id")
+    declined = ri.loc[ri["kind"] == "return_interview_declined"]
+    last_declined = declined.groupby(["case_id", "episode"]).agg(
+        ri_declined_id=("id", "last"), declined_at=("start", "last"))
+    last_offer = offered.groupby(["case_id", "episode"])["start"].max().rename("last_offer_at")
+    out = ep.merge(first, left_on=["case_id", "episode"], right_index=True, how="left")
+    for extra in (completed, last_declined, last_offer):
+        out = out.merge(extra, left_on=["case_id", "episode"], right_index=True, how="left")
+    out["ri_hours"] = (out["ri_first_at"] - out["found_at"]).dt.total_seconds() / 3600
+    out["ri_reattempted"] = out["ri_declined_id"].notna() & (
+        out["last_offer_at"] > out["declined_at"])
+    for column in ("ri_first_id", "ri_first_kind", "ri_completed_id", "ri_declined_id"):
+        out[column] = out[column].fillna("")
+    return out
+
+
+def _rolling_count(ep: pd.DataFrame, window_days: int) -> np.ndarray:
+    counts = np.zeros(len(ep), dtype="int64")
+    window = np.timedelta64(window_days, "D").astype("timedelta64[ns]")
+    all_starts = ep["start"].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    for _, idx in ep.groupby("case_id", sort=False).indices.items():
+        starts = all_starts[idx]
+        counts[idx] = np.arange(len(idx)) - np.searchsorted(starts, starts - window,
+                                                             side="right") + 1
+    return counts
