@@ -18,7 +18,7 @@ Examples
 ...     "06/02/2025,09:00,Police,Found at Address 2,Children's Social Care\\n")
 >>> case = import_chronologies([folder / "police.csv"])
 >>> case.events[["id", "kind", "risk_grade", "recipients", "source"]].values.tolist()
-[['police-2', 'missing_report', 'medium', '', 'police.csv:2'], ['police-3', 'found', None, "Children's Social Care", 'police.csv:3']]
+[['police-2', 'missing_report', 'medium', '', 'police.csv:2'], ['police-3', 'found', '', "Children's Social Care", 'police.csv:3']]
 """
 
 from __future__ import annotations
@@ -251,14 +251,31 @@ def _link(records: list[dict[str, object]], stems: list[str], tables: Sequence[C
             rec["refers_to"] = target
 
 
+def _placement_keys(start: pd.Series, end: pd.Series, files: np.ndarray) -> np.ndarray:
+    """Sort keys that keep each return's own order where the dates allow it.
+
+    A row is placed as close to the previous row of its return as its interval
+    allows: a day-precision row written after a timed row of the same day stays
+    after it; an undated row takes its predecessor's place.
+    """
+    lo = start.astype("int64").where(start.notna()).to_numpy(dtype="float64")
+    hi = end.astype("int64").where(end.notna()).to_numpy(dtype="float64") - 1
+    keys = np.empty(len(lo))
+    previous: dict[int, float] = {}
+    for i, f in enumerate(files):
+        prev = previous.get(f, -np.inf)
+        keys[i] = prev if np.isnan(lo[i]) else min(max(prev, lo[i]), hi[i])
+        previous[f] = keys[i]
+    return keys
+
+
 def _order(records: list[dict[str, object]], file_index: list[int]) -> pd.DataFrame:
-    """Composite order: by start; undated rows stay after their predecessor in the return."""
+    """Composite order: by time; rows stay in their return's order where dates allow."""
     frame = pd.DataFrame.from_records(records)
     frame["start"] = pd.to_datetime(frame["start"], utc=True)
     frame["end"] = pd.to_datetime(frame["end"], utc=True)
     frame["_file"] = file_index
-    key = frame["start"].astype("int64", copy=True).where(frame["start"].notna())
-    frame["_key"] = key.groupby(frame["_file"]).ffill().fillna(np.iinfo("int64").min)
+    frame["_key"] = _placement_keys(frame["start"], frame["end"], np.asarray(file_index))
     frame["_seqcol"] = pd.to_numeric(frame["sequence"], errors="coerce").fillna(0)
     frame = frame.sort_values(["_key", "_seqcol", "_file", "source_line"], kind="stable")
     frame["seq"] = np.arange(1, len(frame) + 1)
