@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from workbench.agencies import AliasTable, load_aliases
 from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.chronology import Chronology, Limits, read_chronology
