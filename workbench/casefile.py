@@ -56,18 +56,21 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def read_yaml(path: Path, problems: list[Problem] | None = None) -> Mapping[str, object]:
+def read_yaml(path: Path, problems: list[Problem] | None = None, *,
+              name: str | None = None) -> Mapping[str, object]:
     """Parse a YAML file with the safe loader; problems carry line and column.
 
     When ``problems`` is None a bad file raises :class:`CaseValidationError`.
+    ``name`` is the file name shown in problems (default: the file's own name).
     """
+    name = name or path.name
     own: list[Problem] = []
     data: object = {}
     try:
         data = yaml.load(path.read_text("utf-8-sig"), Loader=_Loader)  # noqa: S506 (safe)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
-        own.append(Problem(file=path.name, line=mark.line + 1 if mark else None,
+        own.append(Problem(file=name, line=mark.line + 1 if mark else None,
                            column=mark.column + 1 if mark else None, reason=Reason.UNSAFE_YAML,
                            value=str(exc.problem).split("'")[1] if "'" in str(exc.problem)
                            else None,
@@ -75,14 +78,14 @@ def read_yaml(path: Path, problems: list[Problem] | None = None) -> Mapping[str,
                            "as !!python/object)"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        own.append(Problem(file=path.name, line=mark.line + 1 if mark else None,
+        own.append(Problem(file=name, line=mark.line + 1 if mark else None,
                            column=mark.column + 1 if mark else None, reason=Reason.INVALID_YAML,
                            message=f"not valid YAML: {getattr(exc, 'problem', exc)}"))
     except UnicodeDecodeError as exc:
-        own.append(Problem(file=path.name, reason=Reason.NOT_UTF8,
+        own.append(Problem(file=name, reason=Reason.NOT_UTF8,
                            message=f"not UTF-8 at byte {exc.start}"))
     if not own and data is not None and not isinstance(data, Mapping):
-        own.append(Problem(file=path.name, line=1, reason=Reason.INVALID_CASE_FILE,
+        own.append(Problem(file=name, line=1, reason=Reason.INVALID_CASE_FILE,
                            message="expected a mapping of keys at the top level"))
     if problems is None and own:
         raise CaseValidationError(own)
@@ -153,7 +156,7 @@ def _check_overrides(overrides: Mapping[str, object], ids: set[str], name: str,
 
 
 def _read_events(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
-    name = f"{path.parent.name}/{path.name}"
+    name = f"{path.absolute().parent.name}/{path.name}"  # absolute: "." has no name
     try:
         header = next(csv.reader(io.StringIO(path.read_text("utf-8-sig").split("\n", 1)[0])))
     except (OSError, StopIteration, UnicodeDecodeError) as exc:
@@ -172,12 +175,14 @@ def _read_events(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         starts.append(line)
         line = reader.line_num + 1
     width = len(rows[0])
-    for cells, start in zip(rows[1:], starts[1:], strict=True):
-        if len(cells) != width:
-            problems.append(Problem(file=name, line=start, reason=Reason.RAGGED_ROW,
-                                    value=f"{len(cells)} fields",
-                                    message=f"{len(cells)} fields where the header has {width}"))
-            return None
+    ragged = [(cells, start) for cells, start in zip(rows[1:], starts[1:], strict=True)
+              if len(cells) != width]
+    for cells, start in ragged:
+        problems.append(Problem(file=name, line=start, reason=Reason.RAGGED_ROW,
+                                value=f"{len(cells)} fields",
+                                message=f"{len(cells)} fields where the header has {width}"))
+    if ragged:
+        return None
     frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
     lines = pd.Series(starts[1:], dtype="int64")
     for column in ("start", "end"):
@@ -205,14 +210,17 @@ def _read_events(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         problems.append(Problem(file=name, line=int(lines[i]), column="kind",
                                 reason=Reason.UNKNOWN_KIND, value=frame.at[i, "kind"],
                                 message=f"{frame.at[i, 'kind']!r} is not an event kind"))
+    numbers_ok = True
     for column in ("seq", "source_line", "kind_confidence"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce")
-        if frame[column].isna().any():
-            i = frame.index[frame[column].isna()][0]
+        written = frame[column]
+        frame[column] = pd.to_numeric(written, errors="coerce")
+        for i in frame.index[frame[column].isna()][:20]:
+            numbers_ok = False
             problems.append(Problem(file=name, line=int(lines[i]), column=column,
-                                    reason=Reason.INVALID_CASE_FILE, value=frame.at[i, column],
+                                    reason=Reason.INVALID_CASE_FILE, value=written[i],
                                     message="must be a number"))
-            return None
+    if not numbers_ok:
+        return None
     frame["approximate"] = frame["approximate"].str.lower().eq("true")
     return frame
 
@@ -228,14 +236,15 @@ def load_case(path: str | Path) -> Case:
         raise CaseValidationError([Problem(file=str(folder), reason=Reason.FILE_NOT_FOUND,
                                            message="not a case folder (no case.yaml); import "
                                            "chronologies with `workbench import`")])
-    meta = read_yaml(meta_path, problems)
+    meta_name = f"{folder.absolute().name}/case.yaml"  # like events.csv: several cases at once
+    meta = read_yaml(meta_path, problems, name=meta_name)
     lines = _key_lines(meta_path.read_text("utf-8-sig")) if meta else {}
     if meta:
-        _check_meta(meta, "case.yaml", lines, problems)
+        _check_meta(meta, meta_name, lines, problems)
     events = _read_events(folder / "events.csv", problems)
     overrides = meta.get("overrides") if isinstance(meta.get("overrides"), Mapping) else {}
     if events is not None:
-        _check_overrides(overrides, set(events["id"]), "case.yaml", lines, problems)
+        _check_overrides(overrides, set(events["id"]), meta_name, lines, problems)
     if events is None or any(p.severity is Severity.ERROR for p in problems):
         raise CaseValidationError(sorted(problems, key=lambda p: p.severity != Severity.ERROR))
     return case_from_events(events, id=str(meta["id"]), meta=meta,

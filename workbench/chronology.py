@@ -115,8 +115,17 @@ def _header_map(headers: list[str], mapping: Mapping[str, str], where: dict[str,
     """Field -> column index; records missing, duplicated and unknown columns."""
     keyed = [name_key(h) for h in headers]
     out: dict[str, int] = {}
+
+    def at(i: int) -> dict[str, object]:  # the i-th header's place (its cell in a sheet)
+        cell = {"cell": f"{_letter(i)}{where['line']}"} if where.get("sheet") else {}
+        return {**where, "column": i + 1, **cell}
+
     for field, header in mapping.items():
-        if name_key(header) not in keyed:
+        if field not in FIELDS:
+            problems.append(Problem(reason=Reason.UNKNOWN_FIELD, value=field,
+                                    message=f"--map {field}={header}: no field {field!r} "
+                                    f"(fields: {', '.join(FIELDS)})", **where))
+        elif name_key(header) not in keyed:
             problems.append(Problem(reason=Reason.UNKNOWN_MAPPED_COLUMN, value=header,
                                     message=f"--map {field}={header}: no column {header!r} "
                                     f"(columns: {', '.join(h for h in headers if h)})", **where))
@@ -131,7 +140,7 @@ def _header_map(headers: list[str], mapping: Mapping[str, str], where: dict[str,
             problems.append(Problem(reason=Reason.DUPLICATE_COLUMN, value=header,
                                     message=f"column {header!r} appears twice (columns "
                                     f"{seen[key] + 1} and {i + 1}); rename or remove one",
-                                    **{**where, "column": i + 1}))
+                                    **at(i)))
             continue
         seen[key] = i
         field = _SYNONYMS.get(key)
@@ -139,13 +148,18 @@ def _header_map(headers: list[str], mapping: Mapping[str, str], where: dict[str,
             problems.append(Problem(reason=Reason.UNKNOWN_FIELD, severity=Severity.WARNING,
                                     value=header, message=f"column {header!r} is not read; map "
                                     f"it with --map FIELD={header} (fields: {', '.join(FIELDS)})",
-                                    **{**where, "column": i + 1}))
+                                    **at(i)))
+        elif field in mapping and field in out:  # --map chose another column for it
+            problems.append(Problem(reason=Reason.UNKNOWN_FIELD, severity=Severity.WARNING,
+                                    value=header, message=f"column {header!r} is not read: "
+                                    f"--map {field}={mapping[field]} chose {headers[out[field]]!r}",
+                                    **at(i)))
         elif field in out:
             first = headers[out[field]]
             problems.append(Problem(reason=Reason.DUPLICATE_COLUMN, value=header,
                                     message=f"columns {first!r} and {header!r} both mean "
                                     f"{field!r}; choose one with --map {field}=COLUMN",
-                                    **{**where, "column": i + 1}))
+                                    **at(i)))
         else:
             out[field] = i
     if "at" not in out:
@@ -157,6 +171,16 @@ def _header_map(headers: list[str], mapping: Mapping[str, str], where: dict[str,
                                 message="no event text column (e.g. 'Event', 'Significant "
                                 "event', 'Details'); map one with --map summary=COLUMN", **where))
     return out
+
+
+def _letter(i: int) -> str:
+    """The spreadsheet letter of the 0-based column ``i`` (0 -> A, 26 -> AA)."""
+    letters = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _check_text(value: str, where: dict[str, object], limits: Limits,
@@ -255,7 +279,8 @@ def _read_csv(path: Path, name: str, *, mapping: Mapping[str, str], encoding: st
     except csv.Error:
         dialect = csv.excel
     old = csv.field_size_limit()
-    csv.field_size_limit(max(limits.max_field_chars * 4, 131072))
+    # no csv limit below the file's own: an over-long field is FIELD_TOO_LARGE, not unreadable
+    csv.field_size_limit(max(limits.max_bytes, 131072))
     records: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     line = 1

@@ -16,12 +16,16 @@ from pathlib import Path
 __all__ = ["main"]
 
 
+class _Misuse(Exception):
+    """A malformed option: reported like argparse does, with exit status 2."""
+
+
 def _pairs(values: Sequence[str] | None, option: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for value in values or ():
         key, sep, rest = value.partition("=")
         if not sep or not key.strip() or not rest.strip():
-            raise SystemExit(f"workbench: {option} expects FIELD=COLUMN, got {value!r}")
+            raise _Misuse(f"{option} expects KEY=VALUE, got {value!r}")
         out[key.strip()] = rest.strip()
     return out
 
@@ -33,9 +37,9 @@ def _agency_option(values: Sequence[str] | None) -> str | dict[str, str] | None:
     plain = [v for v in values if "=" not in v]
     per_file = _pairs([v for v in values if "=" in v], "--agency")
     if plain and per_file:
-        raise SystemExit("workbench: use either --agency NAME or --agency FILE=NAME, not both")
+        raise _Misuse("use either --agency NAME or --agency FILE=NAME, not both")
     if len(plain) > 1:
-        raise SystemExit("workbench: give one --agency NAME, or FILE=NAME per file")
+        raise _Misuse("give one --agency NAME, or FILE=NAME per file")
     return plain[0] if plain else per_file
 
 
@@ -62,9 +66,9 @@ def _reading_kwargs(args: argparse.Namespace) -> dict[str, object]:
             "aliases": load_aliases(args.aliases)}
 
 
-def _print_problems(problems: Sequence[object], stream=sys.stderr) -> None:
+def _print_problems(problems: Sequence[object], stream=None) -> None:
     for problem in problems:
-        print(problem, file=stream)
+        print(problem, file=stream or sys.stderr)
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -72,13 +76,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from workbench.errors import CaseValidationError
     from workbench.importer import import_chronologies
 
-    meta = dict(read_yaml(Path(args.meta))) if args.meta else None
     out = Path(args.output)
-    if out.exists() and any(out.iterdir()) and not args.replace:
-        print(f"workbench: {out} exists; pass --replace to re-import into it (its reviewer "
-              "overrides are kept)", file=sys.stderr)
+    if out.exists() and not (out.is_dir() and args.replace):
+        what = "a file" if not out.is_dir() else "a folder"
+        print(f"workbench: {out} exists ({what}); pass --replace to re-import into a case "
+              "folder (its reviewer overrides are kept)", file=sys.stderr)
         return 2
     try:
+        meta = dict(read_yaml(Path(args.meta))) if args.meta else None
         case = import_chronologies(args.chronology, meta=meta, **_reading_kwargs(args))
     except CaseValidationError as exc:
         _print_problems(exc.problems)
@@ -376,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except FileExistsError as exc:
+    except (FileExistsError, _Misuse) as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return 2
 

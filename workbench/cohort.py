@@ -8,7 +8,7 @@ cluster engine is not needed at this scale (10–20 million events on one machin
 
 Examples
 --------
->>> from workbench.generate import generate_cohort
+>>> from workbench.generate import generate_cohort  # doctest: +SKIP
 >>> import tempfile
 >>> out = generate_cohort(tempfile.mkdtemp() + "/c", cases=6, seed=2)   # doctest: +SKIP
 >>> report = cohort_report(out.path)                                    # doctest: +SKIP

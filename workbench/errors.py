@@ -119,10 +119,7 @@ class Problem:
         return ":".join(parts)
 
     def __str__(self) -> str:
-        column = ""
-        if self.sheet is None and isinstance(self.column, str):
-            column = f", column '{self.column}'"
-        return f"{self.location}{column}: {self.severity} [{self.reason}] {self.message}"
+        return f"{self.location}: {self.severity} [{self.reason}] {self.message}"
 
 
 def _shorten(value: object, limit: int = 60) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -81,8 +82,10 @@ def _resolve_agency(row_agency: str | None, chron: Chronology, aliases: AliasTab
                     problems: list[Problem], line: int) -> tuple[str, str]:
     written = row_agency or chron.agency
     if not written:
-        problems.append(Problem(reason=Reason.MISSING_VALUE, message="no agency: the file has "
-                                "no agency column and none was given (--agency NAME)",
+        message = ("no agency: the agency cell is empty" if "agency" in chron.columns else
+                   "no agency: the file has no agency column and none was given "
+                   "(--agency NAME, or --agency FILE=NAME)")
+        problems.append(Problem(reason=Reason.MISSING_VALUE, message=message,
                                 **chron.where(line, "agency")))
         return "", ""
     name = aliases.normalise(written)
@@ -119,16 +122,20 @@ class _FileReader:
                                   anchor=self.anchor, born=self.born)
                 when = span(first, last)
         except DateError as exc:
-            field = "time" if exc.reason in (Reason.UNPARSEABLE_TIME, Reason.NONEXISTENT_TIME) \
-                and "time" in values else "at"
+            field = "at"
+            if exc.reason in (Reason.UNPARSEABLE_TIME, Reason.NONEXISTENT_TIME) and "time" in values:
+                field = "time"
+            elif exc.reason is Reason.END_BEFORE_START:
+                field = "end_at" if "end_at" in values else "end_time"
             self.problems.append(Problem(reason=exc.reason, message=exc.message,
                                          value=values.get(field, ""),
                                          **chron.where(line, field)))
             return None
         for reason, message in when.warnings:
+            field = "time" if reason is Reason.AMBIGUOUS_TIME and "time" in values else "at"
             self.problems.append(Problem(reason=reason, message=message,
-                                         severity=Severity.WARNING, value=values.get("at"),
-                                         **chron.where(line, "at")))
+                                         severity=Severity.WARNING, value=values.get(field),
+                                         **chron.where(line, field)))
         if when.start is not None:
             self.zoned_lines.setdefault(when.zoned, line)
             if not when.relative:
@@ -218,36 +225,33 @@ def _stems(tables: Sequence[Chronology]) -> list[str]:
     return stems
 
 
-def _link(records: list[dict[str, object]], stems: list[str], tables: Sequence[Chronology],
-          problems: list[Problem]) -> None:
+def _link(records: list[dict[str, object]], file_index: list[int], stems: list[str],
+          tables: Sequence[Chronology], problems: list[Problem]) -> None:
     """Check ids are unique and resolve each ``refers_to`` to an event id."""
     seen: dict[str, dict[str, object]] = {}
-    for rec in records:
+    for rec, f in zip(records, file_index, strict=True):
         first = seen.get(str(rec["id"]))
-        if first is not None:
-            problems.append(Problem(file=str(rec["source_file"]), line=int(rec["source_line"]),
-                                    column="ref", reason=Reason.DUPLICATE_EVENT_ID,
-                                    value=str(rec["ref"]),
-                                    message=f"event reference {rec['ref']!r} is used twice "
-                                    f"(first at {first['source']})",
-                                    sheet=rec["source_sheet"] or None))
-        else:
+        if first is None:
             seen[str(rec["id"])] = rec
-    for rec in records:
+            continue
+        what = f"event reference {rec['ref']!r}" if rec["ref"] else f"row id {rec['id']!r}"
+        problems.append(Problem(reason=Reason.DUPLICATE_EVENT_ID, value=str(rec["ref"] or rec["id"]),
+                                message=f"{what} gives the id {rec['id']!r}, already used at "
+                                f"{first['source']}; give each event its own reference",
+                                **tables[f].where(int(rec["source_line"]), "ref")))
+    for rec, f in zip(records, file_index, strict=True):
         written = rec.pop("refers_to_written")
         rec["refers_to"] = None
         if not written:
             continue
-        stem = str(rec["id"]).rsplit("-", 1)[0]
-        candidates = (f"{stem}-{_slug(str(written))}", str(written), _slug(str(written)))
-        target = next((c for c in candidates if c in seen), None)
+        own = f"{stems[f]}-{_slug(str(written))}"
+        target = next((c for c in (own, str(written), _slug(str(written))) if c in seen), None)
         if target is None:
-            problems.append(Problem(file=str(rec["source_file"]), line=int(rec["source_line"]),
-                                    column="refers_to", reason=Reason.UNKNOWN_EVENT_REFERENCE,
-                                    value=str(written), sheet=rec["source_sheet"] or None,
+            problems.append(Problem(reason=Reason.UNKNOWN_EVENT_REFERENCE, value=str(written),
                                     message=f"refers to event {written!r}, which is not in the "
                                     "chronology (use a reference from the same return, or a "
-                                    "full id such as police-14)"))
+                                    f"full id such as {stems[f]}-14)",
+                                    **tables[f].where(int(rec["source_line"]), "refers_to")))
         else:
             rec["refers_to"] = target
 
@@ -334,31 +338,48 @@ def read_events(paths: Iterable[str | Path], *, mapping: Mapping[str, str] | Non
             problems.append(Problem(file=tables[0].name, reason=Reason.EMPTY_FILE,
                                     message="the chronology has a header but no events"))
         return None, problems
-    _link(records, stems, tables, problems)
+    _link(records, file_index, stems, tables, problems)
     return _order(records, file_index)[list(EVENT_COLUMNS)], problems
 
 
-def _meta_from(path: Path) -> dict[str, object]:
-    meta_file = path / "meta.yaml"
-    if not meta_file.is_file():
-        return {}
+@dataclass(frozen=True)
+class Inputs:
+    """What an import reads: the chronology files, metadata and per-file agencies."""
+
+    files: tuple[Path, ...]
+    meta: Mapping[str, object]
+    agency: str | Mapping[str, str] | None
+    born: str | None
+    problems: tuple[Problem, ...] = ()
+
+
+def collect_inputs(paths: Iterable[str | Path], *, agency: str | Mapping[str, str] | None = None,
+                   meta: Mapping[str, object] | None = None) -> Inputs:
+    """Expand folders into their chronology files; a folder's ``meta.yaml`` gives the
+    case metadata and ``agencies_by_file``. Never raises: a bad ``meta.yaml`` becomes
+    problems and the folder's files are still read."""
     from workbench.casefile import read_yaml
 
-    return dict(read_yaml(meta_file))
-
-
-def chronology_files(paths: Iterable[str | Path]) -> tuple[list[Path], dict[str, object]]:
-    """Expand folders into their chronology files; a folder's ``meta.yaml`` is metadata."""
     files: list[Path] = []
-    meta: dict[str, object] = {}
+    merged: dict[str, object] = {}
+    problems: list[Problem] = []
     for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir()
-                                if p.suffix.lower() in CHRONOLOGY_SUFFIXES))
-            meta = {**meta, **_meta_from(path)}
-        else:
+        if not path.is_dir():
             files.append(path)
-    return files, meta
+            continue
+        files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in CHRONOLOGY_SUFFIXES))
+        if (path / "meta.yaml").is_file():
+            merged.update(read_yaml(path / "meta.yaml", problems,
+                                    name=f"{path.absolute().name}/meta.yaml"))
+    merged.update(meta or {})
+    by_file = dict(merged.pop("agencies_by_file", None) or {})
+    if isinstance(agency, Mapping):
+        by_file.update(agency)
+    elif agency is not None:
+        by_file = {**{f.name: agency for f in files}, **by_file}
+    child = merged.get("child") if isinstance(merged.get("child"), Mapping) else {}
+    born = str(child["born"]) if child and child.get("born") else None
+    return Inputs(tuple(files), merged, by_file or None, born, tuple(problems))
 
 
 def import_chronologies(paths: Iterable[str | Path], *, mapping: Mapping[str, str] | None = None,
@@ -373,24 +394,17 @@ def import_chronologies(paths: Iterable[str | Path], *, mapping: Mapping[str, st
     returns with no agency column). Raises :class:`CaseValidationError` listing every
     problem when any is an error; warnings are kept on ``case.problems``.
     """
-    files, folder_meta = chronology_files(paths)
-    meta = {**folder_meta, **(meta or {})}
-    by_file = meta.pop("agencies_by_file", None) or {}
-    if isinstance(agency, Mapping):
-        by_file = {**by_file, **agency}
-    elif agency is not None:
-        by_file = {**{f.name: agency for f in files}, **by_file}
-    child = meta.get("child") if isinstance(meta.get("child"), Mapping) else {}
-    born = child.get("born") if child else None
-    events, problems = read_events(files, mapping=mapping, agency=by_file or None,
+    inputs = collect_inputs(paths, agency=agency, meta=meta)
+    events, problems = read_events(inputs.files, mapping=mapping, agency=inputs.agency,
                                    encoding=encoding, sheet=sheet, dayfirst=dayfirst,
-                                   aliases=aliases, born=str(born) if born else None,
-                                   limits=limits)
+                                   aliases=aliases, born=inputs.born, limits=limits)
+    problems = [*inputs.problems, *problems]
     if events is None or any(p.severity is Severity.ERROR for p in problems):
         raise CaseValidationError(sorted(problems, key=lambda p: p.severity != Severity.ERROR))
-    case_id = str(meta.get("id") or _slug(files[0].parent.name if len(files) > 1
-                                          else files[0].stem))
-    return case_from_events(events, id=case_id, meta=meta,
+    files = inputs.files
+    case_id = str(inputs.meta.get("id") or _slug(files[0].parent.name if len(files) > 1
+                                                 else files[0].stem))
+    return case_from_events(events, id=case_id, meta=inputs.meta,
                             sources=tuple(dict.fromkeys(events["source_file"])),
                             aliases=aliases or load_aliases(), problems=tuple(problems))
 

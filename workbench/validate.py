@@ -18,21 +18,25 @@ from pathlib import Path
 
 from workbench.agencies import AliasTable
 from workbench.casefile import load_case, read_yaml
+from workbench.chronology import Limits
 from workbench.errors import CaseValidationError, Problem, Reason
-from workbench.importer import CHRONOLOGY_SUFFIXES, chronology_files, read_events
+from workbench.importer import CHRONOLOGY_SUFFIXES, collect_inputs, read_events
 
 __all__ = ["validate"]
+
+_LIMITS = Limits()  # the defaults, as for import
 
 
 def validate(paths: Iterable[str | Path], *, mapping: Mapping[str, str] | None = None,
              agency: str | Mapping[str, str] | None = None, encoding: str = "utf-8",
              sheet: str | None = None, dayfirst: bool = True,
-             aliases: AliasTable | None = None) -> list[Problem]:
+             aliases: AliasTable | None = None, limits: Limits = _LIMITS) -> list[Problem]:
     """Check chronology files, folders of them, case folders and YAML files.
 
     Chronology files given together are checked as one composite chronology (so
     duplicate ids and references across returns are found). Returns every problem,
-    errors and warnings; an empty list means the input is clean.
+    errors and warnings; an empty list means the input is clean. ``limits`` are the
+    size limits, as for :func:`~workbench.importer.import_chronologies`.
     """
     problems: list[Problem] = []
     chronologies: list[Path] = []
@@ -54,15 +58,9 @@ def validate(paths: Iterable[str | Path], *, mapping: Mapping[str, str] | None =
                                     value=path.suffix, message="not a chronology (.csv, "
                                     ".xlsx), a case folder or a YAML file"))
     if chronologies:
-        files, meta = chronology_files(chronologies)
-        by_file = dict(meta.get("agencies_by_file") or {})
-        if isinstance(agency, Mapping):
-            by_file.update(agency)
-        elif agency is not None:
-            by_file = {**{f.name: agency for f in files}, **by_file}
-        child = meta.get("child") if isinstance(meta.get("child"), Mapping) else {}
-        _, met = read_events(files, mapping=mapping, agency=by_file or None, encoding=encoding,
-                             sheet=sheet, dayfirst=dayfirst, aliases=aliases,
-                             born=str(child["born"]) if child and child.get("born") else None)
-        problems.extend(met)
+        inputs = collect_inputs(chronologies, agency=agency)
+        _, met = read_events(inputs.files, mapping=mapping, agency=inputs.agency,
+                             encoding=encoding, sheet=sheet, dayfirst=dayfirst, aliases=aliases,
+                             born=inputs.born, limits=limits)
+        problems.extend((*inputs.problems, *met))
     return problems

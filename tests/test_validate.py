@@ -1,0 +1,534 @@
+"""Bad input is refused whole: every problem at once, located, with a reason.
+
+Each fixture in ``tests/fixtures/bad/`` holds one fault (``several_problems.*`` hold
+many); the tables below give the exact ``(reason, severity, location)`` of every
+problem that :func:`workbench.validate.validate` must report for it, no more and no
+fewer. The same tables drive the import tests (same problems, nothing written) and
+the check that every :class:`~workbench.errors.Reason` is exercised somewhere.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from workbench.casefile import load_case
+from workbench.chronology import Limits
+from workbench.cli import main
+from workbench.errors import CaseValidationError, Problem, Reason, Severity
+from workbench.importer import import_chronologies, read_events
+from workbench.validate import validate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BAD = FIXTURES / "bad"
+E, W = Severity.ERROR, Severity.WARNING
+R = Reason
+
+
+def found(problems: list[Problem] | tuple[Problem, ...]) -> list[tuple[Reason, Severity, str]]:
+    """Problems as sorted ``(reason, severity, location)``, locations relative to BAD."""
+    return sorted((p.reason, p.severity, p.location.removeprefix(f"{BAD}/")) for p in problems)
+
+
+def case(paths: str | tuple[str, ...], *expected: tuple[Reason, Severity, str],
+         id: str | None = None, **options: object):  # noqa: A002 (pytest's word)
+    """One table row: fixture path(s) under BAD, validate() options, expected problems."""
+    paths = (paths,) if isinstance(paths, str) else paths
+    return pytest.param(paths, options, sorted(expected), id=id or "+".join(paths))
+
+
+#: chronology files and folders of them (read by validate and by import)
+CHRONOLOGY_CASES = [
+    # encodings
+    case("not_utf8.csv", (R.NOT_UTF8, E, "not_utf8.csv:2:26")),
+    case("not_utf8.csv", id="not_utf8.csv --encoding cp1252", encoding="cp1252"),
+    case("bom.csv"),
+    # columns
+    case("missing_date_column.csv", (R.MISSING_COLUMN, E, "missing_date_column.csv:1")),
+    case("missing_text_column.csv", (R.MISSING_COLUMN, E, "missing_text_column.csv:1")),
+    case("duplicate_column.csv", (R.DUPLICATE_COLUMN, E, "duplicate_column.csv:1:4")),
+    case("synonym_columns.csv", (R.DUPLICATE_COLUMN, E, "synonym_columns.csv:1:4")),
+    case("synonym_columns.csv", (R.UNKNOWN_FIELD, W, "synonym_columns.csv:1:4"),
+         id="synonym_columns.csv --map summary=Event", mapping={"summary": "Event"}),
+    case("unmapped_date_column.csv", (R.UNKNOWN_FIELD, W, "unmapped_date_column.csv:1:1"),
+         (R.MISSING_COLUMN, E, "unmapped_date_column.csv:1")),
+    case("unmapped_date_column.csv", (R.UNKNOWN_MAPPED_COLUMN, E, "unmapped_date_column.csv:1"),
+         (R.UNKNOWN_FIELD, W, "unmapped_date_column.csv:1:1"),
+         (R.MISSING_COLUMN, E, "unmapped_date_column.csv:1"),
+         id="unmapped_date_column.csv --map at=Occured", mapping={"at": "Occured"}),
+    case("unmapped_date_column.csv", (R.UNKNOWN_FIELD, E, "unmapped_date_column.csv:1"),
+         (R.UNKNOWN_FIELD, W, "unmapped_date_column.csv:1:1"),
+         (R.MISSING_COLUMN, E, "unmapped_date_column.csv:1"),
+         id="unmapped_date_column.csv --map when=Occurred", mapping={"when": "Occurred"}),
+    case("unmapped_date_column.csv", id="unmapped_date_column.csv --map at=Occurred",
+         mapping={"at": "Occurred"}),
+    case("no_agency_column.csv", (R.MISSING_VALUE, E, "no_agency_column.csv:2:agency")),
+    case("no_agency_column.csv", id="no_agency_column.csv --agency Police", agency="Police"),
+    # records
+    # records 2-4 and 6-7 span lines: problems are at the record's first line
+    case("multiline_quoted.csv", (R.IMPOSSIBLE_DATE, E, "multiline_quoted.csv:5:Date"),
+         (R.UNKNOWN_AGENCY, E, "multiline_quoted.csv:6:Agency")),
+    case("ragged_rows.csv", (R.RAGGED_ROW, E, "ragged_rows.csv:2"),
+         (R.RAGGED_ROW, W, "ragged_rows.csv:3")),
+    case("control_characters.csv", (R.CONTROL_CHARACTER, E, "control_characters.csv:2:Event"),
+         (R.BIDI_CHARACTER, E, "control_characters.csv:3:Details")),
+    # sizes and files
+    case("bom.csv", (R.FILE_TOO_LARGE, E, "bom.csv"), id="bom.csv max_bytes=10",
+         limits=Limits(max_bytes=10)),
+    case("bom.csv", (R.FIELD_TOO_LARGE, E, "bom.csv:2:Event"), id="bom.csv max_field_chars=20",
+         limits=Limits(max_field_chars=20)),
+    case("empty.csv", (R.EMPTY_FILE, E, "empty.csv")),
+    case("blank.csv", (R.EMPTY_FILE, E, "blank.csv")),
+    case("header_only.csv", (R.EMPTY_FILE, E, "header_only.csv")),
+    case("chronology.xls", (R.UNSUPPORTED_FORMAT, E, "chronology.xls")),
+    case("chronology.docx", (R.UNSUPPORTED_FORMAT, E, "chronology.docx")),
+    case("no_such_file.csv", (R.FILE_NOT_FOUND, E, "no_such_file.csv")),
+    case("not_a_workbook.xlsx", (R.UNREADABLE_FILE, E, "not_a_workbook.xlsx")),
+    # identities and references (ids are <file stem>-<ref>)
+    case("duplicate_ref.csv", (R.DUPLICATE_EVENT_ID, E, "duplicate_ref.csv:4:Event ref")),
+    case("ref_collision", (R.DUPLICATE_EVENT_ID, E, "police.csv:2:Event ref")),  # police-2-1 twice
+    case("same_refs"),  # refs 1 and 2 in both files: police-1, school-1, … do not collide
+    case("unknown_reference.csv",
+         (R.UNKNOWN_EVENT_REFERENCE, E, "unknown_reference.csv:4:Responds to")),
+    # values
+    case("unknown_agency.csv", (R.UNKNOWN_AGENCY, E, "unknown_agency.csv:2:Agency")),
+    case("unknown_recipient.csv", (R.UNKNOWN_AGENCY, E, "unknown_recipient.csv:2:Shared with")),
+    case("unknown_kind.csv", (R.UNKNOWN_KIND, E, "unknown_kind.csv:2:Type")),
+    case("unknown_risk.csv", (R.UNKNOWN_GRADING, E, "unknown_risk.csv:2:Risk")),
+    # dates and times
+    case("impossible_date.csv", (R.IMPOSSIBLE_DATE, E, "impossible_date.csv:2:Date")),
+    case("unparseable_date.csv", (R.UNPARSEABLE_DATE, E, "unparseable_date.csv:3:Date")),
+    case("unparseable_time.csv", (R.UNPARSEABLE_TIME, E, "unparseable_time.csv:2:Time")),
+    case("clock_change.csv", (R.NONEXISTENT_TIME, E, "clock_change.csv:2:Time"),
+         (R.AMBIGUOUS_TIME, W, "clock_change.csv:3:Time")),
+    case("mixed_timezones.csv", (R.MIXED_TIMEZONES, W, "mixed_timezones.csv:2:Date")),
+    case("excel_serial.csv", (R.EXCEL_SERIAL_DATE, W, "excel_serial.csv:2:Date")),
+    case("end_before_start.csv", (R.END_BEFORE_START, E, "end_before_start.csv:2:End date")),
+    case("relative_no_anchor.csv",
+         (R.UNRESOLVED_RELATIVE_DATE, E, "relative_no_anchor.csv:2:Date")),
+    case("age_no_birth.csv", (R.UNRESOLVED_RELATIVE_DATE, E, "age_no_birth.csv:2:Date")),
+    case("age_with_birth"),  # the same row, with child.born in the folder's meta.yaml
+    case("bad_meta", (R.INVALID_YAML, E, "bad_meta/meta.yaml:3:1"),
+         (R.UNKNOWN_AGENCY, E, "police.csv:2:Agency")),
+    # spreadsheets
+    case("merged_cells.xlsx", (R.MERGED_CELLS, E, "merged_cells.xlsx!Chronology!B3:B4"),
+         (R.MISSING_VALUE, E, "merged_cells.xlsx!Chronology!B4")),
+    case("formula_cell.xlsx", (R.FORMULA_CELL, E, "formula_cell.xlsx!Chronology!C3")),
+    case("hidden_sheet.xlsx", (R.HIDDEN_CONTENT, E, "hidden_sheet.xlsx!Notes")),
+    case("hidden_row.xlsx", (R.HIDDEN_CONTENT, E, "hidden_row.xlsx!Chronology!A3")),
+    case("hidden_column.xlsx", (R.HIDDEN_CONTENT, E, "hidden_column.xlsx!Chronology!D1")),
+    case("duplicate_column.xlsx",
+         (R.DUPLICATE_COLUMN, E, "duplicate_column.xlsx!Chronology!D1")),
+    case("several_sheets.xlsx", (R.SEVERAL_SHEETS, E, "several_sheets.xlsx")),
+    case("several_sheets.xlsx", id="several_sheets.xlsx --sheet Sheet2", sheet="Sheet2"),
+    case("several_sheets.xlsx", (R.UNKNOWN_SHEET, E, "several_sheets.xlsx"),
+         id="several_sheets.xlsx --sheet Sheet9", sheet="Sheet9"),
+    case("sheet_per_agency.xlsx"),
+    case("cell_values.xlsx", (R.UNKNOWN_AGENCY, E, "cell_values.xlsx!Chronology!B3"),
+         (R.IMPOSSIBLE_DATE, E, "cell_values.xlsx!Chronology!A4"),
+         (R.EXCEL_SERIAL_DATE, W, "cell_values.xlsx!Chronology!A5")),
+    # many faults in one file, each on its own line: all reported in one run
+    case("several_problems.csv",
+         (R.IMPOSSIBLE_DATE, E, "several_problems.csv:3:Date"),
+         (R.UNPARSEABLE_TIME, E, "several_problems.csv:4:Time"),
+         (R.UNKNOWN_AGENCY, E, "several_problems.csv:5:Agency"),
+         (R.UNKNOWN_KIND, E, "several_problems.csv:6:Type"),
+         (R.UNKNOWN_EVENT_REFERENCE, E, "several_problems.csv:7:Responds to"),
+         (R.DUPLICATE_EVENT_ID, E, "several_problems.csv:8:Event ref"),
+         (R.AMBIGUOUS_TIME, W, "several_problems.csv:9:Time")),
+]
+
+#: case folders and YAML files (validate only; load_case for folders)
+CASE_FILE_CASES = [
+    case("cases/good"),
+    case("cases/unsafe_yaml", (R.UNSAFE_YAML, E, "unsafe_yaml/case.yaml:3:8")),
+    case("unsafe_meta.yaml", (R.UNSAFE_YAML, E, "unsafe_meta.yaml:3:8")),
+    case("cases/invalid_yaml", (R.INVALID_YAML, E, "invalid_yaml/case.yaml:4:8")),
+    case("cases/wrong_format", (R.INVALID_CASE_FILE, E, "wrong_format/case.yaml:1:format")),
+    case("cases/override_unknown_event",
+         (R.UNKNOWN_EVENT_REFERENCE, E, "override_unknown_event/case.yaml:10:police-9")),
+    case("cases/override_unknown_kind",
+         (R.UNKNOWN_KIND, E, "override_unknown_kind/case.yaml:7:police-2")),
+    case("cases/events_missing_column",
+         (R.MISSING_COLUMN, E, "events_missing_column/events.csv:1")),
+    case("cases/events_duplicate_id",
+         (R.DUPLICATE_EVENT_ID, E, "events_duplicate_id/events.csv:3:id")),
+    case("cases/events_ragged", (R.RAGGED_ROW, E, "events_ragged/events.csv:2"),
+         (R.RAGGED_ROW, E, "events_ragged/events.csv:3")),
+    case("cases/events_not_numbers",
+         (R.INVALID_CASE_FILE, E, "events_not_numbers/events.csv:2:seq"),
+         (R.INVALID_CASE_FILE, E, "events_not_numbers/events.csv:3:kind_confidence")),
+    case("cases/several_problems",
+         (R.INVALID_CASE_FILE, E, "several_problems/case.yaml:1:format"),
+         (R.INVALID_CASE_FILE, E, "several_problems/case.yaml:2:id"),
+         (R.UNKNOWN_FIELD, W, "several_problems/case.yaml:4:reviewer"),
+         (R.UNKNOWN_EVENT_REFERENCE, E, "several_problems/case.yaml:8:police-9"),
+         (R.UNKNOWN_KIND, E, "several_problems/case.yaml:10:police-2"),
+         (R.UNKNOWN_FIELD, E, "several_problems/case.yaml:10:police-2"),
+         (R.UNPARSEABLE_DATE, E, "several_problems/events.csv:3:start"),
+         (R.UNPARSEABLE_DATE, E, "several_problems/events.csv:4:start"),
+         (R.DUPLICATE_EVENT_ID, E, "several_problems/events.csv:4:id")),
+]
+
+#: Reasons no fixture exercises, each with why; a new Reason must join a table or this.
+EXCLUDED: dict[Reason, str] = {}
+
+
+def _paths(names: tuple[str, ...]) -> list[Path]:
+    return [BAD / name for name in names]
+
+
+# --- validate: exactly the expected problems -----------------------------------------
+
+@pytest.mark.parametrize(("names", "options", "expected"), CHRONOLOGY_CASES + CASE_FILE_CASES)
+def test_validate_reports_exactly_the_expected_problems(names, options, expected):
+    assert found(validate(_paths(names), **options)) == expected
+
+
+@pytest.mark.parametrize(("names", "options", "expected"), CHRONOLOGY_CASES + CASE_FILE_CASES)
+def test_every_problem_is_located_and_explained(names, options, expected):
+    for p in validate(_paths(names), **options):
+        assert p.file and p.message and not p.message.endswith(" ")
+        assert isinstance(p.reason, Reason) and isinstance(p.severity, Severity)
+        if p.sheet is None and p.line is not None and p.column is not None:
+            assert p.location == f"{p.file}:{p.line}:{p.column}"
+        if p.cell is not None:
+            assert p.location == f"{p.file}!{p.sheet}!{p.cell}"
+
+
+def test_one_file_with_many_faults_reports_them_all_in_one_run():
+    problems = validate([BAD / "several_problems.csv"])
+    errors = [p for p in problems if p.severity is E]
+    assert len({p.reason for p in errors}) == 6
+    assert sorted(p.line for p in errors) == [3, 4, 5, 6, 7, 8]
+    assert {p.line: p.value for p in errors} == {3: "31/02/2025", 4: "25:99", 5: "Polce",
+                                                 6: "telepathy", 7: "99", 8: "1"}
+
+
+def test_a_bad_case_folder_reports_what_was_written():
+    problems = validate([BAD / "cases" / "events_not_numbers"])
+    assert [(p.column, p.value) for p in problems] == [("seq", "one"),
+                                                       ("kind_confidence", "high")]
+
+
+def test_two_case_folders_checked_together_are_told_apart():
+    names = ("cases/wrong_format", "cases/several_problems")
+    files = {p.file for p in validate(_paths(names))}
+    assert files == {"wrong_format/case.yaml", "several_problems/case.yaml",
+                     "several_problems/events.csv"}
+
+
+def test_several_paths_are_checked_in_one_run():
+    names = ("impossible_date.csv", "unknown_agency.csv", "formula_cell.xlsx",
+             "cases/wrong_format", "chronology.docx")
+    each = sorted(t for name in names for t in found(validate([BAD / name])))
+    assert found(validate(_paths(names))) == each
+
+
+@pytest.mark.parametrize(("names", "options", "reason", "says"), [
+    (("not_utf8.csv",), {}, R.NOT_UTF8, "read it with --encoding cp1252"),
+    (("missing_date_column.csv",), {}, R.MISSING_COLUMN, "--map at=COLUMN"),
+    (("missing_text_column.csv",), {}, R.MISSING_COLUMN, "--map summary=COLUMN"),
+    (("duplicate_column.csv",), {}, R.DUPLICATE_COLUMN, "(columns 3 and 4)"),
+    (("synonym_columns.csv",), {}, R.DUPLICATE_COLUMN, "--map summary=COLUMN"),
+    (("unmapped_date_column.csv",), {"mapping": {"at": "Occured"}}, R.UNKNOWN_MAPPED_COLUMN,
+     "(columns: Occurred, Agency, Event)"),
+    (("unmapped_date_column.csv",), {"mapping": {"when": "Occurred"}}, R.UNKNOWN_FIELD,
+     "no field 'when' (fields: ref, "),
+    (("no_agency_column.csv",), {}, R.MISSING_VALUE, "--agency NAME"),
+    (("ragged_rows.csv",), {}, R.RAGGED_ROW, "where the header has 3"),
+    (("control_characters.csv",), {}, R.CONTROL_CHARACTER, "U+0007 at character 25"),
+    (("control_characters.csv",), {}, R.BIDI_CHARACTER, "U+202E at character 10"),
+    (("bom.csv",), {"limits": Limits(max_bytes=10)}, R.FILE_TOO_LARGE, "limit of 10"),
+    (("bom.csv",), {"limits": Limits(max_field_chars=20)}, R.FIELD_TOO_LARGE, "(limit 20)"),
+    (("chronology.xls",), {}, R.UNSUPPORTED_FORMAT, "(.csv, .xlsx)"),
+    (("duplicate_ref.csv",), {}, R.DUPLICATE_EVENT_ID, "already used at duplicate_ref.csv:2"),
+    (("unknown_reference.csv",), {}, R.UNKNOWN_EVENT_REFERENCE, "'9', which is not in"),
+    (("unknown_agency.csv",), {}, R.UNKNOWN_AGENCY, "did you mean Police? known: Police, "),
+    (("unknown_kind.csv",), {}, R.UNKNOWN_KIND, "(kinds: "),
+    (("unknown_risk.csv",), {}, R.UNKNOWN_GRADING, "low, medium, high"),
+    (("impossible_date.csv",), {}, R.IMPOSSIBLE_DATE, "February 2025 has 28 days"),
+    (("unparseable_date.csv",), {}, R.UNPARSEABLE_DATE, "try e.g. 05/02/2025"),
+    (("unparseable_time.csv",), {}, R.UNPARSEABLE_TIME, "hours run 00-23, minutes 00-59"),
+    (("clock_change.csv",), {}, R.NONEXISTENT_TIME, "clocks went forward from 01:00 to 02:00"),
+    (("clock_change.csv",), {}, R.AMBIGUOUS_TIME, "either 00:30 or 01:30 UTC"),
+    (("mixed_timezones.csv",), {}, R.MIXED_TIMEZONES, "read as Europe/London local time"),
+    (("excel_serial.csv",), {}, R.EXCEL_SERIAL_DATE, "as 05/02/2025"),
+    (("end_before_start.csv",), {}, R.END_BEFORE_START, "'05/02/2025' is before '10/02/2025'"),
+    (("age_no_birth.csv",), {}, R.UNRESOLVED_RELATIVE_DATE, "(child.born)"),
+    (("several_sheets.xlsx",), {}, R.SEVERAL_SHEETS, "--sheet NAME"),
+    (("several_sheets.xlsx",), {"sheet": "Sheet9"}, R.UNKNOWN_SHEET, "(sheets: Sheet1, Sheet2)"),
+    (("merged_cells.xlsx",), {}, R.MERGED_CELLS, "merged cells B3:B4: unmerge them"),
+    (("formula_cell.xlsx",), {}, R.FORMULA_CELL, "paste the value"),
+    (("hidden_row.xlsx",), {}, R.HIDDEN_CONTENT, "hidden row 3 holds text"),
+    (("cases/unsafe_yaml",), {}, R.UNSAFE_YAML, "only plain YAML is read"),
+    (("cases/wrong_format",), {}, R.INVALID_CASE_FILE, "format must be 'workbench-case/1'"),
+    (("cases/override_unknown_kind",), {}, R.UNKNOWN_KIND, "(allowed: "),
+    (("cases/events_missing_column",), {}, R.MISSING_COLUMN, "missing columns: kind"),
+])
+def test_message_says_what_was_found_and_what_is_allowed(names, options, reason, says):
+    messages = [p.message for p in validate(_paths(names), **options) if p.reason is reason]
+    assert any(says in m for m in messages), messages
+
+
+def test_every_reason_is_exercised_by_a_fixture_or_excluded_with_a_reason():
+    covered = {r for param in CHRONOLOGY_CASES + CASE_FILE_CASES for r, _, _ in param.values[2]}
+    assert set(Reason) - covered - set(EXCLUDED) == set()
+    assert covered & set(EXCLUDED) == set(), "a covered reason is still listed as excluded"
+    assert all(why.strip() for why in EXCLUDED.values())
+
+
+# --- import: the same problems, raised at once; nothing returned ---------------------
+
+@pytest.mark.parametrize(("names", "options", "expected"), CHRONOLOGY_CASES)
+def test_import_refuses_bad_input_with_the_same_problems(names, options, expected):
+    if any(severity is E for _, severity, _ in expected):
+        with pytest.raises(CaseValidationError) as raised:
+            import_chronologies(_paths(names), **options)
+        assert found(raised.value.problems) == expected
+        assert raised.value.errors and all(p.severity is E for p in raised.value.errors)
+    else:  # clean, or warnings only: imported, warnings kept on the case
+        case_ = import_chronologies(_paths(names), **options)
+        assert found(case_.problems) == expected
+        assert len(case_.events) > 0
+
+
+@pytest.mark.parametrize(("names", "options", "expected"),
+                         [p for p in CASE_FILE_CASES[1:] if (BAD / p.values[0][0]).is_dir()])
+def test_load_case_refuses_a_bad_case_folder_with_every_problem(names, options, expected):
+    with pytest.raises(CaseValidationError) as raised:
+        load_case(BAD / names[0])
+    assert found(raised.value.problems) == expected
+
+
+# --- what the clean variants read ------------------------------------------------------
+
+def test_bom_is_accepted_and_the_first_header_recognised():
+    events, problems = read_events([BAD / "bom.csv"])
+    assert problems == []
+    assert events[["when", "agency", "source"]].values.tolist() == [
+        ["05/02/2025", "Police", "bom.csv:2"]]
+
+
+def test_cp1252_file_reads_with_its_encoding():
+    events, problems = read_events([BAD / "not_utf8.csv"], encoding="cp1252")
+    assert problems == []
+    assert events["summary"].tolist() == ["Child A\u2019s mother reported her missing"]
+
+
+def test_a_problem_after_a_multiline_field_is_at_its_record_start_line():
+    events, _ = read_events([BAD / "multiline_quoted.csv"])
+    assert sorted(events["source_line"]) == [2, 5, 6]  # lines 2-4 and 6-7 are one record each
+    assert sorted(events["details"].str.count("\n")) == [0, 1, 2]
+
+
+def test_sheet_option_reads_the_chosen_sheet_only():
+    events, problems = read_events([BAD / "several_sheets.xlsx"], sheet="Sheet2")
+    assert problems == []
+    assert events[["agency", "source"]].values.tolist() == [["School",
+                                                             "several_sheets.xlsx!Sheet2:2"]]
+
+
+def test_sheets_named_after_agencies_are_read_whole():
+    events, problems = read_events([BAD / "sheet_per_agency.xlsx"])
+    assert problems == []
+    assert events[["agency", "source"]].values.tolist() == [
+        ["Police", "sheet_per_agency.xlsx!Police:2"], ["Police", "sheet_per_agency.xlsx!Police:3"],
+        ["School", "sheet_per_agency.xlsx!School:2"]]
+
+
+def test_refs_repeated_in_two_returns_get_distinct_ids_and_resolve():
+    events, problems = read_events(sorted((BAD / "same_refs").iterdir()))
+    assert problems == []
+    assert events[["id", "refers_to"]].fillna("").values.tolist() == [
+        ["police-1", ""], ["police-2", ""], ["school-1", "police-2"], ["school-2", "school-1"]]
+
+
+def test_unsafe_yaml_is_refused_and_never_run(tmp_path, capfd):
+    folder = tmp_path / "case-x"
+    shutil.copytree(BAD / "cases" / "good", folder)
+    ran = tmp_path / "ran"
+    (folder / "case.yaml").write_text("format: workbench-case/1\nid: case-x\n"
+                                      f'title: !!python/object/apply:os.system ["touch {ran}"]\n')
+    assert found(validate([folder])) == [(R.UNSAFE_YAML, E, "case-x/case.yaml:3:8")]
+    validate([BAD / "cases" / "unsafe_yaml"])  # its tag would run `echo hi`
+    assert not ran.exists()
+    assert "hi" not in capfd.readouterr().out
+
+
+# --- the XLSX fixtures are what the script writes ------------------------------------
+
+def _script():
+    spec = importlib.util.spec_from_file_location("make_bad_xlsx", FIXTURES / "make_bad_xlsx.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _contents(path: Path) -> list[object]:
+    book = openpyxl.load_workbook(path)  # formulas as written, not values
+    return [(ws.title, ws.sheet_state, sorted(map(str, ws.merged_cells.ranges)),
+             sorted(n for n, d in ws.row_dimensions.items() if d.hidden),
+             sorted(k for k, d in ws.column_dimensions.items() if d.hidden),
+             [[c.value for c in row] for row in ws.iter_rows()]) for ws in book.worksheets]
+
+
+def test_xlsx_fixtures_are_reproduced_by_their_script(tmp_path):
+    written = _script().write_all(tmp_path)
+    kept = sorted(p.name for p in BAD.glob("*.xlsx") if p.name != "not_a_workbook.xlsx")
+    assert sorted(p.name for p in written) == kept
+    for path in written:
+        assert _contents(path) == _contents(BAD / path.name), path.name
+
+
+# --- the command line ------------------------------------------------------------------
+
+def test_cli_validate_prints_every_problem_and_exits_1(capsys):
+    path = BAD / "several_problems.csv"
+    status = main(["validate", str(path)])
+    lines = capsys.readouterr().out.splitlines()
+    problems = validate([path])
+    assert status == 1
+    assert lines[:-1] == [str(p) for p in problems]
+    for line, p in zip(lines, problems, strict=False):
+        assert line.startswith(f"{p.location}")
+        assert line.endswith(f": {p.severity} [{p.reason}] {p.message}")
+    assert lines[-1] == "6 error(s), 1 warning(s) in 1 path(s)"
+
+
+def test_cli_validate_line_is_location_severity_reason_message(capsys):
+    main(["validate", str(BAD / "impossible_date.csv")])
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "impossible_date.csv:2:Date: error [impossible-date] '31/02/2025' is not a date: "
+        "February 2025 has 28 days (read day first, as dd/mm/yyyy)")
+
+
+@pytest.mark.parametrize(("args", "status"), [
+    (["excel_serial.csv"], 0),  # warnings only
+    (["bom.csv"], 0),
+    (["--encoding", "cp1252", "not_utf8.csv"], 0),
+    (["not_utf8.csv"], 1),
+    (["--sheet", "Sheet2", "several_sheets.xlsx"], 0),
+    (["several_sheets.xlsx"], 1),
+    (["--map", "summary=Event", "synonym_columns.csv"], 0),
+    (["--agency", "Police", "no_agency_column.csv"], 0),
+    (["cases/good"], 0),
+    (["cases/unsafe_yaml"], 1),
+])
+def test_cli_validate_exits_1_exactly_when_there_is_an_error(args, status, capsys):
+    args = [str(BAD / a) if (BAD / a).exists() else a for a in args]
+    assert main(["validate", *args]) == status
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert summary.startswith("0 error(s)") is (status == 0)
+
+
+def test_cli_validate_json(capsys):
+    paths = [BAD / "several_problems.csv", BAD / "cell_values.xlsx"]
+    status = main(["validate", "--json", *map(str, paths)])
+    data = json.loads(capsys.readouterr().out)
+    assert status == 1
+    assert [(d["reason"], d["severity"], d["location"]) for d in data] == [
+        (str(p.reason), str(p.severity), p.location) for p in validate(paths)]
+    assert set(data[0]) == {"location", "file", "line", "column", "sheet", "cell", "reason",
+                            "severity", "value", "message"}
+    first = data[0]
+    assert (first["file"], first["line"], first["column"], first["value"]) == (
+        "several_problems.csv", 3, "Date", "31/02/2025")
+    polce = next(d for d in data if d["file"] == "cell_values.xlsx")
+    assert (polce["sheet"], polce["cell"], polce["line"], polce["location"]) == (
+        "Chronology", "B3", 3, "cell_values.xlsx!Chronology!B3")
+
+
+@pytest.mark.parametrize("name", ["several_problems.csv", "not_utf8.csv", "merged_cells.xlsx",
+                                  "several_sheets.xlsx", "empty.csv", "ref_collision",
+                                  "chronology.docx", "bad_meta"])
+def test_cli_import_of_bad_input_exits_1_and_writes_nothing(name, tmp_path, capsys):
+    out = tmp_path / "case"
+    status = main(["import", str(BAD / name), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no staging folder left behind either
+    assert err.rstrip().endswith("nothing written.")
+
+
+def test_cli_import_prints_every_problem(capsys, tmp_path):
+    main(["import", str(BAD / "several_problems.csv"), "-o", str(tmp_path / "case")])
+    err = capsys.readouterr().err
+    for p in validate([BAD / "several_problems.csv"]):
+        assert str(p) in err
+
+
+def test_workbench_import_process_prints_every_problem_and_writes_nothing(tmp_path):
+    out = tmp_path / "case"
+    run = subprocess.run([sys.executable, "-m", "workbench.cli", "import",
+                          str(BAD / "several_problems.csv"), "-o", str(out)],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == [
+        *(str(p) for p in sorted(validate([BAD / "several_problems.csv"]),
+                                 key=lambda p: p.severity is not E)),
+        "6 error(s); nothing written."]
+    assert not out.exists()
+
+
+def _tree(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else b"",
+                                         p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("existing", ["a case", "an empty folder"])
+def test_cli_import_into_an_existing_folder_without_replace_refuses(existing, tmp_path, capsys):
+    out = tmp_path / "case"
+    out.mkdir()
+    if existing == "a case":
+        shutil.copytree(BAD / "cases" / "good", out, dirs_exist_ok=True)
+    before = _tree(tmp_path)
+    status = main(["import", str(BAD / "same_refs"), "-o", str(out)])
+    assert status == 2
+    assert "--replace" in capsys.readouterr().err
+    assert _tree(tmp_path) == before
+
+
+def _status(argv: list[str]) -> object:
+    """``main``'s exit status, also when it exits through SystemExit (argparse misuse)."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
+
+
+def test_cli_import_with_an_unsafe_meta_file_exits_1_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "case"
+    status = _status(["import", str(BAD / "same_refs"), "-o", str(out),
+                      "--meta", str(BAD / "unsafe_meta.yaml")])
+    assert status == 1
+    assert "[unsafe-yaml]" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_cli_import_onto_an_existing_file_refuses(tmp_path, capsys):
+    out = tmp_path / "case"
+    out.write_text("not a case folder\n")
+    assert _status(["import", str(BAD / "same_refs"), "-o", str(out)]) == 2
+    assert out.read_text() == "not a case folder\n"
+
+
+def test_cli_malformed_map_option_is_misuse(tmp_path, capsys):
+    assert _status(["validate", str(BAD / "bom.csv"), "--map", "summary"]) == 2
+
+
+def test_cli_import_of_good_input_writes_the_case(tmp_path, capsys):
+    out = tmp_path / "case"
+    assert main(["import", str(BAD / "same_refs"), "-o", str(out)]) == 0
+    assert "4 events from 2 file(s)" in capsys.readouterr().out
+    assert sorted(load_case(out).events["id"]) == ["police-1", "police-2", "school-1",
+                                                   "school-2"]
