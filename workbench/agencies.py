@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["SECTORS", "Agency", "AliasTable", "load_aliases", "name_key"]
+__all__ = ["SECTORS", "Agency", "AliasTable", "agencies_from_meta", "load_aliases", "name_key"]
 
 SECTORS = ("police", "social-care", "education", "health", "third-sector", "family", "other")
 
@@ -128,6 +128,14 @@ def _agencies_from_yaml(data: object, origin: str) -> tuple[Agency, ...]:
         aliases = tuple(str(a) for a in item.get("aliases") or ())
         out.append(Agency(str(item["name"]), sector, aliases))
     return tuple(out)
+
+
+def agencies_from_meta(meta: Mapping[str, object]) -> tuple[Agency, ...]:
+    """The ``agencies:`` list of a case's metadata (names, sectors, local aliases)."""
+    items = meta.get("agencies")
+    if not items:
+        return ()
+    return _agencies_from_yaml({"agencies": items}, "case metadata")
 
 
 def load_aliases(path: str | Path | None = None) -> AliasTable:

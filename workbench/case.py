@@ -21,7 +21,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from workbench.agencies import Agency, AliasTable
+from workbench.agencies import Agency, AliasTable, agencies_from_meta
 from workbench.errors import Problem
 
 __all__ = ["EVENT_COLUMNS", "TEXT_COLUMNS", "Case", "case_from_events"]
@@ -130,10 +130,7 @@ def case_from_events(events: pd.DataFrame, *, id: str, meta: Mapping[str, object
                      problems: tuple[Problem, ...] = (),
                      overrides: Mapping[str, Mapping[str, object]] | None = None) -> Case:
     """Assemble a :class:`Case` from an event table and its metadata."""
-    extra = tuple(Agency(str(a["name"]), str(a.get("sector", "other")),
-                         tuple(a.get("aliases") or ()))
-                  for a in meta.get("agencies") or () if isinstance(a, Mapping))
-    table = aliases.with_agencies(extra) if extra else aliases
+    table = aliases.with_agencies(agencies_from_meta(meta))
     imported = normalise_events(events)
     events = apply_overrides(imported, overrides or {})
     names: dict[str, None] = dict.fromkeys(n for n in events["agency"] if n)

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.agencies import AliasTable, load_aliases
+from workbench.agencies import AliasTable, agencies_from_meta, load_aliases
 from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.chronology import Chronology, Limits, read_chronology
 from workbench.dates import DateError, When, parse_when, span
@@ -395,6 +395,7 @@ def import_chronologies(paths: Iterable[str | Path], *, mapping: Mapping[str, st
     problem when any is an error; warnings are kept on ``case.problems``.
     """
     inputs = collect_inputs(paths, agency=agency, meta=meta)
+    aliases = (aliases or load_aliases()).with_agencies(agencies_from_meta(inputs.meta))
     events, problems = read_events(inputs.files, mapping=mapping, agency=inputs.agency,
                                    encoding=encoding, sheet=sheet, dayfirst=dayfirst,
                                    aliases=aliases, born=inputs.born, limits=limits)
@@ -406,5 +407,5 @@ def import_chronologies(paths: Iterable[str | Path], *, mapping: Mapping[str, st
                                                  else files[0].stem))
     return case_from_events(events, id=case_id, meta=inputs.meta,
                             sources=tuple(dict.fromkeys(events["source_file"])),
-                            aliases=aliases or load_aliases(), problems=tuple(problems))
+                            aliases=aliases, problems=tuple(problems))
 
