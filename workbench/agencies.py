@@ -32,6 +32,7 @@ SECTORS = ("police", "social-care", "education", "health", "third-sector", "fami
 
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
+_WORDS = re.compile(r"\b[A-Z][A-Z&]{1,3}\b")  # short aliases count in free text only as capitals
 
 
 def name_key(name: str) -> str:
@@ -108,10 +109,15 @@ class AliasTable:
     def find_in_text(self, text: str) -> list[str]:
         """Canonical agencies named in free text, in order of first mention.
 
+        Aliases of three letters or fewer ("ED", "CSC") count only when written in
+        capitals, so that ordinary words ("ed", "la") are not read as agencies.
+
         >>> load_aliases().find_in_text("Referral to CSC and the school nurse")
         ["Children's Social Care", 'School Nursing']
         """
-        found = (self._index[m.group(1)] for m in self._finder.finditer(name_key(text)))
+        key = name_key(text)
+        found = (self._index[m.group(1)] for m in self._finder.finditer(key)
+                 if len(m.group(1)) > 3 or m.group(1).upper() in _WORDS.findall(text))
         return list(dict.fromkeys(found))
 
 

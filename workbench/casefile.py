@@ -49,11 +49,15 @@ class _Loader(yaml.SafeLoader):
     """The safe loader: plain YAML only; dates stay text."""
 
 
-# keep dates and times as written (YYYY-MM would otherwise vary by YAML version)
+# YAML 1.2 core schema for plain scalars: dates stay text (as written), and only
+# true/false are booleans ("on: 2026-11-02" must not become True: YAML 1.1's on/off/yes/no)
 _Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    k: [(tag, rx) for tag, rx in v
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                              re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 def read_yaml(path: Path, problems: list[Problem] | None = None, *,

@@ -34,7 +34,8 @@ def validate(paths: Iterable[str | Path], *, mapping: Mapping[str, str] | None =
     """Check chronology files, folders of them, case folders and YAML files.
 
     Chronology files given together are checked as one composite chronology (so
-    duplicate ids and references across returns are found). Returns every problem,
+    duplicate ids and references across returns are found); each folder of returns
+    is checked as its own case. Returns every problem,
     errors and warnings; an empty list means the input is clean. ``limits`` are the
     size limits, as for :func:`~workbench.importer.import_chronologies`.
     """
@@ -57,8 +58,11 @@ def validate(paths: Iterable[str | Path], *, mapping: Mapping[str, str] | None =
             problems.append(Problem(file=path.name, reason=Reason.UNSUPPORTED_FORMAT,
                                     value=path.suffix, message="not a chronology (.csv, "
                                     ".xlsx), a case folder or a YAML file"))
-    if chronologies:
-        inputs = collect_inputs(chronologies, agency=agency)
+    # each folder is one case's returns; loose files given together are one composite
+    groups = [[p] for p in chronologies if p.is_dir()]
+    loose = [p for p in chronologies if not p.is_dir()]
+    for group in groups + ([loose] if loose else []):
+        inputs = collect_inputs(group, agency=agency)
         _, met = read_events(inputs.files, mapping=mapping, agency=inputs.agency,
                              encoding=encoding, sheet=sheet, dayfirst=dayfirst, aliases=aliases,
                              born=inputs.born, limits=limits)
