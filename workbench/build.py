@@ -1,18 +1,22 @@
-"""The main job: import every case study in a folder and write what it shows.
+"""The main job without a server: import every case study and write what it shows.
 
 For each case-study folder (a folder of chronology files with a ``meta.yaml``),
-:func:`build_all` writes ``OUT/cases/NAME/`` (the case folder) and
-``OUT/summary.md`` (events, agencies and kinds per case, and any warnings met).
+:func:`build_all` writes ``OUT/NAME/case/`` (the case folder), ``flags.json``,
+``episodes.csv`` and ``handoffs.csv``, and ``OUT/summary.md`` (one line per case).
+The dashboards (``workbench serve``) show the same cases interactively.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from workbench.analysis import analyse
 from workbench.casefile import write_case
 from workbench.errors import CaseValidationError
 from workbench.importer import import_chronologies
+from workbench.rules import find_flags
 
 __all__ = ["build_all", "case_study_folders"]
 
@@ -23,9 +27,11 @@ def case_study_folders(folder: str | Path) -> list[Path]:
 
 
 def build_all(folder: str | Path, out: str | Path) -> Iterator[str]:
-    """Import and write every case study; yield one line of progress per case."""
+    """Import, analyse and write every case study; yield one line of progress per case."""
     out = Path(out)
-    lines = ["# Case studies", "", "| case | events | agencies | warnings |", "|---|---|---|---|"]
+    lines = ["# Case studies", "",
+             "| case | events | agencies | episodes | hand-offs | flags |",
+             "|---|---|---|---|---|---|"]
     for study in case_study_folders(folder):
         try:
             case = import_chronologies([study])
@@ -33,10 +39,20 @@ def build_all(folder: str | Path, out: str | Path) -> Iterator[str]:
             yield f"{study.name}: {len(exc.errors)} error(s)\n" + "\n".join(
                 f"  {p}" for p in exc.problems)
             continue
-        path = write_case(case, out / "cases" / study.name, replace=True)
+        target = out / study.name
+        write_case(case, target / "case", replace=True)
+        analysis = analyse(case)
+        flags = find_flags(analysis)
+        (target / "flags.json").write_text(json.dumps(
+            {"case": case.id, "protocol": analysis.protocol.name,
+             "flags": [f.to_dict() for f in flags]}, indent=1, ensure_ascii=False) + "\n",
+            encoding="utf-8")
+        analysis.episodes.to_csv(target / "episodes.csv", index=False)
+        analysis.handoffs.to_csv(target / "handoffs.csv", index=False)
         lines.append(f"| {case.id} | {len(case.events)} | {len(case.agencies)} | "
-                     f"{len(case.problems)} |")
-        yield f"{study.name}: {len(case.events)} events, {len(case.agencies)} agencies -> {path}"
+                     f"{len(analysis.episodes)} | {len(analysis.handoffs)} | {len(flags)} |")
+        yield (f"{study.name}: {len(case.events)} events, {len(analysis.episodes)} episodes, "
+               f"{len(flags)} flags -> {target}")
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     yield f"Summary: {out / 'summary.md'}"
