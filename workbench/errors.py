@@ -81,6 +81,12 @@ class Reason(enum.StrEnum):
     INVALID_YAML = "invalid-yaml"
     INVALID_CASE_FILE = "invalid-case-file"
     UNKNOWN_FIELD = "unknown-field"
+    # privacy
+    PII_FOUND = "pii-found"
+    UNSAFE_KEY_LOCATION = "unsafe-key-location"
+    INVALID_KEY_FILE = "invalid-key-file"
+    WEAK_KEY = "weak-key"
+    OUTPUT_INSIDE_INPUT = "output-inside-input"
 
 
 @dataclass(frozen=True)
