@@ -294,6 +294,115 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from workbench.serve import ServeError, run, serve_plan
+
+    with tempfile.TemporaryDirectory(prefix="workbench-serve-") as config_dir:
+        try:
+            plan = serve_plan(lan=args.lan, port=args.port,
+                              token="" if args.no_token else args.token, store=args.store,
+                              cases=args.cases, cohort=args.cohort, config_dir=config_dir,
+                              cull_idle_timeout=args.cull_idle)
+        except ServeError as exc:
+            raise _Misuse(str(exc)) from None
+        return run(plan)
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from workbench.errors import CaseValidationError
+    from workbench.privacy import scan_paths
+
+    try:
+        findings = scan_paths(args.path, key_file=args.key_file, deny_list=args.deny or ())
+    except CaseValidationError as exc:
+        _print_problems(exc.problems)
+        return 2
+    if args.json:
+        print(json.dumps([f.as_dict() for f in findings], indent=1))
+    else:
+        for finding in findings:
+            print(finding)
+        print(f"{len(findings)} finding(s) in {len(args.path)} path(s). Names in free text are "
+              "found only through the deny list (--key-file, --deny): a person must still "
+              "read the case.")
+    return 1 if findings else 0
+
+
+def _cmd_pseudonymise(args: argparse.Namespace) -> int:
+    from workbench.errors import CaseValidationError
+    from workbench.privacy import pseudonymise
+
+    try:
+        report = pseudonymise(args.path, key_file=args.key_file, out=args.out,
+                              method=args.method, hmac_key_file=args.hmac_key_file,
+                              declared_by=args.declare_by)
+    except CaseValidationError as exc:
+        _print_problems(exc.problems)
+        return 2
+    for path in report.files:
+        print(f"wrote {path}")
+    replaced = ", ".join(f"{n} {entity}" for entity, n in sorted(report.replaced.items()))
+    print(f"replaced: {replaced or 'nothing'}")
+    for finding in report.residual:
+        print(f"still found: {finding}", file=sys.stderr)
+    for skipped in report.skipped:
+        print(f"not rewritten: {skipped}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+_FORMATS = ("ocel-json", "ocel-sqlite", "xes", "graphml", "gexf", "csv", "xlsx")  # --help stays fast
+
+
+def _store(args: argparse.Namespace):
+    """The review store named by --store, or the default one when it exists."""
+    from workbench.apps.settings import default_store_path
+    from workbench.store import NotesStore
+
+    path = Path(args.store) if args.store else default_store_path()
+    if args.store is None and not path.is_file():
+        return None
+    return NotesStore(path)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from workbench.errors import MissingToolError
+    from workbench.report import write_report
+
+    case, store = _case(args), _store(args)
+    if args.session and store is None:
+        raise _Misuse("--session needs the review store that holds it (--store PATH)")
+    try:
+        session = args.session
+        if session and len(session) == 6:  # a join code works too
+            session = store.session_by_code(session).id
+        path = write_report(case, args.output, session_id=session, store=store,
+                            protocol=args.protocol)
+    except MissingToolError as exc:
+        print(f"workbench: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if store:
+            store.close()
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from workbench.exports import export_case
+
+    case, store = _case(args), _store(args)
+    try:
+        result = export_case(case, args.format, args.output, protocol=args.protocol, store=store)
+    finally:
+        if store:
+            store.close()
+    print(f"wrote {', '.join(map(str, result.paths))}: "
+          + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
+    return 0
+
+
 def _case_command(sub, name: str, help: str, run, *, table: bool = True):
     p = sub.add_parser(name, help=help)
     p.add_argument("case", nargs="+", metavar="CASE_OR_CHRONOLOGY",
@@ -373,6 +482,61 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("folder", nargs="?", default="casestudies")
     p.add_argument("-o", "--output", default="build", metavar="DIR")
     p.set_defaults(run=_cmd_build)
+
+    p = _case_command(sub, "report", "the review report: self-contained HTML, or PDF (Chromium)",
+                      _cmd_report, table=False)
+    p.add_argument("--session", metavar="ID", help="session id or join code whose notes, "
+                   "findings and answers are reported")
+    p.add_argument("--store", metavar="PATH", help="the review store (default: the one "
+                   "`workbench serve` uses)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=".html or .pdf")
+    p = _case_command(sub, "export", "OCEL 2.0, XES, GraphML/GEXF, CSV/XLSX", _cmd_export,
+                      table=False)
+    p.add_argument("--format", required=True, choices=_FORMATS)
+    p.add_argument("--store", metavar="PATH", help="review store for the action plan (csv, xlsx)")
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help="a file; a folder for csv")
+
+    p = sub.add_parser("scan", help="look for identifying details (PII) in chronologies, "
+                       "case folders and exports; exit 1 on findings")
+    p.add_argument("path", nargs="+")
+    p.add_argument("--key-file", metavar="FILE", help="the case's key table (real -> label), "
+                   "kept outside the case: its real names form the deny list")
+    p.add_argument("--deny", action="append", metavar="NAME", help="a name to look for; "
+                   "repeatable")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_cmd_scan)
+
+    p = sub.add_parser("pseudonymise", help="replace identifiers with labels or keyed "
+                       "pseudonyms, writing a copy")
+    p.add_argument("path", nargs="+")
+    p.add_argument("--key-file", required=True, metavar="FILE",
+                   help="key table (real -> label), kept outside the case and the repository")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--method", choices=("table", "hmac"), default="table")
+    p.add_argument("--hmac-key-file", metavar="FILE", help="secret for --method hmac "
+                   "(at least 32 bytes, outside the case and the repository)")
+    p.add_argument("--declare-by", metavar="NAME", help="record an anonymisation declaration "
+                   "by NAME in the output's case metadata")
+    p.set_defaults(run=_cmd_pseudonymise)
+
+    p = sub.add_parser("serve", help="serve the dashboards (Voilà) on the case studies; "
+                       "prints the URL to open")
+    p.add_argument("--lan", metavar="ADDRESS", help="serve a room's network on this "
+                   "machine's address there (e.g. 192.168.1.20); default: this machine only")
+    p.add_argument("--port", type=int, default=8866, help="default 8866")
+    p.add_argument("--store", metavar="PATH", help="the review store (SQLite) holding notes "
+                   "and workshops (default ~/.local/share/workbench/review.sqlite)")
+    p.add_argument("--cases", metavar="DIR", help="case folders to offer beside the bundled "
+                   "case studies")
+    p.add_argument("--cohort", metavar="DIR", help="cohort for the cohort dashboard (default: "
+                   "a small synthetic one)")
+    token = p.add_mutually_exclusive_group()
+    token.add_argument("--token", help="the access token (default: a new random one)")
+    token.add_argument("--no-token", action="store_true",
+                       help="no token (refused with --lan)")
+    p.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
+                   help="stop a closed page's kernel after this many idle seconds (600)")
+    p.set_defaults(run=_cmd_serve)
     return parser
 
 

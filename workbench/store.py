@@ -1,11 +1,13 @@
 """The review store: the one thing in the workbench that remembers.
 
 One SQLite file holds review and workshop sessions, participants, notes with tags,
-the facilitator's reveal point, workshop answers, and an audit log of who did what
-when. Many Voilà kernels (one per browser) write to it at once, so every
-connection uses WAL, ``synchronous=FULL`` and a busy timeout, and every write runs
-in ``BEGIN IMMEDIATE … COMMIT``. Notes carry a client-made id, so a retried write
-can never duplicate a note. The store is passed in; tests give it a temporary path.
+the facilitator's reveal point, workshop answers, the review record (key practice
+episodes, findings, recommendations and the action plan: :mod:`workbench.record`),
+and an audit log of who did what when. Many Voilà kernels (one per browser) write
+to it at once, so every connection uses WAL, ``synchronous=FULL`` and a busy
+timeout, and every write runs in ``BEGIN IMMEDIATE … COMMIT``. Notes and record
+items carry a client-made id, so a retried write can never duplicate them. The
+store is passed in; tests give it a temporary path.
 
 Examples
 --------
@@ -36,6 +38,16 @@ from pathlib import Path
 
 __all__ = ["TAGS", "Answer", "Note", "NotesStore", "Participant", "Session"]
 
+#: review-record item kind -> (table, columns besides id, case_id, session_id, times)
+_RECORD_TABLES = {
+    "episode": ("review_episodes", ("title", "first_event", "last_event", "description")),
+    "finding": ("review_findings", ("title", "text", "flags", "events", "episodes", "factors")),
+    "recommendation": ("review_recommendations", ("text", "findings", "addressed_to")),
+    "action": ("review_actions", ("recommendation", "text", "owner", "due", "status",
+                                  "progress")),
+}
+_JSON_COLUMNS = ("flags", "events", "episodes", "factors", "findings")
+
 TAGS = ("missed opportunity", "good practice", "key practice episode", "question")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -59,6 +71,30 @@ CREATE TABLE IF NOT EXISTS answers (
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, session_id TEXT,
     actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
+-- the review record (workbench.record): lists are JSON text, like notes.tags
+CREATE TABLE IF NOT EXISTS review_episodes (
+    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, session_id TEXT REFERENCES sessions(id),
+    title TEXT NOT NULL, first_event TEXT NOT NULL, last_event TEXT NOT NULL,
+    description TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS review_findings (
+    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, session_id TEXT REFERENCES sessions(id),
+    title TEXT NOT NULL, text TEXT NOT NULL, flags TEXT NOT NULL, events TEXT NOT NULL,
+    episodes TEXT NOT NULL, factors TEXT NOT NULL, created_at REAL NOT NULL,
+    updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS review_recommendations (
+    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, session_id TEXT REFERENCES sessions(id),
+    text TEXT NOT NULL, findings TEXT NOT NULL, addressed_to TEXT NOT NULL,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS review_actions (
+    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, session_id TEXT REFERENCES sessions(id),
+    recommendation TEXT, text TEXT NOT NULL, owner TEXT NOT NULL, due TEXT NOT NULL,
+    status TEXT NOT NULL, progress TEXT NOT NULL, created_at REAL NOT NULL,
+    updated_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS review_episodes_by_case ON review_episodes(case_id, created_at);
+CREATE INDEX IF NOT EXISTS review_findings_by_case ON review_findings(case_id, created_at);
+CREATE INDEX IF NOT EXISTS review_recommendations_by_case
+    ON review_recommendations(case_id, created_at);
+CREATE INDEX IF NOT EXISTS review_actions_by_case ON review_actions(case_id, created_at);
 """
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -329,3 +365,108 @@ class NotesStore:
         return [{"seq": r["seq"], "at": r["at"], "session_id": r["session_id"],
                  "actor": r["actor"], "action": r["action"], "detail": json.loads(r["detail"])}
                 for r in self._read(sql + " ORDER BY seq", params)]
+
+    # -- the review record (workbench.record) ---------------------------------------
+    @staticmethod
+    def _record_kind(item: object) -> str:
+        from workbench.record import KINDS
+
+        kind = KINDS.get(type(item))
+        if kind is None:
+            raise TypeError(f"not a review-record item: {type(item).__name__} (items: "
+                            "KeyPracticeEpisode, Finding, Recommendation, Action)")
+        return kind
+
+    def save(self, item: object, *, actor: str = "reviewer") -> object:
+        """Save a review-record item (a key practice episode, finding, recommendation
+        or action); return it as stored.
+
+        The item's client-made ``id`` makes the save idempotent: saving the same value
+        again writes nothing, saving a changed value with the same id edits it (its
+        place in the record is kept). Each change is audited.
+        """
+        kind = self._record_kind(item)
+        table, columns = _RECORD_TABLES[kind]
+        values = item.to_dict()  # type: ignore[attr-defined]
+        row = {c: json.dumps(values[c]) if c in _JSON_COLUMNS else values[c] for c in columns}
+        with self._write() as db:
+            old = db.execute(f"SELECT * FROM {table} WHERE id = ?", (values["id"],)).fetchone()
+            if old is not None and old["case_id"] != values["case_id"]:
+                raise ValueError(f"{kind} {values['id']!r} belongs to case {old['case_id']!r}, "
+                                 f"not {values['case_id']!r}")
+            now = time.time()
+            if old is None:
+                names = ("id", "case_id", "session_id", *columns, "created_at", "updated_at")
+                db.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                           f"({', '.join('?' * len(names))})",
+                           (values["id"], values["case_id"], values["session_id"],
+                            *row.values(), now, now))
+                change = "new"
+            elif any(old[c] != v for c, v in row.items()) or \
+                    old["session_id"] != values["session_id"]:
+                sets = ", ".join(f"{c} = ?" for c in (*columns, "session_id", "updated_at"))
+                db.execute(f"UPDATE {table} SET {sets} WHERE id = ?",
+                           (*row.values(), values["session_id"], now, values["id"]))
+                change = "edit"
+            else:
+                change = None  # a retry of the same value
+            if change:
+                self._audit(db, values["session_id"], actor, f"save-{kind}", id=values["id"],
+                            case_id=values["case_id"], change=change)
+        return self._record_item(kind, values["id"])
+
+    def delete(self, item: object, *, actor: str = "reviewer") -> bool:
+        """Remove a review-record item; True when it was there. The audit keeps its text."""
+        kind = self._record_kind(item)
+        table, _ = _RECORD_TABLES[kind]
+        values = item.to_dict()  # type: ignore[attr-defined]
+        with self._write() as db:
+            gone = db.execute(f"DELETE FROM {table} WHERE id = ?", (values["id"],)).rowcount
+            if gone:
+                self._audit(db, values["session_id"], actor, f"delete-{kind}", id=values["id"],
+                            case_id=values["case_id"], item=values)
+        return bool(gone)
+
+    def set_action_status(self, action_id: str, status: str, *, progress: str | None = None,
+                          actor: str = "reviewer") -> object:
+        """Move an action of the plan to a new status (and note progress); return it."""
+        from dataclasses import replace
+
+        action = self._record_item("action", action_id)
+        changes: dict[str, object] = {"status": status}
+        if progress is not None:
+            changes["progress"] = progress
+        return self.save(replace(action, **changes), actor=actor)  # type: ignore[type-var]
+
+    def _record_item(self, kind: str, item_id: str) -> object:
+        table, _ = _RECORD_TABLES[kind]
+        rows = self._read(f"SELECT * FROM {table} WHERE id = ?", (item_id,))
+        if not rows:
+            raise KeyError(f"no {kind} {item_id!r}")
+        return self._to_item(kind, rows[0])
+
+    @staticmethod
+    def _to_item(kind: str, row: sqlite3.Row) -> object:
+        from workbench.record import KINDS
+
+        cls = next(c for c, k in KINDS.items() if k == kind)
+        _, columns = _RECORD_TABLES[kind]
+        values = {c: json.loads(row[c]) if c in _JSON_COLUMNS else row[c] for c in columns}
+        return cls(id=row["id"], case_id=row["case_id"], session_id=row["session_id"],
+                   **values)
+
+    def review_record(self, case_id: str, *, session_id: str | None = None):
+        """The review record of a case (every item, in the order first saved); with
+        ``session_id`` only the items captured in that session."""
+        from workbench.record import ReviewRecord
+
+        groups = {}
+        for kind, (table, _) in _RECORD_TABLES.items():
+            sql, params = f"SELECT * FROM {table} WHERE case_id = ?", [case_id]
+            if session_id is not None:
+                sql += " AND session_id = ?"
+                params.append(session_id)
+            rows = self._read(sql + " ORDER BY rowid", params)  # order first saved
+            groups[kind] = tuple(self._to_item(kind, r) for r in rows)
+        return ReviewRecord(case_id, episodes=groups["episode"], findings=groups["finding"],
+                            recommendations=groups["recommendation"], actions=groups["action"])
