@@ -86,67 +86,108 @@ def _month(times: pd.Series) -> pd.Series:
     return times.dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
 
 
+def _by_month(times: pd.Series, **columns: pd.Series | int) -> pd.DataFrame:
+    """Sums per local month (months formatted once per distinct month, not per row)."""
+    frame = pd.DataFrame({"_m": times.dt.tz_convert("Europe/London").dt.tz_localize(None).dt.to_period("M"),
+                          **columns})
+    out = frame.groupby("_m").sum()
+    out.index = out.index.strftime("%Y-%m")
+    out.index.name = "month"
+    return out
+
+
+def _summarise(events: pd.DataFrame, profile: Protocol, rules: list[Rule] | None,
+               keep_flags: bool) -> dict[str, object]:
+    """Small aggregates of one part of the cohort (whole cases)."""
+    hours = float(profile.settings["return_interview_hours"])
+    analysis = analyse(events, protocol=profile)
+    flags = flag_table(analysis, rules=rules)
+    ep, h = analysis.episodes, analysis.handoffs
+    out: dict[str, object] = {
+        "totals": {"cases": int(events["case_id"].nunique()), "events": len(events),
+                   "episodes": len(ep), "handoffs": len(h), "flags": len(flags)},
+        "flags": flags if keep_flags else None,
+    }
+    if len(flags):
+        anchor = pd.MultiIndex.from_arrays([flags["case_id"],
+                                            flags["event_ids"].map(lambda ids: ids[0])])
+        agency = events.set_index(["case_id", "id"])["agency"].reindex(anchor).to_numpy()
+        out["flag_counts"] = flags.assign(agency=agency).groupby(["pattern", "agency"]).size()
+        dated = flags["at"].notna()
+        out["flag_months"] = _by_month(flags.loc[dated, "at"], flags=1)
+    found = ep.loc[ep["found_at"].notna()]
+    out["ri"] = _by_month(
+        found["found_at"], found=1,
+        offered=found["ri_first_kind"].isin(("return_interview_offered",
+                                             "return_interview_completed")).astype(int),
+        on_time=(found["ri_hours"] <= hours).astype(int))
+    out["ri_hours"] = found.assign(month=_month(found["found_at"]))[["month", "ri_hours"]]
+    out["episode_months"] = _by_month(ep["start"], episodes=1)
+    out["handoff_months"] = _by_month(
+        h["sent"], handoffs=1, answered=h["status"].isin(("answered", "late")).astype(int))
+    out["edges"] = pd.crosstab([h["sender"], h["recipient"]], h["status"])
+    out["latencies"] = {key: values.dropna().to_numpy() for key, values in
+                        h.groupby(["sender", "recipient"])["latency_hours"]}
+    return out
+
+
+def _summarise_file(path: Path, profile: Protocol, keep_flags: bool) -> dict[str, object]:
+    return _summarise(_prepare(pd.read_parquet(path)), profile, None, keep_flags)
+
+
 def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
                   rules: list[Rule] | None = None, keep_flags: bool = False,
-                  progress: bool = False) -> CohortReport:
+                  workers: int | None = None, progress: bool = False) -> CohortReport:
     """Flags per pattern and agency, return-interview timeliness, hand-off answer
-    rates and latencies, and monthly trends, over a whole cohort."""
+    rates and latencies, and monthly trends, over a whole cohort.
+
+    Parquet parts are analysed in ``workers`` processes (default: one per core);
+    with local ``rules`` (which may not be importable by a worker) or a cohort of
+    case folders, parts are analysed in this process.
+    """
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
     profile = load_protocol(protocol)
-    hours = float(profile.settings["return_interview_hours"])
-    flag_counts: list[pd.Series] = []
-    ri_parts: list[pd.DataFrame] = []
-    edge_parts: list[pd.DataFrame] = []
-    latencies: dict[tuple[str, str], list[np.ndarray]] = {}
-    trend_parts: list[pd.DataFrame] = []
-    kept: list[pd.DataFrame] = []
-    totals = {"cases": 0, "events": 0, "episodes": 0, "handoffs": 0, "flags": 0}
-    parts = cohort_parts(folder)
+    folder = Path(folder)
+    files = sorted((folder / "events").glob("*.parquet")) or sorted(folder.glob("*.parquet"))
+    workers = workers or os.cpu_count() or 1
+    if files and rules is None and workers > 1 and len(files) > 1:
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(files)))
+        parts = pool.map(_summarise_file, files, [profile] * len(files),
+                         [keep_flags] * len(files))
+    else:
+        pool = None
+        parts = (_summarise(events, profile, rules, keep_flags)
+                 for events in cohort_parts(folder))
     if progress:
         from tqdm import tqdm
 
-        folder_path = Path(folder)
-        total = len(list((folder_path / "events").glob("*.parquet"))) or None
-        parts = tqdm(parts, total=total, unit="part", desc="cohort")
-    for events in parts:
-        analysis = analyse(events, protocol=profile)
-        flags = flag_table(analysis, rules=rules)
-        ep, h = analysis.episodes, analysis.handoffs
-        totals["cases"] += events["case_id"].nunique()
-        totals["events"] += len(events)
-        totals["episodes"] += len(ep)
-        totals["handoffs"] += len(h)
-        totals["flags"] += len(flags)
-        if keep_flags:
-            kept.append(flags)
-        if len(flags):
-            anchor = pd.MultiIndex.from_arrays([flags["case_id"],
-                                                flags["event_ids"].map(lambda ids: ids[0])])
-            agency = events.set_index(["case_id", "id"])["agency"].reindex(anchor).to_numpy()
-            flag_counts.append(flags.assign(agency=agency).groupby(["pattern", "agency"]).size())
-            trend_parts.append(pd.DataFrame({"month": _month(flags["at"].dropna()),
-                                             "flags": 1}))
-        found = ep.loc[ep["found_at"].notna()]
-        ri_parts.append(pd.DataFrame({
-            "month": _month(found["found_at"]),
-            "found": 1,
-            "offered": found["ri_first_kind"].isin(("return_interview_offered",
-                                                    "return_interview_completed")).astype(int),
-            "on_time": (found["ri_hours"] <= hours).astype(int),
-            "hours": found["ri_hours"],
-        }))
-        trend_parts.append(pd.DataFrame({"month": _month(ep["start"]), "episodes": 1}))
-        trend_parts.append(pd.DataFrame({
-            "month": _month(h["sent"]), "handoffs": 1,
-            "answered": h["status"].isin(("answered", "late")).astype(int)}))
-        edge_parts.append(pd.crosstab([h["sender"], h["recipient"]], h["status"]))
-        for key, values in h.groupby(["sender", "recipient"])["latency_hours"]:
-            latencies.setdefault(key, []).append(values.dropna().to_numpy())
+        parts = tqdm(parts, total=len(files) or None, unit="part", desc="cohort")
+    summaries = []
+    try:
+        summaries = list(parts)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    totals = {"cases": 0, "events": 0, "episodes": 0, "handoffs": 0, "flags": 0}
+    latencies: dict[tuple[str, str], list[np.ndarray]] = {}
+    for part in summaries:
+        for key, value in part["totals"].items():
+            totals[key] += value
+        for key, values in part["latencies"].items():
+            latencies.setdefault(key, []).append(values)
+    def gather(name: str) -> list:
+        return [p[name] for p in summaries if name in p]
+
+    kept = [p["flags"] for p in summaries if p["flags"] is not None]
     return CohortReport(
         totals=totals,
-        flags=_flag_matrix(flag_counts),
-        return_interviews=_ri_table(ri_parts),
-        handoffs=_edge_summary(edge_parts, latencies),
-        trends=_trends(trend_parts),
+        flags=_flag_matrix(gather("flag_counts")),
+        return_interviews=_ri_table(gather("ri"), gather("ri_hours")),
+        handoffs=_edge_summary(gather("edges"), latencies),
+        trends=_trends([*gather("episode_months"), *gather("flag_months"),
+                        *gather("handoff_months")]),
         flag_table=pd.concat(kept, ignore_index=True) if kept else None,
     )
 
@@ -158,13 +199,15 @@ def _flag_matrix(parts: list[pd.Series]) -> pd.DataFrame:
     return counts.unstack(fill_value=0).astype(int)
 
 
-def _ri_table(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    ri = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["month", "found", "offered", "on_time", "hours"])
-    table = ri.groupby("month").agg(found=("found", "sum"), offered=("offered", "sum"),
-                                    on_time=("on_time", "sum"), median_hours=("hours", "median"))
-    table.loc["all"] = [ri["found"].sum(), ri["offered"].sum(), ri["on_time"].sum(),
-                        ri["hours"].median()]
+def _ri_table(parts: list[pd.DataFrame], hours: list[pd.DataFrame]) -> pd.DataFrame:
+    columns = ["found", "offered", "on_time"]
+    table = (pd.concat(parts).groupby(level=0).sum() if parts
+             else pd.DataFrame(columns=columns, dtype=int))
+    h = pd.concat(hours, ignore_index=True) if hours else pd.DataFrame(
+        {"month": [], "ri_hours": []})
+    table["median_hours"] = h.groupby("month")["ri_hours"].median()
+    table.loc["all"] = [table["found"].sum(), table["offered"].sum(), table["on_time"].sum(),
+                        h["ri_hours"].median()]
     table["on_time_share"] = table["on_time"] / table["found"].where(table["found"] > 0)
     return table
 
@@ -189,7 +232,7 @@ def _edge_summary(parts: list[pd.DataFrame],
 def _trends(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame()
-    table = pd.concat(parts, ignore_index=True).groupby("month").sum(min_count=1).fillna(0)
+    table = pd.concat(parts).groupby(level=0).sum(min_count=1).fillna(0)
     for column in ("episodes", "flags", "handoffs", "answered"):
         if column not in table:
             table[column] = 0

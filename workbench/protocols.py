@@ -42,6 +42,9 @@ class Protocol:
     settings: Mapping[str, object] = field(default_factory=dict)
     guidance: Mapping[str, str] = field(default_factory=dict)
 
+    def __reduce__(self):  # picklable for worker processes (mapping proxies are not)
+        return (_rebuild, (self.name, self.title, dict(self.settings), dict(self.guidance)))
+
     def __getitem__(self, key: str) -> object:
         return self.settings[key]
 
@@ -49,6 +52,10 @@ class Protocol:
         """A new profile with some settings changed (e.g. a tighter threshold)."""
         return replace(self, name=f"{self.name}+custom",
                        settings=MappingProxyType({**self.settings, **changes}))
+
+
+def _rebuild(name: str, title: str, settings: dict, guidance: dict) -> Protocol:
+    return Protocol(name, title, MappingProxyType(settings), MappingProxyType(guidance))
 
 
 def _merge(base: Protocol, data: Mapping[str, object]) -> Protocol:
