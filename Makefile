@@ -31,6 +31,10 @@ test: setup chromium
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
+# Regenerate the README pictures (timeline, network) from the case studies.
+figures: setup chromium
+	$(BIN)/python docs/make_figures.py
+
 lint: setup
 	$(BIN)/ruff check workbench tests bench
 
