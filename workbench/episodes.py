@@ -49,8 +49,9 @@ def event_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
     return data.assign(case_id="case")
 
 
-def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.sort_values(["case_id", "start", "seq"], kind="stable")
+def _sorted(frame: pd.DataFrame, *first: str) -> pd.DataFrame:
+    """Sorted by time, ties broken by ``seq`` then ``id`` (so row order never matters)."""
+    return frame.sort_values([*first, "start", "seq", "id"], kind="stable")
 
 
 def episodes(data: Case | pd.DataFrame, *, window_days: int = 30) -> pd.DataFrame:
@@ -63,7 +64,16 @@ def episodes(data: Case | pd.DataFrame, *, window_days: int = 30) -> pd.DataFram
     left out.
     """
     ev = event_frame(data)
-    rel = _sorted(ev.loc[ev["kind"].isin((*REPORT_KINDS, "found")) & ev["start"].notna()])
+    rel = ev.loc[(ev["kind"].isin((*REPORT_KINDS, "found")) & ev["start"].notna()).to_numpy(),
+                 [c for c in ("case_id", "id", "seq", "agency", "kind", "start", "precision",
+                              "refers_to") if c in ev.columns]]
+    # a report that refers to an earlier report or found records the same episode
+    if "refers_to" in rel.columns:
+        known = rel["case_id"].astype(str) + "\x1f" + rel["id"]
+        echo = rel["kind"].isin(REPORT_KINDS) & (
+            rel["case_id"].astype(str) + "\x1f" + rel["refers_to"].fillna("")).isin(known)
+        rel = rel.loc[~echo]
+    rel = _sorted(rel, "case_id")
     is_report = rel["kind"].isin(REPORT_KINDS).to_numpy()
     case = rel["case_id"].to_numpy()
     prev_report = np.r_[False, is_report[:-1]] & np.r_[False, case[1:] == case[:-1]]
@@ -93,59 +103,76 @@ def episodes(data: Case | pd.DataFrame, *, window_days: int = 30) -> pd.DataFram
     return ep.loc[:, list(EPISODE_COLUMNS)].reset_index(drop=True)
 
 
-def _episode_of(ev: pd.DataFrame, ep: pd.DataFrame, kinds_mask: pd.Series) -> pd.DataFrame:
-    """Events (selected by mask) joined to the episode they fall in (by start)."""
-    sel = ev.loc[kinds_mask & ev["start"].notna()].sort_values("start", kind="stable")
-    spans = ep[["case_id", "episode", "start", "found_at", "next_start"]].rename(
-        columns={"start": "ep_start"}).sort_values("ep_start", kind="stable")
+def _episode_of(ev: pd.DataFrame, ep: pd.DataFrame, mask: pd.Series,
+                columns: list[str]) -> pd.DataFrame:
+    """Events (selected by mask) with the row ``_k`` of the episode they fall in (by start)."""
+    sel = _sorted(ev.loc[(mask & ev["start"].notna()).to_numpy(),
+                         ["case_id", "id", "seq", "start", *columns]])
+    spans = ep[["case_id", "start", "found_at"]].rename(columns={"start": "ep_start"}).assign(
+        _k=np.arange(len(ep))).sort_values("ep_start", kind="stable")
     joined = pd.merge_asof(sel, spans, left_on="start", right_on="ep_start", by="case_id",
                            direction="backward")
-    return joined.loc[joined["episode"].notna()]
+    return joined.loc[joined["_k"].notna()].astype({"_k": "int64"})
+
+
+def _per_episode(ep: pd.DataFrame, frame: pd.DataFrame, column: str, *, keep: str = "first"
+                 ) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """``column`` of the first (or last) row of ``frame`` for each episode, NaN for none."""
+    picked = frame.drop_duplicates("_k", keep=keep).set_index("_k")[column]
+    return picked.reindex(np.arange(len(ep))).array
 
 
 def _gradings(ev: pd.DataFrame, ep: pd.DataFrame) -> pd.DataFrame:
     police = (ev["agency"] == "Police") & ev["risk_grade"].fillna("").ne("")
-    g = _episode_of(ev, ep, police)
+    g = _episode_of(ev, ep, police, ["risk_grade"])
     g = g.loc[g["found_at"].isna() | (g["start"] <= g["found_at"])]
-    agg = g.groupby(["case_id", "episode"]).agg(
-        grade_first=("risk_grade", "first"), grade_last=("risk_grade", "last"),
-        grades=("risk_grade", lambda s: "→".join(dict.fromkeys(s))))
-    out = ep.merge(agg, left_on=["case_id", "episode"], right_index=True, how="left")
+    # the distinct grades in the order first given, joined with arrows
+    distinct = g.drop_duplicates(["_k", "risk_grade"])
+    changed = distinct.loc[distinct["_k"].duplicated(keep=False)]
+    joined = changed.groupby("_k")["risk_grade"].agg("→".join)
+    out = ep.assign(grade_first=_per_episode(ep, g, "risk_grade"),
+                    grade_last=_per_episode(ep, g, "risk_grade", keep="last"),
+                    grades=joined.reindex(np.arange(len(ep))).to_numpy())
+    out["grades"] = out["grades"].where(out["grades"].notna(), out["grade_first"])
     for column in ("grade_first", "grade_last", "grades"):
-        out[column] = out[column].fillna("")
-    out["grade_changed"] = out["grades"].str.contains("→")
+        out[column] = out[column].fillna("").astype(str)
+    out["grade_changed"] = out["grades"].str.contains("→", regex=False)
     return out
 
 
 def _return_interviews(ev: pd.DataFrame, ep: pd.DataFrame) -> pd.DataFrame:
-    ri = _episode_of(ev, ep, ev["kind"].isin(RI_KINDS))
+    ri = _episode_of(ev, ep, ev["kind"].isin(RI_KINDS), ["kind"])
     ri = ri.loc[ri["found_at"].notna() & (ri["start"] >= ri["found_at"])]
-    first = ri.groupby(["case_id", "episode"]).agg(
-        ri_first_id=("id", "first"), ri_first_kind=("kind", "first"), ri_first_at=("start", "first"))
-    offered = ri.loc[ri["kind"] != "return_interview_declined"]
-    completed = ri.loc[ri["kind"] == "return_interview_completed"].groupby(
-        ["case_id", "episode"])["id"].first().rename("ri_completed_id")
     declined = ri.loc[ri["kind"] == "return_interview_declined"]
-    last_declined = declined.groupby(["case_id", "episode"]).agg(
-        ri_declined_id=("id", "last"), declined_at=("start", "last"))
-    last_offer = offered.groupby(["case_id", "episode"])["start"].max().rename("last_offer_at")
-    out = ep.merge(first, left_on=["case_id", "episode"], right_index=True, how="left")
-    for extra in (completed, last_declined, last_offer):
-        out = out.merge(extra, left_on=["case_id", "episode"], right_index=True, how="left")
+    offered = ri.loc[ri["kind"] != "return_interview_declined"]
+    completed = ri.loc[ri["kind"] == "return_interview_completed"]
+    out = ep.assign(
+        ri_first_id=_per_episode(ep, ri, "id"), ri_first_kind=_per_episode(ep, ri, "kind"),
+        ri_first_at=_per_episode(ep, ri, "start"),
+        ri_completed_id=_per_episode(ep, completed, "id"),
+        ri_declined_id=_per_episode(ep, declined, "id", keep="last"),
+        declined_at=_per_episode(ep, declined, "start", keep="last"),
+        last_offer_at=_per_episode(ep, offered, "start", keep="last"))
     out["ri_hours"] = (out["ri_first_at"] - out["found_at"]).dt.total_seconds() / 3600
     out["ri_reattempted"] = out["ri_declined_id"].notna() & (
         out["last_offer_at"] > out["declined_at"])
     for column in ("ri_first_id", "ri_first_kind", "ri_completed_id", "ri_declined_id"):
-        out[column] = out[column].fillna("")
+        out[column] = out[column].fillna("").astype(str)
     return out
 
 
 def _rolling_count(ep: pd.DataFrame, window_days: int) -> np.ndarray:
-    counts = np.zeros(len(ep), dtype="int64")
-    window = np.timedelta64(window_days, "D").astype("timedelta64[ns]")
-    all_starts = ep["start"].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    for _, idx in ep.groupby("case_id", sort=False).indices.items():
-        starts = all_starts[idx]
-        counts[idx] = np.arange(len(idx)) - np.searchsorted(starts, starts - window,
-                                                             side="right") + 1
-    return counts
+    """Episodes of the same child starting in ``[start - window, start]``, vectorised.
+
+    ``ep`` is sorted by case then start; each case is shifted onto its own stretch
+    of a single time axis (in seconds) so that one ``searchsorted`` serves them all.
+    """
+    if ep.empty:
+        return np.zeros(0, dtype="int64")
+    seconds = ((ep["start"] - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)).to_numpy()
+    codes = pd.factorize(ep["case_id"])[0]
+    window = int(window_days) * 86400
+    stretch = int(seconds.max() - seconds.min()) + window + 1
+    key = codes.astype("int64") * stretch + (seconds - seconds.min())
+    position = np.arange(len(key))
+    return position - np.searchsorted(key, key - window, side="left") + 1

@@ -61,19 +61,21 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h = h.loc[h["recipient"].ne(h["agency"]) & h["recipient"].ne("")]
     h = h.rename(columns={"id": "event_id", "agency": "sender", "start": "sent"})
     h["handoff_id"] = h["event_id"] + ">" + h["recipient"]
-    answers = ev.loc[ev["start"].notna(), ["case_id", "id", "agency", "kind", "start",
+    answers = ev.loc[ev["start"].notna(), ["case_id", "id", "seq", "agency", "kind", "start",
                                            "precision", "refers_to"]]
+    # ties in time are broken by seq then id, so that row order never matters
+    answers = answers.sort_values(["start", "seq", "id"], kind="stable")
     explicit = (answers.loc[answers["refers_to"].ne("")]
-                .sort_values("start", kind="stable")
                 .drop_duplicates(["case_id", "refers_to", "agency"])
                 .rename(columns={"refers_to": "event_id", "agency": "recipient", "id": "x_id",
-                                 "kind": "x_kind", "start": "x_at"}))
-    h = h.merge(explicit[["case_id", "event_id", "recipient", "x_id", "x_kind", "x_at"]],
+                                 "kind": "x_kind", "start": "x_at",
+                                 "precision": "x_precision"}))
+    h = h.merge(explicit[["case_id", "event_id", "recipient", "x_id", "x_kind", "x_at",
+                          "x_precision"]],
                 on=["case_id", "event_id", "recipient"], how="left")
     h = h.sort_values("sent", kind="stable")
     pool = answers.rename(columns={"agency": "recipient", "id": "i_id", "kind": "i_kind",
-                                   "start": "i_at", "precision": "i_precision"}
-                          ).sort_values("i_at", kind="stable")
+                                   "start": "i_at", "precision": "i_precision"})
     h = pd.merge_asof(h, pool[["case_id", "recipient", "i_id", "i_kind", "i_at", "i_precision"]],
                       left_on="sent", right_on="i_at", by=["case_id", "recipient"],
                       direction="forward",
@@ -91,13 +93,14 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     days = int(settings["referral_answer_working_days"])
     h["deadline"] = deadline_after(h["sent"], days)
     chronology_end = ev.groupby("case_id")["start"].max()
-    ends = h["case_id"].map(chronology_end)
+    ends = pd.Series(chronology_end.reindex(h["case_id"]).array, index=h.index)  # keeps dtype
     answered = h["answer_id"].ne("")
     h["status"] = "open"
     h.loc[~answered & (ends >= h["deadline"]), "status"] = "unanswered"
     h.loc[answered & (h["working_days"] <= days), "status"] = "answered"
     h.loc[answered & (h["working_days"] > days), "status"] = "late"
-    h["certain"] = h["precision"].isin(_PRECISE) & (
-        ~answered | h["i_precision"].isin(_PRECISE) | has_x)
+    answer_precision = h["x_precision"].where(has_x, h["i_precision"])
+    h["certain"] = h["precision"].isin(_PRECISE) & (~answered
+                                                    | answer_precision.isin(_PRECISE))
     return h.loc[:, list(HANDOFF_COLUMNS)].sort_values(["case_id", "sent"], kind="stable"
                                                         ).reset_index(drop=True)

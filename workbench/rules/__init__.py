@@ -9,7 +9,9 @@ never draw, print or touch storage.
 A raw flag table has the columns ``case_id``, ``at`` (when the failure happened,
 UTC), ``event_ids`` (a list, the anchor event first), ``explanation`` (one sentence a
 reviewer can read without the code), and optionally ``severity`` (overriding the
-rule's default) and ``certainty`` (``certain`` or ``uncertain``, default certain).
+rule's default) and ``certainty`` (``certain`` or ``uncertain``, default certain;
+``silenced`` marks a failure that a too-imprecise date keeps the rule from deciding:
+such rows are not flags, and :func:`silenced_table` lists them with their reason).
 
 Examples
 --------
@@ -31,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from workbench.analysis import Analysis, analyse
@@ -38,7 +41,7 @@ from workbench.case import Case
 from workbench.protocols import Protocol
 
 __all__ = ["PATTERNS", "SEVERITIES", "Evidence", "Flag", "Rule", "find_flags", "flag_table",
-           "rule", "default_rules"]
+           "rule", "default_rules", "silenced_table"]
 
 PATTERNS = (
     "unanswered-referral", "return-interview-missing", "return-interview-not-shared",
@@ -48,6 +51,7 @@ PATTERNS = (
     "ownership-gap",
 )
 SEVERITIES = ("low", "medium", "high")
+SILENCED_COLUMNS = ("case_id", "rule", "pattern", "at", "event_ids", "reason")
 FLAG_COLUMNS = ("case_id", "rule", "pattern", "severity", "certainty", "title", "explanation",
                 "guidance", "at", "event_ids", "sources")
 
@@ -116,37 +120,79 @@ def default_rules() -> tuple[Rule, ...]:
     return RULES
 
 
-def flag_table(data: Analysis | Case | pd.DataFrame, *, protocol: Protocol | str | None = None,
-               rules: Iterable[Rule] | None = None) -> pd.DataFrame:
-    """Every flag of a case or cohort as one table (columns :data:`FLAG_COLUMNS`)."""
-    analysis = data if isinstance(data, Analysis) else analyse(data, protocol=protocol)
-    sources = analysis.events.set_index(["case_id", "id"])["source"]
-    frames = []
+def _raw(analysis: Analysis, rules: Iterable[Rule] | None) -> list[tuple[Rule, pd.DataFrame]]:
+    out = []
     for r in rules if rules is not None else default_rules():
         raw = r(analysis)
-        if raw is None or raw.empty:
+        if raw is not None and not raw.empty:
+            out.append((r, raw.reset_index(drop=True)))
+    return out
+
+
+def _sources(analysis: Analysis, table: pd.DataFrame) -> list[tuple[str, ...]]:
+    """The ``source`` of each flag's evidence ids (a loop over flags, not events)."""
+    pairs = table[["case_id", "event_ids"]].explode("event_ids")
+    index = pd.MultiIndex.from_arrays([analysis.events["case_id"], analysis.events["id"]])
+    where = index.get_indexer(pd.MultiIndex.from_arrays([pairs["case_id"], pairs["event_ids"]]))
+    found = np.where(where >= 0, analysis.events["source"].to_numpy()[where], "")
+    cuts = np.cumsum([0, *table["event_ids"].map(len)])
+    return [tuple(found[a:b]) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+
+
+def flag_table(data: Analysis | Case | pd.DataFrame, *, protocol: Protocol | str | None = None,
+               rules: Iterable[Rule] | None = None) -> pd.DataFrame:
+    """Every flag of a case or cohort as one table (columns :data:`FLAG_COLUMNS`).
+
+    Rows a rule marks ``silenced`` (a date too imprecise for its window) are left
+    out; :func:`silenced_table` lists them.
+    """
+    analysis = data if isinstance(data, Analysis) else analyse(data, protocol=protocol)
+    frames = []
+    for r, raw in _raw(analysis, rules):
+        certainty = raw.get("certainty", pd.Series("certain", index=raw.index))
+        raw = raw.loc[certainty.ne("silenced")]
+        if raw.empty:
             continue
-        raw = raw.reset_index(drop=True)
         out = pd.DataFrame({
             "case_id": raw["case_id"], "rule": r.id, "pattern": r.pattern,
-            "severity": raw["severity"] if "severity" in raw else r.severity,
-            "certainty": raw["certainty"] if "certainty" in raw else "certain",
+            "severity": raw.get("severity", r.severity),
+            "certainty": raw.get("certainty", "certain"),
             "title": r.title, "explanation": raw["explanation"],
             "guidance": analysis.protocol.guidance.get(r.pattern, ""),
             "at": raw["at"], "event_ids": raw["event_ids"].map(tuple),
         })
-        keys = [(c, i) for c, ids in zip(out["case_id"], out["event_ids"], strict=True)
-                for i in ids]
-        found = dict(zip(keys, sources.reindex(keys).fillna("").tolist(), strict=True))
-        out["sources"] = [tuple(found[(c, i)] for i in ids)
-                          for c, ids in zip(out["case_id"], out["event_ids"], strict=True)]
         frames.append(out)
     if not frames:
         return pd.DataFrame(columns=list(FLAG_COLUMNS))
     table = pd.concat(frames, ignore_index=True)
+    table["sources"] = _sources(analysis, table)
     order = table["severity"].map({s: i for i, s in enumerate(reversed(SEVERITIES))})
     return (table.assign(_o=order).sort_values(["case_id", "at", "_o", "rule"], kind="stable")
             .drop(columns="_o").reset_index(drop=True))
+
+
+def silenced_table(data: Analysis | Case | pd.DataFrame, *,
+                   protocol: Protocol | str | None = None,
+                   rules: Iterable[Rule] | None = None) -> pd.DataFrame:
+    """Failures the rules could not decide because a date is wider than their window.
+
+    Columns :data:`SILENCED_COLUMNS`; ``reason`` says which date is too imprecise.
+    """
+    analysis = data if isinstance(data, Analysis) else analyse(data, protocol=protocol)
+    frames = []
+    for r, raw in _raw(analysis, rules):
+        if "certainty" not in raw:
+            continue
+        raw = raw.loc[raw["certainty"].eq("silenced")]
+        if not raw.empty:
+            frames.append(pd.DataFrame({
+                "case_id": raw["case_id"], "rule": r.id, "pattern": r.pattern, "at": raw["at"],
+                "event_ids": raw["event_ids"].map(tuple), "reason": raw["explanation"]}))
+    if not frames:
+        return pd.DataFrame(columns=list(SILENCED_COLUMNS))
+    return (pd.concat(frames, ignore_index=True).sort_values(["case_id", "at", "rule"],
+                                                             kind="stable")
+            .reset_index(drop=True))
 
 
 def find_flags(case: Case | Analysis, *, protocol: Protocol | str | None = None,

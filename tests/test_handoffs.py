@@ -1,0 +1,110 @@
+"""Tests for :mod:`workbench.handoffs`: answers (explicit or inferred), status by
+working days (weekends skipped), open hand-offs, self-hand-offs, several recipients."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.casebuilder import cohort, events
+from workbench.handoffs import HANDOFF_COLUMNS, handoffs
+from workbench.protocols import load_protocol
+
+CSC = "Children's Social Care"
+# 03/02/2025 is a Monday, 07/02/2025 a Friday, 08/02/2025 a Saturday
+
+
+def one(*rows, **kw):
+    h = handoffs(events(*rows), **kw)
+    assert len(h) == 1, h
+    return h.iloc[0]
+
+
+def test_an_explicit_answer_wins_over_an_earlier_inferred_one():
+    h = one(("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}),
+            ("04/02/2025 10:00", CSC, "contact"),
+            ("12/02/2025 10:00", CSC, "case_opened", {"refers_to": "e1"}))
+    assert (h["answer_id"], h["answer_basis"], h["answer_kind"]) == ("e3", "explicit",
+                                                                     "case_opened")
+    assert (h["working_days"], h["status"]) == (7.0, "late")
+
+
+def test_without_a_reference_the_recipients_next_event_is_the_inferred_answer():
+    h = one(("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}),
+            ("03/02/2025 12:00", "Police", "contact"),
+            ("04/02/2025 10:00", CSC, "contact"))
+    assert (h["answer_id"], h["answer_basis"], h["status"]) == ("e3", "inferred", "answered")
+    assert h["latency_hours"] == 24.0
+
+
+@pytest.mark.parametrize(("sent", "answered", "days", "status"), [
+    ("03/02/2025 10:00", "10/02/2025 16:00", 5, "answered"),   # Mon -> Mon
+    ("03/02/2025 10:00", "11/02/2025 09:00", 6, "late"),       # Mon -> Tue
+    ("07/02/2025 16:00", "14/02/2025 10:00", 5, "answered"),   # Fri -> Fri
+    ("07/02/2025 16:00", "17/02/2025 10:00", 6, "late"),       # Fri -> Mon
+    ("08/02/2025 10:00", "17/02/2025 10:00", 5, "answered"),   # Sat -> Mon week after
+    ("08/02/2025 10:00", "18/02/2025 10:00", 6, "late"),       # Sat -> Tue
+    ("03/02/2025 10:00", "03/02/2025 10:00", 0, "answered"),   # the same minute
+])
+def test_status_by_working_days_skipping_weekends(sent, answered, days, status):
+    h = one((sent, "School", "referral", {"recipients": [CSC]}),
+            (answered, CSC, "contact", {"refers_to": "e1"}))
+    assert (h["working_days"], h["status"]) == (days, status)
+
+
+@pytest.mark.parametrize(("last", "status"), [
+    ("15/02/2025 00:00", "unanswered"),   # the chronology reaches past Fri 14/02
+    ("14/02/2025 23:00", "open"),         # it ends on the last allowed day
+])
+def test_no_answer_is_unanswered_only_once_the_deadline_has_passed(last, status):
+    h = one(("07/02/2025 16:00", "School", "referral", {"recipients": [CSC]}),
+            (last, "Police", "contact"))
+    assert (h["answer_id"], h["status"]) == ("", status)
+
+
+def test_an_event_beyond_the_answer_window_is_not_an_inferred_answer():
+    h = one(("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}),
+            ("04/03/2025 10:00", CSC, "contact"))
+    assert (h["answer_id"], h["status"]) == ("", "unanswered")
+    h = one(("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}),
+            ("04/03/2025 10:00", CSC, "contact"),
+            protocol=load_protocol().with_settings(answer_window_days=60))
+    assert (h["answer_id"], h["status"]) == ("e2", "late")
+
+
+def test_a_hand_off_to_oneself_is_not_a_hand_off():
+    h = handoffs(events(("03/02/2025 10:00", "School", "referral",
+                         {"recipients": ["School", CSC]})))
+    assert h["recipient"].tolist() == [CSC]
+
+
+def test_several_recipients_each_get_their_own_answer():
+    h = handoffs(events(("03/02/2025 10:00", "School", "referral",
+                         {"recipients": [CSC, "Police"]}),
+                        ("04/02/2025 10:00", "Police", "contact"),
+                        ("31/03/2025 10:00", "Health", "contact")))
+    assert h[["handoff_id", "answer_id", "status"]].values.tolist() == [
+        ["e1>Children's Social Care", "", "unanswered"], ["e1>Police", "e2", "answered"]]
+
+
+def test_a_share_recorded_on_another_kind_of_event_is_information_shared():
+    h = one(("06/02/2025 09:00", "Police", "found", {"recipients": [CSC]}))
+    assert (h["kind"], h["event_kind"]) == ("information_shared", "found")
+
+
+@pytest.mark.parametrize(("when", "certain"), [
+    ("03/02/2025 10:00", True), ("03/02/2025", True), ("02/2025", False)])
+def test_certain_only_when_dates_are_known_to_the_day(when, certain):
+    h = one((when, "School", "referral", {"recipients": [CSC]}))
+    assert bool(h["certain"]) is certain
+
+
+def test_cases_of_a_cohort_do_not_answer_each_other():
+    sent = events(("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}))
+    other = events(("04/02/2025 10:00", CSC, "contact"))
+    h = handoffs(cohort([sent, other]))
+    assert h[["case_id", "answer_id"]].values.tolist() == [["case-1", ""]]
+
+
+def test_no_events_give_no_hand_offs():
+    h = handoffs(events())
+    assert h.empty and h.columns.tolist() == list(HANDOFF_COLUMNS)
