@@ -63,6 +63,14 @@ _API = {
     # privacy
     "scan_paths": "workbench.privacy",
     "pseudonymise": "workbench.privacy",
+    # dashboards (widget apps over the library; served by `workbench serve`)
+    "ReviewApp": "workbench.apps",
+    "WorkshopApp": "workbench.apps",
+    "NetworkApp": "workbench.apps",
+    "CohortApp": "workbench.apps",
+    "CaseLibrary": "workbench.apps",
+    "gate_problems": "workbench.apps",
+    "settings_from_environment": "workbench.apps",
     # errors
     "WorkbenchError": "workbench.errors",
     "CaseValidationError": "workbench.errors",
