@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: setup run test test-fast chromium lint figures bench clean
+.PHONY: setup run build test test-fast chromium lint figures screenshots bench clean
 
 # A virtual environment with the workbench and its test tools (re-made when
 # pyproject.toml changes).
@@ -20,8 +20,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
-# The main job: the bundled case studies, imported and analysed.
+# The main job: the dashboards served on the bundled case studies (prints the URL).
 run: setup
+	$(BIN)/workbench serve
+
+# The same analysis without a server: case folders, flags, episodes, hand-offs in build/.
+build: setup
 	$(BIN)/workbench build casestudies -o build
 
 # The whole test suite (browser tests included).
@@ -34,6 +38,10 @@ test-fast: setup
 # Regenerate the README pictures (timeline, network) from the case studies.
 figures: setup chromium
 	$(BIN)/python docs/make_figures.py
+
+# Regenerate the dashboard screenshots (docs/screenshots/) in Debian's Chromium.
+screenshots: setup chromium
+	$(BIN)/python docs/make_screenshots.py
 
 lint: setup
 	$(BIN)/ruff check workbench tests bench

@@ -1,0 +1,174 @@
+"""Regenerate the dashboard screenshots in docs/screenshots/ (``make screenshots``).
+
+Starts the dashboards exactly as ``workbench serve`` does (loopback, a token, a
+temporary home and review store, the bundled case studies), drives them with
+Playwright and Debian's Chromium as a review group would (a step to a flag, a note;
+a workshop with a facilitator and two participants), and writes one PNG per view.
+No request leaves the machine (everything not to the local server is aborted).
+
+    python docs/make_screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from workbench.serve import serve_plan, stop_process_group, wait_until_ready
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1320, "height": 900}
+TIMEOUT_MS = 120_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Pages:
+    """Browser contexts on one server; every request off the machine is aborted."""
+
+    def __init__(self, browser, base: str, token: str):
+        self.browser, self.base, self.token = browser, base, token
+
+    def open(self, dashboard: str, ready: str):
+        context = self.browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+        page = context.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(self.base)
+                   else r.abort())
+        page.goto(f"{self.base}/voila/render/{dashboard}.ipynb?token={self.token}",
+                  wait_until="commit")
+        page.wait_for_selector(ready, state="attached", timeout=TIMEOUT_MS)
+        return page
+
+
+def _text_has(page, selector: str, text: str) -> None:
+    page.wait_for_function("([s, t]) => { const e = document.querySelector(s); "
+                           "return e && e.innerText.includes(t); }", arg=[selector, text],
+                           timeout=60_000)
+
+
+def shoot(pages: Pages, out: Path) -> list[Path]:
+    written = []
+
+    def save(page, name: str) -> None:
+        page.wait_for_timeout(1200)                      # let plotly finish drawing
+        # Voilà scrolls inside the page: make the window as tall as the app instead
+        height = page.evaluate("document.querySelector('.wb-app').scrollHeight")
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height) + 60})
+        page.evaluate("document.querySelector('.wb-app').scrollIntoView()")
+        page.wait_for_timeout(800)
+        path = out / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        written.append(path)
+        print(f"wrote {path}")
+
+    # review: the first flag, a note from a participant
+    review = pages.open("review", ".js-plotly-plot .xaxislayer-above text")
+    review.click(".wb-next-flag")
+    review.wait_for_selector(".wb-evidence option", state="attached", timeout=60_000)
+    review.fill(".wb-name input", "SW 1")
+    review.select_option(".wb-agency select", label="Children's Social Care")
+    review.fill(".wb-discipline input", "social work")
+    review.fill(".wb-note-text textarea", "The referral was never chased: who owned it?")
+    review.click(".wb-tag-missed-opportunity")
+    review.click(".wb-save")
+    _text_has(review, ".wb-notes", "never chased")
+    save(review, "review")
+
+    # workshop: a facilitator and two participants
+    trainer = pages.open("workshop", ".wb-role")
+    trainer.click(".wb-role button:has-text('I am facilitating')")
+    trainer.wait_for_selector(".wb-open:not([disabled])", timeout=TIMEOUT_MS)
+    trainer.click(".wb-open")
+    trainer.wait_for_selector(".wb-join-code .wb-code", timeout=TIMEOUT_MS)
+    code = trainer.inner_text(".wb-join-code .wb-code").strip()
+    people = []
+    for name, agency, discipline in (("PC 4", "Police", "policing"),
+                                     ("DSL", "School", "education")):
+        page = pages.open("workshop", ".wb-join")
+        page.fill(".wb-code input", code)
+        page.fill(".wb-name input", name)
+        page.fill(".wb-agency input", agency)
+        page.fill(".wb-discipline input", discipline)
+        page.click(".wb-join")
+        _text_has(page, ".wb-revealed", "revealed")
+        people.append(page)
+    trainer.select_option(".wb-reveal-to select", index=9)
+    trainer.click(".wb-reveal-to-button")
+    trainer.click(".wb-ask")
+    for page, answer, agency in (
+            (people[0], "Grade this episode high and hold a strategy meeting: the school's "
+                        "concerns and the older males point to exploitation.", "Police"),
+            (people[1], "Share the attendance drop and what friends said with social care "
+                        "today.", "School")):
+        page.wait_for_selector(".wb-answer-box", state="visible", timeout=60_000)
+        page.fill(".wb-answer textarea", answer)
+        options = page.locator(".wb-agency-to-act select option").all_inner_texts()
+        page.select_option(".wb-agency-to-act select",
+                           label=agency if agency in options else options[0])
+        page.click(".wb-submit")
+    _text_has(trainer, ".wb-answers", "2 answer(s)")
+    save(trainer, "workshop-facilitator")
+    save(people[0], "workshop-participant")
+
+    network = pages.open("network", ".js-plotly-plot .scatterlayer")
+    save(network, "network")
+    cohort = pages.open("cohort", ".js-plotly-plot .xaxislayer-above text")
+    save(cohort, "cohort")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(Path(__file__).parent / "screenshots"))
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing: run `make chromium`", file=sys.stderr)
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="workbench-shots-") as tmp:
+        root = Path(tmp)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
+        for name in ("HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
+                     "IPYTHONDIR"):
+            (root / name).mkdir()
+            env[name] = str(root / name)
+        env.update(JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        plan = serve_plan(port=_free_port(), token=secrets.token_urlsafe(24),
+                          store=root / "review.sqlite", config_dir=root / "config",
+                          environ=env)
+        with open(root / "voila.log", "wb") as log:
+            process = subprocess.Popen(plan.command, env=dict(plan.env), cwd=plan.config_dir,
+                                       stdout=log, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
+        try:
+            if not wait_until_ready(plan.url, process=process):
+                print((root / "voila.log").read_text()[-3000:], file=sys.stderr)
+                return 1
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                try:
+                    shoot(Pages(browser, f"http://127.0.0.1:{plan.port}", plan.token), out)
+                finally:
+                    browser.close()
+        finally:
+            stop_process_group(process)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""A tiny fictional case (and a twin without an anonymisation declaration) for the
+dashboard tests, with two deterministic rules so the tests do not depend on the
+bundled rule set.
+
+>>> import tempfile, pathlib
+>>> folder = write_cases(pathlib.Path(tempfile.mkdtemp()))
+>>> sorted(p.name for p in folder.iterdir())
+['tiny', 'undeclared']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from tests.casebuilder import events
+from workbench.agencies import load_aliases
+from workbench.case import case_from_events
+from workbench.casefile import write_case
+from workbench.rules import rule
+
+CSC = "Children's Social Care"
+DECLARATION = {"by": "Test author", "on": "2026-11-25", "method": "fictional; invented labels"}
+#: one line of text each test can look for (and an injection attempt in user text)
+MARK = "Said an older man <img src=x onerror=alert(1)> gave her a lift"
+
+ROWS = (
+    ("05/02/2025 22:00", "Police", "missing_report",
+     {"risk_grade": "medium", "summary": "Child T reported missing by carer"}),
+    ("06/02/2025 08:00", "Police", "found",
+     {"recipients": [CSC], "summary": "Found at a friend's address; shared with CSC"}),
+    ("07/02/2025 10:00", "Return Interview Service", "return_interview_completed",
+     {"summary": MARK, "action": "Advised; no referral made", "outcome": "Case left open"}),
+    ("10/02/2025 09:00", "School", "referral",
+     {"recipients": [CSC], "summary": "School referral: attendance falling"}),
+    ("20/02/2025 23:00", "Police", "missing_report", {"risk_grade": "low"}),
+    ("21/02/2025 07:30", "Police", "found", {"summary": "Returned home by herself"}),
+    ("01/03/2025 12:00", CSC, "case_closed", {"summary": "Case closed: no further action"}),
+    ("05/03/2025 21:00", "Police", "missing_report", {"risk_grade": "high"}),
+    ("06/03/2025 06:00", "Police", "found", {"recipients": [CSC, "School"]}),
+    ("10/03/2025 14:00", CSC, "strategy_meeting",
+     {"attendees": [CSC, "Police"], "summary": "Strategy meeting; school not invited"}),
+)
+
+
+def tiny_case(*, declared: bool = True, id: str = "tiny"):
+    meta = {"id": id, "title": "Child T: a tiny fictional case", "protocol": "england-2014"}
+    if declared:
+        meta["anonymisation"] = dict(DECLARATION)
+    return case_from_events(events(*ROWS), id=id, meta=meta, sources=("test.csv",),
+                            aliases=load_aliases())
+
+
+def write_cases(folder: Path) -> Path:
+    """``folder/tiny`` (declared) and ``folder/undeclared``; returns ``folder``."""
+    write_case(tiny_case(), folder / "tiny")
+    write_case(tiny_case(declared=False, id="undeclared"), folder / "undeclared")
+    return folder
+
+
+@rule("test.referral", pattern="unanswered-referral",
+      title="Referral <b>never</b> answered", severity="high")
+def referral_flag(analysis):
+    ev = analysis.events
+    hit = ev.loc[ev["kind"] == "referral"]
+    return pd.DataFrame({"case_id": hit["case_id"], "at": hit["start"],
+                         "event_ids": [[i] for i in hit["id"]],
+                         "explanation": "The school's referral <script>x()</script> got no "
+                                        "answer."})
+
+
+@rule("test.closed", pattern="closed-while-active", title="Closed while going missing",
+      severity="medium")
+def closed_flag(analysis):
+    ev = analysis.events
+    closed = ev.loc[ev["kind"] == "case_closed"]
+    later = ev.loc[(ev["kind"] == "missing_report")
+                   & (ev["start"] > closed["start"].min())]["id"].tolist()
+    return pd.DataFrame({"case_id": closed["case_id"], "at": closed["start"],
+                         "event_ids": [[i, *later] for i in closed["id"]],
+                         "explanation": "The case was closed; she went missing again."})
+
+
+RULES = (referral_flag, closed_flag)

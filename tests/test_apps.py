@@ -1,0 +1,465 @@
+"""The dashboards' apps without a browser: construct them on a tiny fictional case,
+click their buttons programmatically and check what their panels show."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import ipywidgets as w
+import plotly.graph_objects as go
+import pytest
+
+from tests.appcases import RULES, tiny_case, write_cases
+from workbench.apps import (
+    CaseLibrary,
+    CohortApp,
+    NetworkApp,
+    ReviewApp,
+    Settings,
+    StorePoller,
+    WorkshopApp,
+    cohort_figure,
+    gate_problems,
+    settings_from_environment,
+)
+from workbench.apps.library import bundled_case_studies
+from workbench.apps.review import KPE_TAG
+from workbench.apps.workshop import QUESTION, revealed_case
+from workbench.cohort import cohort_report
+from workbench.store import NotesStore
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory):
+    return write_cases(tmp_path_factory.mktemp("cases"))
+
+
+@pytest.fixture
+def library(cases):
+    return CaseLibrary([cases], bundled=False)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "review.sqlite"
+
+
+@pytest.fixture
+def stores(db):
+    """Two connections to one review store: two participants' kernels."""
+    opened = [NotesStore(db), NotesStore(db)]
+    yield opened
+    for s in opened:
+        s.close()
+
+
+@pytest.fixture
+def review(library, stores):
+    return ReviewApp(library=library, store=stores[0], case="tiny", rules=RULES)
+
+
+def figure_widgets(widget) -> list:
+    """Every FigureWidget in a widget tree."""
+    found = [widget] if isinstance(widget, go.FigureWidget) else []
+    for child in getattr(widget, "children", ()):
+        found += figure_widgets(child)
+    return found
+
+
+def drawn(app):
+    """The app as a page shows it: its figure slot has been drawn."""
+    app.figure_slot.page_ready()
+    return app
+
+
+def cursor_x(app) -> str:
+    return app.figure.data[app._cursor_traces[0]].x[0]
+
+
+# -- settings, library, gate ------------------------------------------------------------
+
+def test_settings_from_environment_reads_the_serve_variables(tmp_path):
+    env = {"WORKBENCH_STORE": str(tmp_path / "s.sqlite"), "WORKBENCH_CASES": "",
+           "WORKBENCH_COHORT": str(tmp_path), "HOME": str(tmp_path)}
+    s = settings_from_environment(env)
+    assert s == Settings(store=tmp_path / "s.sqlite", cases=None, cohort=tmp_path)
+    assert settings_from_environment({"HOME": str(tmp_path)}).store == \
+        tmp_path / ".local/share/workbench/review.sqlite"
+
+
+def test_library_lists_case_folders_and_case_studies(cases, tmp_path):
+    study = tmp_path / "study"
+    study.mkdir()
+    (study / "meta.yaml").write_text("id: study-a\ntitle: A study\n")
+    (study / "police.csv").write_text("Date,Agency,Event\n05/02/2025 22:00,Police,"
+                                      "Reported missing\n")
+    library = CaseLibrary([cases, study], bundled=False)
+    assert library.keys() == ["tiny", "undeclared", "study-a"]
+    assert [e.kind for e in library.entries] == ["case", "case", "case study"]
+    assert library.load("study-a").events["kind"].tolist() == ["missing_report"]
+    assert library.load("tiny") is library.load("tiny")          # read once
+    with pytest.raises(KeyError, match="no case 'nope'"):
+        library.entry("nope")
+
+
+def test_bundled_case_studies_are_listed_first():
+    assert bundled_case_studies() is not None
+    library = CaseLibrary()
+    assert "county-lines" in library and all(e.bundled for e in library.entries)
+
+
+def test_the_gate_wants_who_when_and_how():
+    assert gate_problems(tiny_case()) == []
+    assert gate_problems(tiny_case(declared=False)) == [
+        "tiny: no anonymisation declaration (give anonymisation: by, on, method in the case "
+        "file)"]
+    from dataclasses import replace
+
+    half = replace(tiny_case(), anonymisation={"by": "AB", "on": ""})
+    assert gate_problems(half) == ["tiny: the anonymisation declaration lacks on, method "
+                                   "(it needs by, on, method)"]
+    assert gate_problems(half, checks=[lambda case: ["scan: 2 findings in police.csv"]]) == [
+        "scan: 2 findings in police.csv"]
+
+
+# -- review -----------------------------------------------------------------------------
+
+def test_review_opens_on_the_first_event_with_one_figure(review):
+    assert review.current.key == "tiny" and review.position == 0
+    assert len(figure_widgets(review.widget)) == 0     # no 5 MB widget before a page is there
+    review.next()
+    review.previous()
+    drawn(review)
+    assert len(figure_widgets(review.widget)) == 1
+    assert review.figure.layout.xaxis.type == "date"
+    assert cursor_x(review) == "2025-02-05T22:00"      # cursor on event 1, in the figure itself
+    assert "Event 1 of 10" in review.event_panel.value
+    assert "Child T reported missing by carer" in review.event_panel.value
+    assert "<code>test.csv:2</code>" in review.event_panel.value   # the source line
+    assert review.slider.max == 10
+
+
+def test_stepping_moves_the_cursor_and_changes_what_each_agency_knew(review):
+    before_x, before_k = cursor_x(review), review.knowledge_panel.value
+    review.next_button.click()
+    assert review.position == 1 and review.slider.value == 2
+    assert cursor_x(review) == "2025-02-06T08:00" != before_x
+    assert review.knowledge_panel.value != before_k
+    assert "Found at a friend" in review.event_panel.value
+    assert "Police → Children&#x27;s Social Care" in review.event_panel.value   # its hand-off
+    review.prev_button.click()
+    assert review.position == 0 and cursor_x(review) == before_x
+    review.slider.value = 4
+    assert review.position == 3 and "School referral" in review.event_panel.value
+    review.go_to(99)
+    assert review.position == 9          # clamped at the last event
+
+
+def test_knowledge_panel_says_what_an_agency_lacked(review):
+    review.go_to(3)       # the school's referral: the school never heard of the missing episode
+    html = review.knowledge_panel.value
+    assert "What each agency knew at 10 Feb 2025 09:00" in html
+    school = html.split("<td>School</td>")[1].split("</tr>")[0]
+    assert "Missing report" in school and "wb-current" in html
+
+
+def test_next_flag_jumps_to_its_evidence_and_the_flag_text_is_escaped(review):
+    review.flag_button.click()
+    assert review.position == 3                          # the referral
+    assert review.flag_list.value == 0
+    assert [v for _, v in review.evidence_list.options] == ["e4"]
+    # option labels are plain text (never HTML) in the browser
+    assert review.flag_list.options[0][0] == "10/02/2025 [high] Referral <b>never</b> answered"
+    assert "<script>" not in review.flag_detail.value
+    assert "&lt;script&gt;" in review.flag_detail.value
+    review.flag_button.click()
+    assert review.position == 6                          # the closure
+    review.flag_list.value = 0                           # choosing a flag goes to it
+    assert review.position == 3
+    review.flag_list.value = 1
+    review.evidence_list.value = "e8"                    # and each piece of evidence
+    assert review.position == 7
+
+
+def test_user_text_is_escaped_in_every_panel(review):
+    review.go_to(2)
+    assert "<img" not in review.event_panel.value
+    assert "&lt;img src=x onerror=alert(1)&gt;" in review.event_panel.value
+
+
+def test_a_note_saved_by_one_participant_appears_for_another(library, stores, review):
+    other = ReviewApp(library=library, store=stores[1], case="tiny", rules=RULES)
+    assert other.session.id == review.session.id          # one review session per case
+    review.go_to(3)
+    review.name_input.value = "AB"
+    review.agency_input.value = "School"
+    review.discipline_input.value = "education"
+    review.note_input.value = "Nobody chased this <script>alert(1)</script>"
+    review.tag_buttons[KPE_TAG].value = True
+    review.save_button.click()
+    assert "Saved" in review.note_status.value and review.note_input.value == ""
+    assert not review.tag_buttons[KPE_TAG].value
+    other.refresh()
+    assert "Nobody chased this &lt;script&gt;" in other.notes_panel.value
+    assert "<script>" not in other.notes_panel.value
+    assert "key practice episode" in other.notes_panel.value
+    other.go_to(3)
+    assert "Notes on this event (1)" in other.event_panel.value
+    other.go_to(0)
+    other.kpe_button.click()                    # a note tagged KPE makes a stop
+    assert other.position == 3
+
+
+def test_a_note_needs_a_name_and_text_and_can_be_about_a_hand_off(review, stores):
+    review.note_input.value = "x"
+    assert review.save_note() is None and "name" in review.note_status.value
+    review.name_input.value = "CD"
+    review.note_input.value = ""
+    assert review.save_note() is None and "Write a note" in review.note_status.value
+    review.go_to(1)                              # found, shared with CSC: a hand-off
+    labels = [label for label, _ in review.target.options]
+    assert labels[1].startswith("hand-off Police → Children's Social Care")
+    review.target.value = review.target.options[1][1]
+    review.note_input.value = "Shared the same morning"
+    review.tag_buttons["good practice"].value = True
+    note = review.save_note()
+    assert note.handoff_id == review.target.options[1][1][1] and note.event_id == "e2"
+    assert note.tags == ("good practice",)
+    assert [n.text for n in stores[1].notes(review.session.id)] == ["Shared the same morning"]
+
+
+def test_key_practice_episodes_include_high_severity_flag_evidence(review):
+    assert review.key_practice_episodes() == {"e4"}
+    review.kpe_button.click()
+    assert review.position == 3
+    review.kpe_button.click()
+    assert review.position == 3 and "No key practice episode" in review.status.value
+
+
+def test_switching_case_keeps_one_figure(cases, stores):
+    library = CaseLibrary([cases])
+    app = drawn(ReviewApp(library=library, store=stores[0], case="tiny", rules=RULES))
+    widget = app.figure
+    app.next()
+    app.case_picker.value = "good-practice"
+    assert app.current.key == "good-practice" and app.figure is widget
+    assert len(figure_widgets(app.widget)) == 1
+    assert app.position == 0 and "Case review: Child E" in app.title.value
+
+
+def test_play_steps_on_its_own_until_paused(library, stores):
+    app = ReviewApp(library=library, store=stores[0], case="tiny", rules=RULES,
+                    play_interval=0.01)
+
+    async def play():
+        app.play_button.value = True
+        assert app.play_button.description == "⏸ Pause"
+        for _ in range(500):                   # it stops by itself at the last event
+            await asyncio.sleep(0.01)
+            if not app.play_button.value:
+                break
+
+    asyncio.run(play())
+    assert app.position == 9 and not app.play_button.value
+    assert app.play_button.description == "▶ Play"
+
+    async def pause():
+        app.go_to(0)
+        app.play_button.value = True
+        await asyncio.sleep(0.05)
+        app.pause()
+        at = app.position
+        await asyncio.sleep(0.1)
+        return at
+
+    paused_at = asyncio.run(pause())
+    assert app.position == paused_at < 9
+
+
+def test_the_poller_refreshes_views_when_another_kernel_writes(library, stores):
+    mine = ReviewApp(library=library, store=stores[0], case="tiny", rules=RULES)
+    theirs = ReviewApp(library=library, store=stores[1], case="tiny", rules=RULES)
+    poller = StorePoller(stores[0], interval=0.02)
+    poller.subscribe(mine.refresh)
+
+    async def follow():
+        poller.start()
+        await asyncio.sleep(0.05)
+        theirs.name_input.value = "EF"
+        theirs.note_input.value = "Seen from the other kernel"
+        theirs.save_note()
+        await asyncio.sleep(0.2)
+        poller.stop()
+
+    asyncio.run(follow())
+    assert "Seen from the other kernel" in mine.notes_panel.value
+
+
+def test_a_failing_rule_leaves_the_review_running(library, stores):
+    from workbench.rules import rule
+
+    @rule("test.broken", pattern="ownership-gap", title="Broken")
+    def broken(analysis):
+        raise RuntimeError("boom")
+
+    app = ReviewApp(library=library, store=stores[0], case="tiny", rules=[broken])
+    assert "the rules could not run (RuntimeError)" in app.status.value
+    app.next()
+    assert app.position == 1
+
+
+# -- workshop ---------------------------------------------------------------------------
+
+@pytest.fixture
+def room(library, stores):
+    trainer = WorkshopApp(library=library, store=stores[0], role="facilitator")
+    a = WorkshopApp(library=library, store=stores[1])
+    b = WorkshopApp(library=library, store=NotesStore(stores[0].path))
+    return trainer, a, b
+
+
+def test_the_workshop_gate_refuses_an_undeclared_case(room):
+    trainer, _, _ = room
+    trainer.case_picker.value = "undeclared"
+    assert trainer.open_button.disabled
+    assert "no anonymisation declaration" in trainer.gate_panel.value
+    assert trainer.open_workshop() is None
+    trainer.case_picker.value = "tiny"
+    assert not trainer.open_button.disabled and trainer.gate_panel.value == ""
+
+
+def test_a_workshop_reveals_step_by_step_and_collects_answers(room):
+    trainer, a, b = room
+    trainer.case_picker.value = "tiny"
+    trainer.open_button.click()
+    session = trainer.session
+    assert session.kind == "workshop" and session.reveal_seq == 1
+    assert session.join_code in trainer.code_panel.value
+    assert "Coming next" in trainer.coming_panel.value
+    a.code_input.value = session.join_code.lower()
+    a.name_input.value, a.agency_input.value, a.discipline_input.value = "AB", "Police", \
+        "policing"
+    a.join_button.click()
+    b.join(session.join_code, name="CD", agency="School", discipline="education")
+    for p in (a, b):
+        assert "1 event(s) revealed" in p.heading.value
+        assert len(figure_widgets(drawn(p).widget)) == 1
+        assert p.answer_box.layout.display == "none"
+    trainer.reveal5_button.click()
+    for p in (a, b):
+        p.refresh()
+        assert "6 event(s) revealed" in p.heading.value
+        assert p.figure.layout.xaxis.type == "date"
+    trainer.ask_button.click()
+    for p in (a, b):
+        p.refresh()
+        assert p.answer_box.layout.display == "flex" and QUESTION in p.question_panel.value
+    a.answer_input.value = "Strategy meeting <b>now</b>"
+    a.act_input.value = "Police"
+    a.submit_button.click()
+    b.submit_answer("Tell the school", "Children's Social Care")
+    b.submit_answer("Tell the school first", "Children's Social Care")   # a change replaces
+    trainer.refresh()
+    html = trainer.answers_panel.value
+    assert "2 answer(s)" in html and "&lt;b&gt;now&lt;/b&gt;" in html
+    assert html.index("<h3>education (1)</h3>") < html.index("<h3>policing (1)</h3>")
+    assert "Tell the school first" in html and "Tell the school<" not in html
+    assert "In the room (2)" in trainer.people_panel.value
+    trainer.next_after_button.click()
+    for p in (a, b):
+        p.refresh()
+        assert "7 event(s) revealed" in p.heading.value
+        assert p.answer_box.layout.display == "none"
+    assert b.submit_answer("too late") is None and "closed" in b.answer_status.value
+
+
+def test_participants_receive_nothing_beyond_the_reveal_point(room):
+    trainer, a, _ = room
+    trainer.open_workshop("tiny")
+    a.join(trainer.session.join_code, name="AB", agency="", discipline="policing")
+    trainer.reveal(2)
+    a.refresh()
+    sent = json.dumps(a.figure.to_plotly_json(), default=str) + a.story_panel.value + \
+        a.latest_panel.value
+    assert "Found at a friend" in sent
+    assert "older man" not in sent and "School referral" not in sent
+    assert {d for t in a.figure.data for d in (t.customdata or ())} <= {"e1", "e2"}
+    assert revealed_case(tiny_case(), 2).events["id"].tolist() == ["e1", "e2"]
+
+
+def test_joining_needs_a_real_code_and_a_discipline(room):
+    _, a, _ = room
+    assert a.join("ZZZZZZ", name="AB", agency="", discipline="policing") is None
+    assert "No workshop has that join code" in a.status.value
+    assert a.join("ZZZZZZ", name="AB", agency="", discipline="") is None
+    assert "discipline" in a.status.value
+
+
+def test_a_facilitator_resumes_by_code(room, library, stores):
+    trainer, _, _ = room
+    session = trainer.open_workshop("tiny")
+    trainer.reveal(4)
+    again = WorkshopApp(library=library, store=stores[1], role="facilitator")
+    again.resume(session.join_code)
+    assert again.facilitating and again.session.id == session.id
+    assert "4 event(s) revealed of 10" in again.heading.value
+
+
+# -- network and cohort -----------------------------------------------------------------
+
+def test_network_lists_each_edges_hand_offs_and_silos(library):
+    app = drawn(NetworkApp(library=library, case="tiny"))
+    assert len(figure_widgets(app.widget)) == 1
+    edges = [v for _, v in app.edge_picker.options]
+    assert ("School", "Children's Social Care") in edges
+    app.edge_picker.value = ("School", "Children's Social Care")
+    assert "School referral: attendance falling" in app.edge_panel.value
+    assert "never answered" in app.edge_panel.value or "not yet due" in app.edge_panel.value
+    assert "Silo" in app.silo_panel.value and "<td>School</td>" in app.silo_panel.value
+    labels = [label for label, _ in app.window.options]
+    assert labels[0] == "Feb 2025" and labels[-1] == "Apr 2025"
+    app.window.index = (1, 2)                     # March only
+    assert "from 1 Mar 2025 to 1 Apr 2025" in app.status.value
+    assert ("School", "Children's Social Care") not in [v for _, v in app.edge_picker.options]
+    assert len(figure_widgets(app.widget)) == 1
+
+
+def test_clicking_an_edges_dot_chooses_it(library):
+    from plotly.callbacks import Points
+
+    app = drawn(NetworkApp(library=library, case="tiny"))
+    dots = next(t for t in app.figure.data if t.name == "Hand-offs (hover)")
+    edges = sorted(app.graph.edges)
+    i = edges.index(("School", "Children's Social Care"))
+    app.edge_picker.value = next(e for e in edges if e != edges[i])
+    dots._dispatch_on_click(Points(point_inds=[i], xs=[0], ys=[0], trace_name=dots.name,
+                                   trace_index=0), None)
+    assert app.edge_picker.value == ("School", "Children's Social Care")
+
+
+def test_cohort_shows_trends_on_a_date_axis_and_its_tables(cases):
+    report = cohort_report(cases, keep_flags=True, rules=list(RULES))
+    app = drawn(CohortApp(report=report, source="two tiny cases"))
+    assert len(figure_widgets(app.widget)) == 1
+    assert app.figure.layout.xaxis.type == "date"
+    assert "<b>2</b> cases" in app.summary.value
+    assert "unanswered-referral" in app.flags_panel.value
+    assert "all months" in app.ri_panel.value
+    assert "Police" in app.handoff_panel.value
+    app.pattern_picker.value = "closed-while-active"
+    assert app.figure.data[1].name == "Flags: closed-while-active"
+    assert sum(app.figure.data[1].y) == 2
+
+
+def test_cohort_figure_has_one_x_per_month(cases):
+    report = cohort_report(cases, rules=list(RULES))
+    fig = cohort_figure(report)
+    assert list(fig.data[0].x) == ["2025-02-01", "2025-03-01"]
+    assert fig.layout.xaxis.type == "date" and fig.layout.yaxis2.tickformat == ".0%"
+
+
+def test_the_apps_are_widgets_to_display(library, stores):
+    for app in (ReviewApp(library=library, store=stores[0], rules=RULES),
+                WorkshopApp(library=library, store=stores[0]), NetworkApp(library=library)):
+        assert isinstance(app.widget, w.VBox) and "wb-app" in app.widget._dom_classes

@@ -1,0 +1,167 @@
+"""Small pieces shared by the apps: escaped HTML, times, the page style, figure swap.
+
+Every string that came from a case, a participant or a store passes through
+:func:`esc` before it is put in an ``HTML`` widget.
+
+>>> esc('<img src=x onerror="alert(1)">')
+'&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+>>> table(["Agency", "Knew"], [["<b>Police</b>", 3]])
+'<table class="wb-table"><thead><tr><th>Agency</th><th>Knew</th></tr></thead><tbody><tr><td>&lt;b&gt;Police&lt;/b&gt;</td><td>3</td></tr></tbody></table>'
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+__all__ = ["STYLE", "Safe", "esc", "event_card", "local_time", "moment_text", "replace_figure",
+           "table", "text_block"]
+
+_LOCAL = "Europe/London"
+
+
+class Safe(str):
+    """HTML made here from escaped parts: :func:`table` puts it in unchanged."""
+
+
+def esc(value: object) -> str:
+    """Text made inert for HTML (quotes too); None and NaN become empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def text_block(value: object) -> Safe:
+    """Escaped text with its line breaks kept."""
+    return Safe(esc(value).replace("\r\n", "\n").replace("\n", "<br>"))
+
+
+def cell(value: object) -> str:
+    return value if isinstance(value, Safe) else esc(value)
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *,
+          classes: str = "wb-table", row_classes: Sequence[str] | None = None) -> str:
+    """An HTML table; cells are escaped unless they are :class:`Safe`."""
+    head = "".join(f"<th>{cell(h)}</th>" for h in headers)
+    body = []
+    for i, row in enumerate(rows):
+        css = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
+        body.append(f"<tr{css}>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>")
+    return (f'<table class="{esc(classes)}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+_SHOWN = {"minute": "%-d %b %Y %H:%M", "day": "%-d %b %Y", "month": "%b %Y", "year": "%Y"}
+
+
+def moment_text(start: object, precision: str, written: str = "") -> str:
+    """When an event happened, no more precisely than it was recorded (UK time).
+
+    >>> moment_text(pd.Timestamp("2020-01-01", tz="UTC"), "year", "2020")
+    '2020'
+    >>> moment_text(pd.Timestamp("2021-08-31 23:00", tz="UTC"), "range", "Sept 2021 to 2022")
+    'Sept 2021 to 2022'
+    """
+    if start is None or pd.isna(start):
+        return written or "undated"
+    if precision in _SHOWN:
+        return local_time(start, fmt=_SHOWN[precision])
+    return written or local_time(start, fmt="%-d %b %Y")
+
+
+def local_time(ts: object, *, fmt: str = "%-d %b %Y %H:%M") -> str:
+    """A UTC instant as UK local time ('' for none)."""
+    if ts is None or pd.isna(ts):
+        return ""
+    t = pd.Timestamp(ts)
+    t = t.tz_localize("UTC") if t.tzinfo is None else t
+    return t.tz_convert(_LOCAL).strftime(fmt)
+
+
+_PRECISION = {"minute": "to the minute", "day": "known to the day",
+              "month": "known only to the month", "year": "known only to the year",
+              "range": "known only as a range", "relative": "counted from another date",
+              "undated": "undated"}
+
+
+def event_card(row: pd.Series, *, heading: str,
+               extra: Sequence[tuple[str, str]] = ()) -> str:
+    """One event in full (when, agency, what happened, action, outcome, source) as a card.
+
+    ``extra`` adds rows (label, :class:`Safe` HTML) such as hand-offs and flags.
+    """
+    from workbench.kinds import kind_labels
+
+    kind = kind_labels().get(row["kind"], row["kind"])
+    when = moment_text(row["start"], row["precision"], row["when"])
+    words = _PRECISION.get(row["precision"], row["precision"])
+    if row.get("approximate"):
+        words = "approximate, " + words
+    none = Safe("<i class='wb-muted'>none recorded</i>")
+    items = [("When", Safe(f"{esc(when)} <span class='wb-muted'>· written "
+                           f"“{esc(row['when'])}” ({esc(words)})</span>")),
+             ("Agency", Safe(f"{esc(row['agency'])} <span class='wb-muted'>"
+                             f"({esc(row.get('sector', ''))})</span>")),
+             ("What happened", text_block(row["summary"])),
+             ("Details", text_block(row["details"])),
+             ("Action taken", text_block(row["action"]) or none),
+             ("Outcome", text_block(row["outcome"]) or none),
+             ("Shared with", text_block(row["recipients"].replace("; ", ", "))),
+             ("Present", text_block(row["attendees"].replace("; ", ", "))),
+             ("Risk grading", text_block(row["risk_grade"])),
+             ("Source", Safe(f"<code>{esc(row['source'])}</code>")),
+             *extra]
+    body = "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in items if v)
+    return (f'<div class="wb-card"><h3>{esc(heading)}: {esc(kind)}</h3>'
+            f'<table class="wb-kv">{body}</table></div>')
+
+
+def replace_figure(widget, fig) -> None:
+    """Show ``fig`` in an existing ``FigureWidget`` (no second widget, no new 5 MB bundle).
+
+    Traces are swapped and the layout replaced; layout keys the new figure lacks are
+    cleared, so nothing of the old picture lingers.
+    """
+    old = set(widget.layout.to_plotly_json())
+    new_layout = fig.layout.to_plotly_json()
+    widget.data = ()
+    widget.add_traces(list(fig.data))
+    widget.layout = fig.layout
+    stale = {k: None for k in old - set(new_layout) if k != "template"}
+    if stale:
+        widget.plotly_relayout(stale)
+
+
+#: the page's look (scoped to the apps' own classes)
+STYLE = """<style>
+.wb-app { font-family: Arial, Helvetica, sans-serif; color: #222; }
+.wb-app .widget-html-content { line-height: 1.35; }
+.wb-app h2 { margin: 4px 0 2px 0; font-size: 20px; }
+.wb-app h3 { margin: 6px 0 4px 0; font-size: 15px; }
+.wb-app .wb-muted { color: #555; font-size: 12px; }
+.wb-table { border-collapse: collapse; font-size: 12.5px; width: 100%; }
+.wb-table th { text-align: left; border-bottom: 2px solid #888; padding: 3px 6px; }
+.wb-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; vertical-align: top; }
+.wb-table tr.wb-current td { background: #FFF6CC; }
+.wb-table td.wb-num, .wb-table th.wb-num { text-align: right; }
+.wb-card { border: 1px solid #ccc; border-radius: 4px; padding: 6px 10px; background: #fafafa;
+           font-size: 13px; line-height: 1.35; }
+.wb-kv { border-collapse: collapse; width: 100%; }
+.wb-kv th { text-align: left; vertical-align: top; width: 7.5em; color: #444; padding: 1px 8px 1px 0; }
+.wb-kv td { vertical-align: top; padding: 1px 0; }
+.wb-chip { display: inline-block; border-radius: 9px; padding: 0 7px; margin-right: 3px;
+           font-size: 11px; background: #e8e8e8; }
+.wb-chip.wb-missed { background: #F9D9C8; } .wb-chip.wb-good { background: #CFEBDD; }
+.wb-chip.wb-kpe { background: #E4D5F0; } .wb-chip.wb-question { background: #D5E8F6; }
+.wb-chip.wb-high { background: #F9D9C8; } .wb-chip.wb-medium { background: #FBE8C4; }
+.wb-note { border-left: 3px solid #aaa; padding: 2px 8px; margin: 4px 0; font-size: 12.5px; }
+.wb-note.wb-here { border-left-color: #E69F00; background: #FFF9E8; }
+.wb-bar { display: inline-block; height: 9px; background: #0072B2; vertical-align: middle; }
+.wb-bar.wb-gap { background: #D55E00; }
+.wb-code { font-size: 30px; letter-spacing: 4px; font-weight: bold; font-family: monospace; }
+.wb-problem { color: #A33B00; }
+.wb-status { font-size: 12.5px; min-height: 1.3em; }
+</style>"""

@@ -1,0 +1,147 @@
+"""The cases a dashboard offers: the bundled case studies and a configured folder.
+
+A *case study* is a folder of agency chronologies with a ``meta.yaml`` (imported
+whole by :func:`workbench.importer.import_chronologies`); a *case folder* holds
+``case.yaml`` and ``events.csv`` (read by :func:`workbench.casefile.load_case`).
+:class:`CaseLibrary` lists both kinds without reading any events, and loads and
+analyses a case when one is chosen (remembering it for the life of the library, so
+that a kernel reads each case once).
+
+Examples
+--------
+>>> library = CaseLibrary()                       # the bundled case studies
+>>> "county-lines" in library.keys()              # doctest: +SKIP
+True
+>>> library.load("county-lines").id               # doctest: +SKIP
+'county-lines'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import workbench
+from workbench.analysis import Analysis, analyse
+from workbench.case import Case
+from workbench.casefile import load_case, read_yaml
+
+__all__ = ["CaseEntry", "CaseLibrary", "bundled_case_studies"]
+
+
+def bundled_case_studies() -> Path | None:
+    """The ``casestudies/`` folder beside the package (a source checkout), if any."""
+    folder = Path(workbench.__file__).resolve().parent.parent / "casestudies"
+    return folder if folder.is_dir() else None
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """One case on offer: its key, title, folder and kind (``case study`` or ``case``)."""
+
+    key: str
+    title: str
+    path: Path
+    kind: str
+    bundled: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.key})" if self.title else self.key
+
+    def load(self) -> Case:
+        """Read (and validate) the case; raises :class:`~workbench.errors.CaseValidationError`."""
+        if self.kind == "case":
+            return load_case(self.path)
+        from workbench.importer import import_chronologies
+
+        return import_chronologies([self.path])
+
+
+def _entry(folder: Path, *, bundled: bool) -> CaseEntry | None:
+    for name, kind in (("case.yaml", "case"), ("meta.yaml", "case study")):
+        path = folder / name
+        if path.is_file():
+            meta = read_yaml(path, [])
+            key = str(meta.get("id") or folder.name)
+            return CaseEntry(key=key, title=str(meta.get("title") or ""), path=folder,
+                             kind=kind, bundled=bundled)
+    return None
+
+
+def _scan(folder: Path, *, bundled: bool) -> list[CaseEntry]:
+    own = _entry(folder, bundled=bundled)
+    if own is not None:
+        return [own]
+    found = (_entry(sub, bundled=bundled) for sub in sorted(folder.iterdir()) if sub.is_dir())
+    return [e for e in found if e is not None]
+
+
+class CaseLibrary:
+    """The bundled case studies (unless ``bundled=False``) and the cases in ``folders``.
+
+    Keys are case ids; a second case with an id already listed is keyed
+    ``id@folder``.
+    """
+
+    def __init__(self, folders: Iterable[str | Path] = (), *, bundled: bool = True):
+        sources: list[tuple[Path, bool]] = []
+        home = bundled_case_studies() if bundled else None
+        if home is not None:
+            sources.append((home, True))
+        sources += [(Path(f), False) for f in folders]
+        entries: dict[str, CaseEntry] = {}
+        for folder, is_bundled in sources:
+            if not folder.is_dir():
+                continue
+            for entry in _scan(folder, bundled=is_bundled):
+                key = entry.key if entry.key not in entries else \
+                    f"{entry.key}@{entry.path.name}"
+                entries[key] = CaseEntry(key, entry.title, entry.path, entry.kind,
+                                         entry.bundled)
+        self.entries: tuple[CaseEntry, ...] = tuple(entries.values())
+        self._cases: dict[str, Case] = {}
+        self._analyses: dict[str, Analysis] = {}
+
+    @classmethod
+    def from_settings(cls, settings) -> CaseLibrary:
+        """The library a dashboard shows under :class:`~workbench.apps.Settings`."""
+        return cls([settings.cases] if settings.cases is not None else ())
+
+    def __contains__(self, key: object) -> bool:
+        return any(e.key == key for e in self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def keys(self) -> list[str]:
+        return [e.key for e in self.entries]
+
+    def options(self) -> list[tuple[str, str]]:
+        """(label, key) pairs for a dropdown."""
+        return [(e.label, e.key) for e in self.entries]
+
+    def entry(self, key: str) -> CaseEntry:
+        for e in self.entries:
+            if e.key == key:
+                return e
+        raise KeyError(f"no case {key!r} (cases: {', '.join(self.keys()) or 'none'})")
+
+    def find(self, case_id: str) -> str | None:
+        """The key of the case with this id (as a review store records it), if listed."""
+        if any(e.key == case_id for e in self.entries):
+            return case_id
+        return next((e.key for e in self.entries if e.key.split("@")[0] == case_id), None)
+
+    def load(self, key: str) -> Case:
+        """The case under ``key`` (read once per library)."""
+        if key not in self._cases:
+            self._cases[key] = self.entry(key).load()
+        return self._cases[key]
+
+    def analysis(self, key: str) -> Analysis:
+        """The case's :class:`~workbench.analysis.Analysis` (computed once per library)."""
+        if key not in self._analyses:
+            self._analyses[key] = analyse(self.load(key))
+        return self._analyses[key]

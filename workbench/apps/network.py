@@ -1,0 +1,232 @@
+"""The network dashboard: the agency network of a case within a time window.
+
+:class:`NetworkApp` draws :func:`workbench.network.network_figure` of
+:func:`workbench.graph.agency_graph` for the chosen months (one ``FigureWidget``,
+redrawn in place when the window moves); choosing an edge (from the list, or by
+clicking its hover point) lists its hand-offs with their status; a table gives each
+agency's silo measure (:func:`workbench.graph.network_summary`).
+
+Examples
+--------
+>>> app = NetworkApp(library=CaseLibrary())          # doctest: +SKIP
+>>> app.edge_picker.options[0][0]                    # doctest: +SKIP
+'Police → Children's Social Care (21 hand-offs)'
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from workbench.analysis import Analysis
+from workbench.apps._figure import FigureSlot
+from workbench.apps._html import STYLE, Safe, esc, local_time, table, text_block
+from workbench.apps.library import CaseLibrary
+from workbench.errors import CaseValidationError
+from workbench.graph import agency_graph, network_summary
+
+__all__ = ["NetworkApp", "month_bounds"]
+
+_STATUS_WORDS = {"answered": "answered in time", "late": "answered late",
+                 "unanswered": "never answered", "open": "not yet due"}
+
+
+def month_bounds(analysis: Analysis) -> list[pd.Timestamp]:
+    """Month starts (UK time) from the first dated event's month to the month after the
+    last: the stops of the window slider."""
+    dated = analysis.events["start"].dropna()
+    if dated.empty:
+        return []
+    local = dated.dt.tz_convert("Europe/London")
+    first = local.min().tz_localize(None).to_period("M").to_timestamp()
+    last = (local.max().tz_localize(None).to_period("M") + 1).to_timestamp()
+    return [t.tz_localize("Europe/London") for t in pd.date_range(first, last, freq="MS")]
+
+
+class NetworkApp:
+    """The network dashboard's widgets and what they do.
+
+    Parameters
+    ----------
+    library : the cases on offer.
+    case : key of the case to open first (default: the first in the library).
+    width : pixels of the figure.
+    """
+
+    def __init__(self, *, library: CaseLibrary, case: str | None = None, width: int = 1000):
+        self.library, self.width = library, width
+        self.key: str | None = None
+        self.analysis: Analysis | None = None
+        self.graph = None
+        self.summary: dict | None = None
+        self._edges: list[tuple[str, str]] = []
+        self._quiet = False
+        self._build()
+        first = case or (library.entries[0].key if library.entries else None)
+        if first is not None:
+            self.case_picker.value = first
+
+    def _build(self) -> None:
+        L = w.Layout
+        self.case_picker = w.Dropdown(options=self.library.options(), value=None,
+                                      description="Case", layout=L(width="560px"))
+        self.case_picker.add_class("wb-case")
+        self.case_picker.observe(lambda c: self.select_case(c["new"]) if c["new"] else None,
+                                 "value")
+        self.window = w.SelectionRangeSlider(options=[("–", 0)], index=(0, 0),
+                                             description="Window", continuous_update=False,
+                                             layout=L(width="760px"))
+        self.window.add_class("wb-window")
+        self.window.observe(self._on_window, "value")
+        self.status = w.HTML()
+        self.status.add_class("wb-status")
+        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the network…")
+        self.figure_slot.on_widget(self._wire_clicks)
+        self.figure_box = self.figure_slot.widget
+        self.edge_picker = w.Dropdown(options=[], description="Hand-offs",
+                                      layout=L(width="620px"))
+        self.edge_picker.add_class("wb-edge")
+        self.edge_picker.observe(self._on_edge, "value")
+        self.edge_panel = w.HTML()
+        self.edge_panel.add_class("wb-edge-handoffs")
+        self.silo_panel = w.HTML()
+        self.silo_panel.add_class("wb-silo")
+        self.widget = w.VBox([
+            w.HTML(STYLE), w.HTML("<h2>Agency network</h2>"), self.case_picker, self.window,
+            self.status, self.figure_box,
+            w.HBox([w.VBox([w.HTML("<h3>Choose a connection (or click its dot in the "
+                                   "picture)</h3>"), self.edge_picker, self.edge_panel],
+                           layout=L(width="58%")),
+                    w.VBox([w.HTML("<h3>Silos: who passes on what they hear</h3>"),
+                            self.silo_panel], layout=L(width="40%"))],
+                   layout=L(width="100%", justify_content="space-between"))],
+            layout=L(width=f"{max(self.width, 1100) + 30}px"))
+        self.widget.add_class("wb-app")
+        self.widget.add_class("wb-network")
+
+    def select_case(self, key: str) -> None:
+        """Open a case: the whole record as the window."""
+        try:
+            self.analysis = self.library.analysis(key)
+        except CaseValidationError as exc:
+            self.status.value = ('<span class="wb-problem">This case could not be read: '
+                                 + "; ".join(esc(p) for p in exc.problems[:5]) + "</span>")
+            return
+        self.key = key
+        stops = month_bounds(self.analysis)
+        self._quiet = True
+        try:
+            if stops:
+                self.window.options = [(t.strftime("%b %Y"), t) for t in stops]
+                self.window.index = (0, len(stops) - 1)
+                self.window.disabled = False
+            else:
+                self.window.options = [("whole record", None)]
+                self.window.index = (0, 0)
+                self.window.disabled = True
+        finally:
+            self._quiet = False
+        self.set_window(*self.window.value)
+
+    def _on_window(self, change) -> None:
+        if not self._quiet and change["new"] is not None:
+            self.set_window(*change["new"])
+
+    def set_window(self, start: pd.Timestamp | None, end: pd.Timestamp | None) -> None:
+        """Draw the network of hand-offs sent in ``[start, end)`` (None: open)."""
+        from workbench.network import network_figure
+
+        if start is not None and end is not None and start >= end:
+            end = None
+        self.graph = agency_graph(self.analysis, start=start, end=end)
+        self.summary = network_summary(self.graph)
+        fig = network_figure(self.graph, summary=self.summary, width=self.width)
+        self.figure_slot.show(fig)
+        handoffs = sum(d["count"] for _, _, d in self.graph.edges(data=True))
+        self.status.value = (f"{self.graph.number_of_nodes()} agencies, {handoffs} hand-off(s) "
+                             f"sent {self._window_words(start, end)}")
+        self._edges = sorted(self.graph.edges)
+        options = [(f"{a} → {b} ({self.graph.edges[a, b]['count']} hand-off(s))", (a, b))
+                   for a, b in self._edges]
+        self._quiet = True
+        try:
+            self.edge_picker.options = options
+            self.edge_picker.value = None
+        finally:
+            self._quiet = False
+        if options:
+            worst = max(self._edges, key=lambda e: (self.graph.edges[e]["unanswered"],
+                                                    self.graph.edges[e]["count"]))
+            self.edge_picker.value = worst
+        else:
+            self.edge_panel.value = "<p class='wb-muted'>No hand-offs in this window.</p>"
+        self.silo_panel.value = self._silo_html()
+
+    @staticmethod
+    def _window_words(start, end) -> str:
+        if start is None and end is None:
+            return "over the whole record"
+        first = local_time(start, fmt="%-d %b %Y") if start is not None else "the start"
+        last = local_time(end, fmt="%-d %b %Y") if end is not None else "the end"
+        return f"from {first} to {last}"
+
+    @property
+    def figure(self) -> go.Figure | go.FigureWidget | None:
+        """The network picture (a ``FigureWidget`` once a page shows it)."""
+        return self.figure_slot.figure
+
+    def _wire_clicks(self, figure: go.FigureWidget) -> None:
+        for trace in figure.data:
+            if trace.name == "Hand-offs (hover)":
+                trace.on_click(self._on_point)
+
+    def _on_point(self, trace, points, state) -> None:
+        if points.point_inds:
+            i = points.point_inds[0]
+            if 0 <= i < len(self._edges):
+                self.edge_picker.value = self._edges[i]
+
+    def _on_edge(self, change) -> None:
+        if change["new"] is not None and not self._quiet:
+            self.show_edge(*change["new"])
+
+    def show_edge(self, sender: str, recipient: str) -> None:
+        """List the hand-offs from ``sender`` to ``recipient`` in the window."""
+        h = self.analysis.handoffs
+        ids = set(self.graph.edges[sender, recipient]["handoffs"]) \
+            if self.graph.has_edge(sender, recipient) else set()
+        rows = h.loc[h["handoff_id"].isin(ids)].sort_values("sent")
+        d = self.graph.edges[sender, recipient] if ids else {}
+        head = (f"<p><b>{esc(sender)} → {esc(recipient)}</b>: {d.get('count', 0)} hand-off(s), "
+                f"{d.get('answered', 0)} answered in time, {d.get('late', 0)} late, "
+                f"{d.get('unanswered', 0)} never answered, {d.get('open', 0)} not yet due</p>")
+        self.edge_panel.value = head + table(
+            ["Sent", "What", "Status", "Answered", "Source"],
+            [[local_time(r.sent, fmt="%d/%m/%Y %H:%M"), text_block(r.summary),
+              Safe(f"<b>{esc(_STATUS_WORDS.get(r.status, r.status))}</b>"),
+              (local_time(r.answered_at, fmt="%d/%m/%Y") + (
+                  f" ({r.working_days:.0f} working days)" if pd.notna(r.working_days) else "")
+               ) if r.answer_id else "–",
+              Safe(f"<code>{esc(r.source)}</code>")]
+             for r in rows.itertuples()])
+
+    def _silo_html(self) -> str:
+        G, s = self.graph, self.summary
+        rows = []
+        for agency in sorted(G, key=lambda a: (-s["silo"].get(a, 0.0), a)):
+            d = G.nodes[agency]
+            partners = set(G.predecessors(agency)) | set(G.successors(agency))
+            rows.append([agency, d.get("sector", ""), d.get("events", 0), d.get("sent", 0),
+                         d.get("received", 0), len(partners),
+                         f"{s['silo'].get(agency, 0.0):.2f}"])
+        lines = [f"Hub: <b>{esc(s['hub'] or '–')}</b> · reciprocity {s['reciprocity']:.2f}",
+                 "Received but never passed on: "
+                 + (esc(", ".join(s["received_never_passed"])) or "none"),
+                 "Never answered each other: "
+                 + (esc("; ".join(f"{a} / {b}" for a, b in s["silent_pairs"])) or "none")]
+        return ("<p>" + "<br>".join(lines) + "</p>"
+                + table(["Agency", "Sector", "Records", "Sent", "Received", "Partners",
+                         "Silo (1: only receives)"], rows)
+                + "<p class='wb-muted'>Silo measure: the share of an agency's hand-off "
+                  "partners it never sent anything to.</p>")

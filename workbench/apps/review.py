@@ -1,0 +1,633 @@
+"""The case review dashboard: walk a case together, event by event.
+
+:class:`ReviewApp` wires widgets over the library: the swimlane timeline
+(:func:`workbench.timeline.timeline_figure`, one ``FigureWidget`` whose cursor is
+moved, never rebuilt, as the reviewers step), the current event in full, what each
+agency knew at that moment and what it lacked (:func:`workbench.knowledge.knowledge_at`),
+the flags with their evidence, and a reflection panel whose notes every participant
+sees (the review store, followed by a :class:`~workbench.apps.poller.StorePoller`).
+
+The pure part, :func:`review_case`, computes once what stepping needs.
+
+Examples
+--------
+>>> import tempfile, os
+>>> from workbench.store import NotesStore
+>>> store = NotesStore(os.path.join(tempfile.mkdtemp(), "r.sqlite"))
+>>> app = ReviewApp(library=CaseLibrary(), store=store)   # doctest: +SKIP
+>>> app.next(); app.event_panel.value[:40]                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from workbench.analysis import Analysis
+from workbench.apps._figure import FigureSlot
+from workbench.apps._html import (
+    STYLE,
+    Safe,
+    esc,
+    event_card,
+    local_time,
+    moment_text,
+    table,
+    text_block,
+)
+from workbench.apps.library import CaseLibrary
+from workbench.case import Case
+from workbench.errors import CaseValidationError
+from workbench.figures import local_iso
+from workbench.kinds import kind_labels
+from workbench.knowledge import knowledge_at, knowledge_matrix
+from workbench.store import TAGS, Note, NotesStore, Participant, Session
+
+__all__ = ["DISCIPLINES", "KPE_TAG", "ReviewApp", "ReviewCase", "review_case"]
+
+KPE_TAG = "key practice episode"
+#: disciplines offered (any other may be typed)
+DISCIPLINES = ("social work", "policing", "education", "health", "youth justice",
+               "return interviews", "third sector", "independent reviewer", "other")
+_TAG_CLASS = {"missed opportunity": "wb-missed", "good practice": "wb-good",
+              KPE_TAG: "wb-kpe", "question": "wb-question"}
+_CURSOR, _AFTER = "The moment shown", "After the moment shown"
+_log = logging.getLogger("workbench.apps")
+
+
+@dataclass(frozen=True)
+class ReviewCase:
+    """What stepping through one case needs, computed once.
+
+    ``order`` holds the events in composite (``seq``) order with the instant the
+    cursor stands at for each (an undated event keeps the last dated instant).
+    """
+
+    key: str
+    case: Case
+    analysis: Analysis
+    flags: pd.DataFrame = field(repr=False)
+    matrix: pd.DataFrame = field(repr=False)
+    order: pd.DataFrame = field(repr=False)
+    labels: dict[str, str] = field(repr=False)       # event id -> one-line label
+    flags_of: dict[str, list[int]] = field(repr=False)  # event id -> rows of flags
+    high_evidence: frozenset[str] = frozenset()
+    end: pd.Timestamp | None = None
+
+    def index_of(self, event_id: str) -> int:
+        hits = self.order.index[self.order["id"] == event_id]
+        if len(hits) == 0:
+            raise KeyError(event_id)
+        return int(hits[0])
+
+
+def review_case(key: str, case: Case, analysis: Analysis, flags: pd.DataFrame) -> ReviewCase:
+    """The stepping order, labels and flag lookups of a case."""
+    ev = analysis.events.sort_values("seq", kind="stable").reset_index(drop=True)
+    at = ev["start"].ffill().bfill()
+    labels_of = kind_labels()
+    kind = ev["kind"].map(labels_of).fillna(ev["kind"])
+    coarse = ev["precision"].where(~ev["precision"].isin(["minute", "day"]), "day")
+    day = pd.Series([moment_text(t, p, w) for t, p, w in zip(ev["start"], coarse, ev["when"],
+                                                            strict=True)], index=ev.index)
+    moment = pd.Series([moment_text(t, p, w) for t, p, w in zip(ev["start"], ev["precision"],
+                                                               ev["when"], strict=True)],
+                       index=ev.index).where(ev["start"].notna(), "undated (" + day + ")")
+    labels = dict(zip(ev["id"], kind + ", " + day + " (" + ev["agency"] + ")", strict=True))
+    order = pd.DataFrame({"id": ev["id"], "seq": ev["seq"], "at": at, "agency": ev["agency"],
+                          "moment": moment})
+    flags_of: dict[str, list[int]] = {}
+    high: set[str] = set()
+    for i, (ids, severity) in enumerate(zip(flags["event_ids"], flags["severity"],
+                                            strict=True)):
+        for event_id in ids:
+            flags_of.setdefault(event_id, []).append(i)
+        if severity == "high":
+            high.update(ids)
+    ends = pd.concat([ev["end"], ev["start"]]).dropna()
+    return ReviewCase(key=key, case=case, analysis=analysis, flags=flags,
+                      matrix=knowledge_matrix(analysis), order=order, labels=labels,
+                      flags_of=flags_of, high_evidence=frozenset(high),
+                      end=ends.max() if len(ends) else None)
+
+
+def _tags_html(tags) -> str:
+    return "".join(f'<span class="wb-chip {_TAG_CLASS.get(t, "")}">{esc(t)}</span>'
+                   for t in tags)
+
+
+class ReviewApp:
+    """The review dashboard's widgets and what they do.
+
+    Parameters
+    ----------
+    library : the cases on offer.
+    store : the review store every participant's kernel shares.
+    case : key of the case to open first (default: the first in the library).
+    width : pixels of the timeline.
+    play_interval : seconds between two steps when playing.
+    rules : the rules that raise flags (default: the bundled ones).
+    """
+
+    def __init__(self, *, library: CaseLibrary, store: NotesStore, case: str | None = None,
+                 width: int = 1180, play_interval: float = 1.5, rules=None):
+        self.library, self.store, self.rules = library, store, rules
+        self.width, self.play_interval = width, play_interval
+        self.current: ReviewCase | None = None
+        self.session: Session | None = None
+        self.position = 0
+        self._participant: Participant | None = None
+        self._notes: list[Note] = []
+        self._notes_key: tuple[str, ...] | None = None
+        self._kpe_notes: frozenset[str] = frozenset()
+        self._cursor_traces: tuple[int | None, int | None] = (None, None)
+        self._draft_id = str(uuid.uuid4())
+        self._quiet = False
+        self._play_task: asyncio.Task | None = None
+        self._poller = None
+        self._build()
+        first = case or (library.entries[0].key if library.entries else None)
+        if first is not None:
+            self.case_picker.value = first      # observed: opens the case
+            if self.current is None:
+                self.select_case(first)
+
+    # -- widgets -------------------------------------------------------------------------
+    def _build(self) -> None:
+        L = w.Layout
+        self.title = w.HTML("<h2>Case review</h2>")
+        self.case_picker = w.Dropdown(options=self.library.options(), value=None,
+                                      description="Case", layout=L(width="520px"))
+        self.case_picker.add_class("wb-case")
+        self.case_picker.observe(self._on_case, "value")
+        self.status = w.HTML("", layout=L(width="100%"))
+        self.status.add_class("wb-status")
+        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the timeline…")
+        self.figure_box = self.figure_slot.widget
+        b = {"layout": L(width="auto")}
+        self.prev_button = w.Button(description="◀ Previous", tooltip="previous event", **b)
+        self.next_button = w.Button(description="Next ▶", tooltip="next event",
+                                    button_style="primary", **b)
+        self.play_button = w.ToggleButton(description="▶ Play", tooltip="step every "
+                                          f"{self.play_interval:g} s", **b)
+        self.flag_button = w.Button(description="Next flag ⚑", **b)
+        self.kpe_button = w.Button(description="Next key practice episode ★", **b)
+        for widget, css in ((self.prev_button, "wb-prev"), (self.next_button, "wb-next"),
+                            (self.play_button, "wb-play"), (self.flag_button, "wb-next-flag"),
+                            (self.kpe_button, "wb-next-kpe")):
+            widget.add_class(css)
+        self.prev_button.on_click(lambda _: self.previous())
+        self.next_button.on_click(lambda _: self.next())
+        self.flag_button.on_click(lambda _: self.next_flag())
+        self.kpe_button.on_click(lambda _: self.next_kpe())
+        self.play_button.observe(self._on_play, "value")
+        self.slider = w.IntSlider(min=1, max=1, value=1, description="Event",
+                                  continuous_update=False, layout=L(width="380px"))
+        self.slider.add_class("wb-slider")
+        self.slider.observe(self._on_slider, "value")
+        controls = w.HBox([self.prev_button, self.next_button, self.play_button,
+                           self.flag_button, self.kpe_button, self.slider],
+                          layout=L(flex_flow="row wrap", align_items="center"))
+        self.event_panel = w.HTML(layout=L(width="38%"))
+        self.event_panel.add_class("wb-event")
+        self.knowledge_panel = w.HTML(layout=L(width="36%"))
+        self.knowledge_panel.add_class("wb-knowledge")
+        self.flag_list = w.Select(options=[], rows=7, layout=L(width="100%"))
+        self.flag_list.add_class("wb-flags")
+        self.flag_list.observe(self._on_flag, "value")
+        self.evidence_list = w.Select(options=[], rows=4, layout=L(width="100%"))
+        self.evidence_list.add_class("wb-evidence")
+        self.evidence_list.observe(self._on_evidence, "value")
+        self.flag_detail = w.HTML()
+        self.flag_detail.add_class("wb-flag-detail")
+        flags = w.VBox([w.HTML("<h3>Flags (choose one to go to its evidence)</h3>"),
+                        self.flag_list, w.HTML("<b>Evidence</b>"), self.evidence_list,
+                        self.flag_detail], layout=L(width="26%"))
+        panels = w.HBox([self.event_panel, self.knowledge_panel, flags],
+                        layout=L(width="100%", justify_content="space-between",
+                                 grid_gap="10px"))
+        # reflection
+        self.name_input = w.Text(description="You", placeholder="name or initials",
+                                 layout=L(width="260px"))
+        self.name_input.add_class("wb-name")
+        self.agency_input = w.Dropdown(options=["(not an agency)"], description="Agency",
+                                       layout=L(width="320px"))
+        self.agency_input.add_class("wb-agency")
+        self.discipline_input = w.Combobox(options=list(DISCIPLINES), description="Discipline",
+                                           placeholder="e.g. social work",
+                                           ensure_option=False, layout=L(width="280px"))
+        self.discipline_input.add_class("wb-discipline")
+        self.target = w.Dropdown(options=[], description="About", layout=L(width="560px"))
+        self.target.add_class("wb-target")
+        self.tag_buttons = {t: w.ToggleButton(description=t, layout=L(width="auto"))
+                            for t in TAGS}
+        for t, button in self.tag_buttons.items():
+            button.add_class("wb-tag-" + t.replace(" ", "-"))
+        self.note_input = w.Textarea(placeholder="Your reflection on this event or hand-off",
+                                     layout=L(width="560px", height="80px"))
+        self.note_input.add_class("wb-note-text")
+        self.save_button = w.Button(description="Save note", button_style="success")
+        self.save_button.add_class("wb-save")
+        self.save_button.on_click(lambda _: self.save_note())
+        self.note_status = w.HTML()
+        self.note_status.add_class("wb-note-status")
+        form = w.VBox([w.HTML("<h3>Reflection</h3>"),
+                       w.HBox([self.name_input, self.agency_input]), self.discipline_input,
+                       self.target, w.HBox(list(self.tag_buttons.values())),
+                       self.note_input, w.HBox([self.save_button, self.note_status])],
+                      layout=L(width="600px"))
+        self.notes_panel = w.HTML(layout=L(width="560px", max_height="330px",
+                                           overflow="auto"))
+        self.notes_panel.add_class("wb-notes")
+        reflection = w.HBox([form, w.VBox([w.HTML("<h3>Everyone's notes</h3>"),
+                                           self.notes_panel])],
+                            layout=L(width="100%", grid_gap="16px"))
+        header = w.HBox([self.title, self.case_picker],
+                        layout=L(justify_content="space-between", align_items="center",
+                                 width=f"{self.width}px"))
+        self.widget = w.VBox([w.HTML(STYLE), header, self.status, self.figure_box, controls,
+                              panels, reflection],
+                             layout=L(width=f"{self.width + 30}px"))
+        self.widget.add_class("wb-app")
+        self.widget.add_class("wb-review")
+
+    @property
+    def figure(self) -> go.Figure | go.FigureWidget | None:
+        """The timeline (a ``FigureWidget`` once a page shows it)."""
+        return self.figure_slot.figure
+
+    # -- opening a case ------------------------------------------------------------------
+    def _on_case(self, change) -> None:
+        if change["new"] is not None and not self._quiet:
+            self.select_case(change["new"])
+
+    def select_case(self, key: str) -> None:
+        """Open the case under ``key``: its timeline, flags, review session and notes."""
+        self.pause()
+        try:
+            case = self.library.load(key)
+            analysis = self.library.analysis(key)
+        except CaseValidationError as exc:
+            self.status.value = ('<span class="wb-problem">This case could not be read: '
+                                 + "; ".join(esc(p) for p in exc.problems[:5]) + "</span>")
+            return
+        from workbench.timeline import timeline_figure
+
+        flags, trouble = self._flags(analysis)
+        rc = review_case(key, case, analysis, flags)
+        fig = timeline_figure(analysis, flags=flags, at=rc.end, width=self.width)
+        names = [t.name for t in fig.data]
+        self._cursor_traces = (names.index(_CURSOR) if _CURSOR in names else None,
+                               names.index(_AFTER) if _AFTER in names else None)
+        self.current = rc
+        # the cursor starts on the first event in the figure itself: a page that connects
+        # later (a preheated kernel) receives the widget's first state, not later edits
+        self._move_cursor(fig, 0)
+        self.figure_slot.show(fig)
+        self.session = self._review_session(case)
+        self.title.value = f"<h2>Case review: {esc(case.title or case.id)}</h2>"
+        n = len(rc.order)
+        self.status.value = (f"{n} records from {len(case.agencies)} agencies · "
+                             f"{len(flags)} flag(s) · notes are shared with everyone "
+                             "reviewing this case" + trouble)
+        self.flag_list.options = [
+            (f"{local_time(r.at, fmt='%d/%m/%Y')} [{r.severity}] {r.title}", i)
+            for i, r in enumerate(flags.itertuples(index=False))]
+        self.flag_list.value = None
+        self.evidence_list.options = []
+        self.flag_detail.value = "" if len(flags) else '<span class="wb-muted">No flags.</span>'
+        agencies = [a.name for a in case.agencies]
+        keep = self.agency_input.value
+        self.agency_input.options = [*agencies, "(not an agency)"]
+        self.agency_input.value = keep if keep in self.agency_input.options else \
+            "(not an agency)"
+        self._quiet = True
+        try:
+            self.slider.max = max(n, 1)
+            self.case_picker.value = key
+        finally:
+            self._quiet = False
+        self._notes_key = None
+        self.refresh()
+        self.go_to(0)
+
+    def _flags(self, analysis: Analysis) -> tuple[pd.DataFrame, str]:
+        """The case's flags; a rule that fails leaves the review running without flags."""
+        from workbench.rules import FLAG_COLUMNS, flag_table
+
+        try:
+            return flag_table(analysis, rules=self.rules), ""
+        except Exception as exc:  # a broken (local) rule must not stop a review meeting
+            _log.exception("the rules failed on %s", analysis.case.id if analysis.case else "")
+            return (pd.DataFrame(columns=list(FLAG_COLUMNS)),
+                    f' · <span class="wb-problem">the rules could not run '
+                    f"({esc(type(exc).__name__)}): no flags shown</span>")
+
+    def _review_session(self, case: Case) -> Session:
+        """The case's review session: the first one opened, by whichever kernel."""
+        def first() -> Session | None:
+            return next((s for s in self.store.sessions(case_id=case.id)
+                         if s.kind == "review"), None)
+        if first() is None:
+            self.store.open_session(case.id, kind="review", title=case.title or case.id,
+                                    actor="review dashboard")
+        return first()
+
+    # -- stepping ------------------------------------------------------------------------
+    def go_to(self, where: int | str) -> None:
+        """Stand at an event (its position in the order, or its id)."""
+        rc = self.current
+        if rc is None or rc.order.empty:
+            return
+        i = rc.index_of(where) if isinstance(where, str) else int(where)
+        i = max(0, min(i, len(rc.order) - 1))
+        self.position = i
+        row = rc.order.iloc[i]
+        at = row["at"]
+        if pd.notna(at):
+            self._move_cursor(self.figure, i)
+            known = knowledge_at(rc.analysis, at, matrix=rc.matrix)
+        else:
+            known = None
+        self.event_panel.value = self._event_html(rc, i)
+        self.knowledge_panel.value = self._knowledge_html(rc, known, row["moment"],
+                                                          row["agency"])
+        self._quiet = True
+        try:
+            self.slider.value = i + 1
+        finally:
+            self._quiet = False
+        self._update_targets(rc, row["id"])
+
+    def next(self) -> None:
+        self.go_to(self.position + 1)
+
+    def previous(self) -> None:
+        self.go_to(self.position - 1)
+
+    def _jump(self, ids: set[str] | frozenset[str], what: str) -> bool:
+        rc = self.current
+        if rc is None:
+            return False
+        later = rc.order.index[(rc.order.index > self.position) & rc.order["id"].isin(ids)]
+        if len(later) == 0:
+            self.status.value = f"No {what} after this event."
+            return False
+        self.go_to(int(later[0]))
+        return True
+
+    def next_flag(self) -> None:
+        """Go to the next event that a flag starts from, and show that flag."""
+        rc = self.current
+        if rc is None or rc.flags.empty:
+            self.status.value = "This case has no flags."
+            return
+        anchors = {ids[0] for ids in rc.flags["event_ids"] if len(ids)}
+        if self._jump(anchors, "flag"):
+            here = rc.order.iloc[self.position]["id"]
+            rows = [i for i in rc.flags_of.get(here, []) if rc.flags["event_ids"].iat[i][0] == here]
+            if rows:
+                self._quiet = True
+                try:
+                    self.flag_list.value = rows[0]
+                finally:
+                    self._quiet = False
+                self._show_flag(rows[0])
+
+    def key_practice_episodes(self) -> frozenset[str]:
+        """Events that are key practice episodes: tagged so in a note, or evidence of a
+        high-severity flag."""
+        rc = self.current
+        return self._kpe_notes | (rc.high_evidence if rc else frozenset())
+
+    def next_kpe(self) -> None:
+        self._jump(self.key_practice_episodes(), "key practice episode")
+
+    def _on_slider(self, change) -> None:
+        if not self._quiet:
+            self.go_to(change["new"] - 1)
+
+    # -- playing -------------------------------------------------------------------------
+    def _on_play(self, change) -> None:
+        if change["new"]:
+            self.play_button.description = "⏸ Pause"
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = asyncio.get_event_loop()
+            self._play_task = loop.create_task(self._play())
+        else:
+            self.play_button.description = "▶ Play"
+            task, self._play_task = self._play_task, None
+            if task is not None and task is not _current_task():
+                task.cancel()
+
+    async def _play(self) -> None:
+        try:
+            while self.current is not None and self.position < len(self.current.order) - 1:
+                await asyncio.sleep(self.play_interval)
+                self.next()
+        finally:
+            if self._play_task is _current_task():
+                self.play_button.value = False
+
+    def pause(self) -> None:
+        self.play_button.value = False
+
+    # -- drawing -------------------------------------------------------------------------
+    def _move_cursor(self, fig: go.Figure | None, i: int) -> None:
+        """Move the timeline's own cursor (its "moment shown" traces) to event ``i``:
+        a few values restyled, nothing rebuilt."""
+        line, after = self._cursor_traces
+        at = self.current.order["at"].iat[i] if self.current is not None else None
+        if fig is None or line is None or at is None or pd.isna(at):
+            return
+        t = local_iso(pd.Series([at]))[0]
+        stamp = self.current.order["moment"].iat[i]
+        n = len(self.current.order)
+        with fig.batch_update():
+            fig.data[line].x = [t, t]
+            fig.data[line].text = [f"event {i + 1} of {n}: {stamp}", ""]
+            if after is not None:
+                x = list(fig.data[after].x)
+                x[0] = x[3] = x[4] = t
+                fig.data[after].x = x
+            fig.layout.title.subtitle.text = (
+                f"Stepping through the case: event {i + 1} of {n}, {stamp} (UK time); "
+                "the shaded part is still to come")
+
+    def _event_html(self, rc: ReviewCase, i: int) -> str:
+        ev = rc.analysis.events
+        row = ev.loc[ev["id"] == rc.order.iloc[i]["id"]].iloc[0]
+        extra: list[tuple[str, str]] = []
+        h = rc.analysis.handoffs
+        mine = h.loc[h["event_id"] == row["id"]]
+        if len(mine):
+            extra.append(("Hand-offs", Safe("<br>".join(
+                f"{esc(r.sender)} → {esc(r.recipient)}: <b>{esc(r.status)}</b>"
+                + (f" (answered after {r.working_days:.0f} working day(s))"
+                   if pd.notna(r.working_days) else "")
+                for r in mine.itertuples()))))
+        flagged = rc.flags_of.get(row["id"], [])
+        if flagged:
+            extra.append(("Flags", Safe("<br>".join(
+                f'<span class="wb-chip wb-{esc(rc.flags["severity"].iat[j])}">'
+                f'{esc(rc.flags["severity"].iat[j])}</span>{esc(rc.flags["title"].iat[j])}'
+                for j in flagged))))
+        notes = [n for n in self._notes if n.event_id == row["id"]]
+        note_html = "".join(self._note_html(n, here=True) for n in notes)
+        return (event_card(row, heading=f"Event {i + 1} of {len(rc.order)}", extra=extra)
+                + (f"<h3>Notes on this event ({len(notes)})</h3>{note_html}" if notes else ""))
+
+    def _knowledge_html(self, rc: ReviewCase, known: pd.DataFrame | None, at,
+                        agency: str) -> str:
+        if known is None:
+            return "<h3>What each agency knew</h3><p class='wb-muted'>No dated records.</p>"
+        rows, classes = [], []
+        for r in known.itertuples(index=False):
+            share = r.known / r.system if r.system else 0.0
+            bar = Safe(f'<span class="wb-bar" style="width:{60 * share:.0f}px"></span>'
+                       f'<span class="wb-bar wb-gap" style="width:{60 * (1 - share):.0f}px">'
+                       f"</span> {r.known} of {r.system}")
+            lacked = [rc.labels.get(i, i) for i in r.lacked_significant]
+            shown = "; ".join(esc(x) for x in lacked[-3:])
+            more = f" <span class='wb-muted'>and {len(lacked) - 3} earlier</span>" \
+                if len(lacked) > 3 else ""
+            rows.append([r.agency, bar, Safe((shown + more) or "–")])
+            classes.append("wb-current" if r.agency == agency else "")
+        return (f"<h3>What each agency knew at {esc(at)}</h3>"
+                + table(["Agency", "Records it knew", "Key facts held elsewhere it lacked"],
+                        rows, row_classes=classes)
+                + f"<p class='wb-muted'>The agencies together held {known['system'].max()} "
+                  "records by this moment (own records, hand-offs and meetings).</p>")
+
+    def _note_html(self, n: Note, *, here: bool = False) -> str:
+        rc = self.current
+        about = ""
+        if n.handoff_id:
+            about = "hand-off " + esc(n.handoff_id.replace(">", " → "))
+        elif n.event_id and rc is not None:
+            about = esc(rc.labels.get(n.event_id, n.event_id))
+        css = "wb-note wb-here" if here else "wb-note"
+        return (f'<div class="{css}"><b>{esc(n.author)}</b> · {esc(n.agency)} · '
+                f"{esc(n.discipline)} <span class='wb-muted'>"
+                f"{esc(local_time(pd.Timestamp(n.created_at, unit='s'), fmt='%H:%M'))}"
+                f"{' · on ' + about if about else ''}</span><br>{_tags_html(n.tags)}"
+                f"{text_block(n.text)}</div>")
+
+    def _update_targets(self, rc: ReviewCase, event_id: str) -> None:
+        h = rc.analysis.handoffs
+        mine = h.loc[h["event_id"] == event_id]
+        options = [(f"this event: {rc.labels.get(event_id, event_id)}", ("event", event_id))]
+        options += [(f"hand-off {r.sender} → {r.recipient} ({r.status})",
+                     ("handoff", r.handoff_id)) for r in mine.itertuples()]
+        self.target.options = options
+        self.target.value = options[0][1]
+
+    # -- flags ---------------------------------------------------------------------------
+    def _on_flag(self, change) -> None:
+        if change["new"] is not None and not self._quiet:
+            self._show_flag(change["new"])
+            ids = self.current.flags["event_ids"].iat[change["new"]]
+            if len(ids):
+                self.go_to(ids[0])
+
+    def _show_flag(self, i: int) -> None:
+        rc = self.current
+        f = rc.flags.iloc[i]
+        self._quiet = True
+        try:
+            self.evidence_list.options = [
+                (f"{rc.labels.get(e, e)} · {s}", e)
+                for e, s in zip(f["event_ids"], f["sources"], strict=True)]
+            self.evidence_list.value = f["event_ids"][0] if len(f["event_ids"]) else None
+        finally:
+            self._quiet = False
+        self.flag_detail.value = (
+            f'<div class="wb-card"><span class="wb-chip wb-{esc(f["severity"])}">'
+            f'{esc(f["severity"])}</span><b>{esc(f["title"])}</b><br>'
+            f"{text_block(f['explanation'])}"
+            + (f"<br><span class='wb-muted'>{text_block(f['guidance'])}</span>"
+               if f["guidance"] else "") + "</div>")
+
+    def _on_evidence(self, change) -> None:
+        if change["new"] is not None and not self._quiet:
+            self.go_to(change["new"])
+
+    # -- notes ---------------------------------------------------------------------------
+    def _participant_for(self, name: str, agency: str, discipline: str) -> Participant:
+        p = self._participant
+        if p is None or p.session_id != self.session.id or \
+                (p.name, p.agency, p.discipline) != (name, agency, discipline):
+            self._participant = self.store.join(self.session.id, name=name, agency=agency,
+                                                discipline=discipline)
+        return self._participant
+
+    def save_note(self) -> Note | None:
+        """Save the reflection panel's note on the chosen event or hand-off."""
+        if self.current is None or self.session is None:
+            return None
+        name = self.name_input.value.strip()
+        text = self.note_input.value.strip()
+        if not name:
+            self.note_status.value = '<span class="wb-problem">Give your name or initials.</span>'
+            return None
+        if not text:
+            self.note_status.value = '<span class="wb-problem">Write a note first.</span>'
+            return None
+        agency = self.agency_input.value or ""
+        discipline = self.discipline_input.value.strip() or "not given"
+        what, target = self.target.value
+        event_id = target if what == "event" else self.current.order.iloc[self.position]["id"]
+        participant = self._participant_for(name, agency, discipline)
+        note = self.store.add_note(
+            self.session.id, participant=participant, text=text, event_id=event_id,
+            handoff_id=target if what == "handoff" else None,
+            tags=[t for t, b in self.tag_buttons.items() if b.value], note_id=self._draft_id)
+        self._draft_id = str(uuid.uuid4())
+        self.note_input.value = ""
+        for button in self.tag_buttons.values():
+            button.value = False
+        self.note_status.value = "Saved: everyone reviewing this case sees it."
+        self.refresh()
+        return note
+
+    def refresh(self) -> None:
+        """Show the notes in the store (other participants' too); cheap when unchanged."""
+        if self.session is None:
+            return
+        notes = self.store.notes(self.session.id)
+        key = tuple(n.id for n in notes)
+        if key == self._notes_key:
+            return
+        self._notes, self._notes_key = notes, key
+        self._kpe_notes = frozenset(n.event_id for n in notes if KPE_TAG in n.tags and n.event_id)
+        here = self.current.order.iloc[self.position]["id"] if self.current is not None and \
+            not self.current.order.empty else None
+        self.notes_panel.value = "".join(self._note_html(n, here=n.event_id == here)
+                                         for n in reversed(notes)) or \
+            "<p class='wb-muted'>No notes yet.</p>"
+        if self.current is not None and not self.current.order.empty:
+            self.event_panel.value = self._event_html(self.current, self.position)
+
+    def start_polling(self, interval: float | None = None):
+        """Follow the store from the kernel's event loop (about twice a second)."""
+        from workbench.apps.poller import StorePoller
+
+        if self._poller is None:
+            self._poller = StorePoller(self.store, **({"interval": interval} if interval else {}))
+            self._poller.subscribe(self.refresh)
+        return self._poller.start()
+
+
+def _current_task() -> asyncio.Task | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None

@@ -1,0 +1,65 @@
+"""Where the dashboards find their cases, their review store and their cohort.
+
+``workbench serve`` passes these to every Voilà kernel as environment variables
+(``WORKBENCH_CASES``, ``WORKBENCH_STORE``, ``WORKBENCH_COHORT``); a dashboard reads
+them once with :func:`settings_from_environment` and hands the :class:`Settings` to
+its app. Nothing here opens a file.
+
+Examples
+--------
+>>> s = settings_from_environment({"WORKBENCH_STORE": "/tmp/r.sqlite",
+...                                "WORKBENCH_CASES": "/srv/cases"})
+>>> str(s.store), str(s.cases), s.cohort is None
+('/tmp/r.sqlite', '/srv/cases', True)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ENVIRONMENT", "Settings", "default_store_path", "settings_from_environment"]
+
+#: the environment variables ``workbench serve`` sets, by setting
+ENVIRONMENT = {"cases": "WORKBENCH_CASES", "store": "WORKBENCH_STORE",
+               "cohort": "WORKBENCH_COHORT"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a dashboard needs from outside.
+
+    Attributes
+    ----------
+    store : the review store (SQLite file) shared by every kernel.
+    cases : a folder of case folders or case-study folders, listed beside the bundled
+        case studies (None: the bundled ones only).
+    cohort : a cohort folder (``events/*.parquet`` or case folders) for the cohort
+        dashboard (None: a small one is made).
+    """
+
+    store: Path
+    cases: Path | None = None
+    cohort: Path | None = None
+
+
+def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_DATA_HOME/workbench/review.sqlite`` (``~/.local/share`` by default)."""
+    environ = os.environ if environ is None else environ
+    base = environ.get("XDG_DATA_HOME") or str(Path(environ.get("HOME") or Path.home())
+                                               / ".local" / "share")
+    return Path(base) / "workbench" / "review.sqlite"
+
+
+def settings_from_environment(environ: Mapping[str, str] | None = None) -> Settings:
+    """The :class:`Settings` given by ``WORKBENCH_*`` variables (empty ones are unset)."""
+    environ = os.environ if environ is None else environ
+
+    def path(name: str) -> Path | None:
+        value = environ.get(ENVIRONMENT[name], "").strip()
+        return Path(value).expanduser() if value else None
+
+    return Settings(store=path("store") or default_store_path(environ), cases=path("cases"),
+                    cohort=path("cohort"))

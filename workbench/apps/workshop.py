@@ -1,0 +1,538 @@
+"""The workshop dashboard: a facilitator reveals a case step by step to a room.
+
+A trainer opens a workshop on a case and gets a join code; participants join from
+their own browsers (each its own Voilà kernel) with their discipline. Everyone sees
+the case only up to the facilitator's reveal point: the timeline and the event list
+are built from the revealed events alone (:func:`revealed_case`), so nothing later
+reaches a participant's browser. At a decision point participants answer "what would
+you do now, and which agency should act?"; the answers collect live on the
+facilitator's screen by discipline; the facilitator then reveals what happened next.
+
+A case opens in a workshop only when :func:`workbench.apps.gate.gate_problems` finds
+nothing (today: an anonymisation declaration); otherwise the dashboard says why.
+
+Examples
+--------
+>>> import tempfile, os
+>>> from workbench.store import NotesStore
+>>> store = NotesStore(os.path.join(tempfile.mkdtemp(), "r.sqlite"))
+>>> trainer = WorkshopApp(library=CaseLibrary(), store=store, role="facilitator")  # doctest: +SKIP
+>>> session = trainer.open_workshop()                                             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from workbench.analysis import analyse
+from workbench.apps._figure import FigureSlot
+from workbench.apps._html import (
+    STYLE,
+    esc,
+    event_card,
+    local_time,
+    moment_text,
+    text_block,
+)
+from workbench.apps.gate import gate_problems
+from workbench.apps.library import CaseLibrary
+from workbench.apps.review import DISCIPLINES
+from workbench.case import Case
+from workbench.errors import CaseValidationError
+from workbench.kinds import kind_labels
+from workbench.store import Answer, NotesStore, Participant, Session
+
+__all__ = ["QUESTION", "WorkshopApp", "decision_key", "parse_decision", "revealed_case"]
+
+#: the question put to the room at a decision point
+QUESTION = "What would you do now, and which agency should act?"
+_NOT_SURE = "(not sure)"
+
+
+def revealed_case(case: Case, reveal_seq: int | None) -> Case:
+    """The case cut at the reveal point: only events with ``seq <= reveal_seq``.
+
+    >>> from workbench.case import Case
+    >>> c = Case(id="x", events=pd.DataFrame({"seq": [1, 2, 3]}))
+    >>> revealed_case(c, 2).events["seq"].tolist(), len(revealed_case(c, None).events)
+    ([1, 2], 0)
+    """
+    events = case.events
+    keep = events["seq"] <= reveal_seq if reveal_seq is not None else \
+        pd.Series(False, index=events.index)
+    return replace(case, events=events.loc[keep].reset_index(drop=True), imported=None,
+                   overrides={})
+
+
+def decision_key(seq: int, question: str) -> str:
+    """How a decision point is stored: the event it follows and the question.
+
+    >>> parse_decision(decision_key(12, QUESTION)) == (12, QUESTION)
+    True
+    """
+    return f"{int(seq)}|{question}"
+
+
+def parse_decision(key: str | None) -> tuple[int, str] | None:
+    if not key:
+        return None
+    seq, _, question = key.partition("|")
+    return (int(seq), question) if seq.isdigit() else (0, key)
+
+
+class WorkshopApp:
+    """The workshop dashboard for a facilitator or a participant.
+
+    Parameters
+    ----------
+    library : the cases on offer (only cases passing ``gate`` open).
+    store : the review store the room shares.
+    role : ``"participant"`` (default) or ``"facilitator"``; the page switches too.
+    gate : case -> problems that keep it out of a workshop.
+    width : pixels of the timeline.
+    """
+
+    def __init__(self, *, library: CaseLibrary, store: NotesStore, role: str = "participant",
+                 gate: Callable[[Case], list[str]] = gate_problems, width: int = 1180):
+        self.library, self.store, self.gate, self.width = library, store, gate, width
+        self.session: Session | None = None
+        self.case: Case | None = None
+        self.me: Participant | None = None
+        self.facilitating = False
+        self._shown: tuple[int | None, str | None] | None = None
+        self._answers_key: tuple | None = None
+        self._people_key: tuple | None = None
+        self._poller = None
+        self._build()
+        self.role.value = role
+
+    # -- widgets -------------------------------------------------------------------------
+    def _build(self) -> None:
+        L = w.Layout
+        self.role = w.ToggleButtons(options=[("I am taking part", "participant"),
+                                             ("I am facilitating", "facilitator")],
+                                    value=None, style={"button_width": "180px"})
+        self.role.add_class("wb-role")
+        self.role.observe(self._on_role, "value")
+        self.status = w.HTML()
+        self.status.add_class("wb-status")
+        # facilitator: choose a case, open or resume a workshop
+        self.case_picker = w.Dropdown(options=self.library.options(), value=None,
+                                      description="Case", layout=L(width="560px"))
+        self.case_picker.add_class("wb-case")
+        self.case_picker.observe(self._on_case, "value")
+        self.gate_panel = w.HTML()
+        self.gate_panel.add_class("wb-gate")
+        self.open_button = w.Button(description="Open a workshop", button_style="primary",
+                                    disabled=True)
+        self.open_button.add_class("wb-open")
+        self.open_button.on_click(lambda _: self.open_workshop())
+        self.resume_code = w.Text(placeholder="join code", layout=L(width="140px"))
+        self.resume_code.add_class("wb-resume-code")
+        self.resume_button = w.Button(description="Resume my workshop")
+        self.resume_button.add_class("wb-resume")
+        self.resume_button.on_click(lambda _: self.resume(self.resume_code.value))
+        self.setup = w.VBox([
+            w.HTML("<h3>Open a workshop</h3>"),
+            w.HBox([self.case_picker, self.open_button]), self.gate_panel,
+            w.HBox([w.HTML("…or resume one you opened:&nbsp;"), self.resume_code,
+                    self.resume_button], layout=L(align_items="center"))])
+        # facilitator: run it
+        self.code_panel = w.HTML()
+        self.code_panel.add_class("wb-join-code")
+        b = {"layout": L(width="auto")}
+        self.reveal_button = w.Button(description="Reveal the next event ▶",
+                                      button_style="primary", **b)
+        self.reveal_button.add_class("wb-reveal-next")
+        self.reveal_button.on_click(lambda _: self.reveal_next())
+        self.reveal5_button = w.Button(description="Reveal the next 5 ▶▶", **b)
+        self.reveal5_button.add_class("wb-reveal-5")
+        self.reveal5_button.on_click(lambda _: self.reveal_next(5))
+        self.reveal_to = w.Dropdown(options=[], description="Up to", layout=L(width="520px"))
+        self.reveal_to.add_class("wb-reveal-to")
+        self.reveal_to_button = w.Button(description="Reveal up to here", **b)
+        self.reveal_to_button.add_class("wb-reveal-to-button")
+        self.reveal_to_button.on_click(
+            lambda _: self.reveal(self.reveal_to.value) if self.reveal_to.value else None)
+        self.question = w.Text(value=QUESTION, description="Question",
+                               layout=L(width="620px"))
+        self.question.add_class("wb-question")
+        self.ask_button = w.Button(description="Ask the room", button_style="warning", **b)
+        self.ask_button.add_class("wb-ask")
+        self.ask_button.on_click(lambda _: self.ask())
+        self.next_after_button = w.Button(description="Close the question and reveal what "
+                                          "happened next", button_style="info", **b)
+        self.next_after_button.add_class("wb-reveal-after")
+        self.next_after_button.on_click(lambda _: self.reveal_next())
+        self.coming_panel = w.HTML()
+        self.coming_panel.add_class("wb-coming")
+        self.answers_panel = w.HTML()
+        self.answers_panel.add_class("wb-answers")
+        self.people_panel = w.HTML()
+        self.people_panel.add_class("wb-people")
+        self.controls = w.VBox([
+            self.code_panel,
+            w.HBox([self.reveal_button, self.reveal5_button, self.reveal_to,
+                    self.reveal_to_button], layout=L(flex_flow="row wrap")),
+            w.HBox([self.question, self.ask_button, self.next_after_button],
+                   layout=L(flex_flow="row wrap"))])
+        self.facilitator_side = w.HBox([
+            w.VBox([w.HTML("<h3>Answers from the room</h3>"), self.answers_panel],
+                   layout=L(width="50%")),
+            w.VBox([self.coming_panel, self.people_panel], layout=L(width="48%"))],
+            layout=L(width="100%", justify_content="space-between"))
+        # participant: join, answer
+        self.code_input = w.Text(description="Join code", placeholder="e.g. K7M2QX",
+                                 layout=L(width="260px"))
+        self.code_input.add_class("wb-code")
+        self.name_input = w.Text(description="You", placeholder="name or initials",
+                                 layout=L(width="260px"))
+        self.name_input.add_class("wb-name")
+        self.agency_input = w.Text(description="Agency", placeholder="where you work",
+                                   layout=L(width="300px"))
+        self.agency_input.add_class("wb-agency")
+        self.discipline_input = w.Combobox(options=list(DISCIPLINES), description="Discipline",
+                                           ensure_option=False, layout=L(width="300px"))
+        self.discipline_input.add_class("wb-discipline")
+        self.join_button = w.Button(description="Join", button_style="primary")
+        self.join_button.add_class("wb-join")
+        self.join_button.on_click(lambda _: self.join())
+        self.join_form = w.VBox([w.HTML("<h3>Join a workshop</h3>"),
+                                 w.HBox([self.code_input, self.name_input]),
+                                 w.HBox([self.agency_input, self.discipline_input,
+                                         self.join_button])])
+        self.question_panel = w.HTML()
+        self.question_panel.add_class("wb-question-text")
+        self.answer_input = w.Textarea(placeholder="What would you do now?",
+                                       layout=L(width="620px", height="80px"))
+        self.answer_input.add_class("wb-answer")
+        self.act_input = w.Dropdown(options=[_NOT_SURE], description="Who should act",
+                                    style={"description_width": "initial"},
+                                    layout=L(width="420px"))
+        self.act_input.add_class("wb-agency-to-act")
+        self.submit_button = w.Button(description="Send my answer", button_style="success")
+        self.submit_button.add_class("wb-submit")
+        self.submit_button.on_click(lambda _: self.submit_answer())
+        self.answer_status = w.HTML()
+        self.answer_status.add_class("wb-answer-status")
+        self.answer_box = w.VBox([self.question_panel, self.answer_input,
+                                  w.HBox([self.act_input, self.submit_button]),
+                                  self.answer_status],
+                                 layout=L(border="2px solid #E69F00", padding="6px",
+                                          width="660px", display="none"))
+        self.answer_box.add_class("wb-answer-box")
+        # what everyone in the session sees
+        self.heading = w.HTML()
+        self.heading.add_class("wb-revealed")
+        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the timeline…")
+        self.figure_box = self.figure_slot.widget
+        self.latest_panel = w.HTML(layout=L(width="50%"))
+        self.latest_panel.add_class("wb-latest")
+        self.story_panel = w.HTML(layout=L(width="48%", max_height="420px",
+                                           overflow="auto"))
+        self.story_panel.add_class("wb-story")
+        self.view = w.VBox([self.heading, self.figure_box,
+                            w.HBox([self.latest_panel, self.story_panel],
+                                   layout=L(width="100%", justify_content="space-between"))],
+                           layout=L(display="none"))
+        self.body = w.VBox()
+        self.widget = w.VBox([w.HTML(STYLE), w.HTML("<h2>Case workshop</h2>"), self.role,
+                              self.status, self.body],
+                             layout=L(width=f"{self.width + 30}px"))
+        self.widget.add_class("wb-app")
+        self.widget.add_class("wb-workshop")
+
+    @property
+    def figure(self) -> go.Figure | go.FigureWidget | None:
+        """The revealed timeline (a ``FigureWidget`` once a page shows it)."""
+        return self.figure_slot.figure
+
+    def _on_role(self, change) -> None:
+        self.facilitating = change["new"] == "facilitator"
+        self._layout()
+
+    def _layout(self) -> None:
+        in_session = self.session is not None
+        if self.facilitating:
+            self.body.children = ([self.controls, self.facilitator_side, self.view]
+                                  if in_session else [self.setup])
+            if not in_session and self.case_picker.value is None and self.library.entries:
+                self.case_picker.value = self.library.entries[0].key
+        else:
+            self.body.children = ([self.answer_box, self.view] if in_session
+                                  else [self.join_form])
+        self.role.disabled = in_session
+
+    # -- facilitator ---------------------------------------------------------------------
+    def _on_case(self, change) -> None:
+        if change["new"] is not None:
+            self.check_case(change["new"])
+
+    def check_case(self, key: str) -> list[str]:
+        """Gate the case under ``key``; say why it cannot open, or enable opening."""
+        try:
+            problems = self.gate(self.library.load(key))
+        except CaseValidationError as exc:
+            problems = [f"the case could not be read: {p}" for p in exc.problems[:5]]
+        self.open_button.disabled = bool(problems)
+        self.gate_panel.value = "" if not problems else (
+            '<div class="wb-problem"><b>This case cannot open in a workshop:</b><ul>'
+            + "".join(f"<li>{esc(p)}</li>" for p in problems) + "</ul></div>")
+        return problems
+
+    def open_workshop(self, key: str | None = None) -> Session | None:
+        """Open a workshop on the chosen case; its first event is revealed."""
+        key = key or self.case_picker.value
+        if key is None or self.check_case(key):
+            return None
+        case = self.library.load(key)
+        session = self.store.open_session(case.id, kind="workshop",
+                                          title=case.title or case.id, actor="facilitator")
+        first = int(case.events["seq"].min()) if len(case.events) else 0
+        session = self.store.set_reveal(session.id, first, actor="facilitator")
+        self.facilitating = True
+        self._enter(session, key)
+        return session
+
+    def resume(self, code: str) -> Session | None:
+        """Take up a workshop again by its join code (after a reload, say)."""
+        session = self._find(code)
+        if session is None:
+            return None
+        key = self.library.find(session.case_id)
+        if key is None or self.check_case(key):
+            self.status.value = ('<span class="wb-problem">This workshop\'s case is not '
+                                 "available here.</span>")
+            return None
+        self.facilitating = True
+        self._enter(session, key)
+        return session
+
+    def reveal(self, seq: int, *, decision: str | None = None) -> None:
+        """Move the reveal point to ``seq`` (closing any open question unless given)."""
+        if self.session is None or not self.facilitating:
+            return
+        self.session = self.store.set_reveal(self.session.id, int(seq), decision=decision,
+                                             actor="facilitator")
+        self.refresh()
+
+    def reveal_next(self, n: int = 1) -> None:
+        """Reveal the next ``n`` events (and close the question, if one is open)."""
+        if self.session is None:
+            return
+        seqs = self.case.events["seq"].sort_values()
+        later = seqs[seqs > (self.session.reveal_seq or 0)]
+        if later.empty:
+            self.status.value = "Everything is revealed."
+            return
+        self.reveal(int(later.iloc[min(n, len(later)) - 1]))
+
+    def ask(self, question: str | None = None) -> str | None:
+        """Open a decision point at the reveal point: the room answers ``question``."""
+        if self.session is None or not self.facilitating:
+            return None
+        text = (question or self.question.value).strip() or QUESTION
+        key = decision_key(self.session.reveal_seq or 0, text)
+        self.reveal(self.session.reveal_seq or 0, decision=key)
+        return key
+
+    # -- participant ---------------------------------------------------------------------
+    def _find(self, code: str) -> Session | None:
+        try:
+            session = self.store.session_by_code(code.strip())
+        except KeyError:
+            self.status.value = ('<span class="wb-problem">No workshop has that join code; '
+                                 "check it with the facilitator.</span>")
+            return None
+        if session.kind != "workshop":
+            self.status.value = '<span class="wb-problem">That code is not a workshop.</span>'
+            return None
+        return session
+
+    def join(self, code: str | None = None, *, name: str | None = None,
+             agency: str | None = None, discipline: str | None = None) -> Participant | None:
+        """Join the workshop with this code (form values by default)."""
+        code = self.code_input.value if code is None else code
+        name = (self.name_input.value if name is None else name).strip()
+        agency = (self.agency_input.value if agency is None else agency).strip()
+        discipline = (self.discipline_input.value if discipline is None else discipline).strip()
+        if not name or not discipline:
+            self.status.value = ('<span class="wb-problem">Give your name (or initials) and '
+                                 "your discipline.</span>")
+            return None
+        session = self._find(code)
+        if session is None:
+            return None
+        key = self.library.find(session.case_id)
+        if key is None or self.gate(self.library.load(key)):
+            self.status.value = ('<span class="wb-problem">This workshop\'s case is not '
+                                 "available here.</span>")
+            return None
+        self.me = self.store.join(session.id, name=name, agency=agency, discipline=discipline)
+        self.facilitating = False
+        self._enter(session, key)
+        return self.me
+
+    def submit_answer(self, text: str | None = None, agency_to_act: str | None = None
+                      ) -> Answer | None:
+        """Send (or change) this participant's answer to the open question."""
+        if self.session is None or self.me is None:
+            return None
+        session = self.store.session(self.session.id)
+        if not session.decision:
+            self.answer_status.value = "The question is closed."
+            return None
+        text = (self.answer_input.value if text is None else text).strip()
+        if not text:
+            self.answer_status.value = '<span class="wb-problem">Write your answer first.</span>'
+            return None
+        act = self.act_input.value if agency_to_act is None else agency_to_act
+        answer = self.store.answer(session.id, participant=self.me, decision=session.decision,
+                                   text=text, agency_to_act=act or _NOT_SURE)
+        self.answer_status.value = ("Sent. You can change your answer until the "
+                                    "facilitator moves on.")
+        return answer
+
+    # -- what everyone sees --------------------------------------------------------------
+    def _enter(self, session: Session, key: str) -> None:
+        self.session, self.case = session, self.library.load(key)
+        self._shown = None
+        self.role.value = "facilitator" if self.facilitating else "participant"
+        self._layout()
+        who = "facilitating" if self.facilitating else f"taking part as {esc(self.me.name)}"
+        self.status.value = (f"Workshop <b>{esc(session.title)}</b> · you are {who}")
+        if self.facilitating:
+            self.code_panel.value = (
+                "Participants join with the code <span class='wb-code'>"
+                f"{esc(session.join_code)}</span>")
+            labels = kind_labels()
+            ev = self.case.events.sort_values("seq")
+            self.reveal_to.options = [
+                (f"{r.seq}. {local_time(r.start, fmt='%d/%m/%Y') or 'undated'} · {r.agency} · "
+                 f"{labels.get(r.kind, r.kind)}", int(r.seq)) for r in ev.itertuples()]
+        self.view.layout.display = "flex"
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Follow the store: the reveal point, the question, answers and the room."""
+        if self.session is None:
+            return
+        session = self.store.session(self.session.id)
+        self.session = session
+        shown = (session.reveal_seq, session.decision)
+        if shown != self._shown:
+            if self._shown is None or shown[0] != self._shown[0]:
+                self._show_revealed(session.reveal_seq)
+            self._show_question(session.decision)
+            self._shown = shown
+        if self.facilitating:
+            self._show_room(session)
+
+    def _show_revealed(self, reveal: int | None) -> None:
+        from workbench.timeline import timeline_figure
+
+        cut = revealed_case(self.case, reveal)
+        ev = cut.events.sort_values("seq")
+        total = len(self.case.events)
+        heading = (f"<h3>{esc(self.case.title or self.case.id)}: {len(ev)} event(s) revealed"
+                   + (f" of {total}" if self.facilitating else "") + "</h3>")
+        if ev.empty:
+            self.heading.value = heading
+            self.latest_panel.value = "<p class='wb-muted'>Nothing revealed yet.</p>"
+            self.story_panel.value = ""
+            return
+        analysis = analyse(cut)
+        dated = ev["start"].dropna()
+        fig = timeline_figure(analysis, flags=pd.DataFrame(), at=dated.max() if len(dated)
+                              else None, width=self.width)
+        fig.update_layout(title={"subtitle": {"text": "Only what has been revealed so far"}})
+        self.figure_slot.show(fig)
+        self.heading.value = heading     # after the figure: the page says so once it is there
+        last = ev.iloc[-1]
+        self.latest_panel.value = event_card(last, heading=f"Latest (event {len(ev)})")
+        labels = kind_labels()
+        self.story_panel.value = "<h3>So far</h3>" + "".join(
+            f"<div class='wb-note'><b>{len(ev) - i}.</b> "
+            f"{esc(moment_text(r.start, r.precision, r.when))} · <b>{esc(r.agency)}</b> · "
+            f"{esc(labels.get(r.kind, r.kind))}<br>{text_block(r.summary)}</div>"
+            for i, r in enumerate(ev.iloc[::-1].itertuples()))
+        agencies = sorted({a for a in ev["agency"] if a} | {
+            r for cell in ev["recipients"] for r in cell.split("; ") if r})
+        keep = self.act_input.value
+        self.act_input.options = [*agencies, "Another agency", _NOT_SURE]
+        self.act_input.value = keep if keep in self.act_input.options else _NOT_SURE
+        if self.facilitating:
+            self._show_coming(reveal)
+
+    def _show_coming(self, reveal: int | None) -> None:
+        ev = self.case.events.sort_values("seq")
+        later = ev.loc[ev["seq"] > (reveal or 0)]
+        self.coming_panel.value = (
+            "<p class='wb-muted'>Everything is revealed.</p>" if later.empty else
+            "<div class='wb-muted'>Only you see this.</div>"
+            + event_card(later.iloc[0], heading="Coming next"))
+
+    def _show_question(self, decision: str | None) -> None:
+        parsed = parse_decision(decision)
+        if self.facilitating:
+            self.ask_button.disabled = parsed is not None
+            self.next_after_button.disabled = parsed is None
+            return
+        if parsed is None:
+            self.answer_box.layout.display = "none"
+            self.answer_input.value = ""
+            self.answer_status.value = ""
+            return
+        self.question_panel.value = f"<h3>Decision point: {esc(parsed[1])}</h3>"
+        self.answer_box.layout.display = "flex"
+
+    def _show_room(self, session: Session) -> None:
+        people = self.store.participants(session.id)
+        key = tuple(p.id for p in people)
+        if key != self._people_key:
+            self._people_key = key
+            by: dict[str, list[str]] = {}
+            for p in people:
+                if p.role == "participant":
+                    by.setdefault(p.discipline, []).append(p.name)
+            self.people_panel.value = (
+                f"<h3>In the room ({sum(map(len, by.values()))})</h3>" + "".join(
+                    f"<div><b>{esc(d)}</b>: {esc(', '.join(names))}</div>"
+                    for d, names in sorted(by.items())))
+        parsed = parse_decision(session.decision)
+        answers = self.store.answers(session.id, decision=session.decision) \
+            if session.decision else []
+        akey = (session.decision, tuple((a.id, a.text, a.agency_to_act) for a in answers))
+        if akey == self._answers_key:
+            return
+        self._answers_key = akey
+        if parsed is None:
+            self.answers_panel.value = ("<p class='wb-muted'>No question open. Reveal events, "
+                                        "then ask the room.</p>")
+            return
+        groups: dict[str, list[Answer]] = {}
+        for a in answers:
+            groups.setdefault(a.discipline, []).append(a)
+        tally = pd.Series([a.agency_to_act for a in answers]).value_counts()
+        self.answers_panel.value = (
+            f"<div><b>{esc(parsed[1])}</b> · {len(answers)} answer(s)</div>"
+            + (("<div class='wb-muted'>Who should act: " + ", ".join(
+                f"{esc(k)} ({v})" for k, v in tally.items()) + "</div>") if len(tally) else "")
+            + "".join(f"<h3>{esc(d)} ({len(group)})</h3>" + "".join(
+                f"<div class='wb-note'><b>{esc(a.author)}</b> → {esc(a.agency_to_act)}<br>"
+                f"{text_block(a.text)}</div>" for a in group)
+                for d, group in sorted(groups.items())))
+
+    def start_polling(self, interval: float | None = None):
+        """Follow the store from the kernel's event loop (about twice a second)."""
+        from workbench.apps.poller import StorePoller
+
+        if self._poller is None:
+            self._poller = StorePoller(self.store, **({"interval": interval} if interval else {}))
+            self._poller.subscribe(self.refresh)
+        return self._poller.start()

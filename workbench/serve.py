@@ -1,0 +1,252 @@
+"""Serving the dashboards with Voilà, with safe defaults (see ``SECURITY.md``).
+
+:func:`serve_plan` builds the Voilà command line, its configuration and its
+environment; :func:`run` starts it, waits until it answers, prints the URL to open
+(with its token) and stops it on Ctrl-C. The defaults:
+
+- bound to the loopback address only; ``lan=ADDRESS`` binds that one address of a
+  room's network, and only with a token;
+- a new random token in the URL (a page without it is refused);
+- only ``dashboards/`` is served, no file beside them (an empty file allowlist), and
+  only as Voilà dashboards, never as a Jupyter server (which runs any code sent to it);
+- sources stripped from the pages and tracebacks hidden;
+- a preheated kernel per dashboard (the page appears in about 3 s), idle kernels of
+  closed pages culled (``cull_idle_timeout``, checked every ``cull_interval``);
+- Voilà reads only the configuration written here (no ``voila.py`` picked up from the
+  working folder).
+
+Examples
+--------
+>>> import tempfile
+>>> plan = serve_plan(port=8877, token="abc", config_dir=tempfile.mkdtemp())
+>>> plan.url
+'http://127.0.0.1:8877/?token=abc'
+>>> "--Voila.ip=127.0.0.1" in plan.command and "--show_tracebacks=False" in plan.command
+True
+>>> serve_plan(lan="0.0.0.0", token="abc", config_dir=tempfile.mkdtemp())
+Traceback (most recent call last):
+...
+workbench.serve.ServeError: --lan needs this machine's address on the room's network (e.g. 192.168.1.20), not 0.0.0.0, which would serve every network the machine is on
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.apps.settings import ENVIRONMENT, default_store_path
+from workbench.errors import WorkbenchError
+
+__all__ = ["CULL_IDLE_TIMEOUT_S", "CULL_INTERVAL_S", "DEFAULT_PORT", "LOOPBACK", "ServeError",
+           "ServePlan", "dashboards_folder", "run", "serve_plan", "voila_command",
+           "voila_config"]
+
+LOOPBACK = "127.0.0.1"
+DEFAULT_PORT = 8866
+#: seconds between two looks for idle kernels
+CULL_INTERVAL_S = 60
+#: a closed page's kernel is stopped after this many idle seconds (open pages never are)
+CULL_IDLE_TIMEOUT_S = 600
+#: seconds after a preheated kernel is taken before the next one starts warming (so
+#: that warming it does not slow the page being opened)
+FILL_DELAY_S = 1.0
+#: the dashboards, in the order the URL list shows them
+DASHBOARDS = ("review.ipynb", "workshop.ipynb", "network.ipynb", "cohort.ipynb")
+#: front-end extensions the dashboards never use: plotly's mime renderer alone is a 4.8 MB
+#: script every page would load (the figures come with their FigureWidget)
+UNUSED_EXTENSIONS = ("jupyterlab-plotly",)
+#: response headers: no referrer (the token is in the URL), no framing, no sniffing
+HEADERS = {"Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
+           "X-Content-Type-Options": "nosniff"}
+
+
+class ServeError(WorkbenchError, ValueError):
+    """Serving was asked for in a way that is not safe (or not possible)."""
+
+
+@dataclass(frozen=True)
+class ServePlan:
+    """How to run Voilà: the command, its environment, and the URL it will answer at."""
+
+    command: tuple[str, ...]
+    env: Mapping[str, str] = field(repr=False)
+    url: str
+    address: str
+    port: int
+    token: str = field(repr=False)
+    config_dir: Path
+    dashboards: Path
+
+    def dashboard_urls(self) -> dict[str, str]:
+        """The URL of each dashboard page (with the token)."""
+        base = self.url.split("?")[0]
+        query = f"?token={self.token}" if self.token else ""
+        return {name.removesuffix(".ipynb"): f"{base}voila/render/{name}{query}"
+                for name in DASHBOARDS if (self.dashboards / name).is_file()}
+
+
+def dashboards_folder() -> Path:
+    """The ``dashboards/`` folder of this checkout."""
+    folder = Path(__file__).resolve().parent.parent / "dashboards"
+    if not (folder / "review.ipynb").is_file():
+        raise ServeError(f"no dashboards in {folder} (serve from a source checkout)")
+    return folder
+
+
+def _address(lan: str | None) -> str:
+    if lan is None:
+        return LOOPBACK
+    try:
+        ip = ipaddress.ip_address(lan.strip().strip("[]"))
+    except ValueError:
+        raise ServeError(f"--lan expects an IP address of this machine (e.g. 192.168.1.20), "
+                         f"not {lan!r}") from None
+    if ip.is_unspecified:
+        raise ServeError("--lan needs this machine's address on the room's network "
+                         f"(e.g. 192.168.1.20), not {ip}, which would serve every network "
+                         "the machine is on")
+    return str(ip)
+
+
+def voila_config(*, pool_size: int = 1, fill_delay: float = FILL_DELAY_S) -> dict[str, object]:
+    """The settings Voilà reads from ``voila.json`` (those a command line cannot carry)."""
+    return {
+        "VoilaConfiguration": {"file_allowlist": [], "file_denylist": [".*"],
+                               "extension_denylist": list(UNUSED_EXTENSIONS)},
+        "VoilaKernelManager": {"kernel_pools_config": {"default": {"pool_size": pool_size}},
+                               "fill_delay": fill_delay},
+        "Voila": {"tornado_settings": {"headers": HEADERS}},
+    }
+
+
+def voila_command(*, dashboards: Path, address: str, port: int, token: str,
+                  config_dir: Path, cull_interval: int = CULL_INTERVAL_S,
+                  cull_idle_timeout: int = CULL_IDLE_TIMEOUT_S, preheat: bool = True,
+                  python: str = sys.executable) -> list[str]:
+    """The Voilà command line serving ``dashboards`` (see the module for each choice)."""
+    return [
+        python, "-m", "voila", str(dashboards), "--no-browser",
+        f"--Voila.ip={address}", f"--port={port}", "--Voila.port_retries=0",
+        f"--token={token}",
+        f"--Voila.config_file_paths={config_dir}",
+        f"--MappingKernelManager.cull_interval={int(cull_interval)}",
+        f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
+        f"--preheat_kernel={preheat}",
+        "--strip_sources=True", "--show_tracebacks=False",
+        "--VoilaConfiguration.show_margins=False",
+    ]
+
+
+def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str | None = None,
+               store: str | Path | None = None, cases: str | Path | None = None,
+               cohort: str | Path | None = None, config_dir: str | Path,
+               cull_idle_timeout: int = CULL_IDLE_TIMEOUT_S, preheat: bool = True,
+               dashboards: Path | None = None,
+               environ: Mapping[str, str] | None = None) -> ServePlan:
+    """Everything needed to serve the dashboards; writes ``voila.json`` in ``config_dir``.
+
+    ``token=None`` makes a new random one; ``token=""`` serves without one, which is
+    refused unless bound to the loopback address.
+    """
+    address = _address(lan)
+    if token is None:
+        token = secrets.token_urlsafe(24)
+    if not token and not ipaddress.ip_address(address).is_loopback:
+        raise ServeError("serving a room's network (--lan) needs a token; drop --no-token")
+    if not 0 < port < 65536:
+        raise ServeError(f"--port must lie in 1..65535, not {port}")
+    for name, folder in (("--cases", cases), ("--cohort", cohort)):
+        if folder is not None and not Path(folder).is_dir():
+            raise ServeError(f"{name} {folder}: no such folder")
+    dashboards = dashboards or dashboards_folder()
+    config_dir = Path(config_dir)
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "voila.json").write_text(json.dumps(voila_config(), indent=1), "utf-8")
+    env = dict(os.environ if environ is None else environ)
+    env[ENVIRONMENT["store"]] = str(Path(store).expanduser().resolve() if store
+                                    else default_store_path(env))
+    for name, folder in (("cases", cases), ("cohort", cohort)):
+        if folder is not None:
+            env[ENVIRONMENT[name]] = str(Path(folder).expanduser().resolve())
+        else:
+            env.pop(ENVIRONMENT[name], None)
+    host = f"[{address}]" if ":" in address else address
+    url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    command = voila_command(dashboards=dashboards, address=address, port=port, token=token,
+                            config_dir=config_dir, cull_idle_timeout=cull_idle_timeout,
+                            preheat=preheat)
+    return ServePlan(command=tuple(command), env=env, url=url, address=address, port=port,
+                     token=token, config_dir=config_dir, dashboards=dashboards)
+
+
+def wait_until_ready(url: str, *, process: subprocess.Popen | None = None,
+                     timeout_s: float = 90.0) -> bool:
+    """Poll ``/voila/static/voila.js`` under ``url`` until it answers (True) or the
+    process ends or time runs out (False)."""
+    probe = url.split("?")[0] + "voila/static/voila.js"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(probe, timeout=2) as response:  # noqa: S310 (http)
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    return False
+
+
+def run(plan: ServePlan, *, out=None) -> int:
+    """Run Voilà until Ctrl-C (or it stops); print the URL to open once it answers."""
+    out = out or sys.stdout
+    print(f"Starting the dashboards on {plan.address}:{plan.port} (review store: "
+          f"{plan.env[ENVIRONMENT['store']]}) …", file=out, flush=True)
+    process = subprocess.Popen(plan.command, env=dict(plan.env), cwd=plan.config_dir,
+                               start_new_session=True)
+    previous = signal.signal(signal.SIGTERM, _stop)  # `kill` stops Voilà and its kernels too
+    try:
+        if not wait_until_ready(plan.url, process=process):
+            print("workbench: Voilà did not start (see its messages above)", file=sys.stderr)
+            return 1
+        print(f"\nOpen the dashboards:\n\n    {plan.url}\n", file=out)
+        for name, url in plan.dashboard_urls().items():
+            print(f"  {name:9} {url}", file=out)
+        print("\nPress Ctrl-C to stop.", file=out, flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stop_process_group(process)
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_process_group(process: subprocess.Popen, *, timeout_s: float = 15.0) -> None:
+    """Stop a process started with ``start_new_session=True`` and everything it started
+    (Voilà and its kernels): SIGTERM to its group, then SIGKILL if it lingers."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=timeout_s)
+    with contextlib.suppress(ProcessLookupError):  # kernels left behind by Voilà
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
