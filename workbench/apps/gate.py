@@ -1,9 +1,11 @@
 """The workshop gate: a case opens in a workshop only when it is declared anonymised.
 
 :func:`gate_problems` runs each check of :data:`GATE_CHECKS` on a case and returns
-what stops it, in words that name places, never values. Today the one check is the
-anonymisation declaration (``anonymisation: {by, on, method}`` in the case file); a
-PII scan slots in as another check, a function from a case to a list of strings.
+what stops it, in words that name places, never values: the anonymisation
+declaration (``anonymisation: {by, on, method}`` in the case file) and a scan of
+every text of its events for identifying details (:mod:`workbench.privacy`, offline
+pattern recognisers: names in free text are found only through a deny list, so a
+person must still read the case).
 
 Examples
 --------
@@ -22,7 +24,8 @@ from collections.abc import Callable, Iterable
 
 from workbench.case import Case
 
-__all__ = ["DECLARATION_FIELDS", "GATE_CHECKS", "declaration_problems", "gate_problems"]
+__all__ = ["DECLARATION_FIELDS", "GATE_CHECKS", "declaration_problems", "gate_problems",
+           "pii_problems"]
 
 #: what an anonymisation declaration must say: who, when, how
 DECLARATION_FIELDS = ("by", "on", "method")
@@ -41,8 +44,40 @@ def declaration_problems(case: Case) -> list[str]:
     return []
 
 
+#: the free-text event columns, scanned by :func:`pii_problems` (an age written as a
+#: date, "age 11", is a date: the scan of chronology files reads it so too)
+_TEXT_COLUMNS = ("summary", "details", "action", "outcome", "author",
+                 "agency_as_written")
+
+
+def pii_problems(case: Case) -> list[str]:
+    """Identifying details found in the case's event text: place and type, never value.
+
+    >>> import pandas as pd
+    >>> events = pd.DataFrame({"summary": ["Seen by SW 1", "Child A, DOB 03/04/2011"],
+    ...                        "source": ["csc.csv:2", "csc.csv:3"]})
+    >>> pii_problems(Case(id="x", events=events))
+    ['x: csc.csv:3, summary: DATE_OF_BIRTH']
+    """
+    from workbench.privacy import build_detector
+
+    events = case.events
+    columns = [c for c in _TEXT_COLUMNS if c in events.columns]
+    if events.empty or not columns:
+        return []
+    texts = [(row, column, str(events.at[row, column] or "")) for column in columns
+             for row in events.index]
+    spans = build_detector().find_many([t for _, _, t in texts])
+    out = []
+    for (row, column, _), found in zip(texts, spans, strict=True):
+        for entity in dict.fromkeys(span.entity for span in found):
+            where = events.at[row, "source"] if "source" in events.columns else f"row {row}"
+            out.append(f"{case.id}: {where}, {column}: {entity}")
+    return out
+
+
 #: the checks a case must pass to open in a workshop (each: case -> problems)
-GATE_CHECKS: tuple[Callable[[Case], list[str]], ...] = (declaration_problems,)
+GATE_CHECKS: tuple[Callable[[Case], list[str]], ...] = (declaration_problems, pii_problems)
 
 
 def gate_problems(case: Case, *,
