@@ -94,14 +94,16 @@ def network_figure(G: nx.DiGraph, *, summary: dict | None = None, title: str | N
     traces.append(_colourbar())
     layout = {
         "template": base_template(),
+        # the title is pinned to the top so a two-line subtitle never rides over it
         "title": {"text": _title(G, title), "subtitle": {"text": _subtitle(summary)}, "x": 0.01,
-                  "xanchor": "left"},
+                  "xanchor": "left", "yref": "container", "y": 1, "yanchor": "top",
+                  "pad": {"t": 14}},
         "width": width or 1100, "height": height or 760,
-        "margin": {"l": 10, "r": 10, "t": 90, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 120, "b": 10},
         "hovermode": "closest",
         "legend": {"font": {"size": 11}, "itemsizing": "constant", "tracegroupgap": 6,
                    "x": 1.0, "y": 1, "yanchor": "top"},
-        "xaxis": {"visible": False, "range": [-2.3, 2.3]},
+        "xaxis": {"visible": False, "range": [-2.9, 2.9]},
         "yaxis": {"visible": False, "range": [-1.35, 1.35], "scaleanchor": "x",
                   "scaleratio": 1},
     }
