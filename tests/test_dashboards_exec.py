@@ -5,15 +5,13 @@ that clicks through the app it built."""
 from __future__ import annotations
 
 import ast
-import json
-import os
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from tests.appcases import write_cases
+from tests.notebooks import run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARDS = sorted((ROOT / "dashboards").glob("*.ipynb"))
@@ -80,43 +78,21 @@ def test_dashboard_is_wiring_only_and_stored_without_outputs(path):
 
 
 @pytest.fixture
-def isolated_jupyter(tmp_path, monkeypatch):
-    """Jupyter, IPython and the review store in a temporary home, not the user's."""
-    for name, sub in (("HOME", "home"), ("JUPYTER_CONFIG_DIR", "jupyter/config"),
-                      ("JUPYTER_DATA_DIR", "jupyter/data"),
-                      ("JUPYTER_RUNTIME_DIR", "jupyter/runtime"), ("IPYTHONDIR", "ipython"),
-                      ("MPLCONFIGDIR", "mpl")):
-        folder = tmp_path / sub
-        folder.mkdir(parents=True, exist_ok=True)
-        monkeypatch.setenv(name, str(folder))
-    monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")
-    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    monkeypatch.setenv("WORKBENCH_STORE", str(tmp_path / "review.sqlite"))
-    monkeypatch.setenv("WORKBENCH_CASES", str(write_cases(tmp_path / "cases")))
+def workbench_env(isolated_jupyter, monkeypatch):
+    """The review store and a tiny case folder in the temporary home."""
+    monkeypatch.setenv("WORKBENCH_STORE", str(isolated_jupyter / "review.sqlite"))
+    monkeypatch.setenv("WORKBENCH_CASES", str(write_cases(isolated_jupyter / "cases")))
     monkeypatch.delenv("WORKBENCH_COHORT", raising=False)
-    spec_dir = tmp_path / "jupyter" / "data" / "kernels" / "python3"
-    spec_dir.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "Python 3", "language": "python"}
-    (spec_dir / "kernel.json").write_text(json.dumps(spec))
-    return tmp_path
+    return isolated_jupyter
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", DASHBOARDS, ids=lambda p: p.stem)
-def test_dashboard_runs_in_a_kernel(path, isolated_jupyter):
-    from nbclient import NotebookClient
-
+def test_dashboard_runs_in_a_kernel(path, workbench_env):
     book = nbformat.read(path, as_version=4)
     if path.stem == "review":   # open the tiny case, whatever the bundled ones are
         book.cells.insert(-1, nbformat.v4.new_code_cell('app.case_picker.value = "tiny"'))
     book.cells.append(nbformat.v4.new_code_cell(CHECKS[path.stem]))
-    client = NotebookClient(book, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute(cwd=str(path.parent), env={**os.environ})
-    errors = [o for c in book.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
-    assert errors == []
+    assert run_notebook(book, path.parent) == []
     shown = [o for o in book.cells[-2].outputs if o.output_type == "execute_result"]
     assert len(shown) == 1 and "application/vnd.jupyter.widget-view+json" in shown[0]["data"]

@@ -2,13 +2,12 @@
 from top to bottom) and docs/rules.md (generated from the rule registry)."""
 
 import importlib.util
-import json
-import os
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from tests.notebooks import run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -30,40 +29,11 @@ def test_notebook_is_stored_without_outputs(path):
         assert "attachments" not in cell
 
 
-@pytest.fixture
-def isolated_jupyter(tmp_path, monkeypatch):
-    """Jupyter and IPython write their state into a temporary home, not the user's."""
-    for name, sub in (("HOME", "home"), ("JUPYTER_CONFIG_DIR", "jupyter/config"),
-                      ("JUPYTER_DATA_DIR", "jupyter/data"),
-                      ("JUPYTER_RUNTIME_DIR", "jupyter/runtime"), ("IPYTHONDIR", "ipython"),
-                      ("MPLCONFIGDIR", "mpl")):
-        folder = tmp_path / sub
-        folder.mkdir(parents=True, exist_ok=True)
-        monkeypatch.setenv(name, str(folder))
-    monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")
-    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    return tmp_path
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(path, isolated_jupyter):
-    from nbclient import NotebookClient
-
-    # the kernel is this interpreter (the project's venv), whatever kernels the machine has
-    spec_dir = isolated_jupyter / "jupyter" / "data" / "kernels" / "python3"
-    spec_dir.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "Python 3", "language": "python"}
-    (spec_dir / "kernel.json").write_text(json.dumps(spec))
     book = nbformat.read(path, as_version=4)
-    client = NotebookClient(book, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute(cwd=str(path.parent), env={**os.environ})
-    errors = [o for c in book.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
-    assert errors == []
+    assert run_notebook(book, path.parent) == []
 
 
 def _rules_doc_script():
