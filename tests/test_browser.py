@@ -97,7 +97,7 @@ def server(tmp_path_factory):
         stop_process_group(process)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not longer: a live sync Playwright blocks the next one
 def browser():
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make chromium`"
     from playwright.sync_api import sync_playwright
