@@ -255,7 +255,7 @@ def write_figure(fig, path: str | Path, *, scale: float = 2.0,
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         fig.write_html(path, include_plotlyjs=True, full_html=True, include_mathjax=False,
-                       config={"displaylogo": False, "responsive": True})
+                       config={"displaylogo": False, "responsive": True, "typesetMath": False})
         return path
     if suffix not in _STATIC:
         raise ValueError(f"{path}: cannot write a figure as {suffix or 'a file without suffix'!r}"
