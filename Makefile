@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: setup run build test test-fast chromium lint figures screenshots bench clean
+.PHONY: setup run build test test-offline test-fast chromium lint figures screenshots bench clean
 
 # A virtual environment with the workbench and its test tools (re-made when
 # pyproject.toml changes).
@@ -31,6 +31,11 @@ build: setup
 # The whole test suite (browser tests included).
 test: setup chromium
 	$(BIN)/python -m pytest
+
+# The whole suite with the network switched off (a new network namespace with only
+# loopback up; needs root): proves nothing reaches beyond this machine.
+test-offline: setup chromium
+	unshare -n sh -c 'ip link set lo up && $(BIN)/python -m pytest'
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser and not slow"
