@@ -28,10 +28,6 @@ from tests.appcases import write_cases
 from workbench.serve import serve_plan, stop_process_group, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 #: the only requests a page may attempt beyond the server (aborted all the same): the
 #: icon-font stylesheets Voilà's lab template links on a CDN
 KNOWN_EXTERNAL = ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@",)
@@ -95,17 +91,6 @@ def server(tmp_path_factory):
                      log=log)
     finally:
         stop_process_group(process)
-
-
-@pytest.fixture(scope="module")  # not longer: a live sync Playwright blocks the next one
-def browser():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make chromium`"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Visit:

@@ -49,10 +49,6 @@ from workbench.store import NotesStore
 from workbench.timeline import timeline_figure
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 #: Voilà's page links an icon-font stylesheet on a CDN (aborted like everything else)
 KNOWN_EXTERNAL = ("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@",)
 LOAD_TIMEOUT_MS = 120_000
@@ -227,17 +223,6 @@ def test_the_case_carries_every_payload_and_the_rules_flag_it(case):
 
 
 # -- the browser --------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make chromium`"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 class Tab:
     """One page with everything non-local aborted and every dialog, error and request
