@@ -50,6 +50,7 @@ screenshots: setup chromium
 
 lint: setup
 	$(BIN)/ruff check workbench tests bench
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python bench/run_all.py

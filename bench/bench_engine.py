@@ -61,9 +61,9 @@ def case_as_chronology(events: pd.DataFrame, path: Path) -> None:
 
 
 def bench_case(args: argparse.Namespace) -> None:
-    from workbench.analysis import analyse
-    from workbench.importer import import_chronologies
-    from workbench.rules import flag_table
+    from workbench.analysis.analyse import analyse
+    from workbench.analysis.rules import flag_table
+    from workbench.io.importer import import_chronologies
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -98,7 +98,7 @@ def bench_case(args: argparse.Namespace) -> None:
 
 
 def bench_cohort(args: argparse.Namespace) -> None:
-    from workbench.cohort import cohort_report
+    from workbench.analysis.cohort import cohort_report
 
     keep = Path(args.keep) if args.keep else Path(tempfile.mkdtemp())
     rows = []
@@ -106,7 +106,7 @@ def bench_cohort(args: argparse.Namespace) -> None:
         folder = cohort(keep, size)
         cmd = [sys.executable, "-c", (
             "import json, resource, sys, time\n"
-            "from workbench.cohort import cohort_report\n"
+            "from workbench.analysis.cohort import cohort_report\n"
             "t0 = time.perf_counter()\n"
             "r = cohort_report(sys.argv[1])\n"
             "s = time.perf_counter() - t0\n"
@@ -126,8 +126,8 @@ def bench_cohort(args: argparse.Namespace) -> None:
 
 
 def bench_pm4py(args: argparse.Namespace) -> None:
-    from workbench.graph import edge_table
-    from workbench.handoffs import handoffs
+    from workbench.analysis.handoffs import handoffs
+    from workbench.analysis.network import edge_table
 
     python = Path("/tmp/pm4py-venv/bin/python")
     if not python.exists():
@@ -136,7 +136,7 @@ def bench_pm4py(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = cohort(Path(args.keep or tmp), args.events)
         frame = pd.concat(pd.read_parquet(p) for p in sorted((folder / "events").glob("*.parquet")))
-        from workbench.cohort import _prepare
+        from workbench.analysis.cohort import _prepare
 
         frame = _prepare(frame)
         t0 = time.perf_counter()

@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from workbench.casefile import write_case
-from workbench.importer import import_chronologies
+from workbench.io.casefile import write_case
+from workbench.io.importer import import_chronologies
 
 TEXTS = [
     ("Police", "Reported missing by mother - risk graded medium", ""),

@@ -3,7 +3,7 @@
     python bench/bench_report.py [--casestudies DIR] [--repeat 5] [--pdf]
 
 Imports every case study, takes the one with the most events, builds its review
-report (:func:`workbench.report.build_report`, with a review record and a session's
+report (:func:`workbench.outputs.report.build_report`, with a review record and a session's
 notes in a temporary store) ``--repeat`` times and prints the median build time,
 the size of the HTML (and how much of it is plotly.js, inlined once), the time of
 each stage (analysis and flags, figures, rendering), and the time and size of each
@@ -20,17 +20,17 @@ from pathlib import Path
 
 from plotly.offline import get_plotlyjs
 
-from workbench.analysis import analyse
-from workbench.build import case_study_folders
-from workbench.exports import FORMATS, export_case
-from workbench.graph import agency_graph
-from workbench.importer import import_chronologies
-from workbench.network import network_figure
-from workbench.record import Action, Finding, KeyPracticeEpisode, Recommendation, flag_key
-from workbench.report import build_report, html_to_pdf
-from workbench.rules import find_flags, flag_table
+from workbench.analysis.analyse import analyse
+from workbench.analysis.network import agency_graph
+from workbench.analysis.rules import find_flags, flag_table
+from workbench.io.importer import import_chronologies
+from workbench.outputs.batch import case_study_folders
+from workbench.outputs.exports import FORMATS, export_case
+from workbench.outputs.report import build_report, html_to_pdf
+from workbench.review_record import Action, Finding, KeyPracticeEpisode, Recommendation, flag_key
 from workbench.store import NotesStore
 from workbench.timeline import timeline_figure
+from workbench.views.network import network_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.analysis import analyse
+from workbench.analysis.analyse import analyse
+from workbench.analysis.network import agency_graph
 from workbench.case import EVENT_COLUMNS
-from workbench.figures import write_figure
-from workbench.graph import agency_graph
-from workbench.network import network_figure
 from workbench.timeline import timeline_figure
+from workbench.views.network import network_figure
+from workbench.views.style import write_figure
 
 AGENCIES = [("Police", "police"), ("Children's Social Care", "social-care"),
             ("School", "education"), ("School Nursing", "health"), ("GP", "health"),

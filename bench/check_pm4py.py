@@ -21,9 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from workbench.build import case_study_folders
-from workbench.exports import export_case
-from workbench.importer import import_chronologies
+from workbench.io.importer import import_chronologies
+from workbench.outputs.batch import case_study_folders
+from workbench.outputs.exports import export_case
 
 ROOT = Path(__file__).resolve().parents[1]
 

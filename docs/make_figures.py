@@ -16,12 +16,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.analysis import analyse
-from workbench.figures import write_figure
-from workbench.graph import agency_graph
-from workbench.importer import import_chronologies
-from workbench.network import describe_network, network_figure
+from workbench.analysis.analyse import analyse
+from workbench.analysis.network import agency_graph
+from workbench.io.importer import import_chronologies
 from workbench.timeline import describe_timeline, timeline_figure
+from workbench.views.network import describe_network, network_figure
+from workbench.views.style import write_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMELINE_CASE = "county-lines"

@@ -17,8 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.analysis.rules import default_rules
 from workbench.protocols import PROTOCOLS, load_protocol
-from workbench.rules import default_rules
 
 PAGE = Path(__file__).resolve().parent / "rules.md"
 
@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{PAGE} is out of date: run python docs/make_rules_doc.py", file=sys.stderr)
             return 1
         return 0
-    from workbench.safefiles import atomic_write
+    from workbench.io.atomic import atomic_write
 
     atomic_write(PAGE, text)
     print(f"wrote {PAGE}")

@@ -16,9 +16,9 @@ import pandas as pd
 
 from tests.casebuilder import events
 from workbench.agencies import load_aliases
+from workbench.analysis.rules import rule
 from workbench.case import case_from_events
-from workbench.casefile import write_case
-from workbench.rules import rule
+from workbench.io.casefile import write_case
 
 CSC = "Children's Social Care"
 DECLARATION = {"by": "Test author", "on": "2026-11-25", "method": "fictional; invented labels"}

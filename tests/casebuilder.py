@@ -1,7 +1,7 @@
 """Tiny event tables for tests, written as short rows.
 
 Each row is ``(when, agency, kind)`` or ``(when, agency, kind, fields)``; ``when``
-is read by :func:`workbench.dates.parse_when` (so ``"03/2025"`` is a month-precision
+is read by :func:`workbench.io.dates.parse_when` (so ``"03/2025"`` is a month-precision
 date), ``fields`` sets any other column (``id``, ``summary``, ``recipients`` as a
 list or a ``"; "``-joined string, ``attendees``, ``risk_grade``, ``refers_to`` …).
 Ids default to ``e1``, ``e2`` … in row order.
@@ -21,7 +21,7 @@ import pandas as pd
 
 from workbench.agencies import load_aliases
 from workbench.case import EVENT_COLUMNS, normalise_events
-from workbench.dates import parse_when
+from workbench.io.dates import parse_when
 
 Row = Sequence[object]
 

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from tests.appcases import RULES, tiny_case, write_cases
+from workbench.analysis.cohort import cohort_report
 from workbench.apps import (
     CaseLibrary,
     CohortApp,
@@ -26,7 +27,6 @@ from workbench.apps import (
 from workbench.apps.library import bundled_case_studies
 from workbench.apps.review import KPE_TAG
 from workbench.apps.workshop import QUESTION, revealed_case
-from workbench.cohort import cohort_report
 from workbench.store import NotesStore
 
 
@@ -297,7 +297,7 @@ def test_the_poller_refreshes_views_when_another_kernel_writes(library, stores):
 
 
 def test_a_failing_rule_leaves_the_review_running(library, stores):
-    from workbench.rules import rule
+    from workbench.analysis.rules import rule
 
     @rule("test.broken", pattern="ownership-gap", title="Broken")
     def broken(analysis):

@@ -6,10 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench.build import build_all, case_study_folders
-from workbench.casefile import load_case, write_case
-from workbench.importer import import_chronologies
-from workbench.rules import find_flags
+from workbench.analysis.rules import find_flags
+from workbench.io.casefile import load_case, write_case
+from workbench.io.importer import import_chronologies
+from workbench.outputs.batch import build_all, case_study_folders
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDIES = case_study_folders(ROOT / "casestudies")

@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbench.dates`: every written form, every error, clock changes,
+"""Tests for :mod:`workbench.io.dates`: every written form, every error, clock changes,
 and properties (the interval always contains what was written; precision never grows)."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import workbench.dates as dates
-from workbench.dates import PRECISION_RANK, DateError, Precision, When, parse_when, span
+import workbench.io.dates as dates
 from workbench.errors import Reason
+from workbench.io.dates import PRECISION_RANK, DateError, Precision, When, parse_when, span
 
 LONDON = ZoneInfo("Europe/London")
 P = Precision

@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbench.episodes`: report → found, duplicates, open episodes,
+"""Tests for :mod:`workbench.analysis.episodes`: report → found, duplicates, open episodes,
 rolling counts, return interviews, gradings, cohorts."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.casebuilder import cohort, events
-from workbench.episodes import EPISODE_COLUMNS, episodes
+from workbench.analysis.episodes import EPISODE_COLUMNS, episodes
 
 CSC, RIS = "Children's Social Care", "Return Interview Service"
 

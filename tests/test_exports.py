@@ -15,13 +15,10 @@ import pytest
 
 from tests.casebuilder import events
 from workbench.agencies import load_aliases
-from workbench.analysis import analyse
+from workbench.analysis.analyse import analyse
+from workbench.analysis.network import agency_graph
 from workbench.case import case_from_events
-from workbench.exports import FORMATS, export_case, ocel_document
-from workbench.graph import agency_graph
-from workbench.importer import import_chronologies
-from workbench.record import Action, Recommendation
-from workbench.safefiles import (
+from workbench.io.atomic import (
     FORMULA_TRIGGERS,
     atomic_open,
     atomic_write,
@@ -29,6 +26,9 @@ from workbench.safefiles import (
     write_csv,
     write_xlsx,
 )
+from workbench.io.importer import import_chronologies
+from workbench.outputs.exports import FORMATS, export_case, ocel_document
+from workbench.review_record import Action, Recommendation
 from workbench.store import NotesStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -306,7 +306,7 @@ def test_xes_has_one_trace_per_child_and_standard_extensions(case, tmp_path):
 
 
 def test_xes_of_a_cohort_table_has_a_trace_per_case(case):
-    from workbench.exports import xes_document
+    from workbench.outputs.exports import xes_document
 
     table = pd.concat([case.events.assign(case_id="a"), case.events.assign(case_id="b")])
     root = ET.fromstring(ET.tostring(xes_document(table).getroot()))

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from workbench.apps.gate import gate_problems
-from workbench.importer import import_chronologies
+from workbench.io.importer import import_chronologies
 
 ROOT = Path(__file__).resolve().parents[1]
 DECLARED = {"id": "gate", "anonymisation": {"by": "R1", "on": "2026-11-25", "method": "labels"}}

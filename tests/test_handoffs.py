@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbench.handoffs`: answers (explicit or inferred), status by
+"""Tests for :mod:`workbench.analysis.handoffs`: answers (explicit or inferred), status by
 working days (weekends skipped), open hand-offs, self-hand-offs, several recipients."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.casebuilder import cohort, events
-from workbench.handoffs import HANDOFF_COLUMNS, handoffs
+from workbench.analysis.handoffs import HANDOFF_COLUMNS, handoffs
 from workbench.protocols import load_protocol
 
 CSC = "Children's Social Care"

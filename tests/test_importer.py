@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from workbench.casefile import load_case, write_case
 from workbench.errors import CaseValidationError, Reason
-from workbench.importer import import_chronologies
+from workbench.io.casefile import load_case, write_case
+from workbench.io.importer import import_chronologies
 
 COMMON = """Date,Time,Agency,Event,Details,Action taken,Outcome,Shared with
 05/02/2025,22:10,Police,Reported missing by mother - risk graded medium,Last seen at Park X,Circulated,,

@@ -37,16 +37,16 @@ import pytest
 
 from tests.casebuilder import events
 from workbench.agencies import load_aliases
+from workbench.analysis.network import agency_graph
 from workbench.case import case_from_events
-from workbench.casefile import load_case, write_case
-from workbench.figures import write_figure
-from workbench.graph import agency_graph
-from workbench.network import network_figure
-from workbench.record import Action, Finding, KeyPracticeEpisode, Recommendation
-from workbench.report import write_report
+from workbench.io.casefile import load_case, write_case
+from workbench.outputs.report import write_report
+from workbench.review_record import Action, Finding, KeyPracticeEpisode, Recommendation
 from workbench.serve import serve_plan, stop_process_group, wait_until_ready
 from workbench.store import NotesStore
 from workbench.timeline import timeline_figure
+from workbench.views.network import network_figure
+from workbench.views.style import write_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Voilà's page links an icon-font stylesheet on a CDN (aborted like everything else)
@@ -206,8 +206,8 @@ def case(cases_folder):
 
 
 def test_the_case_carries_every_payload_and_the_rules_flag_it(case):
-    from workbench.analysis import analyse
-    from workbench.rules import flag_table
+    from workbench.analysis.analyse import analyse
+    from workbench.analysis.rules import flag_table
 
     assert len(PAYLOADS) >= 12
     ev = case.events

@@ -1,4 +1,4 @@
-"""Drawing the agency network (the graph itself is tested with workbench.graph).
+"""Drawing the agency network (the graph itself is tested with workbench.analysis.network).
 
 Golden JSON: ``tests/golden/network_tiny.json``; regenerate with ``UPDATE_GOLDEN=1``
 (see ``tests/test_timeline.py``).
@@ -12,15 +12,15 @@ import networkx as nx
 import pytest
 
 from tests.test_timeline import all_strings, check_golden, normalise, tiny_events
-from workbench.analysis import analyse
-from workbench.figures import OKABE_ITO, SECTOR_COLOURS
-from workbench.network import (
+from workbench.analysis.analyse import analyse
+from workbench.views.network import (
     agency_graph,
     describe_network,
     network_figure,
     network_positions,
     network_summary,
 )
+from workbench.views.style import OKABE_ITO, SECTOR_COLOURS
 
 
 def graph() -> nx.DiGraph:

@@ -45,8 +45,8 @@ def _rules_doc_script():
 
 
 def test_rules_page_is_generated_from_the_registry_and_up_to_date():
+    from workbench.analysis.rules import default_rules
     from workbench.protocols import PROTOCOLS
-    from workbench.rules import default_rules
 
     script = _rules_doc_script()
     committed = (ROOT / "docs" / "rules.md").read_text("utf-8")

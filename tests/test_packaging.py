@@ -44,7 +44,7 @@ def test_public_api_is_curated_and_importable():
 
 
 def test_modules_import_without_side_effects(capsys):
-    for module in ("workbench.cli", "workbench.importer", "workbench.casefile"):
+    for module in ("workbench.cli", "workbench.io.importer", "workbench.io.casefile"):
         importlib.import_module(module)
     assert capsys.readouterr() == ("", "")
 

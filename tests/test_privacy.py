@@ -835,9 +835,9 @@ def test_no_planted_value_survives_into_any_export(tmp_path):
     """Import a return with identifiers, pseudonymise the case folder, export it in
     every format: no planted value reaches any export; the raw case's exports are
     caught by the scan (OCEL SQLite included)."""
-    from workbench.casefile import load_case, write_case
-    from workbench.exports import FORMATS, export_case
-    from workbench.importer import import_chronologies
+    from workbench.io.casefile import load_case, write_case
+    from workbench.io.importer import import_chronologies
+    from workbench.outputs.exports import FORMATS, export_case
 
     rng, ids = random.Random(SEED + 2), Ids(SEED + 2)
     (tmp_path / "keys").mkdir()

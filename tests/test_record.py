@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from workbench.record import (
+from workbench.analysis.rules import Evidence, Flag
+from workbench.review_record import (
     ACTION_STATUSES,
     FACTOR_LEVELS,
     Action,
@@ -18,7 +19,6 @@ from workbench.record import (
     ReviewRecord,
     flag_key,
 )
-from workbench.rules import Evidence, Flag
 from workbench.store import NotesStore
 
 

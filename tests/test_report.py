@@ -11,10 +11,12 @@ from plotly.offline import get_plotlyjs
 
 from tests.casebuilder import events
 from workbench.agencies import load_aliases
+from workbench.analysis.rules import find_flags
 from workbench.case import case_from_events
 from workbench.errors import MissingToolError
-from workbench.importer import import_chronologies
-from workbench.record import (
+from workbench.io.importer import import_chronologies
+from workbench.outputs.report import SECTIONS, build_report, html_to_pdf, write_report
+from workbench.review_record import (
     Action,
     ContributoryFactor,
     Finding,
@@ -22,8 +24,6 @@ from workbench.record import (
     Recommendation,
     flag_key,
 )
-from workbench.report import SECTIONS, build_report, html_to_pdf, write_report
-from workbench.rules import find_flags
 from workbench.store import NotesStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -227,7 +227,7 @@ def test_dangling_references_are_reported_not_hidden(tmp_path):
 
 
 def test_a_case_study_report_has_every_section_and_every_flag(tmp_path):
-    from workbench.rules import flag_table
+    from workbench.analysis.rules import flag_table
 
     case = import_chronologies([ROOT / "casestudies" / "county-lines"])
     path = write_report(case, tmp_path / "report.html")
@@ -250,7 +250,7 @@ def test_a_report_is_html_or_pdf(tmp_path):
 
 
 def test_pdf_without_chromium_says_what_to_install(tmp_path, monkeypatch):
-    import workbench.report as report
+    import workbench.outputs.report as report
 
     monkeypatch.setattr(report.shutil, "which", lambda name: None)
     with pytest.raises(MissingToolError, match="apt-get install chromium"):

@@ -1,4 +1,4 @@
-"""Tests for the failure rules (``workbench.rules``): one case that must raise each
+"""Tests for the failure rules (``workbench.analysis.rules``): one case that must raise each
 pattern and a near-miss that must not, uncertain dates, cohorts, and properties
 (row order never matters; evidence always exists; a tighter threshold never
 removes a flag)."""
@@ -13,9 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.casebuilder import cohort, events
-from workbench.analysis import analyse
-from workbench.protocols import load_protocol
-from workbench.rules import (
+from workbench.analysis.analyse import analyse
+from workbench.analysis.rules import (
     FLAG_COLUMNS,
     PATTERNS,
     SEVERITIES,
@@ -24,7 +23,8 @@ from workbench.rules import (
     flag_table,
     silenced_table,
 )
-from workbench.rules.patterns import RULES
+from workbench.analysis.rules.patterns import RULES
+from workbench.protocols import load_protocol
 
 CSC, RIS, HOST = "Children's Social Care", "Return Interview Service", "Host Authority"
 END = ("31/03/2025 10:00", "Police", "contact")  # the chronology runs on to here

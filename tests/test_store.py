@@ -3,8 +3,8 @@ import threading
 
 import pytest
 
-from workbench.crashtest import run_crash_test
 from workbench.store import TAGS, NotesStore
+from workbench.store_crashtest import run_crash_test
 
 
 @pytest.fixture

@@ -22,14 +22,14 @@ import pytest
 
 from tests.casebuilder import events
 from workbench.agencies import load_aliases
-from workbench.analysis import analyse
+from workbench.analysis.analyse import analyse
+from workbench.analysis.knowledge import known_events
+from workbench.analysis.rules import flag_table, rule
 from workbench.case import case_from_events
 from workbench.errors import MissingToolError
-from workbench.figures import FUTURE_GREY, KIND_STYLES, STATUS_STYLES, escape_text, write_figure
 from workbench.kinds import kind_labels
-from workbench.knowledge import known_events
-from workbench.rules import flag_table, rule
 from workbench.timeline import CHILD_LANE, WEBGL_THRESHOLD, describe_timeline, timeline_figure
+from workbench.views.style import FUTURE_GREY, KIND_STYLES, STATUS_STYLES, escape_text, write_figure
 
 GOLDEN = Path(__file__).parent / "golden"
 CSC = "Children's Social Care"
@@ -546,9 +546,9 @@ def assert_not_blank(path: Path) -> None:
 
 @pytest.mark.browser
 def test_a_case_study_renders_to_png_that_is_not_blank(tmp_path, monkeypatch):
-    from workbench.graph import agency_graph
-    from workbench.importer import import_chronologies
-    from workbench.network import network_figure
+    from workbench.analysis.network import agency_graph
+    from workbench.io.importer import import_chronologies
+    from workbench.views.network import network_figure
 
     monkeypatch.setenv("HOME", str(tmp_path))
     root = Path(__file__).resolve().parents[1]

@@ -2,7 +2,7 @@
 
 Each fixture in ``tests/fixtures/bad/`` holds one fault (``several_problems.*`` hold
 many); the tables below give the exact ``(reason, severity, location)`` of every
-problem that :func:`workbench.validate.validate` must report for it, no more and no
+problem that :func:`workbench.io.validate.validate` must report for it, no more and no
 fewer. The same tables drive the import tests (same problems, nothing written) and
 the check that every :class:`~workbench.errors.Reason` is exercised somewhere.
 """
@@ -19,12 +19,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbench.casefile import load_case
-from workbench.chronology import Limits
 from workbench.cli import main
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
-from workbench.importer import import_chronologies, read_events
-from workbench.validate import validate
+from workbench.io.casefile import load_case
+from workbench.io.chronology import Limits
+from workbench.io.importer import import_chronologies, read_events
+from workbench.io.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"

@@ -72,9 +72,9 @@ def _print_problems(problems: Sequence[object], stream=None) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from workbench.casefile import read_yaml, write_case
     from workbench.errors import CaseValidationError
-    from workbench.importer import import_chronologies
+    from workbench.io.casefile import read_yaml, write_case
+    from workbench.io.importer import import_chronologies
 
     out = Path(args.output)
     if out.exists() and not (out.is_dir() and args.replace):
@@ -99,7 +99,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from workbench.errors import Severity
-    from workbench.validate import validate
+    from workbench.io.validate import validate
 
     problems = validate(args.path, **_reading_kwargs(args))
     if args.json:
@@ -136,7 +136,7 @@ def _cmd_kinds(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from workbench.build import build_all
+    from workbench.outputs.batch import build_all
 
     for line in build_all(args.folder, args.output):
         print(line)
@@ -145,8 +145,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _case(args: argparse.Namespace):
     """A case folder, or chronologies imported on the fly."""
-    from workbench.casefile import load_case
-    from workbench.importer import import_chronologies
+    from workbench.io.casefile import load_case
+    from workbench.io.importer import import_chronologies
 
     paths = [Path(p) for p in args.case]
     if len(paths) == 1 and (paths[0] / "case.yaml").is_file():
@@ -155,7 +155,7 @@ def _case(args: argparse.Namespace):
 
 
 def _analysis(args: argparse.Namespace):
-    from workbench.analysis import analyse
+    from workbench.analysis.analyse import analyse
 
     return analyse(_case(args), protocol=args.protocol)
 
@@ -176,7 +176,7 @@ def _print_table(frame, args: argparse.Namespace, *, title: str) -> None:
 
 
 def _cmd_flags(args: argparse.Namespace) -> int:
-    from workbench.rules import find_flags
+    from workbench.analysis.rules import find_flags
 
     analysis = _analysis(args)
     flags = [f for f in find_flags(analysis) if not args.pattern or f.pattern == args.pattern]
@@ -219,7 +219,7 @@ def _cmd_episodes(args: argparse.Namespace) -> int:
 
 
 def _cmd_knowledge(args: argparse.Namespace) -> int:
-    from workbench.knowledge import knowledge_at
+    from workbench.analysis.knowledge import knowledge_at
 
     table = knowledge_at(_analysis(args), args.at)
     table["lacked_significant"] = table["lacked_significant"].map(" ".join)
@@ -228,12 +228,12 @@ def _cmd_knowledge(args: argparse.Namespace) -> int:
 
 
 def _cmd_network(args: argparse.Namespace) -> int:
-    from workbench.graph import agency_graph, network_summary
+    from workbench.analysis.network import agency_graph, network_summary
 
     G = agency_graph(_analysis(args), start=args.start, end=args.end)
     if args.output:
-        from workbench.figures import write_figure
-        from workbench.network import network_figure
+        from workbench.views.network import network_figure
+        from workbench.views.style import write_figure
 
         path = write_figure(network_figure(G), args.output)
         print(f"wrote {path}")
@@ -258,8 +258,8 @@ def _cmd_network(args: argparse.Namespace) -> int:
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
-    from workbench.figures import write_figure
     from workbench.timeline import timeline_figure
+    from workbench.views.style import write_figure
 
     fig = timeline_figure(_analysis(args), at=args.at, viewer=args.viewer, pattern=args.pattern)
     print(f"wrote {write_figure(fig, args.output)}")
@@ -267,7 +267,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def _cmd_cohort(args: argparse.Namespace) -> int:
-    from workbench.cohort import cohort_report
+    from workbench.analysis.cohort import cohort_report
 
     report = cohort_report(args.folder, protocol=args.protocol, progress=sys.stderr.isatty())
     if args.output:
@@ -368,7 +368,7 @@ def _store(args: argparse.Namespace):
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from workbench.errors import MissingToolError
-    from workbench.report import write_report
+    from workbench.outputs.report import write_report
 
     case, store = _case(args), _store(args)
     if args.session and store is None:
@@ -390,7 +390,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from workbench.exports import export_case
+    from workbench.outputs.exports import export_case
 
     case, store = _case(args), _store(args)
     try:

@@ -25,10 +25,24 @@ from importlib import resources
 
 import yaml
 
-__all__ = ["GRADES", "KINDS", "Classification", "classify", "kind_labels", "read_grade",
-           "split_attendees"]
+__all__ = ["GRADES", "HANDOFF_KINDS", "KINDS", "MEETING_KINDS", "PROTECTIVE_KINDS",
+           "REPORT_KINDS", "RI_KINDS", "Classification", "classify", "kind_labels",
+           "read_grade", "split_attendees"]
 
+#: police risk gradings, lowest first (College of Policing APP continuum)
 GRADES = ("absent", "low", "medium", "high")
+
+# Groups of kinds: the one place the engine, views and outputs take them from.
+#: kinds that open a missing episode
+REPORT_KINDS = ("missing_report", "absence_report")
+#: return-interview kinds (offered, held, declined)
+RI_KINDS = ("return_interview_offered", "return_interview_completed", "return_interview_declined")
+#: kinds that pass something to another agency (a hand-off's own kind)
+HANDOFF_KINDS = ("referral", "notification", "information_shared")
+#: kinds that are meetings of several agencies
+MEETING_KINDS = ("strategy_meeting", "multi_agency_meeting")
+#: kinds that count as a protective action (docs/patterns.md, "Terms")
+PROTECTIVE_KINDS = (*HANDOFF_KINDS, *MEETING_KINDS, "safety_plan", "risk_assessment")
 
 
 @dataclass(frozen=True)

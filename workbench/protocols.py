@@ -89,7 +89,7 @@ def load_protocol(name: str | Path | Protocol | None = None) -> Protocol:
         return _bundled(str(name))
     path = Path(name)
     if path.suffix in (".yaml", ".yml") and path.is_file():
-        from workbench.casefile import read_yaml
+        from workbench.io.casefile import read_yaml
 
         return _from_data(read_yaml(path))
     raise UnknownProtocolError(f"unknown protocol {str(name)!r}: use one of "

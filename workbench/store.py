@@ -2,7 +2,7 @@
 
 One SQLite file holds review and workshop sessions, participants, notes with tags,
 the facilitator's reveal point, workshop answers, the review record (key practice
-episodes, findings, recommendations and the action plan: :mod:`workbench.record`),
+episodes, findings, recommendations and the action plan: :mod:`workbench.review_record`),
 and an audit log of who did what when. Many Voilà kernels (one per browser) write
 to it at once, so every connection uses WAL, ``synchronous=FULL`` and a busy
 timeout, and every write runs in ``BEGIN IMMEDIATE … COMMIT``. Notes and record
@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS answers (
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, session_id TEXT,
     actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
--- the review record (workbench.record): lists are JSON text, like notes.tags
+-- the review record (workbench.review_record): lists are JSON text, like notes.tags
 CREATE TABLE IF NOT EXISTS review_episodes (
     id TEXT PRIMARY KEY, case_id TEXT NOT NULL, session_id TEXT REFERENCES sessions(id),
     title TEXT NOT NULL, first_event TEXT NOT NULL, last_event TEXT NOT NULL,
@@ -366,10 +366,10 @@ class NotesStore:
                  "actor": r["actor"], "action": r["action"], "detail": json.loads(r["detail"])}
                 for r in self._read(sql + " ORDER BY seq", params)]
 
-    # -- the review record (workbench.record) ---------------------------------------
+    # -- the review record (workbench.review_record) ---------------------------------------
     @staticmethod
     def _record_kind(item: object) -> str:
-        from workbench.record import KINDS
+        from workbench.review_record import KINDS
 
         kind = KINDS.get(type(item))
         if kind is None:
@@ -447,7 +447,7 @@ class NotesStore:
 
     @staticmethod
     def _to_item(kind: str, row: sqlite3.Row) -> object:
-        from workbench.record import KINDS
+        from workbench.review_record import KINDS
 
         cls = next(c for c, k in KINDS.items() if k == kind)
         _, columns = _RECORD_TABLES[kind]
@@ -458,7 +458,7 @@ class NotesStore:
     def review_record(self, case_id: str, *, session_id: str | None = None):
         """The review record of a case (every item, in the order first saved); with
         ``session_id`` only the items captured in that session."""
-        from workbench.record import ReviewRecord
+        from workbench.review_record import ReviewRecord
 
         groups = {}
         for kind, (table, _) in _RECORD_TABLES.items():

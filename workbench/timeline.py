@@ -12,13 +12,13 @@ lanes of the agencies that made them; hand-offs are arrows from sender to receiv
 (answered, late, unanswered: three line styles); flagged events are ringed.
 
 ``at=T`` draws a cursor and greys out everything after T; ``viewer="Police"`` shows
-only what that agency knew at T (:func:`workbench.knowledge.known_events`).
+only what that agency knew at T (:func:`workbench.analysis.knowledge.known_events`).
 :func:`describe_timeline` is the same picture as words and a table.
 
 Examples
 --------
 >>> import pandas as pd
->>> from workbench.analysis import analyse
+>>> from workbench.analysis.analyse import analyse
 >>> ev = pd.DataFrame({
 ...     "id": ["p1", "p2", "s1"], "seq": [1, 2, 3],
 ...     "agency": ["Police", "Police", "School"], "sector": ["police", "police", "education"],
@@ -44,7 +44,11 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbench._timeline_layout import (
+from workbench.analysis.analyse import Analysis
+from workbench.case import Case
+from workbench.protocols import Protocol
+from workbench.views.style import GRADE_COLOURS, SECTOR_LABELS, base_template, escape_text, markdown_table
+from workbench.views.timeline_spec import (
     CHILD_LANE,
     LABEL_LIMIT,
     WEBGL_THRESHOLD,
@@ -53,7 +57,7 @@ from workbench._timeline_layout import (
     _Prepared,
     _stamp,
 )
-from workbench._timeline_traces import (
+from workbench.views.timeline_traces import (
     _at_traces,
     _episode_traces,
     _event_traces,
@@ -67,10 +71,6 @@ from workbench._timeline_traces import (
     _plain,
     _subtitle,
 )
-from workbench.analysis import Analysis
-from workbench.case import Case
-from workbench.figures import GRADE_COLOURS, SECTOR_LABELS, base_template, escape_text, markdown_table
-from workbench.protocols import Protocol
 
 __all__ = ["CHILD_LANE", "WEBGL_THRESHOLD", "describe_timeline", "timeline_figure"]
 
@@ -83,9 +83,9 @@ def timeline_figure(data: Case | Analysis, *, flags: pd.DataFrame | Iterable | N
 
     Parameters
     ----------
-    data : a :class:`~workbench.case.Case` or its :class:`~workbench.analysis.Analysis`.
-    flags : a flag table (:func:`workbench.rules.flag_table`) or a list of
-        :class:`~workbench.rules.Flag`; ``None`` runs the bundled rules.
+    data : a :class:`~workbench.case.Case` or its :class:`~workbench.analysis.analyse.Analysis`.
+    flags : a flag table (:func:`workbench.analysis.rules.flag_table`) or a list of
+        :class:`~workbench.analysis.rules.Flag`; ``None`` runs the bundled rules.
     pattern : ring only flags of this pattern.
     at : show the case as known at this moment (naive times are UK local time).
     viewer : with ``at`` (default: the end of the record), only what this agency knew.

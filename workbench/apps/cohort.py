@@ -1,6 +1,6 @@
 """The cohort dashboard: the same engine over many cases, for analysts and managers.
 
-:class:`CohortApp` shows :func:`workbench.cohort.cohort_report` of a cohort folder:
+:class:`CohortApp` shows :func:`workbench.analysis.cohort.cohort_report` of a cohort folder:
 monthly trends (:func:`cohort_figure`: missing episodes and flags, hand-off answer
 rate and return-interview timeliness, on one date axis), flags per pattern and
 agency, return-interview timeliness, and hand-off answer rates and latencies per pair
@@ -10,7 +10,7 @@ else a small generated one, else the case studies taken together.
 Examples
 --------
 >>> import pandas as pd
->>> from workbench.cohort import CohortReport
+>>> from workbench.analysis.cohort import CohortReport
 >>> trends = pd.DataFrame({"episodes": [3, 5], "flags": [1, 0], "handoffs": [4, 2],
 ...                        "answered": [3, 2], "answer_rate": [0.75, 1.0]},
 ...                       index=pd.Index(["2025-01", "2025-02"], name="month"))
@@ -33,12 +33,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from workbench.analysis.cohort import CohortReport, cohort_report
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import STYLE, Safe, esc, table
 from workbench.apps.library import CaseLibrary
 from workbench.apps.settings import Settings
-from workbench.cohort import CohortReport, cohort_report
-from workbench.figures import OKABE_ITO, base_template
+from workbench.views.style import OKABE_ITO, base_template
 
 __all__ = ["CohortApp", "cohort_figure", "cohort_source"]
 
@@ -119,7 +119,7 @@ def cohort_source(settings: Settings, workdir: str | Path) -> tuple[Path, str]:
                                     "(workbench generate, seed 1)")
         except Exception as exc:  # the generator is optional here: fall back
             reason = f" (no synthetic cohort: {type(exc).__name__})"
-    from workbench.casefile import write_case
+    from workbench.io.casefile import write_case
 
     library = CaseLibrary.from_settings(settings)
     folder = workdir / "cases"

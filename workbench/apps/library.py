@@ -1,8 +1,8 @@
 """The cases a dashboard offers: the bundled case studies and a configured folder.
 
 A *case study* is a folder of agency chronologies with a ``meta.yaml`` (imported
-whole by :func:`workbench.importer.import_chronologies`); a *case folder* holds
-``case.yaml`` and ``events.csv`` (read by :func:`workbench.casefile.load_case`).
+whole by :func:`workbench.io.importer.import_chronologies`); a *case folder* holds
+``case.yaml`` and ``events.csv`` (read by :func:`workbench.io.casefile.load_case`).
 :class:`CaseLibrary` lists both kinds without reading any events, and loads and
 analyses a case when one is chosen (remembering it for the life of the library, so
 that a kernel reads each case once).
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import workbench
-from workbench.analysis import Analysis, analyse
+from workbench.analysis.analyse import Analysis, analyse
 from workbench.case import Case
-from workbench.casefile import load_case, read_yaml
+from workbench.io.casefile import load_case, read_yaml
 
 __all__ = ["CaseEntry", "CaseLibrary", "bundled_case_studies"]
 
@@ -54,7 +54,7 @@ class CaseEntry:
         """Read (and validate) the case; raises :class:`~workbench.errors.CaseValidationError`."""
         if self.kind == "case":
             return load_case(self.path)
-        from workbench.importer import import_chronologies
+        from workbench.io.importer import import_chronologies
 
         return import_chronologies([self.path])
 
@@ -141,7 +141,7 @@ class CaseLibrary:
         return self._cases[key]
 
     def analysis(self, key: str) -> Analysis:
-        """The case's :class:`~workbench.analysis.Analysis` (computed once per library)."""
+        """The case's :class:`~workbench.analysis.analyse.Analysis` (computed once per library)."""
         if key not in self._analyses:
             self._analyses[key] = analyse(self.load(key))
         return self._analyses[key]

@@ -1,10 +1,10 @@
 """The network dashboard: the agency network of a case within a time window.
 
-:class:`NetworkApp` draws :func:`workbench.network.network_figure` of
-:func:`workbench.graph.agency_graph` for the chosen months (one ``FigureWidget``,
+:class:`NetworkApp` draws :func:`workbench.views.network.network_figure` of
+:func:`workbench.analysis.network.agency_graph` for the chosen months (one ``FigureWidget``,
 redrawn in place when the window moves); choosing an edge (from the list, or by
 clicking its hover point) lists its hand-offs with their status; a table gives each
-agency's silo measure (:func:`workbench.graph.network_summary`).
+agency's silo measure (:func:`workbench.analysis.network.network_summary`).
 
 Examples
 --------
@@ -19,12 +19,12 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbench.analysis import Analysis
+from workbench.analysis.analyse import Analysis
+from workbench.analysis.network import agency_graph, network_summary
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import STYLE, Safe, esc, local_time, table, text_block
 from workbench.apps.library import CaseLibrary
 from workbench.errors import CaseValidationError
-from workbench.graph import agency_graph, network_summary
 
 __all__ = ["NetworkApp", "month_bounds"]
 
@@ -135,7 +135,7 @@ class NetworkApp:
 
     def set_window(self, start: pd.Timestamp | None, end: pd.Timestamp | None) -> None:
         """Draw the network of hand-offs sent in ``[start, end)`` (None: open)."""
-        from workbench.network import network_figure
+        from workbench.views.network import network_figure
 
         if start is not None and end is not None and start >= end:
             end = None

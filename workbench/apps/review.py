@@ -3,7 +3,7 @@
 :class:`ReviewApp` wires widgets over the library: the swimlane timeline
 (:func:`workbench.timeline.timeline_figure`, one ``FigureWidget`` whose cursor is
 moved, never rebuilt, as the reviewers step), the current event in full, what each
-agency knew at that moment and what it lacked (:func:`workbench.knowledge.knowledge_at`),
+agency knew at that moment and what it lacked (:func:`workbench.analysis.knowledge.knowledge_at`),
 the flags with their evidence, and a reflection panel whose notes every participant
 sees (the review store, followed by a :class:`~workbench.apps.poller.StorePoller`).
 
@@ -29,7 +29,8 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbench.analysis import Analysis
+from workbench.analysis.analyse import Analysis
+from workbench.analysis.knowledge import knowledge_at, knowledge_matrix
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import (
     STYLE,
@@ -44,10 +45,9 @@ from workbench.apps._html import (
 from workbench.apps.library import CaseLibrary
 from workbench.case import Case
 from workbench.errors import CaseValidationError
-from workbench.figures import local_iso
 from workbench.kinds import kind_labels
-from workbench.knowledge import knowledge_at, knowledge_matrix
 from workbench.store import TAGS, Note, NotesStore, Participant, Session
+from workbench.views.style import local_iso
 
 __all__ = ["DISCIPLINES", "KPE_TAG", "ReviewApp", "ReviewCase", "review_case"]
 
@@ -319,7 +319,7 @@ class ReviewApp:
 
     def _flags(self, analysis: Analysis) -> tuple[pd.DataFrame, str]:
         """The case's flags; a rule that fails leaves the review running without flags."""
-        from workbench.rules import FLAG_COLUMNS, flag_table
+        from workbench.analysis.rules import FLAG_COLUMNS, flag_table
 
         try:
             return flag_table(analysis, rules=self.rules), ""

@@ -29,7 +29,7 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbench.analysis import analyse
+from workbench.analysis.analyse import analyse
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import (
     STYLE,

@@ -136,7 +136,7 @@ def rewrite_xlsx(path: Path, target: Path, detector: Detector, labeller: Labelle
 
 
 class _Loader(yaml.SafeLoader):
-    """Plain YAML, dates kept as text (as :mod:`workbench.casefile` reads them)."""
+    """Plain YAML, dates kept as text (as :mod:`workbench.io.casefile` reads them)."""
 
 
 _Loader.yaml_implicit_resolvers = {

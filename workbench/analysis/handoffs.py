@@ -1,0 +1,106 @@
+"""Hand-offs: every referral, notification and share from one agency to another.
+
+Any event with recipients is a hand-off to each of them (a "Shared with" column on
+a found report is a share); its ``kind`` is the event's kind for referrals and
+notifications and ``information_shared`` otherwise (``event_kind`` keeps the
+event's own kind).
+
+Each hand-off A→B gets its answer: the first event by B that refers to it
+(``explicit``), else the first event by B within the answer window after it
+(``inferred``, marked so). Status is ``answered`` (within the profile's working
+days), ``late``, ``unanswered`` (the deadline passed within the chronology with no
+answer) or ``open`` (the chronology ends before the deadline: nothing can be said).
+
+Examples
+--------
+>>> import pandas as pd
+>>> ev = pd.DataFrame({
+...     "id": ["s1", "r1"], "seq": [1, 2], "agency": ["School", "Children's Social Care"],
+...     "kind": ["referral", "case_opened"], "recipients": ["Children's Social Care", ""],
+...     "start": pd.to_datetime(["2025-02-03 10:00", "2025-02-13 10:00"], utc=True),
+...     "precision": "minute", "refers_to": ["", "s1"], "summary": ["Referral to CSC", "Case opened"],
+...     "source": ["school.csv:2", "csc.csv:2"]})
+>>> h = handoffs(ev)
+>>> h[["sender", "recipient", "answer_id", "answer_basis", "working_days", "status"]].values.tolist()
+[['School', "Children's Social Care", 'r1', 'explicit', 8.0, 'late']]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbench.analysis.episodes import event_frame
+from workbench.case import Case
+from workbench.kinds import HANDOFF_KINDS
+from workbench.protocols import Protocol, load_protocol
+from workbench.timeutil import deadline_after, working_days_between
+
+__all__ = ["HANDOFF_COLUMNS", "handoffs"]
+
+HANDOFF_COLUMNS = (
+    "case_id", "handoff_id", "event_id", "kind", "event_kind", "sender", "recipient", "sent", "summary",
+    "source", "answer_id", "answer_kind", "answered_at", "answer_basis", "latency_hours",
+    "working_days", "deadline", "status", "certain",
+)
+_PRECISE = ("minute", "day")
+
+
+def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = None
+             ) -> pd.DataFrame:
+    """One row per (hand-off event, recipient), self-hand-offs excluded."""
+    settings = load_protocol(protocol).settings
+    ev = event_frame(data)
+    # any event with recipients passes something on (a "Shared with" column on a
+    # found report is a share); referrals and notifications keep their kind
+    sent = ev.loc[ev["recipients"].ne("") & ev["start"].notna()]
+    h = sent.assign(recipient=sent["recipients"].str.split("; "),
+                    event_kind=sent["kind"],
+                    kind=sent["kind"].where(sent["kind"].isin(HANDOFF_KINDS),
+                                            "information_shared")).explode("recipient")
+    h["recipient"] = h["recipient"].astype(ev["agency"].dtype)
+    h = h.loc[h["recipient"].ne(h["agency"]) & h["recipient"].ne("")]
+    h = h.rename(columns={"id": "event_id", "agency": "sender", "start": "sent"})
+    h["handoff_id"] = h["event_id"] + ">" + h["recipient"]
+    answers = ev.loc[ev["start"].notna(), ["case_id", "id", "seq", "agency", "kind", "start",
+                                           "precision", "refers_to"]]
+    # ties in time are broken by seq then id, so that row order never matters
+    answers = answers.sort_values(["start", "seq", "id"], kind="stable")
+    explicit = (answers.loc[answers["refers_to"].ne("")]
+                .drop_duplicates(["case_id", "refers_to", "agency"])
+                .rename(columns={"refers_to": "event_id", "agency": "recipient", "id": "x_id",
+                                 "kind": "x_kind", "start": "x_at",
+                                 "precision": "x_precision"}))
+    h = h.merge(explicit[["case_id", "event_id", "recipient", "x_id", "x_kind", "x_at",
+                          "x_precision"]],
+                on=["case_id", "event_id", "recipient"], how="left")
+    h = h.sort_values("sent", kind="stable")
+    pool = answers.rename(columns={"agency": "recipient", "id": "i_id", "kind": "i_kind",
+                                   "start": "i_at", "precision": "i_precision"})
+    h = pd.merge_asof(h, pool[["case_id", "recipient", "i_id", "i_kind", "i_at", "i_precision"]],
+                      left_on="sent", right_on="i_at", by=["case_id", "recipient"],
+                      direction="forward",
+                      tolerance=pd.Timedelta(days=int(settings["answer_window_days"])))
+    has_x = h["x_id"].notna()
+    has_i = h["i_id"].notna() & ~has_x
+    h["answer_id"] = h["x_id"].where(has_x, h["i_id"]).fillna("")
+    h["answer_kind"] = h["x_kind"].where(has_x, h["i_kind"]).fillna("")
+    h["answered_at"] = h["x_at"].where(has_x, h["i_at"])
+    h["answer_basis"] = "explicit"
+    h.loc[has_i, "answer_basis"] = "inferred"
+    h.loc[~has_x & ~has_i, "answer_basis"] = ""
+    h["latency_hours"] = (h["answered_at"] - h["sent"]).dt.total_seconds() / 3600
+    h["working_days"] = working_days_between(h["sent"], h["answered_at"])
+    days = int(settings["referral_answer_working_days"])
+    h["deadline"] = deadline_after(h["sent"], days)
+    chronology_end = ev.groupby("case_id")["start"].max()
+    ends = pd.Series(chronology_end.reindex(h["case_id"]).array, index=h.index)  # keeps dtype
+    answered = h["answer_id"].ne("")
+    h["status"] = "open"
+    h.loc[~answered & (ends >= h["deadline"]), "status"] = "unanswered"
+    h.loc[answered & (h["working_days"] <= days), "status"] = "answered"
+    h.loc[answered & (h["working_days"] > days), "status"] = "late"
+    answer_precision = h["x_precision"].where(has_x, h["i_precision"])
+    h["certain"] = h["precision"].isin(_PRECISE) & (~answered
+                                                    | answer_precision.isin(_PRECISE))
+    return h.loc[:, list(HANDOFF_COLUMNS)].sort_values(["case_id", "sent"], kind="stable"
+                                                        ).reset_index(drop=True)

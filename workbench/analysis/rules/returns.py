@@ -1,0 +1,162 @@
+"""Rules on return interviews: offered in time, re-attempted, and shared.
+
+Patterns ``return-interview-missing`` and ``return-interview-not-shared``
+(definitions in ``docs/patterns.md``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbench.analysis.analyse import Analysis
+from workbench.analysis.rules import rule
+from workbench.analysis.rules._common import (
+    DAY,
+    HOUR,
+    answered_within,
+    asof,
+    chronology_end,
+    dated,
+    day_of,
+    day_text,
+    hedge,
+    id_lists,
+    imprecision,
+    kind_label,
+    none,
+    raw_flags,
+    renamed,
+)
+from workbench.analysis.rules.handoffs import handoff_times
+from workbench.kinds import RI_KINDS
+
+__all__ = ["return_interview_missing", "return_interview_not_shared"]
+
+
+def _founds(analysis: Analysis) -> pd.DataFrame:
+    """The ``found`` events that close an episode, with their times."""
+    ev = analysis.timed
+    closing = analysis.episodes.loc[analysis.episodes["found_id"].ne(""),
+                                    ["case_id", "found_id", "episode", "next_start"]]
+    founds = dated(ev, ev["kind"].eq("found"))
+    return founds.merge(closing.rename(columns={"found_id": "id"}), on=["case_id", "id"])
+
+
+@rule("wb.return-interview-missing", pattern="return-interview-missing",
+      title="Return interview not offered in time, or not re-attempted", severity="medium",
+      settings=("return_interview_hours",))
+def return_interview_missing(analysis: Analysis) -> pd.DataFrame:
+    """No offer or interview within the hours allowed; a refusal never followed up."""
+    ev = analysis.timed
+    hours = int(analysis.settings["return_interview_hours"])
+    ends = chronology_end(ev)
+    founds = _founds(analysis)
+    # any return-interview event counts: a child can only decline what was offered
+    ri = dated(ev, ev["kind"].isin(RI_KINDS))
+    frames = [_late(founds, ri, hours, ends), _not_reattempted(analysis, founds, ri, hours, ends)]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else none()
+
+
+def _late(founds: pd.DataFrame, ri: pd.DataFrame, hours: int, ends: pd.Series) -> pd.DataFrame:
+    res = answered_within(founds, ri, by="case_id", amount=hours, unit="hours", ends=ends)
+    f = res.loc[res["verdict"].ne("")]
+    if f.empty:
+        return none()
+    # a return interview after the child went missing again belongs to the next episode
+    again = f["next_start"].notna() & ~(f["b_lo"] < f["next_start"])
+    has = f["b_id"].ne("") & ~again
+    found = day_text(f["lo"], f["last"], f["precision"], time=True)
+    first = day_text(f["b_lo"].fillna(f["lo"]), f["b_last"].fillna(f["last"]),
+                     f["b_precision"].fillna("minute"), time=True)
+    after = ((f["b_lo"] - f["lo"]) / HOUR).fillna(0).round().astype(int).astype(str)
+    end = f["case_id"].map(ends["lo"])
+    text = (f["agency"] + " recorded the child found on " + found
+            + "; no return interview was offered or held within " + str(hours) + " hours"
+            + np.where(has, " (the first, " + kind_label(f["b_kind"].fillna("")) + " on " + first
+                       + ", came " + after + " hours after).",
+                       np.where(again, " (none before the child went missing again on "
+                                + day_of(f["next_start"].fillna(f["lo"])) + ").",
+                                " (none by " + day_of(end) + ", the end of the chronology).")))
+    notes = imprecision([("found", f["precision"], found),
+                         ("return interview", f["b_precision"].fillna(""), first)])
+    return raw_flags(f["case_id"], f["lo"], id_lists(f["id"], f["b_id"].where(has, "")),
+                     hedge(text, f["verdict"], notes, f"{hours} hours"), certainty=f["verdict"])
+
+
+def _not_reattempted(analysis: Analysis, founds: pd.DataFrame, ri: pd.DataFrame, hours: int,
+                     ends: pd.Series) -> pd.DataFrame:
+    ev = analysis.timed
+    declined = ri.loc[ri["kind"].eq("return_interview_declined")]
+    if declined.empty:
+        return none()
+    reports = dated(ev, ev["episode"].notna())
+    d = asof(declined, renamed(ri, "r_"), left_on="lo", right_on="r_lo", by="case_id",
+             forward=True, strict=True)
+    d = asof(d, renamed(reports, "n_"), left_on="lo", right_on="n_lo", by="case_id",
+             forward=True, strict=True)
+    d = asof(d, renamed(founds, "f_"), left_on="lo", right_on="f_lo", by="case_id",
+             forward=False)
+    has_r, has_n = d["r_id"].notna(), d["n_id"].notna()
+    end = d["case_id"].map(ends["lo"])
+    failed = (~has_r | (has_n & (d["r_lo"] >= d["n_lo"]))) & (
+        has_n | (end >= d["lo"] + hours * HOUR))
+    d = d.loc[failed]
+    if d.empty:
+        return none()
+    has_r, has_n = d["r_id"].notna(), d["n_id"].notna()
+    # the re-attempt and the next report in overlapping dates: either may be first
+    unsure = has_r & has_n & (d["r_lo"] <= d["n_last"]) & (d["n_lo"] <= d["r_last"])
+    date = day_text(d["lo"], d["last"], d["precision"])
+    nxt = day_text(d["n_lo"].fillna(d["lo"]), d["n_last"].fillna(d["last"]),
+                   d["n_precision"].fillna("day"))
+    end_text = day_of(end.loc[d.index])
+    text = ("The child declined a return interview on " + date + " (" + d["agency"]
+            + "); no further offer or interview followed before "
+            + np.where(has_n, "the next episode, reported on " + nxt,
+                       "the end of the chronology (" + end_text + ")") + ".")
+    certainty = pd.Series(np.where(unsure, "uncertain", "certain"), index=d.index)
+    text = hedge(text, certainty, "the dates of the next offer and the next report",
+                 "the new episode's start")
+    return raw_flags(d["case_id"], d["lo"], id_lists(d["id"], d["f_id"]), text,
+                     certainty=certainty)
+
+
+@rule("wb.return-interview-not-shared", pattern="return-interview-not-shared",
+      title="Return interview disclosure not shared", severity="high",
+      settings=("return_interview_agency", "share_targets", "share_working_days"))
+def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
+    """What the child said at a return interview, not passed to police or social care."""
+    settings, ev = analysis.settings, analysis.timed
+    days = int(settings["share_working_days"])
+    agency = str(settings["return_interview_agency"])
+    targets = list(settings["share_targets"])
+    disclosures = dated(ev, ev["kind"].eq("disclosure") & ev["agency"].eq(agency))
+    held = dated(ev, ev["kind"].eq("return_interview_completed"))
+    if disclosures.empty or held.empty:
+        return none()
+    near = pd.merge_asof(disclosures.sort_values("lo", kind="stable"),
+                         renamed(held, "i_").sort_values(["i_lo", "i_seq", "i_id"]),
+                         left_on="lo", right_on="i_lo", by="case_id", direction="nearest",
+                         tolerance=DAY)
+    near = near.loc[near["i_id"].notna()]
+    near = near.assign(since=near[["lo", "i_lo"]].min(axis=1))
+    h = handoff_times(analysis)
+    h = h.loc[h["sender"].eq(agency) & h["recipient"].isin(targets),
+              ["case_id", "event_id", "seq", "lo", "last", "lo_day", "last_day", "precision"]]
+    h = h.rename(columns={"event_id": "id"}).drop_duplicates(["case_id", "id"])
+    res = answered_within(near, h, by="case_id", amount=days, unit="working days",
+                          ends=chronology_end(ev), since="since")
+    f = res.loc[res["verdict"].ne("")]
+    if f.empty:
+        return none()
+    date = day_text(f["lo"], f["last"], f["precision"])
+    held_on = day_text(f["i_lo"], f["i_last"], f["i_precision"])
+    text = (agency + " recorded a disclosure by the child on " + date
+            + " at the return interview of " + held_on + "; it was not shared with "
+            + " or ".join(targets) + " within " + str(days) + " working days.")
+    notes = imprecision([("disclosure", f["precision"], date)])
+    return raw_flags(f["case_id"], f["lo"], id_lists(f["id"], f["i_id"]),
+                     hedge(text, f["verdict"], notes, f"{days} working days"),
+                     certainty=f["verdict"])

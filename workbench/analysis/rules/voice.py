@@ -1,0 +1,80 @@
+"""Rules on the child's voice: what the child said, and how the child is described.
+
+Patterns ``child-voice-not-acted-on`` and ``victim-blaming-language``
+(definitions in ``docs/patterns.md``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbench.analysis.analyse import Analysis
+from workbench.analysis.rules import rule
+from workbench.analysis.rules._common import (
+    TEXT_FIELDS,
+    answered_within,
+    chronology_end,
+    dated,
+    day_text,
+    hedge,
+    id_lists,
+    imprecision,
+    kind_label,
+    matched,
+    none,
+    raw_flags,
+)
+from workbench.kinds import PROTECTIVE_KINDS
+
+__all__ = ["child_voice_not_acted_on", "victim_blaming_language"]
+
+
+@rule("wb.child-voice-not-acted-on", pattern="child-voice-not-acted-on",
+      title="The child's disclosure not acted on", severity="high",
+      settings=("share_working_days",))
+def child_voice_not_acted_on(analysis: Analysis) -> pd.DataFrame:
+    """A disclosure with no protective action by any agency within the working days."""
+    ev = analysis.timed
+    days = int(analysis.settings["share_working_days"])
+    told = dated(ev, ev["kind"].eq("disclosure"))
+    acts = dated(ev, ev["kind"].isin(PROTECTIVE_KINDS))
+    res = answered_within(told, acts, by="case_id", amount=days, unit="working days",
+                          ends=chronology_end(ev))
+    f = res.loc[res["verdict"].ne("")]
+    if f.empty:
+        return none()
+    date = day_text(f["lo"], f["last"], f["precision"])
+    first = day_text(f["b_lo"].fillna(f["lo"]), f["b_last"].fillna(f["last"]),
+                     f["b_precision"].fillna("day"))
+    late = np.where(f["b_id"].ne(""), " (the first, " + kind_label(f["b_kind"].fillna(""))
+                    + " by " + f["b_agency"].fillna("") + ", came on " + first + ")", "")
+    text = ("The child's disclosure to " + f["agency"] + " on " + date
+            + " was followed by no protective action by any agency within " + str(days)
+            + " working days" + late + ".")
+    notes = imprecision([("disclosure", f["precision"], date),
+                         ("action", f["b_precision"].fillna(""), first)])
+    return raw_flags(f["case_id"], f["lo"], id_lists(f["id"], f["b_id"]),
+                     hedge(text, f["verdict"], notes, f"{days} working days"),
+                     certainty=f["verdict"])
+
+
+@rule("wb.victim-blaming-language", pattern="victim-blaming-language",
+      title="Victim-blaming language in a record", severity="medium",
+      settings=("victim_blaming_phrases",))
+def victim_blaming_language(analysis: Analysis) -> pd.DataFrame:
+    """A record describing the child with a phrase of the profile's list."""
+    ev = analysis.events
+    phrase = matched(ev.loc[:, list(TEXT_FIELDS)], analysis.settings["victim_blaming_phrases"])
+    hit = phrase.ne("").to_numpy()
+    f = ev.loc[hit, ["case_id", "id", "agency", "start", "end", "precision"]].assign(
+        phrase=phrase.to_numpy()[hit])
+    if f.empty:
+        return none()
+    last = f["end"] - pd.Timedelta(minutes=1)
+    date = pd.Series(np.where(f["start"].notna(), "of " + day_text(f["start"], last,
+                                                                    f["precision"]),
+                              "(undated)"), index=f.index)
+    text = (f["agency"] + "'s record " + date + ' describes the child with "' + f["phrase"]
+            + '", language that holds the child responsible for the harm.')
+    return raw_flags(f["case_id"], f["start"], id_lists(f["id"]), text)

@@ -1,0 +1,329 @@
+"""The case file: a folder with ``case.yaml`` (metadata) and ``events.csv`` (events).
+
+The format is documented in ``docs/case-format.md``. :func:`write_case` writes the
+folder atomically (a crash leaves the old case or the new one); :func:`load_case`
+reads and validates it, reporting every problem at once.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from workbench.io.importer import import_chronologies
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "school.csv").write_text("Date,Event\\n03/03/2025,Fixed-term exclusion 3 days\\n")
+>>> case = import_chronologies([folder / "school.csv"], agency="School")
+>>> path = write_case(case, folder / "case-a")
+>>> sorted(p.name for p in path.iterdir())
+['case.yaml', 'events.csv']
+>>> load_case(path).events["kind"].tolist()
+['exclusion']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from workbench.agencies import load_aliases
+from workbench.case import EVENT_COLUMNS, OVERRIDABLE, Case, case_from_events
+from workbench.errors import CaseValidationError, Problem, Reason, Severity
+from workbench.kinds import GRADES, KINDS
+
+__all__ = ["FORMAT", "load_case", "read_yaml", "write_case"]
+
+FORMAT = "workbench-case/1"
+META_KEYS = ("format", "id", "title", "child", "protocol", "anonymisation", "sources",
+             "agencies", "overrides")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader: plain YAML only; dates stay text."""
+
+
+# YAML 1.2 core schema for plain scalars: dates stay text (as written), and only
+# true/false are booleans ("on: 2026-11-02" must not become True: YAML 1.1's on/off/yes/no)
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                              re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def read_yaml(path: Path, problems: list[Problem] | None = None, *,
+              name: str | None = None) -> Mapping[str, object]:
+    """Parse a YAML file with the safe loader; problems carry line and column.
+
+    When ``problems`` is None a bad file raises :class:`CaseValidationError`.
+    ``name`` is the file name shown in problems (default: the file's own name).
+    """
+    name = name or path.name
+    own: list[Problem] = []
+    data: object = {}
+    try:
+        data = yaml.load(path.read_text("utf-8-sig"), Loader=_Loader)  # noqa: S506 (safe)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        own.append(Problem(file=name, line=mark.line + 1 if mark else None,
+                           column=mark.column + 1 if mark else None, reason=Reason.UNSAFE_YAML,
+                           value=str(exc.problem).split("'")[1] if "'" in str(exc.problem)
+                           else None,
+                           message=f"{exc.problem}: only plain YAML is read (no tags such "
+                           "as !!python/object)"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        own.append(Problem(file=name, line=mark.line + 1 if mark else None,
+                           column=mark.column + 1 if mark else None, reason=Reason.INVALID_YAML,
+                           message=f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+    except UnicodeDecodeError as exc:
+        own.append(Problem(file=name, reason=Reason.NOT_UTF8,
+                           message=f"not UTF-8 at byte {exc.start}"))
+    if not own and data is not None and not isinstance(data, Mapping):
+        own.append(Problem(file=name, line=1, reason=Reason.INVALID_CASE_FILE,
+                           message="expected a mapping of keys at the top level"))
+    if problems is None and own:
+        raise CaseValidationError(own)
+    if problems is not None:
+        problems.extend(own)
+    return data if isinstance(data, Mapping) and not own else {}
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Line of each top-level key and of each override id, for problem locations."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        m = re.match(r"^(\s{0,4})([^\s:#][^:]*):", line)
+        if m:
+            lines.setdefault(m.group(2).strip().strip("'\""), number)
+    return lines
+
+
+def _check_meta(meta: Mapping[str, object], name: str, lines: Mapping[str, int],
+                problems: list[Problem]) -> None:
+    def problem(key: str, reason: Reason, message: str, *, severity: Severity = Severity.ERROR,
+                value: object = None) -> None:
+        problems.append(Problem(file=name, line=lines.get(key), column=key, reason=reason,
+                                message=message, severity=severity,
+                                value=None if value is None else str(value)))
+
+    if meta.get("format") != FORMAT:
+        problem("format", Reason.INVALID_CASE_FILE, f"format must be {FORMAT!r}",
+                value=meta.get("format"))
+    if not isinstance(meta.get("id"), str) or not _ID.match(str(meta.get("id"))):
+        problem("id", Reason.INVALID_CASE_FILE, "id must be letters, digits, '-', '_' or '.'",
+                value=meta.get("id"))
+    for key in meta:
+        if key not in META_KEYS:
+            problem(str(key), Reason.UNKNOWN_FIELD, f"unknown key {key!r} (keys: "
+                    f"{', '.join(META_KEYS)})", severity=Severity.WARNING)
+    for key in ("child", "anonymisation", "overrides"):
+        if meta.get(key) is not None and not isinstance(meta[key], Mapping):
+            problem(key, Reason.INVALID_CASE_FILE, f"{key} must be a mapping")
+
+
+def _check_overrides(overrides: Mapping[str, object], ids: set[str], name: str,
+                     lines: Mapping[str, int], problems: list[Problem]) -> None:
+    allowed = {"kind": KINDS, "risk_grade": ("", *GRADES)}
+    for event_id, fields in overrides.items():
+        where = {"file": name, "line": lines.get(str(event_id)), "column": str(event_id)}
+        if str(event_id) not in ids:
+            problems.append(Problem(reason=Reason.UNKNOWN_EVENT_REFERENCE, value=str(event_id),
+                                    message=f"override for event {event_id!r}, which is not in "
+                                    "events.csv", **where))
+            continue
+        if not isinstance(fields, Mapping):
+            problems.append(Problem(reason=Reason.INVALID_CASE_FILE, message="an override is a "
+                                    "mapping of field: value", **where))
+            continue
+        for key, value in fields.items():
+            if key == "reason":
+                continue
+            if key not in OVERRIDABLE:
+                problems.append(Problem(reason=Reason.UNKNOWN_FIELD, value=str(key),
+                                        message=f"{key!r} cannot be overridden (fields: "
+                                        f"{', '.join(OVERRIDABLE)})", **where))
+            elif key in allowed and str(value or "") not in allowed[key]:
+                reason = Reason.UNKNOWN_KIND if key == "kind" else Reason.UNKNOWN_GRADING
+                problems.append(Problem(reason=reason, value=str(value),
+                                        message=f"{value!r} is not allowed for {key} (allowed: "
+                                        f"{', '.join(a for a in allowed[key] if a)})", **where))
+
+
+def _read_events(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    name = f"{path.absolute().parent.name}/{path.name}"  # absolute: "." has no name
+    try:
+        header = next(csv.reader(io.StringIO(path.read_text("utf-8-sig").split("\n", 1)[0])))
+    except (OSError, StopIteration, UnicodeDecodeError) as exc:
+        problems.append(Problem(file=name, reason=Reason.UNREADABLE_FILE, message=str(exc)))
+        return None
+    missing = [c for c in EVENT_COLUMNS if c not in header]
+    if missing:
+        problems.append(Problem(file=name, line=1, reason=Reason.MISSING_COLUMN,
+                                value=", ".join(missing),
+                                message=f"missing columns: {', '.join(missing)}"))
+        return None
+    reader = csv.reader(io.StringIO(path.read_text("utf-8-sig"), newline=""))
+    rows, starts, line = [], [], 1
+    for cells in reader:
+        rows.append(cells)
+        starts.append(line)
+        line = reader.line_num + 1
+    width = len(rows[0])
+    ragged = [(cells, start) for cells, start in zip(rows[1:], starts[1:], strict=True)
+              if len(cells) != width]
+    for cells, start in ragged:
+        problems.append(Problem(file=name, line=start, reason=Reason.RAGGED_ROW,
+                                value=f"{len(cells)} fields",
+                                message=f"{len(cells)} fields where the header has {width}"))
+    if ragged:
+        return None
+    frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
+    lines = pd.Series(starts[1:], dtype="int64")
+    for column in ("start", "end"):
+        parsed = pd.to_datetime(frame[column].replace("", None), utc=True, errors="coerce",
+                                format="ISO8601")
+        bad = parsed.isna() & (frame[column] != "")
+        for i in bad[bad].index[:20]:
+            problems.append(Problem(file=name, line=int(lines[i]), column=column,
+                                    reason=Reason.UNPARSEABLE_DATE, value=frame.at[i, column],
+                                    message="not an ISO 8601 date-time"))
+        frame[column] = parsed
+    dup = frame["id"].duplicated(keep="first")
+    for i in dup[dup].index:
+        problems.append(Problem(file=name, line=int(lines[i]), column="id",
+                                reason=Reason.DUPLICATE_EVENT_ID, value=frame.at[i, "id"],
+                                message=f"event id {frame.at[i, 'id']!r} is used twice"))
+    refs = frame["refers_to"]
+    unknown = (refs != "") & ~refs.isin(frame["id"])
+    for i in unknown[unknown].index:
+        problems.append(Problem(file=name, line=int(lines[i]), column="refers_to",
+                                reason=Reason.UNKNOWN_EVENT_REFERENCE, value=refs[i],
+                                message=f"refers to event {refs[i]!r}, which is not in the case"))
+    bad_kind = ~frame["kind"].isin(KINDS)
+    for i in bad_kind[bad_kind].index:
+        problems.append(Problem(file=name, line=int(lines[i]), column="kind",
+                                reason=Reason.UNKNOWN_KIND, value=frame.at[i, "kind"],
+                                message=f"{frame.at[i, 'kind']!r} is not an event kind"))
+    numbers_ok = True
+    for column in ("seq", "source_line", "kind_confidence"):
+        written = frame[column]
+        frame[column] = pd.to_numeric(written, errors="coerce")
+        for i in frame.index[frame[column].isna()][:20]:
+            numbers_ok = False
+            problems.append(Problem(file=name, line=int(lines[i]), column=column,
+                                    reason=Reason.INVALID_CASE_FILE, value=written[i],
+                                    message="must be a number"))
+    if not numbers_ok:
+        return None
+    frame["approximate"] = frame["approximate"].str.lower().eq("true")
+    return frame
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate a case folder; raise :class:`CaseValidationError` on any error."""
+    folder = Path(path)
+    if folder.is_file() and folder.name == "case.yaml":
+        folder = folder.parent
+    problems: list[Problem] = []
+    meta_path = folder / "case.yaml"
+    if not meta_path.is_file():
+        raise CaseValidationError([Problem(file=str(folder), reason=Reason.FILE_NOT_FOUND,
+                                           message="not a case folder (no case.yaml); import "
+                                           "chronologies with `workbench import`")])
+    meta_name = f"{folder.absolute().name}/case.yaml"  # like events.csv: several cases at once
+    meta = read_yaml(meta_path, problems, name=meta_name)
+    lines = _key_lines(meta_path.read_text("utf-8-sig")) if meta else {}
+    if meta:
+        _check_meta(meta, meta_name, lines, problems)
+    events = _read_events(folder / "events.csv", problems)
+    overrides = meta.get("overrides") if isinstance(meta.get("overrides"), Mapping) else {}
+    if events is not None:
+        _check_overrides(overrides, set(events["id"]), meta_name, lines, problems)
+    if events is None or any(p.severity is Severity.ERROR for p in problems):
+        raise CaseValidationError(sorted(problems, key=lambda p: p.severity != Severity.ERROR))
+    return case_from_events(events, id=str(meta["id"]), meta=meta,
+                            sources=tuple(str(s) for s in meta.get("sources") or ()),
+                            aliases=load_aliases(), problems=tuple(problems),
+                            overrides={str(k): {f: v for f, v in dict(v).items() if f != "reason"}
+                                       for k, v in overrides.items()})
+
+
+def _events_csv(case: Case) -> str:
+    """The event table as written to disk: as imported, before overrides, so the file
+    keeps what the returns said and the reviewer's decisions stay in case.yaml."""
+    frame = (case.events if case.imported is None else case.imported).copy()
+    for column in ("start", "end"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%dT%H:%M:%SZ").fillna("")
+    frame["approximate"] = frame["approximate"].map({True: "true", False: "false"})
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _meta(case: Case, original: Mapping[str, Mapping[str, object]]) -> dict[str, object]:
+    meta: dict[str, object] = {"format": FORMAT, "id": case.id}
+    if case.title:
+        meta["title"] = case.title
+    if case.child:
+        meta["child"] = dict(case.child)
+    if case.protocol:
+        meta["protocol"] = case.protocol
+    if case.anonymisation:
+        meta["anonymisation"] = dict(case.anonymisation)
+    meta["sources"] = list(case.sources)
+    meta["agencies"] = [{"name": a.name, "sector": a.sector} for a in case.agencies]
+    meta["overrides"] = {k: dict(v) for k, v in original.items()}
+    return meta
+
+
+def write_case(case: Case, path: str | Path, *, replace: bool = False) -> Path:
+    """Write ``case`` as a case folder at ``path``, atomically; return the path.
+
+    An existing folder is replaced only with ``replace=True``; its reviewer overrides
+    are then kept (the new import cannot silently drop a reviewer's decision).
+    """
+    target = Path(path)
+    overrides = {k: dict(v) for k, v in case.overrides.items()}
+    if target.exists():
+        if not replace:
+            raise FileExistsError(f"{target} exists; pass replace=True (--replace) to "
+                                  "re-import into it, keeping its reviewer overrides")
+        if (target / "case.yaml").is_file():
+            old = read_yaml(target / "case.yaml").get("overrides") or {}
+            ids = set(case.events["id"])
+            kept = {str(k): dict(v) for k, v in dict(old).items() if str(k) in ids}
+            overrides = {**kept, **overrides}
+    events_text = _events_csv(case)
+    meta_text = yaml.safe_dump(_meta(case, overrides), sort_keys=False, allow_unicode=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        for name, text in (("events.csv", events_text), ("case.yaml", meta_text)):
+            with open(staging / name, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(target, old)
+            os.replace(staging, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
