@@ -37,6 +37,7 @@ import pytest
 
 from tests.casebuilder import events
 from workbench.agencies import load_aliases
+from workbench.analysis.analyse import analyse
 from workbench.analysis.network import agency_graph
 from workbench.case import case_from_events
 from workbench.io.casefile import load_case, write_case
@@ -206,7 +207,6 @@ def case(cases_folder):
 
 
 def test_the_case_carries_every_payload_and_the_rules_flag_it(case):
-    from workbench.analysis.analyse import analyse
     from workbench.analysis.rules import flag_table
 
     assert len(PAYLOADS) >= 12
@@ -295,7 +295,7 @@ def _open_file(browser, path: Path) -> Tab:
 
 @pytest.mark.browser
 def test_timeline_hover_runs_no_payload(browser, case, tmp_path):
-    path = write_figure(timeline_figure(case), tmp_path / "timeline.html")
+    path = write_figure(timeline_figure(analyse(case)), tmp_path / "timeline.html")
     tab = _open_file(browser, path)
     try:
         seen = tab.page.evaluate(FX_HOVER_JS, [0, MARKS])

@@ -196,7 +196,7 @@ def test_agency_names_and_case_titles_are_escaped_too():
     ev.loc[ev["agency"] == "School", "agency"] = "<i>School</i> $1$"
     c = case_from_events(ev, id="x", meta={"title": "<script>t</script>"}, sources=(),
                          aliases=load_aliases())
-    f = timeline_figure(c, flags=NO_FLAGS)
+    f = timeline_figure(analyse(c), flags=NO_FLAGS)
     joined = "\n".join(all_strings(f.to_plotly_json()))
     assert "<i>School" not in joined and "<script>t" not in joined and "$1$" not in joined
 
@@ -408,9 +408,11 @@ def test_the_builder_is_pure_and_ignores_the_global_plotly_template(analysis, fl
     pd.testing.assert_frame_equal(analysis.events, before)
 
 
-def test_timeline_of_a_case_or_its_analysis_is_the_same(case, analysis, flags):
-    assert timeline_figure(case, flags=flags).to_json() == \
-        timeline_figure(analysis, flags=flags).to_json()
+def test_a_timeline_draws_an_analysis_and_never_analyses_a_case(case, analysis):
+    with pytest.raises(TypeError, match=r"call workbench\.analyse\(case\) first"):
+        timeline_figure(case)
+    assert analyse(analysis) is analysis          # the one data path: analyse once
+    assert analysis.flags is analysis.flags       # flags computed once, on first use
 
 
 # -- golden -------------------------------------------------------------------------------

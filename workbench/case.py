@@ -41,9 +41,12 @@ TEXT_COLUMNS = tuple(c for c, t in EVENT_COLUMNS.items() if t == "str")
 OVERRIDABLE = ("kind", "risk_grade", "recipients", "attendees", "refers_to", "agency")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Case:
     """A validated composite chronology and its metadata (immutable).
+
+    Compare two cases with :meth:`equals`; ``==`` is identity and a case hashes by
+    identity (its event table is a DataFrame, whose ``==`` is element-wise).
 
     Attributes
     ----------
@@ -72,6 +75,15 @@ class Case:
     def __repr__(self) -> str:
         return (f"Case(id={self.id!r}, events={len(self.events)}, "
                 f"agencies={[a.name for a in self.agencies]})")
+
+    def equals(self, other: object) -> bool:
+        """The same metadata, agencies, overrides and event table (``DataFrame.equals``)."""
+        if not isinstance(other, Case):
+            return False
+        same = ("id", "title", "child", "protocol", "anonymisation", "agencies", "sources",
+                "overrides")
+        return (all(getattr(self, a) == getattr(other, a) for a in same)
+                and self.events.equals(other.events))
 
     def event(self, event_id: str) -> pd.Series:
         """One event's row by id (KeyError when there is none)."""

@@ -45,8 +45,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbench.analysis.analyse import Analysis
-from workbench.case import Case
-from workbench.protocols import Protocol
 from workbench.views.style import GRADE_COLOURS, SECTOR_LABELS, base_template, escape_text, markdown_table
 from workbench.views.timeline_spec import (
     CHILD_LANE,
@@ -75,33 +73,32 @@ from workbench.views.timeline_traces import (
 __all__ = ["CHILD_LANE", "WEBGL_THRESHOLD", "describe_timeline", "timeline_figure"]
 
 
-def timeline_figure(data: Case | Analysis, *, flags: pd.DataFrame | Iterable | None = None,
+def timeline_figure(analysis: Analysis, *, flags: pd.DataFrame | Iterable | None = None,
                     pattern: str | None = None, at: pd.Timestamp | str | None = None,
-                    viewer: str | None = None, protocol: Protocol | str | None = None,
+                    viewer: str | None = None,
                     width: int | None = None, height: int | None = None) -> go.Figure:
-    """The swimlane timeline of one case as a plotly figure.
+    """The swimlane timeline of one analysed case as a plotly figure.
 
     Parameters
     ----------
-    data : a :class:`~workbench.case.Case` or its :class:`~workbench.analysis.analyse.Analysis`.
+    analysis : the case's :class:`~workbench.analysis.analyse.Analysis`
+        (``workbench.analyse(case)``); the figure draws it and computes nothing.
     flags : a flag table (:func:`workbench.analysis.rules.flag_table`) or a list of
-        :class:`~workbench.analysis.rules.Flag`; ``None`` runs the bundled rules.
+        :class:`~workbench.analysis.rules.Flag`; ``None`` takes ``analysis.flags``.
     pattern : ring only flags of this pattern.
     at : show the case as known at this moment (naive times are UK local time).
     viewer : with ``at`` (default: the end of the record), only what this agency knew.
-    protocol : the protocol profile when ``data`` is a case.
     width, height : pixels (height defaults to fit the lanes and the legend).
     """
-    prep = _prepare(data, flags=flags, pattern=pattern, at=at, viewer=viewer,
-                    protocol=protocol)
+    prep = _prepare(analysis, flags=flags, pattern=pattern, at=at, viewer=viewer)
     return _draw(prep, width=width, height=height)
 
 
-def describe_timeline(data: Case | Analysis, *, flags: pd.DataFrame | Iterable | None = None,
+def describe_timeline(analysis: Analysis, *, flags: pd.DataFrame | Iterable | None = None,
                       pattern: str | None = None, at: pd.Timestamp | str | None = None,
-                      viewer: str | None = None, protocol: Protocol | str | None = None) -> str:
+                      viewer: str | None = None) -> str:
     """The timeline as words and a table, for reports and screen readers."""
-    p = _prepare(data, flags=flags, pattern=pattern, at=at, viewer=viewer, protocol=protocol)
+    p = _prepare(analysis, flags=flags, pattern=pattern, at=at, viewer=viewer)
     ev = p.events
     dated = ev.loc[ev["place"] != "undated", "start"]
     span = (f" from {_day(dated.min())} to {_day(dated.max())}" if len(dated) else "")

@@ -1,12 +1,21 @@
 """One analysed case (or cohort): events, episodes and hand-offs computed once.
 
-Rules, knowledge, network and views all read an :class:`Analysis`, so the derived
-tables are built once per case and protocol.
+``analyse(case)`` is the one step between loading and drawing: rules, knowledge,
+network, views, outputs and apps all take the :class:`Analysis` it returns (as
+networkx functions take ``G``), so the derived tables are built once per case and
+protocol. The flags, each agency's knowledge and the concern phrases are computed
+on first use and kept.
 
 Examples
 --------
->>> from workbench.analysis.analyse import analyse
->>> a = analyse(load_case("casestudies/good-practice"))   # doctest: +SKIP
+>>> from workbench.examples import tiny_case
+>>> a = analyse(tiny_case())
+>>> len(a.events), len(a.episodes), a.protocol.name
+(6, 1, 'england-2014')
+>>> analyse(a) is a                     # an Analysis is returned as it is
+True
+>>> sorted(a.flags["pattern"])
+['return-interview-missing']
 """
 
 from __future__ import annotations
@@ -27,9 +36,13 @@ from workbench.timeutil import local_dates
 __all__ = ["Analysis", "analyse"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Analysis:
-    """The derived tables of a case or cohort under one protocol profile."""
+    """The derived tables of a case or cohort under one protocol profile.
+
+    Compare two analyses with :meth:`equals` (``==`` is identity: the tables are
+    DataFrames, whose ``==`` is element-wise).
+    """
 
     events: pd.DataFrame = field(repr=False)
     episodes: pd.DataFrame = field(repr=False)
@@ -52,6 +65,39 @@ class Analysis:
             kept[name] = build(self)
         return kept[name]
 
+    def equals(self, other: object) -> bool:
+        """Same protocol and the same event, episode and hand-off tables."""
+        return (isinstance(other, Analysis) and self.protocol.name == other.protocol.name
+                and self.events.equals(other.events) and self.episodes.equals(other.episodes)
+                and self.handoffs.equals(other.handoffs))
+
+    @cached_property
+    def flags(self) -> pd.DataFrame:
+        """Every bundled rule's flags under this protocol (:func:`workbench.analysis.rules.flag_table`)."""
+        from workbench.analysis.rules import flag_table
+
+        return flag_table(self)
+
+    def known(self, viewer: str, at: pd.Timestamp) -> set[str]:
+        """Ids of the events agency ``viewer`` knew of at ``at`` (:mod:`workbench.analysis.knowledge`)."""
+        from workbench.analysis.knowledge import known_events
+
+        return known_events(self, viewer, at)
+
+    @cached_property
+    def concerns(self) -> pd.Series:
+        """The first concern phrase (profile ``concern_phrases``) in each event's text, or ``""``.
+
+        Indexed like :attr:`events`; the same reading as the rules: summary, details,
+        action and outcome, case-insensitive.
+        """
+        from workbench.analysis.rules._common import matched
+
+        phrases = tuple(self.settings.get("concern_phrases") or ())
+        if self.events.empty or not phrases:
+            return pd.Series("", index=self.events.index, dtype=object)
+        return matched(self.events, phrases)
+
     @cached_property
     def timed(self) -> pd.DataFrame:
         """The dated events in time order (ties by ``seq`` then ``id``), computed once.
@@ -68,8 +114,19 @@ class Analysis:
         return timed.merge(opening, on=["case_id", "id"], how="left")
 
 
-def analyse(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = None) -> Analysis:
-    """Episodes and hand-offs of a case (or an event table with ``case_id``)."""
+def analyse(data: Case | Analysis | pd.DataFrame, *,
+            protocol: Protocol | str | None = None) -> Analysis:
+    """Episodes and hand-offs of a case (or an event table with ``case_id``).
+
+    The one place that accepts a case, an analysis or an event table: an
+    :class:`Analysis` is returned as it is unless another protocol is asked for.
+    The protocol is, in order: ``protocol``, the case's own (``case.yaml``), the
+    default profile.
+    """
+    if isinstance(data, Analysis):
+        if protocol is None or load_protocol(protocol).name == data.protocol.name:
+            return data
+        data = data.case if data.case is not None else data.events
     case = data if isinstance(data, Case) else None
     if protocol is None and case is not None and case.protocol:
         protocol = case.protocol

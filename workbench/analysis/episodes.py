@@ -40,9 +40,15 @@ EPISODE_COLUMNS = (
 
 
 def event_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
-    """The event table with a ``case_id`` column (a case's id for a single case)."""
+    """The event table with a ``case_id`` column (a case's id for a single case).
+
+    Part of :func:`~workbench.analysis.analyse.analyse`; an ``Analysis`` gives its own
+    events (they carry ``case_id`` already).
+    """
     if isinstance(data, Case):
         return data.events.assign(case_id=data.id)
+    if not isinstance(data, pd.DataFrame):
+        return data.events
     if "case_id" in data.columns:
         return data
     return data.assign(case_id="case")

@@ -88,7 +88,7 @@ def agency_graph(data: Analysis | Case | pd.DataFrame, *, start=None, end=None) 
     ``unanswered``, ``open``, ``unanswered_share`` (of those decided),
     ``latency_median_hours``, ``latency_max_hours`` and ``handoffs`` (ids).
     """
-    analysis = data if isinstance(data, Analysis) else analyse(data)
+    analysis = analyse(data)
     events = _window(analysis.events, "start", start, end) if (start or end) \
         else analysis.events
     h = _window(analysis.handoffs, "sent", start, end)
@@ -182,7 +182,7 @@ def handover_of_work(data: Analysis | Case | pd.DataFrame, *, beta: float = 0.0,
     Values are normalised by the total weight over all cases, so they sum to 1.
     Returns a table ``source, target, value`` sorted by value.
     """
-    ev = event_frame(data.events if isinstance(data, Analysis) else data)
+    ev = event_frame(data)
     ev = ev.sort_values(["case_id", "seq"], kind="stable")
     frames = []
     reach = 1 if beta == 0 else depth
@@ -210,7 +210,7 @@ def working_together(data: Analysis | Case | pd.DataFrame) -> pd.DataFrame:
     of a pair is the share of cases in which they both appear. Returns
     ``source, target, value`` (each unordered pair once, ``source < target``).
     """
-    ev = event_frame(data.events if isinstance(data, Analysis) else data)
+    ev = event_frame(data)
     per_case = ev.loc[ev["agency"].ne("")].groupby("case_id")["agency"].agg(
         lambda s: sorted(set(s)))
     counts: Counter[tuple[str, str]] = Counter()

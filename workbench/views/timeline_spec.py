@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.agencies import SECTORS
-from workbench.analysis.analyse import Analysis, analyse
+from workbench.analysis.analyse import Analysis
 from workbench.kinds import kind_labels
 from workbench.views.style import escape_series, escape_text, local_iso
 
@@ -46,8 +46,10 @@ class _Prepared:
     hidden: int               # events hidden because the viewer did not know them
 
 
-def _prepare(data, *, flags, pattern, at, viewer, protocol) -> _Prepared:
-    analysis = data if isinstance(data, Analysis) else analyse(data, protocol=protocol)
+def _prepare(analysis: Analysis, *, flags, pattern, at, viewer) -> _Prepared:
+    if not isinstance(analysis, Analysis):
+        raise TypeError(f"a timeline draws an Analysis, not {type(analysis).__name__}: "
+                        "call workbench.analyse(case) first")
     ev = analysis.events
     cases = ev["case_id"].unique() if len(ev) else []
     if len(cases) > 1:
@@ -61,12 +63,10 @@ def _prepare(data, *, flags, pattern, at, viewer, protocol) -> _Prepared:
     at_utc = _utc(at)
     if viewer is not None and at_utc is None:
         at_utc = ev["start"].max() if ev["start"].notna().any() else None
-    events = _events(ev, lanes, at_utc, analysis.settings.get("concern_phrases") or ())
+    events = _events(ev, lanes, at_utc, analysis.concerns)
     hidden = 0
     if viewer is not None:
-        from workbench.analysis.knowledge import known_events
-
-        known = known_events(analysis, viewer, at_utc) if at_utc is not None else set()
+        known = analysis.known(viewer, at_utc) if at_utc is not None else set()
         keep = events["id"].isin(known)
         hidden = int((~keep).sum())
         events = events.loc[keep]
@@ -122,7 +122,7 @@ _EVENT_FIELDS = ["id", "seq", "agency", "kind", "when", "start", "end", "precisi
 
 
 def _events(ev: pd.DataFrame, lanes: pd.DataFrame, at: pd.Timestamp | None,
-            phrases) -> pd.DataFrame:
+            concerns: pd.Series) -> pd.DataFrame:
     """The events with their lane, place (point, range, undated), x and hover text."""
     out = ev.loc[:, _EVENT_FIELDS]
     out["lane"] = out["agency"].where(out["kind"] != "disclosure", CHILD_LANE)
@@ -146,33 +146,13 @@ def _events(ev: pd.DataFrame, lanes: pd.DataFrame, at: pd.Timestamp | None,
     out["agency_html"] = _escape_few(out["agency"])
     out["when_html"] = escape_series(out["when"])
     out["hover"] = _event_hover(out)
-    out["concern"] = _concerns(out, phrases)
+    out["concern"] = concerns.reindex(out.index, fill_value="").astype(object)
     return out.drop(columns=["summary", "details", "action", "outcome", "source"])
 
 
 def _escape_few(values: pd.Series) -> pd.Series:
     """:func:`escape_text` over a column with few distinct values (agency names, kinds)."""
     return values.map({v: escape_text(v) for v in values.unique()})
-
-
-def _concerns(ev: pd.DataFrame, phrases) -> pd.Series:
-    """The first concern phrase (protocol ``concern_phrases``) in each event's text, or "".
-
-    The same reading as the rules (:mod:`workbench.analysis.rules`): summary, details, action and
-    outcome, case-insensitive, from a word boundary.
-    """
-    out = pd.Series("", index=ev.index, dtype=object)
-    if ev.empty or not phrases:
-        return out
-    from workbench.analysis.rules._common import text_of
-
-    body = "|".join(f"(?:{p})" for p in phrases)
-    text = text_of(ev)
-    hit = text.str.contains(rf"(?i)\b(?:{body})", regex=True)   # RE2 (pyarrow) when it can
-    if hit.any():
-        found = text[hit].str.extract(rf"(?i)\b({body})", expand=False)
-        out[hit] = found.fillna("").astype(object)
-    return out
 
 
 def _event_hover(ev: pd.DataFrame) -> pd.Series:
@@ -323,9 +303,7 @@ def _flag_table(analysis: Analysis, flags) -> pd.DataFrame:
                               "event_ids": [e.id for e in f.events]} for f in flags],
                             columns=["title", "explanation", "severity", "pattern", "at",
                                      "event_ids"])
-    from workbench.analysis.rules import flag_table
-
-    return flag_table(analysis)
+    return analysis.flags
 
 
 def _stamp(ts: pd.Timestamp | None) -> str:

@@ -146,7 +146,7 @@ def flag_table(data: Analysis | Case | pd.DataFrame, *, protocol: Protocol | str
     Rows a rule marks ``silenced`` (a date too imprecise for its window) are left
     out; :func:`silenced_table` lists them.
     """
-    analysis = data if isinstance(data, Analysis) else analyse(data, protocol=protocol)
+    analysis = analyse(data, protocol=protocol)
     frames = []
     for r, raw in _raw(analysis, rules):
         certainty = raw.get("certainty", pd.Series("certain", index=raw.index))
@@ -178,7 +178,7 @@ def silenced_table(data: Analysis | Case | pd.DataFrame, *,
 
     Columns :data:`SILENCED_COLUMNS`; ``reason`` says which date is too imprecise.
     """
-    analysis = data if isinstance(data, Analysis) else analyse(data, protocol=protocol)
+    analysis = analyse(data, protocol=protocol)
     frames = []
     for r, raw in _raw(analysis, rules):
         if "certainty" not in raw:

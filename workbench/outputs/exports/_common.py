@@ -43,7 +43,7 @@ def split_names(cell: str) -> list[str]:
 
 
 def analysis_of(data: Case | Analysis, protocol: Protocol | str | None) -> Analysis:
-    return data if isinstance(data, Analysis) else analyse(data, protocol=protocol)
+    return analyse(data, protocol=protocol)
 
 
 def case_id_of(analysis: Analysis) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from workbench.analysis.analyse import Analysis
+from workbench.analysis.analyse import Analysis, analyse
 from workbench.case import Case
 from workbench.outputs.exports._common import clean
 
@@ -35,15 +35,10 @@ def xes_document(data: Case | Analysis | pd.DataFrame, *,
     ``lifecycle:transition`` ``complete`` and the event's id, summary, risk grade,
     date as written, precision and source. Undated events are left out.
     """
-    if isinstance(data, Analysis):
-        ev = data.events
-        if data.case is not None and child_labels is None:
-            child_labels = {data.case.id: str(data.case.child.get("label", ""))}
-    elif isinstance(data, Case):
-        ev = data.events.assign(case_id=data.id)
-        child_labels = child_labels or {data.id: str(data.child.get("label", ""))}
-    else:
-        ev = data if "case_id" in data else data.assign(case_id="case")
+    analysis = analyse(data)
+    ev = analysis.events
+    if analysis.case is not None and child_labels is None:
+        child_labels = {analysis.case.id: str(analysis.case.child.get("label", ""))}
     ev = ev.loc[ev["start"].notna()].sort_values(["case_id", "start", "seq"], kind="stable")
     log = ET.Element("log", {"xes.version": "1849-2016", "xes.features": "nested-attributes",
                              "xmlns": "http://www.xes-standard.org/"})
