@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: setup run build test test-offline test-fast chromium lint figures screenshots bench clean
+.PHONY: setup run build test test-offline test-fast chromium lint figures screenshots bench evaluate clean
 
 # A virtual environment with the workbench and its test tools (re-made when
 # pyproject.toml changes).
@@ -51,6 +51,11 @@ screenshots: setup chromium
 lint: setup
 	$(BIN)/ruff check workbench tests bench
 	$(BIN)/lint-imports
+
+# Fidelity on the field corpus (tests/field/): docs/evaluation.md, before and after.
+evaluate: setup
+	$(BIN)/python tests/field/evaluate.py --json tests/field/results/after.json \
+	  --before tests/field/results/before.json --report docs/evaluation.md
 
 bench: setup
 	$(BIN)/python bench/run_all.py

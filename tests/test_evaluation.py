@@ -1,0 +1,45 @@
+"""The field-corpus evaluation: a fixed split, row references read as written, honest scoring."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("evaluate", ROOT / "tests/field/evaluate.py")
+evaluate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(evaluate)
+CASES = sorted(p.name for p in (ROOT / "tests/field/cases").iterdir() if (p / "key.yaml").is_file())
+
+
+def test_the_corpus_has_at_least_twelve_cases_a_third_good_practice():
+    import yaml
+
+    keys = [yaml.safe_load((ROOT / "tests/field/cases" / c / "key.yaml").read_text()) for c in CASES]
+    assert len(keys) >= 12
+    assert sum(bool(k.get("good_practice")) for k in keys) * 3 >= len(keys)
+
+
+def test_the_split_is_fixed_and_halves_the_corpus():
+    halves = evaluate.split(CASES)
+    assert halves == evaluate.split(list(reversed(CASES)))   # order of listing never matters
+    test = [c for c, h in halves.items() if h == "test"]
+    assert len(test) == (len(CASES) + 1) // 2
+
+
+@pytest.mark.parametrize("text, key", [
+    ("police.csv:7", ("police.csv", None, 7)),
+    ("CSC.xlsx!Contacts!12", ("csc.xlsx", "contacts", 12)),
+    ("yjs.xlsx!Youth Justice Service:4", ("yjs.xlsx", "youth justice service", 4)),
+    ("not a row", None),
+])
+def test_row_references_are_read_as_the_key_writes_them(text, key):
+    assert evaluate.row_key(text) == key
+
+
+def test_a_finding_is_found_only_by_a_flag_of_its_pattern_on_one_of_its_rows():
+    a, b = evaluate.row_key("p.csv:3"), evaluate.row_key("p.csv:4")
+    assert evaluate.same_row(a, evaluate.row_key("P.csv:3"))
+    assert not evaluate.same_row(a, b)
+    assert evaluate.same_row(evaluate.row_key("x.xlsx!S!5"), evaluate.row_key("x.xlsx!s:5"))
+    assert not evaluate.same_row(evaluate.row_key("x.xlsx!S!5"), evaluate.row_key("x.xlsx!T!5"))
