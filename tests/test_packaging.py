@@ -1,10 +1,13 @@
 """Packaging: environment.yml stays in step with pyproject.toml; the API is curated."""
 
-import importlib
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 import workbench
@@ -43,10 +46,22 @@ def test_public_api_is_curated_and_importable():
     assert not any(name.startswith("_") for name in workbench.__all__)
 
 
-def test_modules_import_without_side_effects(capsys):
-    for module in ("workbench.cli", "workbench.io.importer", "workbench.io.casefile"):
-        importlib.import_module(module)
-    assert capsys.readouterr() == ("", "")
+@pytest.mark.parametrize("module", ["workbench", "workbench.cli", "workbench.io.importer",
+                                    "workbench.io.casefile", "workbench.analysis.rules",
+                                    "workbench.timeline", "workbench.apps"])
+def test_modules_import_without_side_effects(module, tmp_path):
+    """In a fresh interpreter (in this one every module is imported already): nothing
+    printed, no file written, and the command line does not pull in pandas or plotly."""
+    code = (f"import sys, {module}; "
+            "print(sorted(m for m in ('pandas', 'plotly') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    heavy = run.stdout.strip()
+    if module in ("workbench", "workbench.cli"):
+        assert heavy == "[]"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_required_top_level_entries_exist():
