@@ -191,8 +191,32 @@ def test_required_top_level_entries_exist():
         assert (ROOT / entry).exists(), entry
 
 
-def test_readme_opens_with_the_two_make_commands_the_ci_calls():
+def test_readme_opens_with_the_install_then_the_two_make_commands_the_ci_calls():
     readme = (ROOT / "README.md").read_text()
-    first_block = readme.split("```")[1]
-    assert "make run" in first_block and "make test" in first_block
+    blocks = readme.split("```")[1::2]
+    assert "pip install case-review-workbench" in blocks[0] and "workbench serve" in blocks[0]
+    assert "make run" in blocks[1] and "make test" in blocks[1]
     assert "make test" in (ROOT / ".ci/run").read_text()
+    assert "constraints.txt" in readme and "[images]" in readme and "[analyst]" in readme
+
+
+def test_constraints_pin_a_set_that_meets_every_requirement():
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version.strip()
+    assert SELF not in pins
+    project = _project()
+    wanted = project["dependencies"] + [r for extra in project["optional-dependencies"].values()
+                                        for r in extra]
+    for text in wanted:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        if name == SELF:
+            continue
+        assert name in pins, f"{name} is not pinned in constraints.txt"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (text, pins[name])
