@@ -220,3 +220,29 @@ def test_constraints_pin_a_set_that_meets_every_requirement():
             continue
         assert name in pins, f"{name} is not pinned in constraints.txt"
         assert requirement.specifier.contains(pins[name], prereleases=True), (text, pins[name])
+
+
+def test_heavy_optional_libraries_load_only_when_used(tmp_path):
+    """Presidio and spaCy load when a scan runs, kaleido when an image is written,
+    JupyterLab never: importing the command line and the dashboards' apps loads none."""
+    code = ("import sys, workbench.cli, workbench.privacy, workbench.apps.gate, "
+            "workbench.apps.review, workbench.apps.workshop\n"
+            "print(' '.join(sorted(m for m in ('presidio_analyzer', 'spacy', 'kaleido', "
+            "'jupyterlab') if m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, check=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_an_image_without_kaleido_names_the_images_extra(suffix, tmp_path, monkeypatch):
+    import plotly.graph_objects as go
+
+    from workbench.errors import MissingToolError
+    from workbench.views.style import write_figure
+
+    monkeypatch.setitem(sys.modules, "kaleido", None)   # as in a plain install
+    with pytest.raises(MissingToolError) as missing:
+        write_figure(go.Figure(), tmp_path / f"figure{suffix}")
+    assert "pip install 'case-review-workbench[images]'" in str(missing.value)
+    assert not (tmp_path / f"figure{suffix}").exists()
