@@ -6,7 +6,7 @@ With ``--venv`` (a virtual environment the workbench is installed in), prints it
 size on disk and the number of installed distributions. Then, with this interpreter
 (or the venv's), in fresh processes:
 
-- import time of what ``workbench --help`` loads (``workbench.cli``) and of what a
+- import time (CPU and wall clock) of what ``workbench --help`` loads (``workbench.cli``) and of what a
   dashboard's first cell loads (``workbench.apps`` with the review app, the case
   library and the review store), the median of ``--repeat`` runs;
 - the memory (resident set) of a Jupyter kernel after it has run the review
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,6 +36,7 @@ IMPORTS = {
                          "settings_from_environment\nfrom workbench.store import NotesStore\n"
                          "import workbench.apps.review"),
 }
+KERNEL = "workbench-footprint"
 HEAVY = ("presidio_analyzer", "spacy", "jupyterlab", "kaleido", "regex")
 REVIEW = """
 import os, sys
@@ -59,7 +61,8 @@ def rss_mb():
     except OSError:
         import psutil
         return psutil.Process().memory_info().rss / 2**20
-print(json.dumps({"rss_mb": rss_mb(), "heavy": [m for m in HEAVY if m in sys.modules]}))
+print(json.dumps({"rss_mb": rss_mb(), "python": sys.executable,
+                  "heavy": [m for m in HEAVY if m in sys.modules]}))
 """.replace("HEAVY", repr(HEAVY))
 
 
@@ -71,22 +74,32 @@ def venv_size(venv: Path) -> tuple[float, int]:
     return total / 1e6, len(json.loads(pip.stdout))
 
 
-def import_seconds(python: str, code: str, repeat: int, env: dict) -> float:
-    times = []
+def import_seconds(python: str, code: str, repeat: int, env: dict) -> tuple[float, float]:
+    """Median wall-clock and CPU (user + system) seconds of a fresh process running
+    ``code``; the CPU time is what a busy machine does not inflate."""
+    walls, cpus = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([python, "-c", code], check=True, env=env, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def kernel_memory(python: str, env: dict) -> dict[str, dict]:
     """RSS of a fresh kernel: idle, after the review dashboard, after the gate's scan."""
-    from jupyter_client.manager import start_new_kernel
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
 
     out: dict[str, dict] = {}
-    km, kc = start_new_kernel(kernel_name="python3", env=env,
-                              extra_arguments=[], cwd=env["HOME"])
+    specs = KernelSpecManager(kernel_dirs=[str(Path(env["HOME"], "kernels"))])
+    km = KernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
+    km.start_kernel(env=env, cwd=env["HOME"])
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=300)
     try:
         for step, code in (("idle kernel", ""), ("review dashboard", REVIEW),
                            ("after the gate's scan", GATE)):
@@ -115,21 +128,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="workbench-footprint-") as home:
         env = {**os.environ, "HOME": home, "WORKBENCH_STORE": f"{home}/review.sqlite",
                "JUPYTER_PLATFORM_DIRS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-        spec = Path(home, "share", "jupyter", "kernels", "python3")
+        spec = Path(home, "kernels", KERNEL)   # the measured interpreter, by its own name
         spec.mkdir(parents=True)
         (spec / "kernel.json").write_text(json.dumps(
             {"argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
              "display_name": "Python 3", "language": "python"}))
-        env["JUPYTER_PATH"] = str(Path(home, "share", "jupyter"))
         if args.pythonpath:
             env["PYTHONPATH"] = args.pythonpath
         if args.venv:
             mb, count = venv_size(args.venv)
             print(f"{args.venv}: {mb:,.0f} MB on disk, {count} distributions")
         for name, code in IMPORTS.items():
-            print(f"import {name}: {import_seconds(python, code, args.repeat, env):.2f} s "
-                  f"(median of {args.repeat})")
+            wall, cpu = import_seconds(python, code, args.repeat, env)
+            print(f"import {name}: {cpu:.2f} s CPU, {wall:.2f} s wall (medians of "
+                  f"{args.repeat})")
         for step, found in kernel_memory(python, env).items():
+            assert found["python"] == python, (found["python"], python)
             print(f"kernel, {step}: {found['rss_mb']:.0f} MB resident; "
                   f"loaded: {', '.join(found['heavy']) or 'none of ' + '/'.join(HEAVY)}")
 
