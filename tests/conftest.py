@@ -2,9 +2,10 @@
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
+
+from tests.browsers import CHROMIUM_ARGS, require_chromium
 
 
 @pytest.fixture
@@ -29,21 +30,14 @@ def isolated_jupyter(tmp_path, monkeypatch):
     return tmp_path
 
 
-#: Debian's Chromium and the flags it needs here (no sandbox as root, no background
-#: networking: this machine has no network but the package registries)
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
 @pytest.fixture(scope="module")  # not longer: a live sync Playwright blocks the next one
 def browser():
-    """Chromium driven by Playwright; fails (never skips) when the browser is missing."""
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make chromium`"
+    """Chromium (or Chrome, or Edge: :func:`tests.browsers.find_chromium`) driven by
+    Playwright; fails (never skips) when there is none."""
+    executable = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield b
         b.close()

@@ -531,6 +531,8 @@ def test_in_a_browser_user_text_stays_text_and_the_page_needs_no_network(fig, tm
                                                                          monkeypatch):
     from playwright.sync_api import sync_playwright
 
+    from tests.browsers import require_chromium
+
     monkeypatch.setenv("HOME", str(tmp_path))
     page_file = write_figure(fig, tmp_path / "timeline.html")
     def place(event_id: str, group: str) -> list[int]:
@@ -541,7 +543,7 @@ def test_in_a_browser_user_text_stays_text_and_the_page_needs_no_network(fig, tm
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = p.chromium.launch(executable_path=require_chromium(), args=args)
         try:
             page = browser.new_page()
             errors, dialogs, outside = [], [], []

@@ -136,11 +136,28 @@ def _cmd_kinds(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from workbench.outputs.batch import build_all
+    from workbench.outputs.batch import build_all, case_study_folders
 
-    for line in build_all(args.folder, args.output):
+    folder = Path(args.folder) if args.folder else _bundled("casestudies")
+    if not folder.is_dir():
+        raise _Misuse(f"{folder}: no such folder (give a folder of case studies)")
+    if not case_study_folders(folder):
+        raise _Misuse(f"{folder}: no case studies there (a case study is a folder of agency "
+                      "chronologies with a meta.yaml; see docs/case-format.md)")
+    for line in build_all(folder, args.output):
         print(line)
     return 0
+
+
+def _bundled(name: str) -> Path:
+    """A folder the package carries (``casestudies``, ``dashboards``), else a misuse."""
+    from workbench.resources import bundled_folder
+
+    folder = bundled_folder(name)
+    if folder is None:
+        raise _Misuse(f"the bundled {name} are missing from the installed package: "
+                      "reinstall case-review-workbench, or name a folder")
+    return folder
 
 
 def _case(args: argparse.Namespace):
@@ -418,9 +435,16 @@ def _case_command(sub, name: str, help: str, run, *, table: bool = True):
     return p
 
 
+def _version() -> str:
+    from workbench import __version__
+
+    return __version__
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description="Case review workbench: "
                                      "multi-agency chronologies of children who go missing.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("import", help="read agency chronologies into a case folder")
@@ -479,7 +503,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="import every case study in a folder and write its "
                        "analysis (the main job)")
-    p.add_argument("folder", nargs="?", default="casestudies")
+    p.add_argument("folder", nargs="?", help="a folder of case studies (default: the "
+                   "bundled ones)")
     p.add_argument("-o", "--output", default="build", metavar="DIR")
     p.set_defaults(run=_cmd_build)
 

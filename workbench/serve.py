@@ -98,10 +98,14 @@ class ServePlan:
 
 
 def dashboards_folder() -> Path:
-    """The ``dashboards/`` folder of this checkout."""
-    folder = Path(__file__).resolve().parent.parent / "dashboards"
-    if not (folder / "review.ipynb").is_file():
-        raise ServeError(f"no dashboards in {folder} (serve from a source checkout)")
+    """The bundled ``dashboards/`` folder (in the installed package, or the checkout)."""
+    from workbench.resources import bundled_folder
+
+    folder = bundled_folder("dashboards")
+    if folder is None or not (folder / "review.ipynb").is_file():
+        raise ServeError(f"the dashboards are missing from the installed package "
+                         f"({folder or 'workbench/_bundled/dashboards'}): reinstall "
+                         "case-review-workbench")
     return folder
 
 

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from workbench.timeutil import day_month_year, month_year
+
 __all__ = ["STYLE", "Safe", "esc", "event_card", "local_time", "moment_text", "replace_figure",
            "table", "text_block"]
 
@@ -54,7 +56,9 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *,
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
-_SHOWN = {"minute": "%-d %b %Y %H:%M", "day": "%-d %b %Y", "month": "%b %Y", "year": "%Y"}
+#: how an instant known to each precision is written (UK time, the same on every OS)
+_SHOWN = {"minute": lambda t: day_month_year(t, time=True), "day": day_month_year,
+          "month": month_year, "year": lambda t: local_time(t, fmt="%Y")}
 
 
 def moment_text(start: object, precision: str, written: str = "") -> str:
@@ -68,12 +72,15 @@ def moment_text(start: object, precision: str, written: str = "") -> str:
     if start is None or pd.isna(start):
         return written or "undated"
     if precision in _SHOWN:
-        return local_time(start, fmt=_SHOWN[precision])
-    return written or local_time(start, fmt="%-d %b %Y")
+        return _SHOWN[precision](start)
+    return written or day_month_year(start)
 
 
-def local_time(ts: object, *, fmt: str = "%-d %b %Y %H:%M") -> str:
-    """A UTC instant as UK local time ('' for none)."""
+def local_time(ts: object, *, fmt: str | None = None) -> str:
+    """A UTC instant as UK local time ('' for none): "5 Mar 2025 14:07", or as ``fmt``
+    (``strftime`` directives every OS knows: never ``%-d``)."""
+    if fmt is None:
+        return day_month_year(ts, time=True)
     if ts is None or pd.isna(ts):
         return ""
     t = pd.Timestamp(ts)

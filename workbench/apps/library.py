@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import workbench
 from workbench.analysis.analyse import Analysis, analyse
 from workbench.case import Case
 from workbench.io.casefile import load_case, read_yaml
@@ -31,9 +30,10 @@ __all__ = ["CaseEntry", "CaseLibrary", "bundled_case_studies"]
 
 
 def bundled_case_studies() -> Path | None:
-    """The ``casestudies/`` folder beside the package (a source checkout), if any."""
-    folder = Path(workbench.__file__).resolve().parent.parent / "casestudies"
-    return folder if folder.is_dir() else None
+    """The bundled ``casestudies/`` folder (in the installed package, or the checkout)."""
+    from workbench.resources import bundled_folder
+
+    return bundled_folder("casestudies")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from workbench.apps._figure import FigureSlot
 from workbench.apps._html import STYLE, Safe, esc, local_time, table, text_block
 from workbench.apps.library import CaseLibrary
 from workbench.errors import CaseValidationError
+from workbench.timeutil import day_month_year
 
 __all__ = ["NetworkApp", "month_bounds"]
 
@@ -167,8 +168,8 @@ class NetworkApp:
     def _window_words(start, end) -> str:
         if start is None and end is None:
             return "over the whole record"
-        first = local_time(start, fmt="%-d %b %Y") if start is not None else "the start"
-        last = local_time(end, fmt="%-d %b %Y") if end is not None else "the end"
+        first = day_month_year(start) if start is not None else "the start"
+        last = day_month_year(end) if end is not None else "the end"
         return f"from {first} to {last}"
 
     @property

@@ -16,12 +16,15 @@ Examples
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["ENVIRONMENT", "Settings", "default_store_path", "settings_from_environment"]
 
+#: the folder name of the workbench's own data (the review store) under the user's data folder
+APP_NAME = "workbench"
 #: the environment variables ``workbench serve`` sets, by setting
 ENVIRONMENT = {"cases": "WORKBENCH_CASES", "store": "WORKBENCH_STORE",
                "cohort": "WORKBENCH_COHORT"}
@@ -45,12 +48,27 @@ class Settings:
     cohort: Path | None = None
 
 
-def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_DATA_HOME/workbench/review.sqlite`` (``~/.local/share`` by default)."""
+def default_store_path(environ: Mapping[str, str] | None = None, *,
+                       system: str = sys.platform) -> Path:
+    """Where the review store is kept unless ``--store`` says otherwise: ``review.sqlite``
+    in this user's data folder for the workbench.
+
+    On Windows and macOS the folder is the one the system gives applications
+    (:func:`platformdirs.user_data_path`: ``%LOCALAPPDATA%\\workbench``,
+    ``~/Library/Application Support/workbench``); elsewhere ``$XDG_DATA_HOME/workbench``
+    (``~/.local/share/workbench`` by default), read from ``environ``.
+
+    >>> default_store_path({"HOME": "/home/ann"}, system="linux").as_posix()
+    '/home/ann/.local/share/workbench/review.sqlite'
+    """
+    if system in ("win32", "darwin"):
+        import platformdirs
+
+        return platformdirs.user_data_path(APP_NAME, appauthor=False) / "review.sqlite"
     environ = os.environ if environ is None else environ
     base = environ.get("XDG_DATA_HOME") or str(Path(environ.get("HOME") or Path.home())
                                                / ".local" / "share")
-    return Path(base) / "workbench" / "review.sqlite"
+    return Path(base) / APP_NAME / "review.sqlite"
 
 
 def settings_from_environment(environ: Mapping[str, str] | None = None) -> Settings:

@@ -37,6 +37,7 @@ from plotly.colors import sample_colorscale
 
 from workbench.agencies import SECTORS
 from workbench.analysis.network import agency_graph, network_summary
+from workbench.timeutil import day_month_year
 from workbench.views.style import (
     OKABE_ITO,
     SECTOR_COLOURS,
@@ -309,9 +310,8 @@ def _title(G: nx.DiGraph, title: str | None) -> str:
     name = f"Agency network of {escape_text(case)}" if case else "Agency network"
     start, end = G.graph.get("start"), G.graph.get("end")
     if start is not None or end is not None:
-        fmt = "%-d %b %Y"
-        name += (f", {start.tz_convert('Europe/London').strftime(fmt) if start else 'start'}"
-                 f" to {end.tz_convert('Europe/London').strftime(fmt) if end else 'end'}")
+        name += (f", {day_month_year(start) if start else 'start'}"
+                 f" to {day_month_year(end) if end else 'end'}")
     return name
 
 

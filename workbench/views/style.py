@@ -270,8 +270,9 @@ def _image_bytes(fig, fmt: str, *, scale: float, browser: str | Path | None) -> 
         from kaleido.errors import ChromeNotFoundError
     except ImportError as e:
         raise MissingToolError(
-            f"writing .{fmt} images needs kaleido: pip install 'kaleido>=1' "
-            "(and Chromium: apt-get install chromium)") from e
+            f"writing .{fmt} images needs kaleido, in the workbench's images extra: "
+            "pip install 'case-review-workbench[images]' (and Chromium or Chrome: "
+            "apt-get install chromium on Debian/Ubuntu); or write .html") from e
     if browser is not None and not Path(browser).is_file():
         raise MissingToolError(f"no browser at {browser}: install Chromium "
                                "(apt-get install chromium) or pass its path")

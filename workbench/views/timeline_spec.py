@@ -13,6 +13,7 @@ import pandas as pd
 from workbench.agencies import SECTORS
 from workbench.analysis.analyse import Analysis
 from workbench.kinds import kind_labels
+from workbench.timeutil import day_month_year
 from workbench.views.style import escape_series, escape_text, local_iso
 
 CHILD_LANE = "Child's own words"
@@ -307,8 +308,8 @@ def _flag_table(analysis: Analysis, flags) -> pd.DataFrame:
 
 
 def _stamp(ts: pd.Timestamp | None) -> str:
-    return "" if ts is None else ts.tz_convert(_LOCAL).strftime("%-d %b %Y %H:%M")
+    return day_month_year(ts, time=True)
 
 
 def _day(ts: pd.Timestamp) -> str:
-    return ts.tz_convert(_LOCAL).strftime("%-d %b %Y")
+    return day_month_year(ts)
