@@ -18,7 +18,7 @@ True
 >>> open_store(path + ".typo", create=False)
 Traceback (most recent call last):
 ...
-workbench.errors.StoreError: no review store at .../review.sqlite.typo: check the path, or pass --create-store to start a new one
+workbench.errors.StoreError: no review store at .../review.sqlite.typo: check the path (a new store is made only when asked, e.g. workbench serve --create-store)
 """
 
 from __future__ import annotations
@@ -127,8 +127,9 @@ def open_store(path: str | Path, *, create: bool, busy_timeout_s: float = 10.0,
                          path=path)
     if not path.exists():
         if not create:
-            raise StoreError(f"no review store at {path}: check the path, or pass "
-                             "--create-store to start a new one", reason="missing", path=path)
+            raise StoreError(f"no review store at {path}: check the path (a new store is "
+                             "made only when asked, e.g. workbench serve --create-store)",
+                             reason="missing", path=path)
         path.parent.mkdir(parents=True, exist_ok=True)
     uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
     try:
