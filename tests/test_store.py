@@ -125,3 +125,140 @@ def test_sigkilled_writers_never_lose_an_acknowledged_note(tmp_path):
     assert result.acknowledged > 0
     assert (result.lost, result.changed, result.locked_errors) == (0, 0, 0)
     assert result.integrity_ok == result.rounds
+
+
+# -- versions, migrations and failures (issue 14) -------------------------------------------
+
+from workbench.errors import StoreError, UnknownItemError  # noqa: E402
+from workbench.store import SCHEMA_VERSION  # noqa: E402
+from workbench.store._schema import _V1, MIGRATIONS, open_store  # noqa: E402
+
+
+def _note(store):
+    session = store.open_session("case-a")
+    me = store.join(session.id, name="SW 1", agency="Police", discipline="policing")
+    return session, me
+
+
+def test_a_new_store_records_its_schema_version(store):
+    assert SCHEMA_VERSION == MIGRATIONS[-1][0] >= 1
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_store_made_before_versions_is_migrated_and_keeps_its_notes(tmp_path):
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    for statement in filter(str.strip, _V1.split(";")):
+        db.execute(statement)
+    db.execute("INSERT INTO sessions (id, case_id, kind, title, join_code, created_at) "
+               "VALUES ('s1', 'case-a', 'review', 't', 'ABCDEF', 0)")
+    db.commit()
+    db.close()
+    store = NotesStore(path, create=False)
+    assert store.session("s1").join_code == "ABCDEF"
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    store.close()
+
+
+def test_migrations_run_in_order_once(tmp_path):
+    path = tmp_path / "r.sqlite"
+    NotesStore(path).close()
+    steps = (*MIGRATIONS, (SCHEMA_VERSION + 1, "ALTER TABLE notes ADD COLUMN colour TEXT"),
+             (SCHEMA_VERSION + 2, "UPDATE notes SET colour = 'blue'; "
+                                  "CREATE TABLE later (x TEXT)"))
+    db = open_store(path, create=False, migrations=steps)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 2
+    assert "colour" in [r[1] for r in db.execute("PRAGMA table_info(notes)")]
+    db.close()
+    db = open_store(path, create=False, migrations=steps)  # nothing to do the second time
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 2
+    db.close()
+
+
+def test_a_store_from_a_newer_workbench_is_refused_untouched(tmp_path):
+    path = tmp_path / "r.sqlite"
+    NotesStore(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer workbench") as caught:
+        NotesStore(path)
+    assert caught.value.reason == "future-version"
+    assert f"version {SCHEMA_VERSION + 5}" in str(caught.value)
+    assert path.read_bytes() == before
+
+
+def test_a_mistyped_store_is_never_created_unless_asked(tmp_path):
+    path = tmp_path / "revew.sqlite"
+    with pytest.raises(StoreError, match="--create-store") as caught:
+        NotesStore(path, create=False)
+    assert caught.value.reason == "missing" and not path.exists()
+    NotesStore(path, create=True).close()
+    assert path.is_file()
+
+
+@pytest.mark.parametrize("content", [b"garbage, not a database" * 100, b""])
+def test_a_file_that_is_not_a_store_is_refused(tmp_path, content):
+    path = tmp_path / "r.sqlite"
+    path.write_bytes(content)
+    if content:
+        with pytest.raises(StoreError, match="not a review store") as caught:
+            NotesStore(path, create=False)
+        assert caught.value.reason == "damaged"
+    else:  # an empty file is an empty SQLite database: made into a store
+        NotesStore(path, create=False).close()
+
+
+def test_another_sqlite_database_is_not_taken_for_a_store(tmp_path):
+    path = tmp_path / "other.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE customers (name TEXT)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="not a review store.*customers"):
+        NotesStore(path, create=False)
+
+
+def test_a_note_not_saved_on_a_read_only_store_says_so(store):
+    session, me = _note(store)
+    store._db.execute("PRAGMA query_only = 1")
+    with pytest.raises(StoreError) as caught:
+        store.add_note(session.id, participant=me, text="kept by the caller")
+    assert caught.value.reason == "read-only" and "read-only" in str(caught.value)
+    store._db.execute("PRAGMA query_only = 0")
+    assert store.notes(session.id) == []
+
+
+def test_a_note_not_saved_on_a_full_disk_says_so(store):
+    session, me = _note(store)
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StoreError, match="full") as caught:
+        store.add_note(session.id, participant=me, text="x" * 200_000)
+    assert caught.value.reason == "full"
+    assert store.notes(session.id) == []  # nothing half-saved
+
+
+def test_a_note_not_saved_while_another_holds_the_store_says_so(tmp_path):
+    path = tmp_path / "r.sqlite"
+    store = NotesStore(path, busy_timeout_s=0.05)
+    session, me = _note(store)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="busy") as caught:
+            store.add_note(session.id, participant=me, text="later")
+        assert caught.value.reason == "locked"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.add_note(session.id, participant=me, text="later").text == "later"
+    store.close()
+
+
+def test_an_unknown_session_is_a_clear_key_error(store):
+    with pytest.raises(UnknownItemError, match="no session with join code 'ZZZZZZ'") as caught:
+        store.session_by_code("zzzzzz")
+    assert isinstance(caught.value, KeyError)

@@ -3,15 +3,28 @@
 Each sub-command is a thin wrapper over a library function; heavy imports happen
 inside the command so that ``workbench --help`` starts quickly. Exit status: 0 on
 success, 1 when the input has errors (or a scan finds something), 2 on misuse.
+
+Every error ends in one place, :func:`main`: the workbench's own errors and the
+usual operating-system ones (a missing path, a file that cannot be read, a full
+disk, a damaged review store) print one clean line naming the place, with a hint;
+``--debug`` (or ``WORKBENCH_DEBUG=1``) prints the traceback too. Output piped into a
+program that stops reading (``| head``) ends quietly. Control characters in
+anything printed are shown escaped, never obeyed by the terminal. ``-o -`` writes
+a single output file to standard output.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from workbench.terminal import SafeStream, escape_control
 
 __all__ = ["main"]
 
@@ -61,6 +74,10 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
 def _reading_kwargs(args: argparse.Namespace) -> dict[str, object]:
     from workbench.agencies import load_aliases
 
+    if args.aliases:  # bounded YAML first (no aliases, no deep nesting), with its location
+        from workbench.safeyaml import read_yaml_file
+
+        read_yaml_file(args.aliases)
     return {"mapping": _pairs(args.map, "--map"), "agency": _agency_option(args.agency),
             "encoding": args.encoding, "sheet": args.sheet, "dayfirst": not args.month_first,
             "aliases": load_aliases(args.aliases)}
@@ -68,7 +85,57 @@ def _reading_kwargs(args: argparse.Namespace) -> dict[str, object]:
 
 def _print_problems(problems: Sequence[object], stream=None) -> None:
     for problem in problems:
-        print(problem, file=stream or sys.stderr)
+        print(escape_control(str(problem)), file=stream or sys.stderr)
+
+
+def _time_option(value: str | None, option: str) -> str | None:
+    """``value`` checked to be a time (as the library reads it), else a clean misuse."""
+    if value is None:
+        return None
+    import pandas as pd
+
+    from workbench.errors import OptionError
+
+    try:
+        when = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        when = pd.NaT
+    if pd.isna(when):
+        raise OptionError(f"{option} {value!r} is not a date and time: write e.g. "
+                          "2025-03-01T12:00 (Europe/London unless an offset is given)")
+    return value
+
+
+#: the file suffix an output sent to standard output (``-o -``) is written as
+_STDOUT_SUFFIX = {"ocel-json": ".json", "ocel-sqlite": ".sqlite", "xes": ".xes",
+                  "graphml": ".graphml", "gexf": ".gexf", "xlsx": ".xlsx"}
+
+
+@contextlib.contextmanager
+def _output_path(value: str, *, suffix: str) -> Iterator[Path]:
+    """The path a command writes to; for ``-`` a temporary file (named with ``suffix``)
+    whose bytes are copied to standard output once written."""
+    if value != "-":
+        yield Path(value)
+        return
+    with tempfile.TemporaryDirectory(prefix="workbench-stdout-") as folder:
+        path = Path(folder) / f"output{suffix}"
+        yield path
+        sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:  # a text-only stream (tests): text formats only
+            sys.stdout.write(path.read_text("utf-8"))
+        else:
+            out.write(path.read_bytes())
+            out.flush()
+
+
+def _wrote(path: Path, value: str, what: str = "") -> None:
+    """'wrote PATH' on standard output, or on standard error when the output went there."""
+    if value == "-":
+        print(f"wrote {what or 'the output'} to standard output", file=sys.stderr)
+    else:
+        print(f"wrote {path}{what and f' ({what})'}")
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -181,7 +248,9 @@ def _print_table(frame, args: argparse.Namespace, *, title: str) -> None:
     if args.json:
         print(frame.to_json(orient="records", date_format="iso", indent=1))
     elif args.csv:
-        print(frame.to_csv(index=False), end="")
+        from workbench.io.atomic import csv_text
+
+        print(csv_text(frame, lineterminator="\n"), end="")
     else:
         import pandas as pd
 
@@ -201,16 +270,16 @@ def _cmd_flags(args: argparse.Namespace) -> int:
         print(json.dumps({"case": analysis.case.id, "protocol": analysis.protocol.name,
                           "flags": [f.to_dict() for f in flags]}, indent=1, ensure_ascii=False))
     elif args.csv:
-        import csv
+        import pandas as pd
 
-        out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(["rule", "pattern", "severity", "certainty", "at", "title", "explanation",
-                      "events", "sources"])
-        for f in flags:
-            d = f.to_dict()
-            out.writerow([f.rule, f.pattern, f.severity, f.certainty, d["at"] or "", f.title,
-                          f.explanation, " ".join(e.id for e in f.events),
-                          " ".join(e.source for e in f.events)])
+        from workbench.io.atomic import csv_text
+
+        rows = [[f.rule, f.pattern, f.severity, f.certainty, f.to_dict()["at"] or "", f.title,
+                 f.explanation, " ".join(e.id for e in f.events),
+                 " ".join(e.source for e in f.events)] for f in flags]
+        frame = pd.DataFrame(rows, columns=["rule", "pattern", "severity", "certainty", "at",
+                                            "title", "explanation", "events", "sources"])
+        print(csv_text(frame, lineterminator="\n"), end="")
     else:
         print(f"{analysis.case.id}: {len(flags)} flag(s) under {analysis.protocol.name}")
         for f in flags:
@@ -238,7 +307,7 @@ def _cmd_episodes(args: argparse.Namespace) -> int:
 def _cmd_knowledge(args: argparse.Namespace) -> int:
     from workbench.analysis.knowledge import knowledge_at
 
-    table = knowledge_at(_analysis(args), args.at)
+    table = knowledge_at(_analysis(args), _time_option(args.at, "--at"))
     table["lacked_significant"] = table["lacked_significant"].map(" ".join)
     _print_table(table, args, title=f"what each agency knew at {args.at}")
     return 0
@@ -247,13 +316,15 @@ def _cmd_knowledge(args: argparse.Namespace) -> int:
 def _cmd_network(args: argparse.Namespace) -> int:
     from workbench.analysis.network import agency_graph, network_summary
 
-    G = agency_graph(_analysis(args), start=args.start, end=args.end)
+    start, end = _time_option(args.start, "--start"), _time_option(args.end, "--end")
+    G = agency_graph(_analysis(args), start=start, end=end)
     if args.output:
         from workbench.views.network import network_figure
         from workbench.views.style import write_figure
 
-        path = write_figure(network_figure(G), args.output)
-        print(f"wrote {path}")
+        with _output_path(args.output, suffix=".html") as target:
+            path = write_figure(network_figure(G), target)
+        _wrote(path, args.output)
         return 0
     summary = network_summary(G)
     if args.json:
@@ -278,8 +349,11 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     from workbench.timeline import timeline_figure
     from workbench.views.style import write_figure
 
-    fig = timeline_figure(_analysis(args), at=args.at, viewer=args.viewer, pattern=args.pattern)
-    print(f"wrote {write_figure(fig, args.output)}")
+    fig = timeline_figure(_analysis(args), at=_time_option(args.at, "--at"), viewer=args.viewer,
+                          pattern=args.pattern)
+    with _output_path(args.output, suffix=".html") as target:
+        path = write_figure(fig, target)
+    _wrote(path, args.output)
     return 0
 
 
@@ -290,8 +364,10 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     if args.output:
         out = Path(args.output)
         out.mkdir(parents=True, exist_ok=True)
+        from workbench.io.atomic import write_csv
+
         for name in ("flags", "return_interviews", "handoffs", "trends"):
-            getattr(report, name).to_csv(out / f"{name}.csv")
+            write_csv(getattr(report, name).reset_index(), out / f"{name}.csv")
     if args.json:
         print(json.dumps({"totals": report.totals,
                           "flags": json.loads(report.flags.to_json(orient="index")),
@@ -373,18 +449,18 @@ _FORMATS = ("ocel-json", "ocel-sqlite", "xes", "graphml", "gexf", "csv", "xlsx")
 
 
 def _store(args: argparse.Namespace):
-    """The review store named by --store, or the default one when it exists."""
+    """The review store named by --store (which must exist), or the default one when
+    it exists."""
     from workbench.apps.settings import default_store_path
     from workbench.store import NotesStore
 
     path = Path(args.store) if args.store else default_store_path()
     if args.store is None and not path.is_file():
         return None
-    return NotesStore(path)
+    return NotesStore(path, create=False)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from workbench.errors import MissingToolError
     from workbench.outputs.report import write_report
 
     case, store = _case(args), _store(args)
@@ -394,29 +470,38 @@ def _cmd_report(args: argparse.Namespace) -> int:
         session = args.session
         if session and len(session) == 6:  # a join code works too
             session = store.session_by_code(session).id
-        path = write_report(case, args.output, session_id=session, store=store,
-                            protocol=args.protocol)
-    except MissingToolError as exc:
-        print(f"workbench: {exc}", file=sys.stderr)
-        return 1
+        elif session:
+            session = store.session(session).id
+        with _output_path(args.output, suffix=".html") as target:
+            path = write_report(case, target, session_id=session, store=store,
+                                protocol=args.protocol)
+            size = path.stat().st_size / 1e6
     finally:
         if store:
             store.close()
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    _wrote(path, args.output, f"{size:.1f} MB")
     return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from workbench.outputs.exports import export_case
 
+    if args.output == "-" and args.format not in _STDOUT_SUFFIX:
+        raise _Misuse(f"--format {args.format} writes a folder of files: give -o FOLDER, "
+                      "not -o -")
     case, store = _case(args), _store(args)
     try:
-        result = export_case(case, args.format, args.output, protocol=args.protocol, store=store)
+        with _output_path(args.output, suffix=_STDOUT_SUFFIX.get(args.format, "")) as target:
+            result = export_case(case, args.format, target, protocol=args.protocol,
+                                 store=store)
     finally:
         if store:
             store.close()
-    print(f"wrote {', '.join(map(str, result.paths))}: "
-          + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
+    counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
+    if args.output == "-":
+        print(f"wrote {args.format} to standard output: {counts}", file=sys.stderr)
+    else:
+        print(f"wrote {', '.join(map(str, result.paths))}: {counts}")
     return 0
 
 
@@ -565,14 +650,105 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
+def _explain(exc: BaseException) -> tuple[list[str], int]:
+    """The lines to print for an error that ended a command, and the exit status
+    (1: the input or a file is wrong; 2: the command was asked for wrongly)."""
+    import sqlite3
+
+    from workbench.errors import (
+        CaseValidationError,
+        MissingToolError,
+        OptionError,
+        StoreError,
+        UnknownItemError,
+        UnknownProtocolError,
+        WorkbenchError,
+    )
+
+    if isinstance(exc, CaseValidationError):
+        shown = [escape_control(str(p)) for p in exc.problems[:50]]
+        more = len(exc.problems) - len(shown)
+        tail = f" (and {more} more)" if more > 0 else ""
+        return [*shown, f"workbench: {len(exc.errors)} error(s) in the input{tail}"], 1
+    if isinstance(exc, (_Misuse, OptionError, UnknownProtocolError, UnknownItemError,
+                        FileExistsError)):
+        return [f"workbench: {exc}"], 2
+    if isinstance(exc, StoreError):
+        return [f"workbench: {exc}"], 1
+    if isinstance(exc, MissingToolError):
+        return [f"workbench: {exc}"], 1
+    if isinstance(exc, WorkbenchError):
+        return [f"workbench: {exc}"], 2 if isinstance(exc, ValueError) else 1
+    if isinstance(exc, OSError):
+        where = exc.filename if exc.filename is not None else "a file"
+        what = {FileNotFoundError: "no such file or folder",
+                PermissionError: "permission denied: check who may read (or write) it",
+                IsADirectoryError: "is a folder, where a file was expected",
+                NotADirectoryError: "is not a folder, where a folder was expected"}.get(
+                    type(exc), exc.strerror or str(exc))
+        return [f"workbench: {where}: {what}"], 1
+    if isinstance(exc, sqlite3.Error):
+        return [f"workbench: the review store could not be used ({exc}): name another "
+                "with --store, or restore it from a backup"], 1
+    if isinstance(exc, UnicodeError):
+        return [f"workbench: {exc}: save the file as UTF-8"], 1
+    if isinstance(exc, MemoryError):
+        return ["workbench: ran out of memory (is an input far larger than a case?)"], 1
+    if isinstance(exc, ValueError):
+        return [f"workbench: {exc}"], 2
+    return [f"workbench: unexpected {type(exc).__name__}: {exc}; run again with --debug "
+            "for the traceback, and report it"], 1
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of standard output went away (``| head``): end without a word."""
     try:
-        return int(args.run(args))
-    except (FileExistsError, _Misuse) as exc:
-        print(f"workbench: {exc}", file=sys.stderr)
-        return 2
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush at exit
+    except (OSError, ValueError, AttributeError):  # not a real file (tests)
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Errors end here: one clean line each (``--debug`` for the traceback), exit
+    status 1 for bad input and 2 for misuse.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv or os.environ.get("WORKBENCH_DEBUG", "") not in ("", "0")
+    argv = [a for a in argv if a != "--debug"]
+    parser = _parser()
+    parser.add_argument("--debug", action="store_true",
+                        help="print the traceback of an error (also WORKBENCH_DEBUG=1)")
+    args = parser.parse_args(argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    machine = bool(getattr(args, "json", False) or getattr(args, "csv", False))
+    tty = bool(getattr(stdout, "isatty", lambda: False)())
+    sys.stdout = SafeStream(stdout, escape=tty or not machine)  # type: ignore[assignment]
+    sys.stderr = SafeStream(stderr)  # type: ignore[assignment]
+    try:
+        try:
+            status = int(args.run(args))
+            sys.stdout.flush()
+            return status
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+            return 0
+        except KeyboardInterrupt:
+            print("workbench: interrupted", file=sys.stderr)
+            return 130
+        except Exception as exc:  # one error path: a clean line, the traceback on --debug
+            if debug:
+                import traceback
+
+                traceback.print_exc()
+            lines, status = _explain(exc)
+            for line in lines:
+                print(escape_control(line), file=sys.stderr)
+            return status
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,12 @@ The exception tree::
     ├── CaseValidationError         input was read and found wrong; ``.problems``
     │                               lists *every* problem at once (nothing written)
     ├── UnknownProtocolError        a protocol profile name that is not known
+    ├── UnknownItemError            a session, note or record item that is not there
+    ├── StoreError                  the review store cannot be opened or written;
+    │                               ``.reason`` says why (missing, future-version,
+    │                               damaged, read-only, full, locked, failed)
+    ├── OptionError                 a command option whose value cannot be used
+    │                               (a time that is not a time, an unknown agency)
     └── MissingToolError            an optional outside tool (Chromium, …) is absent
 
 Code branches on ``problem.reason`` (a :class:`Reason`), never on message text.
@@ -20,9 +26,12 @@ from dataclasses import dataclass
 __all__ = [
     "CaseValidationError",
     "MissingToolError",
+    "OptionError",
     "Problem",
     "Reason",
     "Severity",
+    "StoreError",
+    "UnknownItemError",
     "UnknownProtocolError",
     "WorkbenchError",
 ]
@@ -162,3 +171,32 @@ class UnknownProtocolError(WorkbenchError, KeyError):
 
 class MissingToolError(WorkbenchError, RuntimeError):
     """An optional outside program (e.g. Chromium for images) is not installed."""
+
+
+class UnknownItemError(WorkbenchError, KeyError):
+    """A session (id or join code), note or review-record item that is not there."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class StoreError(WorkbenchError):
+    """The review store cannot be opened, or a change was not saved.
+
+    ``reason`` is one of ``missing`` (no store where one was named), ``future-version``
+    (written by a newer workbench), ``damaged`` (not a review store, or corrupt),
+    ``read-only``, ``full`` (disk or database full), ``locked`` (busy beyond the
+    timeout) or ``failed``; ``str(exc)`` is a sentence a person can act on.
+    """
+
+    REASONS = ("missing", "future-version", "damaged", "read-only", "full", "locked", "failed")
+
+    def __init__(self, message: str, *, reason: str = "failed", path: object = None):
+        super().__init__(message)
+        self.reason = reason if reason in self.REASONS else "failed"
+        self.path = path
+
+
+class OptionError(WorkbenchError, ValueError):
+    """A command option (or keyword argument) whose value cannot be used; the message
+    says what was given and what is allowed."""

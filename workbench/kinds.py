@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-import yaml
+from workbench.safeyaml import load_yaml
 
 __all__ = ["GRADES", "HANDOFF_KINDS", "KINDS", "MEETING_KINDS", "PROTECTIVE_KINDS",
            "REPORT_KINDS", "RI_KINDS", "Classification", "classify", "kind_labels",
@@ -58,7 +58,7 @@ class Classification:
 def _vocabulary() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     text = resources.files("workbench").joinpath("data/kinds.yaml").read_text("utf-8")
     return tuple(
-        (k["kind"], k["label"], tuple(k["phrases"])) for k in yaml.safe_load(text)["kinds"]
+        (k["kind"], k["label"], tuple(k["phrases"])) for k in load_yaml(text, name="kinds.yaml")["kinds"]  # type: ignore[index]
     )
 
 

@@ -23,9 +23,8 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
 from workbench.errors import UnknownProtocolError
+from workbench.safeyaml import load_yaml
 
 __all__ = ["DEFAULT_PROTOCOL", "PROTOCOLS", "Protocol", "load_protocol"]
 
@@ -70,7 +69,7 @@ def _merge(base: Protocol, data: Mapping[str, object]) -> Protocol:
 @cache
 def _bundled(name: str) -> Protocol:
     text = resources.files("workbench").joinpath(f"data/protocols/{name}.yaml").read_text("utf-8")
-    return _from_data(yaml.safe_load(text))
+    return _from_data(load_yaml(text, name=f"{name}.yaml"))  # type: ignore[arg-type]
 
 
 def _from_data(data: Mapping[str, object]) -> Protocol:

@@ -37,6 +37,7 @@ class CrashResult:
 
 def _writer(db: str, session_id: str, participant_id: str, seed: int) -> None:
     """Child process: add notes forever, printing 'ack <id> <text>' after each commit."""
+    from workbench.errors import StoreError
     from workbench.store import NotesStore, Participant
 
     store = NotesStore(db)
@@ -50,8 +51,8 @@ def _writer(db: str, session_id: str, participant_id: str, seed: int) -> None:
         try:
             store.add_note(session_id, participant=me, text=text, event_id=f"e{n % 50}",
                            note_id=nid)
-        except sqlite3.OperationalError as exc:
-            out.write(f"error {exc}\n")
+        except StoreError as exc:  # reason "locked" is counted by the parent
+            out.write(f"error {exc.reason} {exc}\n")
             out.flush()
             continue
         out.write(f"ack {nid} {text}\n")

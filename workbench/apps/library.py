@@ -24,6 +24,7 @@ from pathlib import Path
 
 from workbench.analysis.analyse import Analysis, analyse
 from workbench.case import Case
+from workbench.errors import CaseValidationError, Problem
 from workbench.io.casefile import load_case, read_yaml
 
 __all__ = ["CaseEntry", "CaseLibrary", "bundled_case_studies"]
@@ -38,20 +39,29 @@ def bundled_case_studies() -> Path | None:
 
 @dataclass(frozen=True)
 class CaseEntry:
-    """One case on offer: its key, title, folder and kind (``case study`` or ``case``)."""
+    """One case on offer: its key, title, folder and kind (``case study`` or ``case``).
+
+    ``problems`` is not empty when its ``case.yaml`` / ``meta.yaml`` could not be read
+    (invalid or hostile YAML): the case is listed as broken and never loaded.
+    """
 
     key: str
     title: str
     path: Path
     kind: str
     bundled: bool = False
+    problems: tuple[Problem, ...] = ()
 
     @property
     def label(self) -> str:
+        if self.problems:
+            return f"{self.key} (cannot be read: {self.problems[0].reason})"
         return f"{self.title} ({self.key})" if self.title else self.key
 
     def load(self) -> Case:
         """Read (and validate) the case; raises :class:`~workbench.errors.CaseValidationError`."""
+        if self.problems:
+            raise CaseValidationError(self.problems)
         if self.kind == "case":
             return load_case(self.path)
         from workbench.io.importer import import_chronologies
@@ -63,10 +73,11 @@ def _entry(folder: Path, *, bundled: bool) -> CaseEntry | None:
     for name, kind in (("case.yaml", "case"), ("meta.yaml", "case study")):
         path = folder / name
         if path.is_file():
-            meta = read_yaml(path, [])
+            problems: list[Problem] = []
+            meta = read_yaml(path, problems, name=f"{folder.name}/{name}")
             key = str(meta.get("id") or folder.name)
             return CaseEntry(key=key, title=str(meta.get("title") or ""), path=folder,
-                             kind=kind, bundled=bundled)
+                             kind=kind, bundled=bundled, problems=tuple(problems))
     return None
 
 
@@ -99,7 +110,7 @@ class CaseLibrary:
                 key = entry.key if entry.key not in entries else \
                     f"{entry.key}@{entry.path.name}"
                 entries[key] = CaseEntry(key, entry.title, entry.path, entry.kind,
-                                         entry.bundled)
+                                         entry.bundled, entry.problems)
         self.entries: tuple[CaseEntry, ...] = tuple(entries.values())
         self._cases: dict[str, Case] = {}
         self._analyses: dict[str, Analysis] = {}

@@ -5,17 +5,25 @@ temporary file in the same folder, flushed and fsynced, then moved over the targ
 with :func:`os.replace` (and the folder fsynced), so a crash leaves the old file or
 the new one, never half of one.
 
-A spreadsheet cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab, a
-carriage return, a line feed or NUL may be run as a formula when a CSV file is
-opened in Excel or LibreOffice ("CSV injection"). :func:`neutralise` prefixes such
-text with a single quote, as OWASP recommends; :func:`write_csv` and
-:func:`write_xlsx` apply it to every text cell, and :func:`write_xlsx` also stores
-every text cell as a string, so no cell of a workbook written here is a formula.
+A spreadsheet cell whose text starts with ``=``, ``+``, ``-``, ``@`` (or their
+full-width forms ``＝＋－＠``), a tab, a carriage return, a line feed or NUL may be run
+as a formula when a CSV file is opened in Excel or LibreOffice ("CSV injection", DDE
+payloads such as ``=cmd|' /C calc'!A0`` included). A spreadsheet may also split a
+cell on another list separator than the file's own (``;`` in much of Europe, a tab
+when pasted), so ``Note;=1+1`` can become a live ``=1+1``. :func:`neutralise` puts a
+single quote (as OWASP recommends) before every trigger at the start of the text and
+after every ``,`` ``;`` or tab (spaces between allowed); :func:`write_csv`,
+:func:`csv_text` and :func:`write_xlsx` apply it to every text cell, and
+:func:`write_xlsx` also stores every text cell as a string, so no cell of a workbook
+written here is a formula. Every CSV or TSV the workbench writes for people goes
+through :func:`write_csv` (or :func:`csv_text` for standard output).
 
 Examples
 --------
 >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("Referral"), neutralise(-3)
 ('\\'=HYPERLINK("http://x")', 'Referral', -3)
+>>> neutralise("Note;=1+1; ＠SUM(A1)")
+"Note;'=1+1; '＠SUM(A1)"
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
 >>> atomic_write(path, "hello").read_text()
@@ -35,11 +43,18 @@ from typing import IO, Any
 
 import pandas as pd
 
-__all__ = ["FORMULA_TRIGGERS", "atomic_open", "atomic_path", "atomic_write", "cell_text",
-           "neutralise", "neutralise_frame", "write_csv", "write_xlsx"]
+__all__ = ["FORMULA_TRIGGERS", "LIST_SEPARATORS", "atomic_open", "atomic_path", "atomic_write",
+           "cell_text", "csv_text", "neutralise", "neutralise_frame", "write_csv", "write_xlsx"]
 
-#: A text cell starting with one of these is neutralised (OWASP, CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+#: Text starting with one of these is neutralised (OWASP, CSV injection), and so is
+#: each piece of it after a list separator; the full-width and small forms too, which
+#: some spreadsheets read as the ASCII ones.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0",
+                    "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63", "\ufe6b")
+#: The separators a spreadsheet may split a cell's text on (comma, semicolon, tab).
+LIST_SEPARATORS = (",", ";", "\t")
+_TRIGGER_AT = re.compile("(?:^|(?<=[" + re.escape("".join(LIST_SEPARATORS)) + "]))( *)(?=["
+                         + re.escape("".join(FORMULA_TRIGGERS)) + "])")
 #: Characters an XLSX file cannot hold (XML 1.0 forbids them); shown as U+FFFD.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LOCAL = "Europe/London"
@@ -111,9 +126,10 @@ def atomic_write(path: str | Path, data: str | bytes, *, encoding: str = "utf-8"
 
 
 def neutralise(value: object) -> object:
-    """Text that starts with a formula trigger, prefixed with ``'``; anything else as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
+    """Text with ``'`` before each formula trigger at its start or after a list
+    separator (see the module); anything else as is."""
+    if isinstance(value, str):
+        return _TRIGGER_AT.sub(lambda m: m.group(1) + "'", value)
     return value
 
 
@@ -168,10 +184,21 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+def csv_text(frame: pd.DataFrame, *, sep: str = ",", lineterminator: str = "\r\n") -> str:
+    """``frame`` as neutralised CSV (or TSV with ``sep="\\t"``) text, headers
+    neutralised too; for standard output (files: :func:`write_csv`)."""
+    safe = neutralise_frame(frame)
+    safe.columns = [neutralise(str(c)) for c in safe.columns]
+    return safe.to_csv(index=False, sep=sep, lineterminator=lineterminator)
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, *, sep: str | None = None) -> Path:
     """``frame`` as a neutralised UTF-8 CSV (with a byte-order mark, so Excel reads the
-    encoding), written atomically; return the path."""
-    text = neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    encoding), written atomically; return the path. A ``.tsv`` path is tab-separated
+    unless ``sep`` says otherwise."""
+    if sep is None:
+        sep = "\t" if Path(path).suffix.lower() == ".tsv" else ","
+    text = csv_text(frame, sep=sep)
     with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
         fh.write(text)
     return Path(path)

@@ -36,6 +36,7 @@ from workbench.agencies import load_aliases
 from workbench.case import EVENT_COLUMNS, OVERRIDABLE, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.kinds import GRADES, KINDS
+from workbench.safeyaml import read_yaml_file
 
 __all__ = ["FORMAT", "load_case", "read_yaml", "write_case"]
 
@@ -45,49 +46,22 @@ META_KEYS = ("format", "id", "title", "child", "protocol", "anonymisation", "sou
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader: plain YAML only; dates stay text."""
-
-
-# YAML 1.2 core schema for plain scalars: dates stay text (as written), and only
-# true/false are booleans ("on: 2026-11-02" must not become True: YAML 1.1's on/off/yes/no)
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                              re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-
-
 def read_yaml(path: Path, problems: list[Problem] | None = None, *,
               name: str | None = None) -> Mapping[str, object]:
-    """Parse a YAML file with the safe loader; problems carry line and column.
+    """Parse a YAML file with the bounded safe loader (:mod:`workbench.safeyaml`:
+    no aliases, no deep nesting, no tags); problems carry line and column.
 
     When ``problems`` is None a bad file raises :class:`CaseValidationError`.
     ``name`` is the file name shown in problems (default: the file's own name).
+    An empty file is an empty mapping.
     """
     name = name or path.name
     own: list[Problem] = []
     data: object = {}
     try:
-        data = yaml.load(path.read_text("utf-8-sig"), Loader=_Loader)  # noqa: S506 (safe)
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        own.append(Problem(file=name, line=mark.line + 1 if mark else None,
-                           column=mark.column + 1 if mark else None, reason=Reason.UNSAFE_YAML,
-                           value=str(exc.problem).split("'")[1] if "'" in str(exc.problem)
-                           else None,
-                           message=f"{exc.problem}: only plain YAML is read (no tags such "
-                           "as !!python/object)"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        own.append(Problem(file=name, line=mark.line + 1 if mark else None,
-                           column=mark.column + 1 if mark else None, reason=Reason.INVALID_YAML,
-                           message=f"not valid YAML: {getattr(exc, 'problem', exc)}"))
-    except UnicodeDecodeError as exc:
-        own.append(Problem(file=name, reason=Reason.NOT_UTF8,
-                           message=f"not UTF-8 at byte {exc.start}"))
+        data = read_yaml_file(path, name=name)
+    except CaseValidationError as exc:
+        own.extend(exc.problems)
     if not own and data is not None and not isinstance(data, Mapping):
         own.append(Problem(file=name, line=1, reason=Reason.INVALID_CASE_FILE,
                            message="expected a mapping of keys at the top level"))
@@ -241,9 +215,10 @@ def load_case(path: str | Path) -> Case:
                                            message="not a case folder (no case.yaml); import "
                                            "chronologies with `workbench import`")])
     meta_name = f"{folder.absolute().name}/case.yaml"  # like events.csv: several cases at once
+    before = len(problems)
     meta = read_yaml(meta_path, problems, name=meta_name)
-    lines = _key_lines(meta_path.read_text("utf-8-sig")) if meta else {}
-    if meta:
+    lines = _key_lines(meta_path.read_text("utf-8-sig", errors="replace")) if meta else {}
+    if len(problems) == before:  # read: check it (an empty file lacks format and id)
         _check_meta(meta, meta_name, lines, problems)
     events = _read_events(folder / "events.csv", problems)
     overrides = meta.get("overrides") if isinstance(meta.get("overrides"), Mapping) else {}

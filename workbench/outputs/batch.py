@@ -2,7 +2,8 @@
 
 For each case-study folder (a folder of chronology files with a ``meta.yaml``),
 :func:`build_all` writes ``OUT/NAME/case/`` (the case folder), ``flags.json``,
-``episodes.csv`` and ``handoffs.csv``, and ``OUT/summary.md`` (one line per case).
+``episodes.csv`` and ``handoffs.csv`` (through the one CSV writer: atomic, formula
+triggers neutralised), and ``OUT/summary.md`` (one line per case).
 The dashboards (``workbench serve``) show the same cases interactively.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from workbench.analysis.analyse import analyse
 from workbench.analysis.rules import find_flags
 from workbench.errors import CaseValidationError
+from workbench.io.atomic import atomic_write, write_csv
 from workbench.io.casefile import write_case
 from workbench.io.importer import import_chronologies
 
@@ -43,16 +45,15 @@ def build_all(folder: str | Path, out: str | Path) -> Iterator[str]:
         write_case(case, target / "case", replace=True)
         analysis = analyse(case)
         flags = find_flags(analysis)
-        (target / "flags.json").write_text(json.dumps(
+        atomic_write(target / "flags.json", json.dumps(
             {"case": case.id, "protocol": analysis.protocol.name,
-             "flags": [f.to_dict() for f in flags]}, indent=1, ensure_ascii=False) + "\n",
-            encoding="utf-8")
-        analysis.episodes.to_csv(target / "episodes.csv", index=False)
-        analysis.handoffs.to_csv(target / "handoffs.csv", index=False)
+             "flags": [f.to_dict() for f in flags]}, indent=1, ensure_ascii=False) + "\n")
+        write_csv(analysis.episodes, target / "episodes.csv")  # neutralised, atomic
+        write_csv(analysis.handoffs, target / "handoffs.csv")
         lines.append(f"| {case.id} | {len(case.events)} | {len(case.agencies)} | "
                      f"{len(analysis.episodes)} | {len(analysis.handoffs)} | {len(flags)} |")
         yield (f"{study.name}: {len(case.events)} events, {len(analysis.episodes)} episodes, "
                f"{len(flags)} flags -> {target}")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    atomic_write(out / "summary.md", "\n".join(lines) + "\n")
     yield f"Summary: {out / 'summary.md'}"

@@ -30,9 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from workbench.errors import CaseValidationError, Problem, Reason
+from workbench.safeyaml import load_yaml
 
 __all__ = ["KeyTable", "check_outside", "read_key_table", "read_secret"]
 
@@ -96,10 +95,15 @@ def _bad(path: Path, message: str, line: int | None = None) -> CaseValidationErr
 
 def _pairs_from_yaml(path: Path, text: str) -> list[tuple[int | None, str, str]]:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:  # its message may quote the line: give the place only
-        mark = getattr(exc, "problem_mark", None)
-        raise _bad(path, "not valid YAML", mark.line + 1 if mark else None) from None
+        data = load_yaml(text, name=str(path))
+    except CaseValidationError as exc:  # its message may quote the line: give the place only
+        p = exc.problems[0]
+        if p.reason is Reason.UNSAFE_YAML:
+            raise CaseValidationError([Problem(
+                file=str(path), line=p.line, column=p.column, reason=Reason.UNSAFE_YAML,
+                message="YAML aliases, tags and deep nesting are not read in a key table")]
+            ) from None
+        raise _bad(path, "not valid YAML", p.line) from None
     if isinstance(data, Mapping) and set(data) <= {"names", "key", "labels"} and data:
         data = next(iter(data.values()))
     pairs: list[tuple[int | None, str, str]] = []

@@ -20,11 +20,13 @@ from typing import Any
 
 import yaml
 
+from workbench.errors import CaseValidationError
 from workbench.privacy import sources
 from workbench.privacy.labels import Labeller, apply
 from workbench.privacy.recognisers import Detector
 from workbench.privacy.scan import spans_of
 from workbench.privacy.sources import Place, Unit
+from workbench.safeyaml import load_yaml
 
 __all__ = ["atomic_bytes", "rewrite_csv", "rewrite_sqlite", "rewrite_text", "rewrite_xlsx",
            "rewrite_yaml"]
@@ -135,15 +137,6 @@ def rewrite_xlsx(path: Path, target: Path, detector: Detector, labeller: Labelle
     atomic_bytes(target, buffer.getvalue())
 
 
-class _Loader(yaml.SafeLoader):
-    """Plain YAML, dates kept as text (as :mod:`workbench.io.casefile` reads them)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-
-
 def rewrite_sqlite(path: Path, target: Path, detector: Detector, labeller: Labeller) -> None:
     """Copy the database, then rewrite each text value holding an identifier."""
     import sqlite3
@@ -187,8 +180,8 @@ class _Scalar:
 def rewrite_yaml(text: str, name: str, detector: Detector, labeller: Labeller,
           declaration: Mapping[str, str] | None) -> str | None:
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError:
+        data = load_yaml(text, name=name)
+    except CaseValidationError:  # aliases, tags, deep nesting: rewritten as plain text
         return None
     units: list[Unit] = []
     holders: list[_Scalar] = []

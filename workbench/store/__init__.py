@@ -32,11 +32,14 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["TAGS", "Answer", "Note", "NotesStore", "Participant", "Session"]
+from workbench.errors import UnknownItemError
+from workbench.store._schema import SCHEMA_VERSION, open_store, store_error
+
+__all__ = ["SCHEMA_VERSION", "TAGS", "Answer", "Note", "NotesStore", "Participant", "Session"]
 
 #: review-record item kind -> (table, columns besides id, case_id, session_id, times)
 _RECORD_TABLES = {
@@ -49,53 +52,6 @@ _RECORD_TABLES = {
 _JSON_COLUMNS = ("flags", "events", "episodes", "factors", "findings")
 
 TAGS = ("missed opportunity", "good practice", "key practice episode", "question")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
-    join_code TEXT UNIQUE NOT NULL, reveal_seq INTEGER, decision TEXT,
-    created_at REAL NOT NULL, closed_at REAL);
-CREATE TABLE IF NOT EXISTS participants (
-    id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id), name TEXT NOT NULL,
-    agency TEXT NOT NULL, discipline TEXT NOT NULL, role TEXT NOT NULL, joined_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS notes (
-    id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),
-    participant_id TEXT REFERENCES participants(id), author TEXT NOT NULL,
-    agency TEXT NOT NULL, discipline TEXT NOT NULL, event_id TEXT, handoff_id TEXT,
-    text TEXT NOT NULL, tags TEXT NOT NULL, created_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS notes_by_session ON notes(session_id, created_at);
-CREATE TABLE IF NOT EXISTS answers (
-    id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),
-    participant_id TEXT NOT NULL REFERENCES participants(id), decision TEXT NOT NULL,
-    text TEXT NOT NULL, agency_to_act TEXT NOT NULL, created_at REAL NOT NULL,
-    UNIQUE (session_id, participant_id, decision));
-CREATE TABLE IF NOT EXISTS audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, session_id TEXT,
-    actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
--- the review record (workbench.review_record): lists are JSON text, like notes.tags
-CREATE TABLE IF NOT EXISTS review_episodes (
-    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, session_id TEXT REFERENCES sessions(id),
-    title TEXT NOT NULL, first_event TEXT NOT NULL, last_event TEXT NOT NULL,
-    description TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS review_findings (
-    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, session_id TEXT REFERENCES sessions(id),
-    title TEXT NOT NULL, text TEXT NOT NULL, flags TEXT NOT NULL, events TEXT NOT NULL,
-    episodes TEXT NOT NULL, factors TEXT NOT NULL, created_at REAL NOT NULL,
-    updated_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS review_recommendations (
-    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, session_id TEXT REFERENCES sessions(id),
-    text TEXT NOT NULL, findings TEXT NOT NULL, addressed_to TEXT NOT NULL,
-    created_at REAL NOT NULL, updated_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS review_actions (
-    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, session_id TEXT REFERENCES sessions(id),
-    recommendation TEXT, text TEXT NOT NULL, owner TEXT NOT NULL, due TEXT NOT NULL,
-    status TEXT NOT NULL, progress TEXT NOT NULL, created_at REAL NOT NULL,
-    updated_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS review_episodes_by_case ON review_episodes(case_id, created_at);
-CREATE INDEX IF NOT EXISTS review_findings_by_case ON review_findings(case_id, created_at);
-CREATE INDEX IF NOT EXISTS review_recommendations_by_case
-    ON review_recommendations(case_id, created_at);
-CREATE INDEX IF NOT EXISTS review_actions_by_case ON review_actions(case_id, created_at);
-"""
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -152,48 +108,63 @@ class NotesStore:
 
     One connection per store object (one per kernel process); safe to share between
     threads of that process (calls are serialised by a lock).
+
+    ``create=False`` refuses a path where no store exists (a mistyped ``--store``
+    must not become a new, empty store). Opening applies the schema migrations
+    (:mod:`workbench.store._schema`) and refuses a store of a newer version. A write
+    that fails (disk full, read-only, busy beyond the timeout, damaged file) raises
+    :class:`~workbench.errors.StoreError` with ``reason`` and a sentence to show
+    ("Not saved: …"); nothing of that change is kept, so the caller keeps the text.
+    An id that is not there raises :class:`~workbench.errors.UnknownItemError`
+    (a ``KeyError``).
     """
 
-    def __init__(self, path: str | Path, *, busy_timeout_s: float = 10.0):
+    def __init__(self, path: str | Path, *, busy_timeout_s: float = 10.0,
+                 create: bool = True):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None,
-                                   check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = FULL")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        with self._write() as db:
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                db.execute(statement)
+        self._busy_timeout_s = busy_timeout_s
+        self._db = open_store(self.path, create=create, busy_timeout_s=busy_timeout_s)
 
     # -- plumbing ---------------------------------------------------------------------
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken with BEGIN IMMEDIATE (retried while locked)."""
+        """One write transaction, taken with BEGIN IMMEDIATE (retried while locked).
+
+        Any SQLite failure (disk full, read-only, locked beyond the timeout, damaged
+        file) is raised as :class:`~workbench.errors.StoreError` with its reason: the
+        change was not saved, and nothing of it was kept.
+        """
         with self._lock:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    self._db.execute("BEGIN IMMEDIATE")
-                    break
-                except sqlite3.OperationalError as exc:  # busy beyond busy_timeout
-                    if "locked" not in str(exc) or time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
+            deadline = time.monotonic() + max(self._busy_timeout_s, 0.1) * 3
+            try:
+                while True:
+                    try:
+                        self._db.execute("BEGIN IMMEDIATE")
+                        break
+                    except sqlite3.OperationalError as exc:  # busy beyond busy_timeout
+                        if "locked" not in str(exc) or time.monotonic() > deadline:
+                            raise
+                        time.sleep(0.05)
+            except sqlite3.Error as exc:
+                raise store_error(exc, self.path) from exc
             try:
                 yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            else:
                 self._db.execute("COMMIT")
+            except BaseException as exc:
+                with suppress(sqlite3.Error):
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise store_error(exc, self.path) from exc
+                raise
 
     def _read(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._db.execute(sql, tuple(params)).fetchall()
+            try:
+                return self._db.execute(sql, tuple(params)).fetchall()
+            except sqlite3.Error as exc:
+                raise store_error(exc, self.path, doing="read it") from exc
 
     @staticmethod
     def _audit(db: sqlite3.Connection, session_id: str | None, actor: str, action: str,
@@ -233,14 +204,15 @@ class NotesStore:
     def session(self, session_id: str) -> Session:
         rows = self._read("SELECT * FROM sessions WHERE id = ?", (session_id,))
         if not rows:
-            raise KeyError(f"no session {session_id!r}")
+            raise UnknownItemError(f"no session {session_id!r} in the review store {self.path}")
         return self._session(rows[0])
 
     def session_by_code(self, code: str) -> Session:
         rows = self._read("SELECT * FROM sessions WHERE join_code = ?",
                           (code.strip().upper(),))
         if not rows:
-            raise KeyError(f"no session with join code {code!r}")
+            raise UnknownItemError(f"no session with join code {code.strip().upper()!r} in the review store "
+                                   f"{self.path}")
         return self._session(rows[0])
 
     def sessions(self, *, case_id: str | None = None) -> list[Session]:
@@ -313,7 +285,7 @@ class NotesStore:
     def note(self, note_id: str) -> Note:
         rows = self._read("SELECT * FROM notes WHERE id = ?", (note_id,))
         if not rows:
-            raise KeyError(note_id)
+            raise UnknownItemError(f"no note {note_id!r}")
         return self._note(rows[0])
 
     def notes(self, session_id: str, *, event_id: str | None = None) -> list[Note]:
@@ -442,7 +414,7 @@ class NotesStore:
         table, _ = _RECORD_TABLES[kind]
         rows = self._read(f"SELECT * FROM {table} WHERE id = ?", (item_id,))
         if not rows:
-            raise KeyError(f"no {kind} {item_id!r}")
+            raise UnknownItemError(f"no {kind} {item_id!r}")
         return self._to_item(kind, rows[0])
 
     @staticmethod
