@@ -141,8 +141,11 @@ def _link(records: list[dict[str, object]], file_index: list[int], stems: list[s
             continue
         where = tables[f].where(int(rec["source_line"]), "refers_to")
         own = by_ref.get((f, slug(str(written))), [])
-        target = (own[0]["id"] if len(own) == 1 else
-                  next((c for c in (str(written), slug(str(written))) if c in seen), None))
+        earlier = [r for r in own if int(r["source_line"]) < int(rec["source_line"])]
+        if len(own) == 1 or earlier:  # a cited reference names the nearest earlier row
+            target = (earlier or own)[-1]["id"]
+        else:
+            target = next((c for c in (str(written), slug(str(written))) if c in seen), None)
         if target is None:
             column = tables[f].columns.get("refers_to", "refers_to")
             rec["details"] = "\n".join(t for t in (rec["details"], f"{column}: {written}") if t)
@@ -237,6 +240,12 @@ def _mappings(mapping: Mapping[str, object] | None, paths: Sequence[Path],
     return {p.name: {**common, **own.get(p.name, {})} for p in paths}
 
 
+def _in_file_order(problems: list[Problem], paths: Sequence[Path]) -> list[Problem]:
+    """Problems by file (in the order given), then sheet, then line; file-wide first."""
+    rank = {p.name: i for i, p in enumerate(paths)}
+    return sorted(problems, key=lambda p: (rank.get(p.file, -1), p.sheet or "", p.line or 0))
+
+
 @dataclass(frozen=True)
 class _Reading:
     events: pd.DataFrame | None
@@ -299,9 +308,11 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
         if tables and not any(p.severity is E for p in problems):
             problems.append(Problem(file=tables[0].name, reason=Reason.EMPTY_FILE,
                                     message="the chronology has a header but no events"))
-        return _Reading(None, problems, tuple(tables), tuple(agencies), registry, ())
+        return _Reading(None, _in_file_order(problems, paths), tuple(tables), tuple(agencies),
+                        registry, ())
     _link(records, file_index, stems, tables, problems)
     _close_open(records, file_index, tables, problems)
+    problems = _in_file_order(problems, paths)
     frame = _order(records, file_index)
     return _Reading(frame[list(EVENT_COLUMNS)], problems, tuple(tables), tuple(agencies),
                     registry, tuple(frame.to_dict("records")))
