@@ -41,7 +41,7 @@ from types import MappingProxyType
 import yaml
 
 __all__ = ["SECTORS", "Agency", "AliasTable", "Resolved", "agencies_from_meta", "alias_lines",
-           "load_aliases", "name_key"]
+           "load_aliases", "name_key", "yaml_scalar"]
 
 SECTORS = ("police", "social-care", "education", "health", "third-sector", "family", "other")
 
@@ -238,7 +238,7 @@ class AliasTable:
         return usual if usual in self.names else None
 
 
-def _plain(text: str) -> str:
+def yaml_scalar(text: str) -> str:
     """``text`` as a YAML flow scalar: plain when that reads back the same, else quoted."""
     try:
         if yaml.safe_load(f"[{text}]") == [text]:
@@ -260,10 +260,10 @@ def alias_lines(written: str | Iterable[str], into: str, sector: str | None = No
         aliases: [Southby Academy, Southby]
     """
     names = [written] if isinstance(written, str) else list(written)
-    lines = [f"  - name: {_plain(into)}"]
+    lines = [f"  - name: {yaml_scalar(into)}"]
     if sector:
         lines.append(f"    sector: {sector}")
-    lines.append(f"    aliases: [{', '.join(_plain(n) for n in names)}]")
+    lines.append(f"    aliases: [{', '.join(yaml_scalar(n) for n in names)}]")
     return "\n".join(lines)
 
 

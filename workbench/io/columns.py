@@ -84,7 +84,8 @@ _KEYWORDS: tuple[tuple[str | None, re.Pattern[str]], ...] = tuple(
     (field, re.compile(pattern)) for field, pattern in (
         (None, r"\b(?:birth|dob)\b"),
         (LABELLED, r"\b(?:child|childs|young person|young persons|yp|cyp)\b.*\b(?:said|voice|"
-                   r"views?|words|account|wishes|feelings|says)\b|\bvoice of\b|\bwhat .* said\b"),
+                   r"views?|words|account|wishes|feelings|says)\b|\b(?:voice|views?|wishes|"
+                   r"feelings|words|account) of\b|\bwhat .* said\b"),
         ("end_time", r"\b(?:end|finish|finished|ended) time\b|\btime (?:to|ended|finished)\b"),
         ("end_at", r"\b(?:end|finish|finished|ended|closed) date\b|\bdate (?:to|ended|closed)\b"),
         ("at", r"\bdates?\b|\bwhen\b|\bperiod\b|\boccurred\b|\bage\b"),

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from workbench.agencies import AliasTable, Resolved, alias_lines, name_key
+from workbench.agencies import AliasTable, Resolved, name_key, yaml_scalar
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Row
 from workbench.io.dates import DateError, Precision, When, parse_when, span
@@ -90,8 +90,8 @@ class AgencyRegistry:
             into = self.aliases.closest(entry.name, entry.sector)
             for place, (where, written) in entry.first.items():
                 count = entry.counts[place]
-                hint = (f"; to read it as {into}, add to the alias file: "
-                        f"{alias_lines(written, into).strip()!r}" if into else "")
+                hint = (f"; to read it as {into}, add under 'agencies:' in an alias file: "
+                        f"- {{name: {yaml_scalar(into)}, aliases: [{yaml_scalar(written)}]}}" if into else "")
                 close = self.aliases.suggest(written)
                 mean = f" (did you mean {', '.join(close)}?)" if close else ""
                 out.append(Problem(reason=Reason.UNKNOWN_AGENCY, severity=W, value=written,
