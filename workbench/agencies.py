@@ -153,7 +153,7 @@ class AliasTable:
     @cached_property
     def _sector_finders(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
         return tuple((sector, re.compile(r"\b(" + "|".join(
-            re.escape(name_key(w)) for w in sorted(words, key=len, reverse=True)) + r")\b"))
+            re.escape(name_key(w)) for w in sorted(words, key=len, reverse=True)) + r")s?\b"))
             for sector, words in self.sector_words if words)
 
     @cached_property
