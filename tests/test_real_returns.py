@@ -429,3 +429,14 @@ def test_an_encoding_that_is_not_utf8_is_read_as_windows_1252(tmp_path):
     case = import_chronologies([path])
     assert case.events.loc[0, "summary"] == "Child A\u2019s mother called"
     assert [p.reason for p in case.problems] == [Reason.NOT_UTF8]
+
+
+def test_recipients_split_at_and_only_between_names(tmp_path):
+    path = write(tmp_path, "police.csv", "Date,Agency,Event,Shared with\n"
+                 "05/02/2025,Police,Referral made,"
+                 "\"CSC and Northby Children and Families Team; A and E\"\n"
+                 "06/02/2025,Police,Found,Yes - school nurse\n")
+    ev = import_chronologies([path]).events
+    assert ev["recipients"].tolist() == [
+        "Children's Social Care; Northby Children and Families Team; Emergency Department",
+        "School Nursing"]

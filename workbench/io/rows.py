@@ -30,7 +30,8 @@ __all__ = ["AgencyRegistry", "FileAgency", "RowReader", "slug"]
 
 W = Severity.WARNING
 _SLUG = re.compile(r"[^a-z0-9]+")
-_RECIPIENT_SPLIT = re.compile(r"\s*(?:[;,/+&\n]|\band\b)\s*", re.IGNORECASE)
+_RECIPIENT_SPLIT = re.compile(r"\s*[;,/+\n]\s*")
+_AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _AFTER_TO = re.compile(r"\b(?:to|with|into)\b(.*?)(?:\b(?:from|by)\b|$)", re.IGNORECASE)
 _KIND_WORDS = {k.replace("_", " "): k for k in KINDS}
 _NOT_SHARED = re.compile(r"(?:no|n|none|nil|n/?a|-+|not shared|no one|nobody|not known|unknown)",
@@ -199,7 +200,7 @@ class RowReader:
         count; otherwise (a 'shared with' column) every item is an agency."""
         found: list[str] = []
         every = True
-        for item in _RECIPIENT_SPLIT.split(_YES.sub("", text.strip())):
+        for item in self._items(_YES.sub("", text.strip())):
             item = item.strip(" .")
             if not item or _NOT_SHARED.fullmatch(item):
                 every = every and not item
@@ -211,6 +212,28 @@ class RowReader:
             self._known_or_new(r, line, field_, row=False)
             found.append(r.name)
         return list(dict.fromkeys(found)), every
+
+    def _items(self, text: str) -> list[str]:
+        """The names in a list: split at ``;``, ``,``, ``/``, and at ``and`` only between
+        names (``CSC and Children and Families Team`` is two; ``A and E`` is one)."""
+        out: list[str] = []
+        for piece in _RECIPIENT_SPLIT.split(text):
+            parts = _AND.split(piece)
+            if len(parts) == 1:
+                out.append(piece)
+                continue
+            best: list[tuple[int, list[str]]] = [(0, [])]  # best split of parts[:i]
+            for i in range(1, len(parts) + 1):
+                options = []
+                for j in range(i):
+                    name = " and ".join(parts[j:i])
+                    r = self.aliases.resolve(name)
+                    score = 2 if r.known or r.meeting else int(bool(
+                        self.aliases.infer_sector(name)[1]))
+                    options.append((best[j][0] + score, best[j][1] + [name]))
+                best.append(max(options, key=lambda o: (o[0], -len(o[1]))))
+            out.extend(best[-1][1])
+        return out
 
     # --- the row -------------------------------------------------------------------
     def record(self, row: Row) -> dict[str, object]:
