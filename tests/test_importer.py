@@ -76,11 +76,15 @@ def test_several_returns_merge_in_time_order_keeping_their_sources(tmp_path):
 def test_explicit_mapping_and_agency_for_a_single_agency_return(tmp_path):
     path = write(tmp_path, "health.csv",
                  "When it happened,What,Who\n03/03/2025,Seen by School Nurse 1,Nurse 1\n")
-    with pytest.raises(CaseValidationError) as exc:
-        import_chronologies([path])
-    assert Reason.MISSING_COLUMN in {p.reason for p in exc.value.errors}
+    guessed = import_chronologies([path])  # read, saying what was assumed
+    assert sorted(p.reason for p in guessed.problems) == sorted([
+        Reason.COLUMN_GUESSED, Reason.UNKNOWN_FIELD, Reason.AGENCY_ASSUMED])
+    row = guessed.events.iloc[0]
+    assert (row["summary"], row["details"], row["agency"]) == (
+        "Seen by School Nurse 1", "Who: Nurse 1", "Health")
     case = import_chronologies([path], mapping={"at": "When it happened", "summary": "What",
                                                 "author": "Who"}, agency="School Nursing")
+    assert case.problems == ()
     row = case.events.iloc[0]
     assert (row["agency"], row["sector"], row["author"]) == ("School Nursing", "health",
                                                              "Nurse 1")
@@ -146,6 +150,11 @@ def test_override_wins_and_survives_reimport(tmp_path):
 def test_nothing_is_written_when_input_is_bad(tmp_path):
     bad = write(tmp_path, "police.csv", "Date,Agency,Event\n31/02/2025,Police,Found\n")
     with pytest.raises(CaseValidationError) as exc:
-        import_chronologies([bad])
+        import_chronologies([bad], strict=True)
     assert [p.reason for p in exc.value.errors] == [Reason.IMPOSSIBLE_DATE]
     assert not (tmp_path / "case").exists()
+    kept = import_chronologies([bad]).events  # without --strict the row is kept, undated
+    assert (kept.loc[0, "when"], kept.loc[0, "precision"]) == ("31/02/2025", "undated")
+    with pytest.raises(CaseValidationError) as exc:
+        import_chronologies([write(tmp_path, "notes.csv", "Agency,Event\nPolice,Found\n")])
+    assert [p.reason for p in exc.value.errors] == [Reason.MISSING_COLUMN]

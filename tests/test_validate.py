@@ -44,106 +44,144 @@ def case(paths: str | tuple[str, ...], *expected: tuple[Reason, Severity, str],
     return pytest.param(paths, options, sorted(expected), id=id or "+".join(paths))
 
 
-#: chronology files and folders of them (read by validate and by import)
+#: chronology files and folders of them (read by validate and by import). Only what
+#: cannot be read is an error; what is only unusual is a warning and the row is kept.
 CHRONOLOGY_CASES = [
-    # encodings
-    case("not_utf8.csv", (R.NOT_UTF8, E, "not_utf8.csv:2:26")),
+    # encodings: not UTF-8 is read as Windows-1252 (how Excel saves CSV), with a warning
+    case("not_utf8.csv", (R.NOT_UTF8, W, "not_utf8.csv:2:26")),
     case("not_utf8.csv", id="not_utf8.csv --encoding cp1252", encoding="cp1252"),
+    case("not_utf8.csv", (R.NOT_UTF8, E, "not_utf8.csv:2:26"), id="not_utf8.csv --encoding utf-8",
+         encoding="utf-8"),
     case("bom.csv"),
     # columns
     case("missing_date_column.csv", (R.MISSING_COLUMN, E, "missing_date_column.csv:1")),
     case("missing_text_column.csv", (R.MISSING_COLUMN, E, "missing_text_column.csv:1")),
-    case("duplicate_column.csv", (R.DUPLICATE_COLUMN, E, "duplicate_column.csv:1:4")),
-    case("synonym_columns.csv", (R.DUPLICATE_COLUMN, E, "synonym_columns.csv:1:4")),
+    case("duplicate_column.csv", (R.DUPLICATE_COLUMN, W, "duplicate_column.csv:1:4")),
+    case("synonym_columns.csv", (R.DUPLICATE_COLUMN, W, "synonym_columns.csv:1:4")),
     case("synonym_columns.csv", (R.UNKNOWN_FIELD, W, "synonym_columns.csv:1:4"),
          id="synonym_columns.csv --map summary=Event", mapping={"summary": "Event"}),
-    case("unmapped_date_column.csv", (R.UNKNOWN_FIELD, W, "unmapped_date_column.csv:1:1"),
-         (R.MISSING_COLUMN, E, "unmapped_date_column.csv:1")),
+    case("unmapped_date_column.csv"),  # 'Occurred' is a date column's name
     case("unmapped_date_column.csv", (R.UNKNOWN_MAPPED_COLUMN, E, "unmapped_date_column.csv:1"),
-         (R.UNKNOWN_FIELD, W, "unmapped_date_column.csv:1:1"),
-         (R.MISSING_COLUMN, E, "unmapped_date_column.csv:1"),
          id="unmapped_date_column.csv --map at=Occured", mapping={"at": "Occured"}),
     case("unmapped_date_column.csv", (R.UNKNOWN_FIELD, E, "unmapped_date_column.csv:1"),
-         (R.UNKNOWN_FIELD, W, "unmapped_date_column.csv:1:1"),
-         (R.MISSING_COLUMN, E, "unmapped_date_column.csv:1"),
          id="unmapped_date_column.csv --map when=Occurred", mapping={"when": "Occurred"}),
     case("unmapped_date_column.csv", id="unmapped_date_column.csv --map at=Occurred",
          mapping={"at": "Occurred"}),
-    case("no_agency_column.csv", (R.MISSING_VALUE, E, "no_agency_column.csv:2:agency")),
+    case("guessed_column.csv", (R.COLUMN_GUESSED, W, "guessed_column.csv:1:1")),
+    case("title_block.csv", (R.TITLE_BLOCK, W, "title_block.csv:4"),
+         (R.AGENCY_ASSUMED, W, "title_block.csv:4")),
+    # no agency column: the agency is read from the file name, and it is a new agency
+    case("no_agency_column.csv", (R.AGENCY_ASSUMED, W, "no_agency_column.csv:1"),
+         (R.UNKNOWN_AGENCY, W, "no_agency_column.csv:2")),
     case("no_agency_column.csv", id="no_agency_column.csv --agency Police", agency="Police"),
+    # an empty agency cell is read as the return's agency (here, from its file name)
+    case("empty_agency_cell", (R.MISSING_VALUE, W, "police.csv:3:Agency")),
     # records
     # records 2-4 and 6-7 span lines: problems are at the record's first line
-    case("multiline_quoted.csv", (R.IMPOSSIBLE_DATE, E, "multiline_quoted.csv:5:Date"),
-         (R.UNKNOWN_AGENCY, E, "multiline_quoted.csv:6:Agency")),
-    case("ragged_rows.csv", (R.RAGGED_ROW, E, "ragged_rows.csv:2"),
+    case("multiline_quoted.csv", (R.IMPOSSIBLE_DATE, W, "multiline_quoted.csv:5:Date"),
+         (R.UNKNOWN_AGENCY, W, "multiline_quoted.csv:6:Agency")),
+    case("ragged_rows.csv", (R.RAGGED_ROW, W, "ragged_rows.csv:2"),
          (R.RAGGED_ROW, W, "ragged_rows.csv:3")),
-    case("control_characters.csv", (R.CONTROL_CHARACTER, E, "control_characters.csv:2:Event"),
-         (R.BIDI_CHARACTER, E, "control_characters.csv:3:Details")),
+    case("control_characters.csv", (R.CONTROL_CHARACTER, W, "control_characters.csv:2:Event"),
+         (R.BIDI_CHARACTER, W, "control_characters.csv:3:Details")),
     # sizes and files
     case("bom.csv", (R.FILE_TOO_LARGE, E, "bom.csv"), id="bom.csv max_bytes=10",
          limits=Limits(max_bytes=10)),
-    case("bom.csv", (R.FIELD_TOO_LARGE, E, "bom.csv:2:Event"), id="bom.csv max_field_chars=20",
+    case("bom.csv", (R.FIELD_TOO_LARGE, W, "bom.csv:2:Event"), id="bom.csv max_field_chars=20",
          limits=Limits(max_field_chars=20)),
     case("empty.csv", (R.EMPTY_FILE, E, "empty.csv")),
     case("blank.csv", (R.EMPTY_FILE, E, "blank.csv")),
     case("header_only.csv", (R.EMPTY_FILE, E, "header_only.csv")),
+    case(("header_only.csv", "bom.csv"), (R.EMPTY_FILE, W, "header_only.csv")),
     case("chronology.xls", (R.UNSUPPORTED_FORMAT, E, "chronology.xls")),
     case("chronology.docx", (R.UNSUPPORTED_FORMAT, E, "chronology.docx")),
     case("no_such_file.csv", (R.FILE_NOT_FOUND, E, "no_such_file.csv")),
     case("not_a_workbook.xlsx", (R.UNREADABLE_FILE, E, "not_a_workbook.xlsx")),
     # identities and references (ids are <file stem>-<ref>)
-    case("duplicate_ref.csv", (R.DUPLICATE_EVENT_ID, E, "duplicate_ref.csv:4:Event ref")),
-    case("ref_collision", (R.DUPLICATE_EVENT_ID, E, "police.csv:2:Event ref")),  # police-2-1 twice
+    case("duplicate_ref.csv", (R.REF_IS_CITATION, W, "duplicate_ref.csv:4:Event ref")),
+    case("duplicate_ref.csv", (R.DUPLICATE_EVENT_ID, W, "duplicate_ref.csv:4:Event ref"),
+         id="duplicate_ref.csv --map ref='Event ref'", mapping={"ref": "Event ref"}),
+    case("ref_collision", (R.DUPLICATE_EVENT_ID, W, "police.csv:2:Event ref")),  # police-2-1 twice
     case("same_refs"),  # refs 1 and 2 in both files: police-1, school-1, … do not collide
     case("unknown_reference.csv",
-         (R.UNKNOWN_EVENT_REFERENCE, E, "unknown_reference.csv:4:Responds to")),
+         (R.UNKNOWN_EVENT_REFERENCE, W, "unknown_reference.csv:4:Responds to")),
     # values
-    case("unknown_agency.csv", (R.UNKNOWN_AGENCY, E, "unknown_agency.csv:2:Agency")),
-    case("unknown_recipient.csv", (R.UNKNOWN_AGENCY, E, "unknown_recipient.csv:2:Shared with")),
-    case("unknown_kind.csv", (R.UNKNOWN_KIND, E, "unknown_kind.csv:2:Type")),
-    case("unknown_risk.csv", (R.UNKNOWN_GRADING, E, "unknown_risk.csv:2:Risk")),
-    # dates and times
-    case("impossible_date.csv", (R.IMPOSSIBLE_DATE, E, "impossible_date.csv:2:Date")),
-    case("unparseable_date.csv", (R.UNPARSEABLE_DATE, E, "unparseable_date.csv:3:Date")),
-    case("unparseable_time.csv", (R.UNPARSEABLE_TIME, E, "unparseable_time.csv:2:Time")),
-    case("clock_change.csv", (R.NONEXISTENT_TIME, E, "clock_change.csv:2:Time"),
+    case("unknown_agency.csv", (R.UNKNOWN_AGENCY, W, "unknown_agency.csv:2:Agency")),
+    case("unknown_recipient.csv", (R.UNKNOWN_AGENCY, W, "unknown_recipient.csv:2:Shared with")),
+    case("meeting_row.csv", (R.MEETING_CONVENOR_ASSUMED, W, "meeting_row.csv:3:Agency")),
+    case("unknown_kind.csv", (R.UNKNOWN_KIND, W, "unknown_kind.csv:2:Type")),
+    case("unknown_risk.csv", (R.UNKNOWN_GRADING, W, "unknown_risk.csv:2:Risk")),
+    # dates and times: a date that cannot be read leaves its row undated, in its place
+    case("impossible_date.csv", (R.IMPOSSIBLE_DATE, W, "impossible_date.csv:2:Date")),
+    case("unparseable_date.csv", (R.UNPARSEABLE_DATE, W, "unparseable_date.csv:3:Date")),
+    case("unparseable_time.csv", (R.UNPARSEABLE_TIME, W, "unparseable_time.csv:2:Time")),
+    case("clock_change.csv", (R.NONEXISTENT_TIME, W, "clock_change.csv:2:Time"),
          (R.AMBIGUOUS_TIME, W, "clock_change.csv:3:Time")),
     case("mixed_timezones.csv", (R.MIXED_TIMEZONES, W, "mixed_timezones.csv:2:Date")),
     case("excel_serial.csv", (R.EXCEL_SERIAL_DATE, W, "excel_serial.csv:2:Date")),
-    case("end_before_start.csv", (R.END_BEFORE_START, E, "end_before_start.csv:2:End date")),
+    case("end_before_start.csv", (R.END_BEFORE_START, W, "end_before_start.csv:2:End date")),
     case("relative_no_anchor.csv",
-         (R.UNRESOLVED_RELATIVE_DATE, E, "relative_no_anchor.csv:2:Date")),
-    case("age_no_birth.csv", (R.UNRESOLVED_RELATIVE_DATE, E, "age_no_birth.csv:2:Date")),
+         (R.UNRESOLVED_RELATIVE_DATE, W, "relative_no_anchor.csv:2:Date")),
+    case("age_no_birth.csv", (R.UNRESOLVED_RELATIVE_DATE, W, "age_no_birth.csv:2:Date")),
     case("age_with_birth"),  # the same row, with child.born in the folder's meta.yaml
+    case("date_note.csv", (R.DATE_NOTE, W, "date_note.csv:2:Date")),
+    case("split_year.csv", (R.SPLIT_YEAR, W, "split_year.csv:2:Date")),
+    case("open_ended.csv", (R.OPEN_ENDED_DATE, W, "open_ended.csv:2:Date"),
+         (R.OPEN_ENDED_DATE, W, "open_ended.csv:4:Date")),
     case("bad_meta", (R.INVALID_YAML, E, "bad_meta/meta.yaml:3:1"),
-         (R.UNKNOWN_AGENCY, E, "police.csv:2:Agency")),
+         (R.UNKNOWN_AGENCY, W, "police.csv:2:Agency")),
     # spreadsheets
-    case("merged_cells.xlsx", (R.MERGED_CELLS, E, "merged_cells.xlsx!Chronology!B3:B4"),
-         (R.MISSING_VALUE, E, "merged_cells.xlsx!Chronology!B4")),
-    case("formula_cell.xlsx", (R.FORMULA_CELL, E, "formula_cell.xlsx!Chronology!C3")),
-    case("hidden_sheet.xlsx", (R.HIDDEN_CONTENT, E, "hidden_sheet.xlsx!Notes")),
-    case("hidden_row.xlsx", (R.HIDDEN_CONTENT, E, "hidden_row.xlsx!Chronology!A3")),
-    case("hidden_column.xlsx", (R.HIDDEN_CONTENT, E, "hidden_column.xlsx!Chronology!D1")),
+    case("merged_cells.xlsx", (R.MERGED_CELLS, W, "merged_cells.xlsx!Chronology!B3:B4")),
+    case("formula_cell.xlsx", (R.FORMULA_CELL, W, "formula_cell.xlsx!Chronology!C3")),
+    case("hidden_sheet.xlsx", (R.HIDDEN_CONTENT, W, "hidden_sheet.xlsx!Notes")),
+    case("hidden_row.xlsx", (R.HIDDEN_CONTENT, W, "hidden_row.xlsx!Chronology!A3")),
+    case("hidden_column.xlsx", (R.HIDDEN_CONTENT, W, "hidden_column.xlsx!Chronology!D1")),
     case("duplicate_column.xlsx",
-         (R.DUPLICATE_COLUMN, E, "duplicate_column.xlsx!Chronology!D1")),
-    case("several_sheets.xlsx", (R.SEVERAL_SHEETS, E, "several_sheets.xlsx")),
+         (R.DUPLICATE_COLUMN, W, "duplicate_column.xlsx!Chronology!D1")),
+    case("several_sheets.xlsx", (R.SEVERAL_SHEETS, W, "several_sheets.xlsx")),
     case("several_sheets.xlsx", id="several_sheets.xlsx --sheet Sheet2", sheet="Sheet2"),
     case("several_sheets.xlsx", (R.UNKNOWN_SHEET, E, "several_sheets.xlsx"),
          id="several_sheets.xlsx --sheet Sheet9", sheet="Sheet9"),
     case("sheet_per_agency.xlsx"),
-    case("cell_values.xlsx", (R.UNKNOWN_AGENCY, E, "cell_values.xlsx!Chronology!B3"),
-         (R.IMPOSSIBLE_DATE, E, "cell_values.xlsx!Chronology!A4"),
+    case("cell_values.xlsx", (R.UNKNOWN_AGENCY, W, "cell_values.xlsx!Chronology!B3"),
+         (R.IMPOSSIBLE_DATE, W, "cell_values.xlsx!Chronology!A4"),
          (R.EXCEL_SERIAL_DATE, W, "cell_values.xlsx!Chronology!A5")),
-    # many faults in one file, each on its own line: all reported in one run
+    # many faults in one file, each on its own line: all reported in one run, every row kept
+    case("several_problems.csv",
+         (R.IMPOSSIBLE_DATE, W, "several_problems.csv:3:Date"),
+         (R.UNPARSEABLE_TIME, W, "several_problems.csv:4:Time"),
+         (R.UNKNOWN_AGENCY, W, "several_problems.csv:5:Agency"),
+         (R.UNKNOWN_KIND, W, "several_problems.csv:6:Type"),
+         (R.UNKNOWN_EVENT_REFERENCE, W, "several_problems.csv:7:Responds to"),
+         (R.REF_IS_CITATION, W, "several_problems.csv:8:Event ref"),
+         (R.AMBIGUOUS_TIME, W, "several_problems.csv:9:Time")),
     case("several_problems.csv",
          (R.IMPOSSIBLE_DATE, E, "several_problems.csv:3:Date"),
          (R.UNPARSEABLE_TIME, E, "several_problems.csv:4:Time"),
          (R.UNKNOWN_AGENCY, E, "several_problems.csv:5:Agency"),
          (R.UNKNOWN_KIND, E, "several_problems.csv:6:Type"),
          (R.UNKNOWN_EVENT_REFERENCE, E, "several_problems.csv:7:Responds to"),
-         (R.DUPLICATE_EVENT_ID, E, "several_problems.csv:8:Event ref"),
-         (R.AMBIGUOUS_TIME, W, "several_problems.csv:9:Time")),
+         (R.REF_IS_CITATION, E, "several_problems.csv:8:Event ref"),
+         (R.AMBIGUOUS_TIME, E, "several_problems.csv:9:Time"),
+         id="several_problems.csv --strict", strict=True),
 ]
+
+#: the events each readable fixture keeps: every data row, none lost
+KEPT = {"not_utf8.csv": 1, "duplicate_column.csv": 1, "synonym_columns.csv": 1,
+        "synonym_columns.csv --map summary=Event": 1, "empty_agency_cell": 2,
+        "guessed_column.csv": 2, "title_block.csv": 2, "no_agency_column.csv": 1,
+        "multiline_quoted.csv": 3, "ragged_rows.csv": 3, "control_characters.csv": 2,
+        "bom.csv max_field_chars=20": 1, "header_only.csv+bom.csv": 1, "duplicate_ref.csv": 3,
+        "duplicate_ref.csv --map ref='Event ref'": 3, "ref_collision": 3,
+        "unknown_reference.csv": 3, "unknown_agency.csv": 1, "unknown_recipient.csv": 1,
+        "meeting_row.csv": 2, "unknown_kind.csv": 1, "unknown_risk.csv": 1,
+        "impossible_date.csv": 2, "unparseable_date.csv": 2, "unparseable_time.csv": 1,
+        "clock_change.csv": 2, "mixed_timezones.csv": 2, "excel_serial.csv": 1,
+        "end_before_start.csv": 1, "relative_no_anchor.csv": 2,
+        "age_no_birth.csv": 1, "date_note.csv": 1, "split_year.csv": 1, "open_ended.csv": 3,
+        "merged_cells.xlsx": 3, "formula_cell.xlsx": 3, "hidden_sheet.xlsx": 3,
+        "hidden_row.xlsx": 3, "hidden_column.xlsx": 3, "duplicate_column.xlsx": 3,
+        "several_sheets.xlsx": 4, "cell_values.xlsx": 4, "several_problems.csv": 8}
 
 #: case folders and YAML files (validate only; load_case for folders)
 CASE_FILE_CASES = [
@@ -211,11 +249,13 @@ def test_every_problem_is_located_and_explained(names, options, expected):
 
 def test_one_file_with_many_faults_reports_them_all_in_one_run():
     problems = validate([BAD / "several_problems.csv"])
-    errors = [p for p in problems if p.severity is E]
-    assert len({p.reason for p in errors}) == 6
-    assert sorted(p.line for p in errors) == [3, 4, 5, 6, 7, 8]
-    assert {p.line: p.value for p in errors} == {3: "31/02/2025", 4: "25:99", 5: "Polce",
-                                                 6: "telepathy", 7: "99", 8: "1"}
+    assert all(p.severity is W for p in problems)
+    assert len({p.reason for p in problems}) == 7
+    assert sorted(p.line for p in problems) == [3, 4, 5, 6, 7, 8, 9]
+    assert {p.line: p.value for p in problems} == {3: "31/02/2025", 4: "25:99", 5: "Polce",
+                                                   6: "telepathy", 7: "99", 8: "1", 9: "01:30"}
+    events = import_chronologies([BAD / "several_problems.csv"]).events
+    assert sorted(events["source_line"]) == [2, 3, 4, 5, 6, 7, 8, 9]  # every row kept
 
 
 def test_a_bad_case_folder_reports_what_was_written():
@@ -239,25 +279,40 @@ def test_several_paths_are_checked_in_one_run():
 
 
 @pytest.mark.parametrize(("names", "options", "reason", "says"), [
-    (("not_utf8.csv",), {}, R.NOT_UTF8, "read it with --encoding cp1252"),
+    (("not_utf8.csv",), {}, R.NOT_UTF8, "the file is read as Windows-1252"),
+    (("not_utf8.csv",), {"encoding": "utf-8"}, R.NOT_UTF8, "read it with --encoding cp1252"),
     (("missing_date_column.csv",), {}, R.MISSING_COLUMN, "--map at=COLUMN"),
     (("missing_text_column.csv",), {}, R.MISSING_COLUMN, "--map summary=COLUMN"),
-    (("duplicate_column.csv",), {}, R.DUPLICATE_COLUMN, "(columns 3 and 4)"),
-    (("synonym_columns.csv",), {}, R.DUPLICATE_COLUMN, "--map summary=COLUMN"),
+    (("duplicate_column.csv",), {}, R.DUPLICATE_COLUMN, "the other's text is kept in the details"),
+    (("synonym_columns.csv",), {}, R.DUPLICATE_COLUMN, "(choose with --map FIELD=COLUMN)"),
     (("unmapped_date_column.csv",), {"mapping": {"at": "Occured"}}, R.UNKNOWN_MAPPED_COLUMN,
      "(columns: Occurred, Agency, Event)"),
     (("unmapped_date_column.csv",), {"mapping": {"when": "Occurred"}}, R.UNKNOWN_FIELD,
      "no field 'when' (fields: ref, "),
-    (("no_agency_column.csv",), {}, R.MISSING_VALUE, "--agency NAME"),
+    (("no_agency_column.csv",), {}, R.AGENCY_ASSUMED,
+     "every row is read as 'No Agency Column' (from the file name 'no_agency_column.csv'); "
+     "give --agency no_agency_column.csv=NAME"),
+    (("title_block.csv",), {}, R.AGENCY_ASSUMED,
+     "(from the title block: 'Police chronology for Child A')"),
+    (("title_block.csv",), {}, R.TITLE_BLOCK, "2 line(s) above the header (from line 1)"),
+    (("guessed_column.csv",), {}, R.COLUMN_GUESSED,
+     "column 'Occasion' is read as the date (it holds dates)"),
     (("ragged_rows.csv",), {}, R.RAGGED_ROW, "where the header has 3"),
     (("control_characters.csv",), {}, R.CONTROL_CHARACTER, "U+0007 at character 25"),
     (("control_characters.csv",), {}, R.BIDI_CHARACTER, "U+202E at character 10"),
     (("bom.csv",), {"limits": Limits(max_bytes=10)}, R.FILE_TOO_LARGE, "limit of 10"),
-    (("bom.csv",), {"limits": Limits(max_field_chars=20)}, R.FIELD_TOO_LARGE, "(limit 20)"),
+    (("bom.csv",), {"limits": Limits(max_field_chars=20)}, R.FIELD_TOO_LARGE, "(over 20): kept whole"),
     (("chronology.xls",), {}, R.UNSUPPORTED_FORMAT, "(.csv, .xlsx)"),
-    (("duplicate_ref.csv",), {}, R.DUPLICATE_EVENT_ID, "already used at duplicate_ref.csv:2"),
+    (("duplicate_ref.csv",), {"mapping": {"ref": "Event ref"}}, R.DUPLICATE_EVENT_ID,
+     "already used at duplicate_ref.csv:2: this event's id is 'duplicate-ref-4'"),
+    (("duplicate_ref.csv",), {}, R.REF_IS_CITATION,
+     "is read as a citation of sources (source_ref), and event ids are made from file and line"),
     (("unknown_reference.csv",), {}, R.UNKNOWN_EVENT_REFERENCE, "'9', which is not in"),
-    (("unknown_agency.csv",), {}, R.UNKNOWN_AGENCY, "did you mean Police? known: Police, "),
+    (("unknown_agency.csv",), {}, R.UNKNOWN_AGENCY,
+     "'Polce' (did you mean Police?) is not a known agency: kept as an agency of its own"),
+    (("meeting_row.csv",), {}, R.MEETING_CONVENOR_ASSUMED,
+     "'Multi agency panel' is a meeting, not an agency: it is recorded as a meeting held by "
+     "Children's Social Care (the usual convenor"),
     (("unknown_kind.csv",), {}, R.UNKNOWN_KIND, "(kinds: "),
     (("unknown_risk.csv",), {}, R.UNKNOWN_GRADING, "low, medium, high"),
     (("impossible_date.csv",), {}, R.IMPOSSIBLE_DATE, "February 2025 has 28 days"),
@@ -268,12 +323,19 @@ def test_several_paths_are_checked_in_one_run():
     (("mixed_timezones.csv",), {}, R.MIXED_TIMEZONES, "read as Europe/London local time"),
     (("excel_serial.csv",), {}, R.EXCEL_SERIAL_DATE, "as 05/02/2025"),
     (("end_before_start.csv",), {}, R.END_BEFORE_START, "'05/02/2025' is before '10/02/2025'"),
-    (("age_no_birth.csv",), {}, R.UNRESOLVED_RELATIVE_DATE, "(child.born)"),
+    (("age_no_birth.csv",), {}, R.UNRESOLVED_RELATIVE_DATE,
+     "(child.born); the row is kept undated, in its place"),
+    (("date_note.csv",), {}, R.DATE_NOTE, "the rest is kept as the date note: 'early hours'"),
+    (("split_year.csv",), {}, R.SPLIT_YEAR, "it is read as April 2014 to August 2015"),
+    (("open_ended.csv",), {}, R.OPEN_ENDED_DATE,
+     "'after June 2016' gives no end: read as from 01/07/2016 to 05/02/2025 (the end set at "
+     "the last date of the composite chronology)"),
     (("several_sheets.xlsx",), {}, R.SEVERAL_SHEETS, "--sheet NAME"),
     (("several_sheets.xlsx",), {"sheet": "Sheet9"}, R.UNKNOWN_SHEET, "(sheets: Sheet1, Sheet2)"),
-    (("merged_cells.xlsx",), {}, R.MERGED_CELLS, "merged cells B3:B4: unmerge them"),
+    (("merged_cells.xlsx",), {}, R.MERGED_CELLS,
+     "merged cells B3:B4: the value 'Police' is read into every cell they span"),
     (("formula_cell.xlsx",), {}, R.FORMULA_CELL, "paste the value"),
-    (("hidden_row.xlsx",), {}, R.HIDDEN_CONTENT, "hidden row 3 holds text"),
+    (("hidden_row.xlsx",), {}, R.HIDDEN_CONTENT, "hidden row 3 holds text: it is read"),
     (("cases/unsafe_yaml",), {}, R.UNSAFE_YAML, "only plain YAML is read"),
     (("cases/wrong_format",), {}, R.INVALID_CASE_FILE, "format must be 'workbench-case/1'"),
     (("cases/override_unknown_kind",), {}, R.UNKNOWN_KIND, "(allowed: "),
@@ -300,10 +362,20 @@ def test_import_refuses_bad_input_with_the_same_problems(names, options, expecte
             import_chronologies(_paths(names), **options)
         assert found(raised.value.problems) == expected
         assert raised.value.errors and all(p.severity is E for p in raised.value.errors)
-    else:  # clean, or warnings only: imported, warnings kept on the case
+    else:  # clean, or warnings only: imported, warnings kept on the case, every row kept
         case_ = import_chronologies(_paths(names), **options)
         assert found(case_.problems) == expected
-        assert len(case_.events) > 0
+        assert len(case_.events) == KEPT.get(_id(names, options), len(case_.events)) > 0
+
+
+def _id(names: tuple[str, ...], options: dict[str, object]) -> str:
+    return next(p.id for p in CHRONOLOGY_CASES if p.values[0] == names and p.values[1] == options)
+
+
+def test_every_fixture_with_warnings_says_how_many_rows_it_keeps():
+    warned = {p.id for p in CHRONOLOGY_CASES
+              if p.values[2] and all(sev is W for _, sev, _ in p.values[2])}
+    assert warned - set(KEPT) == set()
 
 
 @pytest.mark.parametrize(("names", "options", "expected"),
@@ -396,33 +468,42 @@ def test_xlsx_fixtures_are_reproduced_by_their_script(tmp_path):
 
 # --- the command line ------------------------------------------------------------------
 
-def test_cli_validate_prints_every_problem_and_exits_1(capsys):
+@pytest.mark.parametrize(("strict", "status", "last"), [
+    (False, 0, "0 error(s), 7 warning(s) in 1 path(s)"),
+    (True, 1, "7 error(s), 0 warning(s) in 1 path(s)"),
+])
+def test_cli_validate_prints_every_problem_and_exits_1_only_on_errors(strict, status, last, capsys):
     path = BAD / "several_problems.csv"
-    status = main(["validate", str(path)])
+    assert main(["validate", str(path), *(["--strict"] if strict else [])]) == status
     lines = capsys.readouterr().out.splitlines()
-    problems = validate([path])
-    assert status == 1
+    problems = validate([path], strict=strict)
     assert lines[:-1] == [str(p) for p in problems]
     for line, p in zip(lines, problems, strict=False):
         assert line.startswith(f"{p.location}")
         assert line.endswith(f": {p.severity} [{p.reason}] {p.message}")
-    assert lines[-1] == "6 error(s), 1 warning(s) in 1 path(s)"
+    assert lines[-1] == last
 
 
 def test_cli_validate_line_is_location_severity_reason_message(capsys):
     main(["validate", str(BAD / "impossible_date.csv")])
     assert capsys.readouterr().out.splitlines()[0] == (
-        "impossible_date.csv:2:Date: error [impossible-date] '31/02/2025' is not a date: "
-        "February 2025 has 28 days (read day first, as dd/mm/yyyy)")
+        "impossible_date.csv:2:Date: warning [impossible-date] '31/02/2025' is not a date: "
+        "February 2025 has 28 days (read day first, as dd/mm/yyyy); the row is kept undated, "
+        "in its place")
 
 
 @pytest.mark.parametrize(("args", "status"), [
     (["excel_serial.csv"], 0),  # warnings only
+    (["--strict", "excel_serial.csv"], 1),
     (["bom.csv"], 0),
+    (["--strict", "bom.csv"], 0),
     (["--encoding", "cp1252", "not_utf8.csv"], 0),
-    (["not_utf8.csv"], 1),
+    (["not_utf8.csv"], 0),
+    (["--encoding", "utf-8", "not_utf8.csv"], 1),
     (["--sheet", "Sheet2", "several_sheets.xlsx"], 0),
-    (["several_sheets.xlsx"], 1),
+    (["several_sheets.xlsx"], 0),
+    (["--sheet", "Sheet9", "several_sheets.xlsx"], 1),
+    (["missing_date_column.csv"], 1),
     (["--map", "summary=Event", "synonym_columns.csv"], 0),
     (["--agency", "Police", "no_agency_column.csv"], 0),
     (["cases/good"], 0),
@@ -439,25 +520,29 @@ def test_cli_validate_json(capsys):
     paths = [BAD / "several_problems.csv", BAD / "cell_values.xlsx"]
     status = main(["validate", "--json", *map(str, paths)])
     data = json.loads(capsys.readouterr().out)
-    assert status == 1
+    assert status == 0
     assert [(d["reason"], d["severity"], d["location"]) for d in data] == [
         (str(p.reason), str(p.severity), p.location) for p in validate(paths)]
     assert set(data[0]) == {"location", "file", "line", "column", "sheet", "cell", "reason",
                             "severity", "value", "message"}
-    first = data[0]
+    first = data[0]  # problems come in file and line order
     assert (first["file"], first["line"], first["column"], first["value"]) == (
         "several_problems.csv", 3, "Date", "31/02/2025")
-    polce = next(d for d in data if d["file"] == "cell_values.xlsx")
+    polce = next(d for d in data if d["reason"] == "unknown-agency" and
+                 d["file"] == "cell_values.xlsx")
     assert (polce["sheet"], polce["cell"], polce["line"], polce["location"]) == (
         "Chronology", "B3", 3, "cell_values.xlsx!Chronology!B3")
 
 
-@pytest.mark.parametrize("name", ["several_problems.csv", "not_utf8.csv", "merged_cells.xlsx",
-                                  "several_sheets.xlsx", "empty.csv", "ref_collision",
-                                  "chronology.docx", "bad_meta"])
-def test_cli_import_of_bad_input_exits_1_and_writes_nothing(name, tmp_path, capsys):
+@pytest.mark.parametrize("args", [["empty.csv"], ["missing_date_column.csv"], ["chronology.docx"],
+                                  ["not_a_workbook.xlsx"], ["bad_meta"],
+                                  ["--encoding", "utf-8", "not_utf8.csv"],
+                                  ["--strict", "several_problems.csv"],
+                                  ["--strict", "merged_cells.xlsx"], ["--strict", "ref_collision"]])
+def test_cli_import_of_bad_input_exits_1_and_writes_nothing(args, tmp_path, capsys):
     out = tmp_path / "case"
-    status = main(["import", str(BAD / name), "-o", str(out)])
+    args = [str(BAD / a) if (BAD / a).exists() else a for a in args]
+    status = main(["import", *args, "-o", str(out)])
     err = capsys.readouterr().err
     assert status == 1
     assert not out.exists()
@@ -474,16 +559,26 @@ def test_cli_import_prints_every_problem(capsys, tmp_path):
 
 def test_workbench_import_process_prints_every_problem_and_writes_nothing(tmp_path):
     out = tmp_path / "case"
-    run = subprocess.run([sys.executable, "-m", "workbench.cli", "import",
+    run = subprocess.run([sys.executable, "-m", "workbench.cli", "import", "--strict",
                           str(BAD / "several_problems.csv"), "-o", str(out)],
                          capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 1
     assert run.stdout == ""
     assert run.stderr.splitlines() == [
-        *(str(p) for p in sorted(validate([BAD / "several_problems.csv"]),
-                                 key=lambda p: p.severity is not E)),
-        "6 error(s); nothing written."]
+        *(str(p) for p in validate([BAD / "several_problems.csv"], strict=True)),
+        "7 error(s); nothing written."]
     assert not out.exists()
+
+
+def test_workbench_import_of_a_real_return_writes_it_and_says_what_was_assumed(tmp_path):
+    out = tmp_path / "case"
+    run = subprocess.run([sys.executable, "-m", "workbench.cli", "import",
+                          str(BAD / "several_problems.csv"), "-o", str(out)],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0
+    assert run.stderr.splitlines() == [str(p) for p in validate([BAD / "several_problems.csv"])]
+    assert "read 8 row(s) from 1 table(s); kept 8 event(s)" in run.stdout
+    assert len(load_case(out).events) == 8
 
 
 def _tree(folder: Path) -> dict[str, tuple[bytes, int]]:

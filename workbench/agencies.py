@@ -1,7 +1,11 @@
 """Agency names: one canonical name each, its sector, and the names returns use.
 
 The alias table is data (``workbench/data/agencies.yaml``); a case or a user adds
-local aliases without touching code.
+local aliases without touching code. A name that is in no alias is still an
+agency: :meth:`AliasTable.resolve` keeps it as written, infers its sector from its
+words (``Anyshire Constabulary`` is police), keeps a bracketed qualifier as its
+detail (``School (primary)`` is School, detail ``primary``), and tells a meeting
+(``Multi agency panel``) from an agency.
 
 Examples
 --------
@@ -12,27 +16,40 @@ Examples
 'health'
 >>> table.normalise("Polce") is None
 True
+>>> r = table.resolve("Anyshire Constabulary")
+>>> r.name, r.sector, r.known, r.basis
+('Anyshire Constabulary', 'police', False, "sector from the word 'constabulary'")
+>>> r = table.resolve("Social Care (front door)")
+>>> r.name, r.detail, r.known
+("Children's Social Care", 'front door', True)
+>>> table.resolve("Multi agency panel").meeting
+True
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass, field, replace
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
-__all__ = ["SECTORS", "Agency", "AliasTable", "agencies_from_meta", "load_aliases", "name_key"]
+__all__ = ["SECTORS", "Agency", "AliasTable", "Resolved", "agencies_from_meta", "alias_lines",
+           "load_aliases", "name_key", "yaml_scalar"]
 
 SECTORS = ("police", "social-care", "education", "health", "third-sector", "family", "other")
 
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 _WORDS = re.compile(r"\b[A-Z][A-Z&]{1,3}\b")  # short aliases count in free text only as capitals
+_BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
+_ROLE = re.compile(r"^[a-z]{1,12}(?: [a-z]{1,12})? ?\d{1,3}$")  # "PC 1", "SW 2", "RI worker 3"
 
 
 def name_key(name: str) -> str:
@@ -56,10 +73,37 @@ class Agency:
 
 
 @dataclass(frozen=True)
+class Resolved:
+    """How a name as written was read.
+
+    ``name`` is the canonical agency (or, for a name in no alias, the name as written
+    without its bracketed qualifier); ``detail`` is that qualifier; ``known`` says the
+    name matched an alias; ``meeting`` that it names a meeting, not an agency;
+    ``basis`` says in words why (``alias``, ``sector from the word 'constabulary'``).
+    """
+
+    written: str
+    name: str
+    sector: str
+    detail: str = ""
+    known: bool = False
+    meeting: bool = False
+    basis: str = ""
+
+
+@dataclass(frozen=True)
 class AliasTable:
-    """Canonical agencies and the aliases that map to them (immutable)."""
+    """Canonical agencies and the aliases that map to them (immutable).
+
+    ``sector_words`` are the rules that give a new name its sector (first match wins),
+    ``sector_agencies`` the agency a role label of a sector belongs to (``PC 1`` →
+    Police), ``meeting_words`` the words that make a name a meeting.
+    """
 
     agencies: tuple[Agency, ...]
+    sector_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sector_agencies: Mapping[str, str] = field(default_factory=dict)
+    meeting_words: tuple[str, ...] = ()
     _index: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -99,12 +143,25 @@ class AliasTable:
             else:
                 sector = agency.sector if agency.sector != "other" else old.sector
                 merged[agency.name] = Agency(old.name, sector, (*old.aliases, *agency.aliases))
-        return AliasTable(tuple(merged.values()))
+        return replace(self, agencies=tuple(merged.values()))
 
     @cached_property
     def _finder(self) -> re.Pattern[str]:
         keys = sorted(self._index, key=len, reverse=True)
         return re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b")
+
+    @cached_property
+    def _sector_finders(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        return tuple((sector, re.compile(r"\b(" + "|".join(
+            re.escape(name_key(w)) for w in sorted(words, key=len, reverse=True)) + r")s?\b"))
+            for sector, words in self.sector_words if words)
+
+    @cached_property
+    def _meeting_finder(self) -> re.Pattern[str] | None:
+        if not self.meeting_words:
+            return None
+        words = sorted((name_key(w) for w in self.meeting_words), key=len, reverse=True)
+        return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
 
     def find_in_text(self, text: str) -> list[str]:
         """Canonical agencies named in free text, in order of first mention.
@@ -119,6 +176,95 @@ class AliasTable:
         found = (self._index[m.group(1)] for m in self._finder.finditer(key)
                  if len(m.group(1)) > 3 or m.group(1).upper() in _WORDS.findall(text))
         return list(dict.fromkeys(found))
+
+    def infer_sector(self, name: str) -> tuple[str, str]:
+        """The sector a name's words say, and the word that said it (``other``, ``""``).
+
+        >>> load_aliases().infer_sector("Southby Academy")
+        ('education', 'academy')
+        """
+        key = name_key(name)
+        for sector, finder in self._sector_finders:
+            if m := finder.search(key):
+                return sector, m.group(1)
+        return "other", ""
+
+    def is_meeting(self, name: str) -> bool:
+        """Whether a name is a meeting (``Strategy meeting``, ``Exploitation panel``)."""
+        finder = self._meeting_finder
+        return bool(finder and finder.search(name_key(name)))
+
+    def resolve(self, written: str) -> Resolved:
+        """Read an agency as written: known, a meeting, or a new agency of its own.
+
+        The whole name is matched first, then the name without its bracketed
+        qualifier (kept as ``detail``), then the qualifier itself (``SW 1 (CSC)``).
+        """
+        text = " ".join(written.split())
+        detail = "; ".join(d.strip() for d in _BRACKET.findall(text) if d.strip())
+        base = " ".join(_BRACKET.sub(" ", text).split())
+        if name := self.normalise(text):
+            return Resolved(text, name, self.sector(name), "", True, basis="alias")
+        if base and (name := self.normalise(base)):
+            return Resolved(text, name, self.sector(name), detail, True, basis="alias")
+        if self.is_meeting(base or text):
+            return Resolved(text, base or text, "other", detail, False, True, basis="meeting")
+        for part in _BRACKET.findall(text):
+            if name := self.normalise(part):
+                return Resolved(text, name, self.sector(name), base, True,
+                                basis="alias in brackets")
+        if _ROLE.match(name_key(base or text)) and (
+                name := self.normalise(re.sub(r"\s*\d+$", "", base or text))):
+            return Resolved(text, name, self.sector(name), base or text, True,  # "Foster Carer 3"
+                            basis="a person of a known agency")
+        sector, word = self.infer_sector(base or text)
+        role = self.sector_agencies.get(sector)
+        if sector == "family" and role in self.names:  # "Mother of Child A" is the family
+            return Resolved(text, role, sector, base or text, True,  # type: ignore[arg-type]
+                            basis=f"a family member ('{word}')")
+        if _ROLE.match(name_key(base or text)) and role in self.names:  # "PC 1" is Police
+            return Resolved(text, role, sector, base or text, True,  # type: ignore[arg-type]
+                            basis=f"a role of {role} ('{word}')")
+        basis = f"sector from the word '{word}'" if word else "no word that says its sector"
+        return Resolved(text, base or text, sector, detail, False, basis=basis)
+
+    def closest(self, name: str, sector: str) -> str | None:
+        """The known agency a new name most likely means: a close spelling, else the
+        sector's usual agency (None when there is neither)."""
+        close = self.suggest(name)
+        if close:
+            return close[0]
+        usual = self.sector_agencies.get(sector)
+        return usual if usual in self.names else None
+
+
+def yaml_scalar(text: str) -> str:
+    """``text`` as a YAML flow scalar: plain when that reads back the same, else quoted."""
+    try:
+        if yaml.safe_load(f"[{text}]") == [text]:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+def alias_lines(written: str | Iterable[str], into: str, sector: str | None = None) -> str:
+    """The lines to paste under ``agencies:`` of an alias file to read ``written`` as ``into``.
+
+    >>> print(alias_lines("Anyshire Constabulary", "Police"))
+      - name: Police
+        aliases: [Anyshire Constabulary]
+    >>> print(alias_lines(["Southby Academy", "Southby"], "Southby Academy", "education"))
+      - name: Southby Academy
+        sector: education
+        aliases: [Southby Academy, Southby]
+    """
+    names = [written] if isinstance(written, str) else list(written)
+    lines = [f"  - name: {yaml_scalar(into)}"]
+    if sector:
+        lines.append(f"    sector: {sector}")
+    lines.append(f"    aliases: [{', '.join(yaml_scalar(n) for n in names)}]")
+    return "\n".join(lines)
 
 
 def _agencies_from_yaml(data: object, origin: str) -> tuple[Agency, ...]:
@@ -136,6 +282,15 @@ def _agencies_from_yaml(data: object, origin: str) -> tuple[Agency, ...]:
     return tuple(out)
 
 
+def _rules_from_yaml(data: Mapping[str, object], origin: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    rules = []
+    for item in data.get("sector_words") or ():  # type: ignore[union-attr]
+        if not isinstance(item, Mapping) or str(item.get("sector")) not in SECTORS:
+            raise ValueError(f"{origin}: each sector_words entry needs a sector of {SECTORS}")
+        rules.append((str(item["sector"]), tuple(str(w) for w in item.get("words") or ())))
+    return tuple(rules)
+
+
 def agencies_from_meta(meta: Mapping[str, object]) -> tuple[Agency, ...]:
     """The ``agencies:`` list of a case's metadata (names, sectors, local aliases)."""
     items = meta.get("agencies")
@@ -144,13 +299,30 @@ def agencies_from_meta(meta: Mapping[str, object]) -> tuple[Agency, ...]:
     return _agencies_from_yaml({"agencies": items}, "case metadata")
 
 
+@cache
+def _bundled() -> AliasTable:
+    """The bundled table (read once: it is data that does not change while running)."""
+    text = resources.files("workbench").joinpath("data/agencies.yaml").read_text("utf-8")
+    bundled = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    return AliasTable(_agencies_from_yaml(bundled, "agencies.yaml"),
+                      _rules_from_yaml(bundled, "agencies.yaml"),
+                      MappingProxyType(dict(bundled.get("sector_agencies") or {})),
+                      tuple(bundled.get("meeting_words") or ()))
+
+
 def load_aliases(path: str | Path | None = None) -> AliasTable:
-    """The bundled alias table, extended with a local YAML file of the same shape."""
-    bundled = resources.files("workbench").joinpath("data/agencies.yaml").read_text("utf-8")
-    table = AliasTable(_agencies_from_yaml(yaml.safe_load(bundled), "agencies.yaml"))
+    """The bundled alias table, extended with a local YAML file of the same shape.
+
+    A local file's ``sector_words`` and ``meeting_words`` are tried before the
+    bundled ones.
+    """
+    table = _bundled()
     if path is not None:
         local = Path(path)
-        table = table.with_agencies(
-            _agencies_from_yaml(yaml.safe_load(local.read_text("utf-8")), str(local))
-        )
+        data = yaml.safe_load(local.read_text("utf-8")) or {"agencies": []}
+        if isinstance(data, Mapping) and data.get("agencies") is None:
+            data = {**data, "agencies": []}
+        table = table.with_agencies(_agencies_from_yaml(data, str(local)))
+        table = replace(table, sector_words=_rules_from_yaml(data, str(local)) + table.sector_words,
+                        meeting_words=tuple(data.get("meeting_words") or ()) + table.meeting_words)
     return table

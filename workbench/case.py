@@ -24,18 +24,21 @@ import pandas as pd
 from workbench.agencies import Agency, AliasTable, agencies_from_meta
 from workbench.errors import Problem
 
-__all__ = ["EVENT_COLUMNS", "TEXT_COLUMNS", "Case", "case_from_events"]
+__all__ = ["EVENT_COLUMNS", "LATER_COLUMNS", "TEXT_COLUMNS", "Case", "case_from_events"]
 
 #: The event table's columns and their pandas dtypes, in file order.
 EVENT_COLUMNS: Mapping[str, str] = MappingProxyType({
-    "id": "str", "seq": "int64", "agency": "str", "agency_as_written": "str", "sector": "str",
+    "id": "str", "seq": "int64", "agency": "str", "agency_as_written": "str",
+    "agency_detail": "str", "sector": "str",
     "kind": "str", "kind_confidence": "float64", "kind_basis": "str", "when": "str",
     "start": "datetime64[ns, UTC]", "end": "datetime64[ns, UTC]", "precision": "str",
-    "approximate": "bool", "summary": "str", "details": "str", "action": "str",
-    "outcome": "str", "recipients": "str", "attendees": "str", "risk_grade": "str",
-    "refers_to": "str", "author": "str", "source_file": "str", "source_line": "int64",
-    "source_sheet": "str", "source": "str",
+    "approximate": "bool", "date_note": "str", "summary": "str", "details": "str",
+    "action": "str", "outcome": "str", "recipients": "str", "attendees": "str",
+    "risk_grade": "str", "refers_to": "str", "author": "str", "source_ref": "str",
+    "source_file": "str", "source_line": "int64", "source_sheet": "str", "source": "str",
 })
+#: columns added after the first case files were written: empty when a file lacks them
+LATER_COLUMNS = ("agency_detail", "date_note", "source_ref")
 TEXT_COLUMNS = tuple(c for c, t in EVENT_COLUMNS.items() if t == "str")
 #: Fields of an event that a reviewer may override in the case file.
 OVERRIDABLE = ("kind", "risk_grade", "recipients", "attendees", "refers_to", "agency")
@@ -124,8 +127,10 @@ def apply_overrides(events: pd.DataFrame,
 
 
 def normalise_events(events: pd.DataFrame) -> pd.DataFrame:
-    """The table with exactly :data:`EVENT_COLUMNS`, in order, with their dtypes."""
-    out = events.loc[:, list(EVENT_COLUMNS)].copy()
+    """The table with exactly :data:`EVENT_COLUMNS`, in order, with their dtypes
+    (a column of :data:`LATER_COLUMNS` that is missing is added, empty)."""
+    missing = [c for c in LATER_COLUMNS if c not in events.columns]
+    out = events.assign(**dict.fromkeys(missing, "")).loc[:, list(EVENT_COLUMNS)].copy()
     for column in TEXT_COLUMNS:
         out[column] = out[column].fillna("").astype(str)
     for column in ("start", "end"):

@@ -57,30 +57,44 @@ def _agency_option(values: Sequence[str] | None) -> str | dict[str, str] | None:
 
 
 def _reading_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--map", action="append", metavar="FIELD=COLUMN",
-                        help="read COLUMN as FIELD (fields: ref, at, time, end_at, end_time, "
-                        "agency, kind, summary, details, action, outcome, shared_with, "
-                        "refers_to, risk, author); repeatable")
+    parser.add_argument("--map", action="append", metavar="[FILE:]FIELD=COLUMN",
+                        help="read COLUMN as FIELD, in every file or in FILE only (fields: "
+                        "ref, source_ref, at, time, end_at, end_time, agency, kind, summary, "
+                        "details, action, outcome, shared_with, refers_to, risk, author); "
+                        "repeatable")
     parser.add_argument("--agency", action="append", metavar="NAME|FILE=NAME",
-                        help="agency of returns with no agency column; repeatable per file")
-    parser.add_argument("--encoding", default="utf-8", help="text encoding of CSV files "
-                        "(default utf-8; a byte-order mark is accepted)")
-    parser.add_argument("--sheet", help="XLSX sheet to read when several hold data")
+                        help="agency of returns with no agency column (by default read from "
+                        "a return's title block or file name); repeatable per file")
+    parser.add_argument("--encoding", default=None, help="text encoding of CSV files "
+                        "(default: UTF-8, a byte-order mark accepted, else Windows-1252 with "
+                        "a warning)")
+    parser.add_argument("--sheet", help="the XLSX sheet to read (default: every sheet that "
+                        "holds a chronology)")
     parser.add_argument("--month-first", action="store_true",
                         help="read 05/02/2025 as 2 May (default: UK day-first)")
-    parser.add_argument("--aliases", metavar="FILE", help="YAML of extra agency aliases")
+    parser.add_argument("--aliases", metavar="FILE", help="YAML of extra agency aliases "
+                        "(see `workbench agencies`)")
+    parser.add_argument("--strict", action="store_true", help="treat every warning as an "
+                        "error (for a clean return)")
+
+
+def _aliases(path: str | None):
+    from workbench.agencies import load_aliases
+
+    if path:  # bounded YAML first (no aliases, no deep nesting), with its location
+        from workbench.safeyaml import read_yaml_file
+
+        read_yaml_file(path)
+    try:
+        return load_aliases(path)
+    except (OSError, ValueError) as exc:
+        raise _Misuse(f"--aliases {path}: {exc}") from None
 
 
 def _reading_kwargs(args: argparse.Namespace) -> dict[str, object]:
-    from workbench.agencies import load_aliases
-
-    if args.aliases:  # bounded YAML first (no aliases, no deep nesting), with its location
-        from workbench.safeyaml import read_yaml_file
-
-        read_yaml_file(args.aliases)
     return {"mapping": _pairs(args.map, "--map"), "agency": _agency_option(args.agency),
             "encoding": args.encoding, "sheet": args.sheet, "dayfirst": not args.month_first,
-            "aliases": load_aliases(args.aliases)}
+            "aliases": _aliases(args.aliases), "strict": args.strict}
 
 
 def _print_problems(problems: Sequence[object], stream=None) -> None:
@@ -138,10 +152,16 @@ def _wrote(path: Path, value: str, what: str = "") -> None:
         print(f"wrote {path}{what and f' ({what})'}")
 
 
+def _problem_dict(p) -> dict[str, object]:
+    return {"location": p.location, "file": p.file, "line": p.line, "column": p.column,
+            "sheet": p.sheet, "cell": p.cell, "reason": str(p.reason),
+            "severity": str(p.severity), "value": p.value, "message": p.message}
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
-    from workbench.errors import CaseValidationError
+    from workbench.errors import CaseValidationError, Severity
     from workbench.io.casefile import read_yaml, write_case
-    from workbench.io.importer import import_chronologies
+    from workbench.io.importer import import_report
 
     out = Path(args.output)
     if out.exists() and not (out.is_dir() and args.replace):
@@ -151,13 +171,26 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 2
     try:
         meta = dict(read_yaml(Path(args.meta))) if args.meta else None
-        case = import_chronologies(args.chronology, meta=meta, **_reading_kwargs(args))
     except CaseValidationError as exc:
         _print_problems(exc.problems)
         print(f"{len(exc.errors)} error(s); nothing written.", file=sys.stderr)
         return 1
-    _print_problems(case.problems)
-    write_case(case, out, replace=args.replace)
+    report = import_report(args.chronology, meta=meta, **_reading_kwargs(args))
+    case = report.case
+    if case is not None:
+        write_case(case, out, replace=args.replace)
+    if args.json:
+        print(json.dumps({**report.summary.to_dict(), "written": str(out) if case else None,
+                          "problems": [_problem_dict(p) for p in report.problems]},
+                         indent=1, ensure_ascii=False))
+        return 0 if case else 1
+    _print_problems(report.problems)
+    if case is None:
+        errors = sum(p.severity is Severity.ERROR for p in report.problems)
+        print(f"{errors} error(s); nothing written.", file=sys.stderr)
+        return 1
+    for line in report.summary.lines():
+        print(line)
     agencies = ", ".join(a.name for a in case.agencies)
     print(f"{out}: {len(case.events)} events from {len(case.sources)} file(s); "
           f"agencies: {agencies}")
@@ -170,10 +203,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     problems = validate(args.path, **_reading_kwargs(args))
     if args.json:
-        print(json.dumps([{"location": p.location, "file": p.file, "line": p.line,
-                           "column": p.column, "sheet": p.sheet, "cell": p.cell,
-                           "reason": str(p.reason), "severity": str(p.severity),
-                           "value": p.value, "message": p.message} for p in problems], indent=1))
+        print(json.dumps([_problem_dict(p) for p in problems], indent=1))
     else:
         _print_problems(problems, sys.stdout)
     errors = sum(p.severity is Severity.ERROR for p in problems)
@@ -191,6 +221,33 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     print(f"{summary.path}: {summary.cases:,} cases, {summary.events:,} events, "
           f"{summary.episodes:,} episodes ({summary.repeat_share:.0%} repeats), "
           f"{summary.planted:,} planted failures in {summary.seconds:.1f} s")
+    return 0
+
+
+def _cmd_agencies(args: argparse.Namespace) -> int:
+    from workbench.agencies import load_aliases
+
+    if args.add or args.sector:
+        from workbench.io.aliasfile import add_aliases
+
+        if not args.aliases:
+            raise _Misuse("--add and --sector write to the case's alias file: give --aliases FILE")
+        names = _pairs(args.add, "--add")
+        try:
+            add_aliases(args.aliases, names, sectors=_pairs(args.sector, "--sector"))
+        except (OSError, ValueError, TypeError) as exc:
+            raise _Misuse(f"--aliases {args.aliases}: {exc}") from None
+        for written, agency in names.items():
+            print(f"{args.aliases}: {written!r} is read as {agency}")
+    table = _aliases(args.aliases) if args.aliases else load_aliases()
+    if args.json:
+        print(json.dumps([{"name": a.name, "sector": a.sector, "aliases": list(a.aliases)}
+                          for a in table.agencies], indent=1, ensure_ascii=False))
+    elif not (args.add or args.sector):
+        for a in table.agencies:
+            print(f"{a.name:28} {a.sector:13} {', '.join(a.aliases)}")
+        print("Names in no alias are agencies of their own, their sector read from their "
+              "words; add aliases with --aliases FILE --add NAME=AGENCY.")
     return 0
 
 
@@ -539,6 +596,8 @@ def _parser() -> argparse.ArgumentParser:
                    "anonymisation (a folder's meta.yaml is read by itself)")
     p.add_argument("--replace", action="store_true",
                    help="replace an existing case folder, keeping its reviewer overrides")
+    p.add_argument("--json", action="store_true", help="print the import summary (rows read, "
+                   "events kept, warnings by reason, new agencies, dates made undated) as JSON")
     _reading_options(p)
     p.set_defaults(run=_cmd_import)
 
@@ -554,6 +613,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.set_defaults(run=_cmd_generate)
+
+    p = sub.add_parser("agencies", help="print the agency alias table; add aliases to a "
+                       "case's alias file")
+    p.add_argument("--aliases", metavar="FILE", help="the case's alias file (YAML), read with "
+                   "the bundled table; --add and --sector write to it")
+    p.add_argument("--add", action="append", metavar="NAME=AGENCY",
+                   help="read NAME as AGENCY (a known agency, or a new one); repeatable")
+    p.add_argument("--sector", action="append", metavar="AGENCY=SECTOR",
+                   help="the sector of a new agency (police, social-care, education, health, "
+                   "third-sector, family, other); repeatable")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_cmd_agencies)
 
     p = sub.add_parser("kinds", help="print the event-kind vocabulary")
     p.set_defaults(run=_cmd_kinds)

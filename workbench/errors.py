@@ -65,6 +65,8 @@ class Reason(enum.StrEnum):
     HIDDEN_CONTENT = "hidden-content"
     MERGED_CELLS = "merged-cells"
     FORMULA_CELL = "formula-cell"
+    TITLE_BLOCK = "title-block"  # rows above the header read as the return's title block
+    COLUMN_GUESSED = "column-guessed"  # a column read as a field from its values or words
     # values
     MISSING_VALUE = "missing-value"
     CONTROL_CHARACTER = "control-character"
@@ -72,6 +74,8 @@ class Reason(enum.StrEnum):
     UNKNOWN_AGENCY = "unknown-agency"
     UNKNOWN_KIND = "unknown-kind"
     UNKNOWN_GRADING = "unknown-grading"
+    AGENCY_ASSUMED = "agency-assumed"  # a return's agency from its title block or file name
+    MEETING_CONVENOR_ASSUMED = "meeting-convenor-assumed"  # a meeting row's agency assumed
     # dates and times
     UNPARSEABLE_DATE = "unparseable-date"
     IMPOSSIBLE_DATE = "impossible-date"
@@ -82,9 +86,13 @@ class Reason(enum.StrEnum):
     EXCEL_SERIAL_DATE = "excel-serial-date"
     END_BEFORE_START = "end-before-start"
     UNRESOLVED_RELATIVE_DATE = "unresolved-relative-date"
+    DATE_NOTE = "date-note"  # the date read from part of the text; the rest kept as a note
+    SPLIT_YEAR = "split-year"  # 2014/15: a financial or school year
+    OPEN_ENDED_DATE = "open-ended-date"  # before 2012, after June 2016: one side closed by rule
     # identity and references
     DUPLICATE_EVENT_ID = "duplicate-event-id"
     UNKNOWN_EVENT_REFERENCE = "unknown-event-reference"
+    REF_IS_CITATION = "ref-is-citation"  # a reference column whose values repeat
     # case files
     UNSAFE_YAML = "unsafe-yaml"
     INVALID_YAML = "invalid-yaml"

@@ -33,7 +33,7 @@ import pandas as pd
 import yaml
 
 from workbench.agencies import load_aliases
-from workbench.case import EVENT_COLUMNS, OVERRIDABLE, Case, case_from_events
+from workbench.case import EVENT_COLUMNS, LATER_COLUMNS, OVERRIDABLE, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.kinds import GRADES, KINDS
 from workbench.safeyaml import read_yaml_file
@@ -140,7 +140,7 @@ def _read_events(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     except (OSError, StopIteration, UnicodeDecodeError) as exc:
         problems.append(Problem(file=name, reason=Reason.UNREADABLE_FILE, message=str(exc)))
         return None
-    missing = [c for c in EVENT_COLUMNS if c not in header]
+    missing = [c for c in EVENT_COLUMNS if c not in header and c not in LATER_COLUMNS]
     if missing:
         problems.append(Problem(file=name, line=1, reason=Reason.MISSING_COLUMN,
                                 value=", ".join(missing),

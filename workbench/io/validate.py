@@ -14,10 +14,11 @@ police.csv:2:Agency unknown-agency
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from workbench.agencies import AliasTable
-from workbench.errors import CaseValidationError, Problem, Reason
+from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.io.casefile import load_case, read_yaml
 from workbench.io.chronology import Limits
 from workbench.io.importer import CHRONOLOGY_SUFFIXES, collect_inputs, read_events
@@ -27,17 +28,19 @@ __all__ = ["validate"]
 _LIMITS = Limits()  # the defaults, as for import
 
 
-def validate(paths: Iterable[str | Path], *, mapping: Mapping[str, str] | None = None,
-             agency: str | Mapping[str, str] | None = None, encoding: str = "utf-8",
+def validate(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None = None,
+             agency: str | Mapping[str, str] | None = None, encoding: str | None = None,
              sheet: str | None = None, dayfirst: bool = True,
-             aliases: AliasTable | None = None, limits: Limits = _LIMITS) -> list[Problem]:
+             aliases: AliasTable | None = None, limits: Limits = _LIMITS,
+             strict: bool = False) -> list[Problem]:
     """Check chronology files, folders of them, case folders and YAML files.
 
     Chronology files given together are checked as one composite chronology (so
     duplicate ids and references across returns are found); each folder of returns
     is checked as its own case. Returns every problem,
     errors and warnings; an empty list means the input is clean. ``limits`` are the
-    size limits, as for :func:`~workbench.io.importer.import_chronologies`.
+    size limits, as for :func:`~workbench.io.importer.import_chronologies`; with
+    ``strict`` every warning is reported as an error.
     """
     problems: list[Problem] = []
     chronologies: list[Path] = []
@@ -67,4 +70,6 @@ def validate(paths: Iterable[str | Path], *, mapping: Mapping[str, str] | None =
                              encoding=encoding, sheet=sheet, dayfirst=dayfirst, aliases=aliases,
                              born=inputs.born, limits=limits)
         problems.extend((*inputs.problems, *met))
+    if strict:
+        problems = [replace(p, severity=Severity.ERROR) for p in problems]
     return problems

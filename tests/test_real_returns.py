@@ -1,0 +1,442 @@
+"""Real returns as agencies send them: title blocks, their own column names, no agency
+column, agencies named their own way, meetings as agencies, notes in dates, citations.
+
+Every row is kept; what was assumed is a located warning; ``--strict`` refuses it;
+``workbench import --json`` prints the summary. All names are invented.
+"""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from workbench.cli import main
+from workbench.errors import CaseValidationError, Reason, Severity
+from workbench.io.casefile import load_case, write_case
+from workbench.io.columns import LABELLED, field_for
+from workbench.io.importer import import_chronologies, import_report, read_events
+
+W, E = Severity.WARNING, Severity.ERROR
+
+
+def write(folder, name, text):
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def workbook(folder, name, sheets):
+    """An XLSX file: ``{sheet title: [rows]}``."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    path = folder / name
+    book.save(path)
+    return path
+
+
+POLICE_ROWS = [
+    ["Anyshire Constabulary \u2013 chronology for Child A"],
+    ["Period: 01/01/2025 to 31/03/2025"],
+    [],
+    ["Date/Time", "Incident/contact type", "Narrative", "Officer/worker",
+     "Information shared with"],
+    ["05/02/2025 22:10", "Missing person report", "Mother reports Child A missing", "PC 1",
+     "Social Care (front door)"],
+    ["early hours of 06/02/2025", "Found", "Found at the station by BTP officers", "PC 2",
+     "Southby Academy"],
+    ["no date recorded", "Intelligence", "Child A seen with older males", "DC 3", "No"],
+]
+SCHOOL = ('Date seen,Presentation,What the child said,Action,Referred to\n'
+          '06/02/2025,Arrived late and tired,"""I just went to a mate\'s house""",Logged by DSL,\n'
+          'w/c 10/02/2025,Absent three days,,Phoned mother,Mother\n')
+DEBRIEFS = [["Date of interview", "Time", "Notes", "Shared"],
+            ["07/02/2025", "approx 4pm", "Return interview held at school", "Yes - CSC"],
+            ["June 2024 (day not known)", "", "Earlier debrief, record lost", "No"]]
+PANEL = """Date,Agency,Event
+12/02/2025,Multi agency panel,Child A discussed. Attendees: Police, CSC and Southby Academy
+14/02/2025,Strategy meeting,Strategy meeting chaired by Children's Social Care
+20/02/2025,Exploitation panel,Child A discussed
+"""
+
+
+@pytest.fixture()
+def review(tmp_path):
+    """A review's set of returns: XLSX and CSV, each with its own columns, none with an
+    agency column, one with a title block."""
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    workbook(folder, "anyshire-constabulary.xlsx", {"Log": POLICE_ROWS})
+    write(folder, "southby-academy.csv", SCHOOL)
+    workbook(folder, "breakaway-debriefs.xlsx", {"Sheet1": DEBRIEFS})
+    return folder
+
+
+def test_a_reviews_returns_merge_in_one_command(review):
+    report = import_report([review])
+    case = report.case
+    assert case is not None and report.summary.ok
+    assert len(case.events) == 3 + 2 + 2  # every row is an event
+    sources = set(case.events["source"])
+    assert {"anyshire-constabulary.xlsx!Log:5", "anyshire-constabulary.xlsx!Log:7",
+            "southby-academy.csv:3", "breakaway-debriefs.xlsx!Sheet1:3"} <= sources
+    by_file = {f.file: f for f in report.summary.files}
+    police = by_file["anyshire-constabulary.xlsx"]
+    assert (police.agency, police.agency_source, police.header_line) == (
+        "Anyshire Constabulary", "title block", 4)
+    assert police.title_block == ("Anyshire Constabulary \u2013 chronology for Child A",
+                                  "Period: 01/01/2025 to 31/03/2025")
+    assert police.columns == {"at": "Date/Time", "kind": "Incident/contact type",
+                              "details": "Narrative", "author": "Officer/worker",
+                              "shared_with": "Information shared with"}
+    assert (by_file["southby-academy.csv"].agency,
+            by_file["southby-academy.csv"].agency_source) == ("Southby Academy", "file name")
+    assert by_file["breakaway-debriefs.xlsx"].agency == "Breakaway Debriefs"
+    reasons = {p.reason for p in report.problems}
+    assert {Reason.TITLE_BLOCK, Reason.AGENCY_ASSUMED, Reason.UNKNOWN_AGENCY} <= reasons
+    assert all(p.severity is W for p in report.problems)
+
+
+def test_columns_and_values_are_read_as_written(review):
+    ev = import_chronologies([review]).events.set_index("source")
+    missing = ev.loc["anyshire-constabulary.xlsx!Log:5"]
+    assert (missing["kind"], missing["author"], missing["agency"], missing["sector"]) == (
+        "missing_report", "PC 1", "Anyshire Constabulary", "police")
+    assert missing["start"] == pd.Timestamp("2025-02-05 22:10", tz="UTC")
+    assert missing["recipients"] == "Children's Social Care"
+    found = ev.loc["anyshire-constabulary.xlsx!Log:6"]
+    assert (found["precision"], found["date_note"]) == ("day", "early hours")
+    assert found["recipients"] == "Southby Academy"
+    undated = ev.loc["anyshire-constabulary.xlsx!Log:7"]
+    assert (undated["precision"], undated["recipients"]) == ("undated", "")
+    assert "Information shared with: No" in undated["details"]
+    school = ev.loc["southby-academy.csv:2"]
+    assert school["summary"] == "Arrived late and tired"
+    assert school["details"] == "What the child said: \"I just went to a mate's house\""
+    week = ev.loc["southby-academy.csv:3"]
+    assert (week["precision"], week["start"], week["end"]) == (
+        "range", pd.Timestamp("2025-02-10", tz="UTC"), pd.Timestamp("2025-02-17", tz="UTC"))
+    assert week["recipients"] == "Family"
+    debrief = ev.loc["breakaway-debriefs.xlsx!Sheet1:2"]
+    assert (debrief["approximate"], debrief["recipients"]) == (True, "Children's Social Care")
+    assert debrief["start"] == pd.Timestamp("2025-02-07 15:00", tz="UTC")
+    earlier = ev.loc["breakaway-debriefs.xlsx!Sheet1:3"]
+    assert (earlier["precision"], earlier["date_note"]) == ("month", "day not known")
+
+
+def test_every_row_keeps_its_place_in_its_return(review):
+    ev = import_chronologies([review]).events
+    police = ev[ev["source_file"] == "anyshire-constabulary.xlsx"]
+    assert police["source_line"].tolist() == [5, 6, 7]  # the undated row stays after row 6
+
+
+def test_the_summary_lists_new_agencies_once_with_their_sector_and_alias_lines(review):
+    summary = import_report([review]).summary
+    new = {a.name: a for a in summary.new_agencies}
+    assert set(new) == {"Anyshire Constabulary", "Southby Academy", "Breakaway Debriefs"}
+    police = new["Anyshire Constabulary"]
+    assert (police.sector, police.rows, police.merge_with) == ("police", 3, "Police")
+    assert police.basis == "sector from the word 'constabulary'"
+    assert police.alias_lines == "  - name: Police\n    aliases: [Anyshire Constabulary]"
+    school = new["Southby Academy"]
+    assert (school.sector, school.rows, school.merge_with) == ("education", 2, "School")
+    assert new["Breakaway Debriefs"].sector == "third-sector"
+    assert new["Breakaway Debriefs"].merge_with is None
+    assert new["Breakaway Debriefs"].alias_lines == (
+        "  - name: Breakaway Debriefs\n    sector: third-sector\n    aliases: [Breakaway Debriefs]")
+
+
+def test_alias_lines_from_the_summary_merge_the_agency(review, tmp_path):
+    summary = import_report([review]).summary
+    police = next(a for a in summary.new_agencies if a.sector == "police")
+    aliases = write(tmp_path, "aliases.yaml", "agencies:\n" + police.alias_lines + "\n")
+    assert main(["import", str(review), "-o", str(tmp_path / "case"), "--aliases",
+                 str(aliases)]) == 0
+    ev = load_case(tmp_path / "case").events
+    police_rows = ev[ev["source_file"] == "anyshire-constabulary.xlsx"]
+    assert set(police_rows["agency"]) == {"Police"}
+    assert set(police_rows["agency_as_written"]) == {"Anyshire Constabulary"}
+
+
+def test_import_json_prints_the_summary(review, tmp_path, capsys):
+    out = tmp_path / "case"
+    assert main(["import", str(review), "-o", str(out), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["ok"], data["rows"], data["events"], data["written"]) == (True, 7, 7, str(out))
+    assert [(f["file"], f["rows"], f["agency_source"]) for f in data["files"]] == [
+        ("anyshire-constabulary.xlsx", 3, "title block"),
+        ("breakaway-debriefs.xlsx", 2, "file name"), ("southby-academy.csv", 2, "file name")]
+    assert data["warnings"]["unknown-agency"] == 4  # once per name and return
+    assert data["errors"] == {}
+    assert {a["name"]: (a["sector"], a["rows"]) for a in data["new_agencies"]} == {
+        "Anyshire Constabulary": ("police", 3), "Southby Academy": ("education", 2),
+        "Breakaway Debriefs": ("third-sector", 2)}
+    assert data["undated"] == 1 and data["made_undated"] == []
+    assert {p["reason"] for p in data["problems"]} >= {"title-block", "agency-assumed"}
+    assert len(load_case(out).events) == 7
+
+
+def test_import_json_with_strict_says_what_stopped_it(review, tmp_path, capsys):
+    out = tmp_path / "case"
+    assert main(["import", str(review), "-o", str(out), "--json", "--strict"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert (data["ok"], data["events"], data["written"], data["warnings"]) == (False, 0, None, {})
+    assert data["errors"]["unknown-agency"] == 4 and data["rows"] == 7
+    assert not out.exists()
+
+
+def test_strict_turns_every_warning_into_an_error(review):
+    with pytest.raises(CaseValidationError) as raised:
+        import_chronologies([review], strict=True)
+    assert raised.value.problems and all(p.severity is E for p in raised.value.problems)
+    report = import_report([review], strict=True)
+    assert report.case is None and not report.summary.ok
+
+
+def test_agency_per_file_from_the_command_line(review, tmp_path):
+    out = tmp_path / "case"
+    assert main(["import", str(review), "-o", str(out),
+                 "--agency", "southby-academy.csv=School",
+                 "--agency", "breakaway-debriefs.xlsx=Return Interview Service"]) == 0
+    ev = load_case(out).events
+    assert set(ev.loc[ev["source_file"] == "southby-academy.csv", "agency"]) == {"School"}
+    assert set(ev.loc[ev["source_file"] == "breakaway-debriefs.xlsx", "sector"]) == {
+        "third-sector"}
+    summary = import_report([review], agency={"southby-academy.csv": "School"}).summary
+    school = next(f for f in summary.files if f.file == "southby-academy.csv")
+    assert (school.agency, school.agency_source) == ("School", "option")
+
+
+def test_map_per_file(tmp_path):
+    a = write(tmp_path, "a.csv", "Occurred on,What,Agency\n05/02/2025,Seen at home,Police\n")
+    b = write(tmp_path, "b.csv", "Logged,Occurred on,Event,Agency\n"
+                                 "01/01/2025,06/02/2025,Found,Police\n")
+    # 'Occurred on' means the date in a.csv; b.csv's date is in another column
+    ev, problems = read_events([a, b], mapping={"b.csv": {"at": "Logged"}})
+    assert ev.set_index("source").loc["b.csv:2", "start"] == pd.Timestamp("2025-01-01", tz="UTC")
+    assert ev.set_index("source").loc["a.csv:2", "start"] == pd.Timestamp("2025-02-05", tz="UTC")
+    ev2, _ = read_events([a, b], mapping={"b.csv:at": "Logged"})
+    pd.testing.assert_frame_equal(ev, ev2)
+    _, problems = read_events([a], mapping={"c.csv:at": "Logged"})
+    assert [p.reason for p in problems if p.severity is E] == [Reason.FILE_NOT_FOUND]
+
+
+def test_map_per_file_on_the_command_line(tmp_path, capsys):
+    b = write(tmp_path, "b.csv", "Logged,Occurred on,Event,Agency\n"
+                                 "01/01/2025,06/02/2025,Found,Police\n")
+    out = tmp_path / "case"
+    assert main(["import", str(b), "-o", str(out), "--map", "b.csv:at=Logged"]) == 0
+    assert load_case(out).events.loc[0, "when"] == "01/01/2025"
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("Date", "at"), ("Date/Time", "at"), ("Date and time", "at"), ("Date seen", "at"),
+    ("Date of interview", "at"), ("Date or period of event", "at"), ("Start date", "at"),
+    ("Date (dd/mm/yyyy)", "at"), ("Date of contact with child", "at"), ("Age", "at"),
+    ("Time", "time"), ("Time seen", "time"), ("Start time", "time"), ("End date", "end_at"),
+    ("End time", "end_time"), ("Agency", "agency"), ("Source of information", "agency"),
+    ("Source", "agency"), ("Organisation", "agency"), ("Incident/contact type", "kind"),
+    ("Type of contact", "kind"), ("Category", "kind"), ("Event", "summary"),
+    ("Significant event", "summary"), ("Presentation", "summary"), ("Incident", "summary"),
+    ("Narrative", "details"), ("Details", "details"), ("Case notes", "details"),
+    ("What the child said", LABELLED), ("Child's voice", LABELLED),
+    ("Views of the young person", LABELLED), ("Action taken", "action"), ("Action", "action"),
+    ("Impact (positive or negative)", "outcome"), ("Impact", "outcome"),
+    ("Outcome", "outcome"), ("Referred to", "shared_with"), ("Shared", "shared_with"),
+    ("Information shared with", "shared_with"), ("Shared with whom?", "shared_with"),
+    ("Officer/worker", "author"), ("Officer", "author"), ("Worker", "author"),
+    ("Recorded by", "author"), ("Risk grading", "risk"), ("Event ref", "ref"),
+    ("Event ref/sequence", "ref"), ("Source ref", "source_ref"), ("Paragraph", "source_ref"),
+    ("Responds to", "refers_to"), ("Date of birth", None), ("Colour", None),
+])
+def test_column_vocabulary(header, field):
+    assert field_for(header) == field
+
+
+def test_tayside_and_chronolator_layouts(tmp_path):
+    tayside = write(tmp_path, "tayside.csv",
+                    "Date or period of event,Significant event,Source,Impact,Action taken\n"
+                    "2014/15,Attendance below 80%,Southby Academy,Negative,EWO referral\n")
+    chronolator = write(tmp_path, "merged.csv",
+                        "Event ref,Start date,Start time,End date,End time,"
+                        "Source of information,Event\n"
+                        "1,?22/05/2016,,,,Anyshire Constabulary,Missing episode\n"
+                        "2,22/05/2016,1530hrs,23/05/2016,3.30pm,Anyshire Constabulary,Found\n")
+    case = import_chronologies([tayside, chronolator])
+    ev = case.events.set_index("id")
+    assert ev.loc["tayside-2", "outcome"] == "Negative"
+    assert (ev.loc["tayside-2", "precision"], ev.loc["tayside-2", "agency"]) == (
+        "range", "Southby Academy")
+    assert ev.loc["merged-1", "approximate"]
+    assert ev.loc["merged-2", "start"] == pd.Timestamp("2016-05-22 14:30", tz="UTC")
+    assert ev.loc["merged-2", "end"] == pd.Timestamp("2016-05-23 14:31", tz="UTC")
+    assert Reason.SPLIT_YEAR in {p.reason for p in case.problems}
+
+
+def test_a_header_below_a_title_block_in_a_csv(tmp_path):
+    path = write(tmp_path, "return.csv",
+                 "Single agency chronology,,\nAgency: Southby Academy,,\nChild: Child A,,\n"
+                 ",,\nDate,Event,Action\n03/03/2025,Fixed-term exclusion 3 days,Parents told\n")
+    report = import_report([path])
+    f = report.summary.files[0]
+    assert (f.header_line, f.agency, f.agency_source) == (5, "Southby Academy", "title block")
+    assert report.case.events["source"].tolist() == ["return.csv:6"]
+    assert report.case.events.loc[0, "kind"] == "exclusion"
+
+
+def test_several_sheets_each_named_after_its_agency(tmp_path):
+    path = workbook(tmp_path, "returns.xlsx", {
+        "Anyshire Constabulary": [["Date", "Event"], ["05/02/2025", "Reported missing"]],
+        "Southby Academy": [["Date", "Event"], ["06/02/2025", "Absent from lessons"]],
+        "Lists": [["Kinds"], ["missing"]]})
+    report = import_report([path])
+    assert [(f.sheet, f.agency, f.agency_source) for f in report.summary.files] == [
+        ("Anyshire Constabulary", "Anyshire Constabulary", "sheet name"),
+        ("Southby Academy", "Southby Academy", "sheet name")]
+    assert report.case.events["id"].tolist() == [
+        "returns-anyshire-constabulary-2", "returns-southby-academy-2"]
+    assert {p.reason for p in report.problems} >= {Reason.SEVERAL_SHEETS}
+
+
+# --- agencies as written, meetings -------------------------------------------------
+
+def test_agency_names_as_written(tmp_path):
+    path = write(tmp_path, "composite.csv", "Date,Agency,Event\n"
+                 "01/02/2025,Anyshire Constabulary,Reported missing\n"
+                 "02/02/2025,School (primary),Absent\n"
+                 "03/02/2025,Social Care (front door),Contact received\n"
+                 "04/02/2025,Health (school nurse),Seen by nurse\n"
+                 "05/02/2025,Family (grandmother),Phoned school\n"
+                 "06/02/2025,Breakaway Project debrief worker,Return interview completed\n"
+                 "07/02/2025,Anyshire Youth Court,Hearing\n"
+                 "08/02/2025,Northby General Hospital,Seen in the emergency department\n")
+    ev = import_chronologies([path]).events
+    got = ev[["agency", "agency_detail", "sector"]].values.tolist()
+    assert got == [["Anyshire Constabulary", "", "police"], ["School", "primary", "education"],
+                   ["Children's Social Care", "front door", "social-care"],
+                   ["Health", "school nurse", "health"], ["Family", "grandmother", "family"],
+                   ["Breakaway Project debrief worker", "", "third-sector"],
+                   ["Anyshire Youth Court", "", "other"],
+                   ["Northby General Hospital", "", "health"]]
+
+
+def test_meeting_rows_are_meetings_held_by_their_attendees(tmp_path):
+    case = import_chronologies([write(tmp_path, "panel.csv", PANEL)])
+    ev = case.events
+    assert ev["kind"].tolist() == ["multi_agency_meeting", "strategy_meeting",
+                                   "multi_agency_meeting"]
+    assert ev["agency_as_written"].tolist() == ["Multi agency panel", "Strategy meeting",
+                                                "Exploitation panel"]
+    # recorded under the first attendee, the chair, or the usual convenor: never a lane
+    assert ev["agency"].tolist() == ["Police", "Children's Social Care",
+                                     "Children's Social Care"]
+    assert ev["attendees"].tolist() == [
+        "Police; Children's Social Care; Southby Academy", "Children's Social Care", ""]
+    assert "Multi agency panel" not in {a.name for a in case.agencies}
+    warned = [p for p in case.problems if p.reason is Reason.MEETING_CONVENOR_ASSUMED]
+    assert [p.line for p in warned] == [2, 4]  # the chair is written on line 3
+    assert "(the first attendee written)" in warned[0].message
+
+
+def test_role_labels_and_family_members_in_attendees(tmp_path):
+    path = write(tmp_path, "csc.csv", "Date,Agency,Event\n"
+                 "04/03/2025,CSC,\"Strategy meeting. Attendees: PC 1, SW 2 (CSC), Mother of "
+                 "Child A, Child A, Teacher 1\"\n")
+    ev = import_chronologies([path]).events
+    assert ev.loc[0, "attendees"] == "Police; Children's Social Care; Family; School"
+
+
+# --- references that are citations --------------------------------------------------
+
+CITED = """Ref,Date,Agency,Event
+R3 para 12,05/02/2025,Police,Reported missing by mother
+R3 para 12,06/02/2025,Police,Found at Address 1
+R4 para 2,07/02/2025,School,Absent from lessons
+"""
+
+
+def test_a_repeated_reference_is_a_citation(tmp_path):
+    case = import_chronologies([write(tmp_path, "review.csv", CITED)])
+    ev = case.events
+    assert ev["id"].tolist() == ["review-2", "review-3", "review-4"]
+    assert ev["source_ref"].tolist() == ["R3 para 12", "R3 para 12", "R4 para 2"]
+    [warning] = [p for p in case.problems if p.reason is Reason.REF_IS_CITATION]
+    assert (warning.line, warning.column, warning.value) == (3, "Ref", "R3 para 12")
+
+
+def test_a_unique_reference_is_still_an_id_and_map_ref_chooses(tmp_path):
+    unique = CITED.replace("R3 para 12,06", "R3 para 13,06")
+    ev = import_chronologies([write(tmp_path, "review.csv", unique)]).events
+    assert ev["id"].tolist() == ["review-r3-para-12", "review-r3-para-13", "review-r4-para-2"]
+    assert ev["source_ref"].tolist() == ["", "", ""]
+    forced = import_chronologies([write(tmp_path, "cited.csv", CITED)],
+                                 mapping={"ref": "Ref"})
+    assert forced.events["id"].tolist() == ["cited-r3-para-12", "cited-3", "cited-r4-para-2"]
+    assert Reason.DUPLICATE_EVENT_ID in {p.reason for p in forced.problems}
+
+
+def test_a_source_ref_column_beside_an_id_column(tmp_path):
+    path = write(tmp_path, "review.csv", "Event ref,Source ref,Date,Agency,Event\n"
+                 "1,R3 para 12,05/02/2025,Police,Reported missing\n"
+                 "2,R3 para 12,06/02/2025,Police,Found\n")
+    ev = import_chronologies([path]).events
+    assert ev[["id", "source_ref"]].values.tolist() == [["review-1", "R3 para 12"],
+                                                        ["review-2", "R3 para 12"]]
+
+
+# --- dates in the composite, and what the summary says of them --------------------
+
+def test_open_ended_dates_are_closed_at_the_chronology_and_undated_rows_counted(tmp_path):
+    path = write(tmp_path, "csc.csv", "Date,Agency,Event\n"
+                 "before 2012,CSC,Earlier concerns about neglect\n"
+                 "05/02/2024,Police,Reported missing\n"
+                 "after June 2024,CSC,Case allocated\n"
+                 "31/02/2025,Police,Found\n"
+                 "10/03/2025,School,Absent\n")
+    report = import_report([path])
+    ev = report.case.events.set_index("source")
+    assert ev.loc["csc.csv:4", "end"] == pd.Timestamp("2025-03-11", tz="UTC")  # the last date
+    assert ev.loc["csc.csv:2", "start"] == pd.Timestamp("1994-01-01", tz="UTC")
+    assert ev.loc["csc.csv:5", "precision"] == "undated"
+    assert report.summary.made_undated == ("csc.csv:5",)
+    assert (report.summary.undated, report.summary.open_ended) == (1, 2)
+
+
+def test_the_new_columns_round_trip_and_old_case_files_still_load(tmp_path, review):
+    case = import_chronologies([review])
+    folder = write_case(case, tmp_path / "case")
+    pd.testing.assert_frame_equal(load_case(folder).events, case.events)
+    events = (folder / "events.csv").read_text().splitlines()
+    header = events[0].split(",")
+    keep = [i for i, c in enumerate(header) if c not in ("agency_detail", "date_note",
+                                                         "source_ref")]
+    old = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False).iloc[:, keep]
+    old.to_csv(folder / "events.csv", index=False)
+    loaded = load_case(folder).events
+    assert loaded["date_note"].eq("").all() and len(loaded) == len(case.events)
+
+
+def test_an_encoding_that_is_not_utf8_is_read_as_windows_1252(tmp_path):
+    path = tmp_path / "police.csv"
+    path.write_bytes("Date,Agency,Event\n05/02/2025,Police,Child A\u2019s mother called\n"
+                     .encode("cp1252"))
+    case = import_chronologies([path])
+    assert case.events.loc[0, "summary"] == "Child A\u2019s mother called"
+    assert [p.reason for p in case.problems] == [Reason.NOT_UTF8]
+
+
+def test_recipients_split_at_and_only_between_names(tmp_path):
+    path = write(tmp_path, "police.csv", "Date,Agency,Event,Shared with\n"
+                 "05/02/2025,Police,Referral made,"
+                 "\"CSC and Northby Children and Families Team; A and E\"\n"
+                 "06/02/2025,Police,Found,Yes - school nurse\n")
+    ev = import_chronologies([path]).events
+    assert ev["recipients"].tolist() == [
+        "Children's Social Care; Northby Children and Families Team; Emergency Department",
+        "School Nursing"]

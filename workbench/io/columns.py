@@ -1,0 +1,222 @@
+"""Column names as real returns write them, and finding the header row.
+
+A return's columns are recognised from a wide vocabulary (exact names first, then
+the words in a name: ``Date seen``, ``Date of interview``, ``Incident/contact type``,
+``What the child said``, ``Officer/worker``, ``Information shared with``), and its
+header row is found below any title block. Columns that are not a field of their
+own (an unknown name, a second column of the same field, the child's words) are
+still read: their text is kept in the event's details under the column's name.
+
+Examples
+--------
+>>> field_for("Date or period of event"), field_for("Source of information")
+('at', 'agency')
+>>> field_for("Date seen"), field_for("Incident/contact type"), field_for("Officer/worker")
+('at', 'kind', 'author')
+>>> field_for("What the child said")
+'labelled'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from workbench.agencies import name_key
+
+__all__ = ["FIELDS", "LABELLED", "Layout", "field_for", "find_header", "map_columns"]
+
+#: Canonical fields and the header names (matched after :func:`name_key`) that mean them.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "ref": ("event ref", "event ref sequence", "ref", "reference", "event id", "id", "entry",
+            "entry no", "entry number", "no", "number", "event number", "event no", "ref no",
+            "record number", "record no", "urn"),
+    "source_ref": ("source ref", "source reference", "citation", "para", "paragraph",
+                   "source document", "document ref", "document reference", "report ref"),
+    "sequence": ("sequence", "seq", "order", "sequence no", "event sequence"),
+    "at": ("date", "start date", "date or period of event", "date of event", "event date",
+           "when", "date time", "datetime", "date and time", "time and date", "period",
+           "date period", "date seen", "date of interview", "date of contact",
+           "date of incident", "incident date", "contact date", "date recorded", "occurred",
+           "date occurred", "date reported", "date of referral", "date of meeting",
+           "date of visit", "dates", "date and time of event", "date of entry"),
+    "time": ("time", "start time", "time of event", "time seen", "time of contact",
+             "time of incident", "time reported", "time of interview"),
+    "end_at": ("end date", "date to", "to date", "until", "finish date", "date ended"),
+    "end_time": ("end time", "time to", "finish time", "time ended"),
+    "agency": ("agency", "source", "source of information", "organisation", "organization",
+               "service", "recording agency", "agency recording", "from agency", "from",
+               "agency name", "service provider", "reporting agency", "source agency",
+               "agency involved", "partner agency", "agency service"),
+    "kind": ("kind", "type", "event type", "category", "event category", "contact type",
+             "incident type", "type of contact", "type of incident", "type of event",
+             "incident contact type", "contact incident type", "nature of contact",
+             "record type", "entry type", "activity type"),
+    "summary": ("event", "significant event", "summary", "event summary", "title",
+                "what happened", "incident", "event description", "presentation",
+                "presenting issue", "reason for contact", "incident summary", "key event",
+                "description of event", "brief description", "subject", "headline"),
+    "details": ("details", "detail", "description", "notes", "narrative", "further details",
+                "comments", "information", "case notes", "full narrative", "observations",
+                "analysis", "record", "narrative details"),
+    "action": ("action taken", "action", "actions", "response", "action taken or why none",
+               "actions taken", "next steps", "plan", "decision"),
+    "outcome": ("outcome", "result", "impact", "impact positive or negative", "outcome impact",
+                "impact on child", "impact positive negative"),
+    "shared_with": ("shared with", "to agency", "recipient", "recipients", "referred to",
+                    "sent to", "shared to", "notified", "to", "shared", "information shared with",
+                    "information shared", "passed to", "copied to", "notified to",
+                    "shared with whom", "who informed"),
+    "refers_to": ("responds to", "in response to", "reply to", "response to", "refers to",
+                  "related event", "answers"),
+    "risk": ("risk", "risk grading", "risk grade", "risk level", "grading", "risk rating",
+             "risk category", "risk assessment", "missing risk"),
+    "author": ("recorded by", "author", "worker", "practitioner", "officer", "staff member",
+               "officer worker", "worker officer", "officer in case", "oic", "completed by",
+               "entered by", "professional", "worker name", "practitioner name", "staff"),
+}
+#: columns kept in the details under their own name (the child's words, unknown columns)
+LABELLED = "labelled"
+_SYNONYMS = {syn: field for field, syns in FIELDS.items() for syn in syns}
+#: words in a column name that say its field, tried in order when no name matches exactly
+_KEYWORDS: tuple[tuple[str | None, re.Pattern[str]], ...] = tuple(
+    (field, re.compile(pattern)) for field, pattern in (
+        (None, r"\b(?:birth|dob)\b"),
+        (LABELLED, r"\b(?:child|childs|young person|young persons|yp|cyp)\b.*\b(?:said|voice|"
+                   r"views?|words|account|wishes|feelings|says)\b|\b(?:voice|views?|wishes|"
+                   r"feelings|words|account) of\b|\bwhat .* said\b"),
+        ("end_time", r"\b(?:end|finish|finished|ended) time\b|\btime (?:to|ended|finished)\b"),
+        ("end_at", r"\b(?:end|finish|finished|ended|closed) date\b|\bdate (?:to|ended|closed)\b"),
+        ("at", r"\bdates?\b|\bwhen\b|\bperiod\b|\boccurred\b|\bage\b"),
+        ("time", r"\btimes?\b"),
+        ("shared_with", r"\b(?:shared|referred|notified|sent|passed|copied|informed|cc)\b"),
+        ("refers_to", r"\b(?:responds?|reply|refers?|related)\b"),
+        ("risk", r"\brisk\b|\bgrading\b"),
+        ("kind", r"\b(?:type|category|kind|nature)\b"),
+        ("source_ref", r"\b(?:citation|para|paragraph|document)\b|\bsource ref"),
+        ("ref", r"\b(?:ref|reference|id|urn)\b|\b(?:entry|event|record|incident|log) (?:no|number)\b"),
+        ("agency", r"\b(?:agency|organisation|organization|service|provider|source)\b"),
+        ("author", r"\b(?:officer|worker|author|practitioner|recorded|completed|entered|staff|"
+                   r"professional|oic)\b"),
+        ("action", r"\baction|\bresponse\b|\bnext steps?\b|\bplan\b|\bdecision"),
+        ("outcome", r"\boutcome|\bimpact|\bresult"),
+        ("summary", r"\bevent|\bincident|\bsummary|\bpresentation|\bpresenting|\breason\b|"
+                    r"\bcontact\b|\bconcerns?\b|\bheadline|\btitle\b|\bsubject\b|\bissue"),
+        ("details", r"\bdetails?\b|\bnarrative|\bnotes?\b|\bdescription|\bcomments?\b|"
+                    r"\binformation\b|\bobservations?\b|\banalysis\b|\brecord\b|\baccount\b"),
+    ))
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+TEXT_FIELDS = ("summary", "details")
+
+
+def field_for(header: str) -> str | None:
+    """The canonical field a column header means (``labelled`` for the child's words), or None.
+
+    A qualifier in brackets is ignored (``Date (dd/mm/yyyy)`` is a date); a name that
+    is no synonym is read from its words.
+    """
+    key = name_key(header)
+    if key in _SYNONYMS:
+        return _SYNONYMS[key]
+    bare = name_key(_BRACKETS.sub(" ", header))
+    if bare in _SYNONYMS:
+        return _SYNONYMS[bare]
+    for field, pattern in _KEYWORDS:
+        if pattern.search(bare or key):
+            return field
+    return None
+
+
+def _fields_of(cells: Sequence[str], mapping: Mapping[str, str]) -> set[str]:
+    mapped = {name_key(h): f for f, h in mapping.items()}
+    out: set[str] = set()
+    for cell in cells:
+        if cell.strip():
+            field = mapped.get(name_key(cell)) or field_for(cell)
+            if field and field != LABELLED:
+                out.add(field)
+    return out
+
+
+def find_header(records: Sequence[tuple[int, Sequence[str]]], mapping: Mapping[str, str],
+                *, search: int = 40) -> int | None:
+    """The index of the header record: the first of the first ``search`` non-empty records
+    that names a date and an event text (or, failing that, the one naming most fields).
+    None when every record is empty.
+    """
+    filled = [i for i, (_, cells) in enumerate(records) if any(c.strip() for c in cells)]
+    if not filled:
+        return None
+    best, best_score = filled[0], 1
+    for i in filled[:search]:
+        cells = records[i][1]
+        if sum(1 for c in cells if c.strip()) < 2:
+            continue
+        fields = _fields_of(cells, mapping)
+        if ("at" in fields or "end_at" in fields) and fields & {*TEXT_FIELDS, "kind"}:
+            return i
+        if len(fields) > best_score:
+            best, best_score = i, len(fields)
+    return best
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which column is which: field -> column index; labelled columns; what was met.
+
+    ``labelled`` lists ``(index, label)`` of columns kept in details under their name;
+    ``notes`` lists ``(index, reason, message)`` for columns not read as written
+    (``reason`` one of ``unknown``, ``duplicate``, ``mapped-away``).
+    """
+
+    index: Mapping[str, int]
+    labelled: tuple[tuple[int, str], ...]
+    notes: tuple[tuple[int, str, str], ...]
+    unknown_mapping: tuple[tuple[str, str, str], ...]  # (field, header, why)
+
+
+def map_columns(headers: Sequence[str], mapping: Mapping[str, str], *,
+                letters: Sequence[str] = ()) -> Layout:
+    """Field -> column index for a header row; every other column is kept labelled."""
+    keyed = [name_key(h) for h in headers]
+    out: dict[str, int] = {}
+    bad: list[tuple[str, str, str]] = []
+    for field, header in mapping.items():
+        if field not in FIELDS:
+            bad.append((field, header, "field"))
+        elif name_key(header) not in keyed:
+            bad.append((field, header, "column"))
+        else:
+            out[field] = keyed.index(name_key(header))
+    mapped = set(out.values())
+    labelled: list[tuple[int, str]] = []
+    notes: list[tuple[int, str, str]] = []
+    seen: dict[str, int] = {}
+
+    def label(i: int) -> str:
+        letter = letters[i] if i < len(letters) and letters[i] else str(i + 1)
+        return headers[i] or f"Column {letter}"
+
+    for i, (header, key) in enumerate(zip(headers, keyed, strict=True)):
+        if i in mapped:
+            continue
+        field = field_for(header) if key else None
+        if not key:
+            labelled.append((i, label(i)))
+            notes.append((i, "unnamed", ""))
+        elif key in seen or (field and field in out and field != "details"):
+            labelled.append((i, label(i)))
+            first = headers[seen[key]] if key in seen else headers[out[field]]  # type: ignore[index]
+            why = "mapped-away" if field in mapping else "duplicate"
+            notes.append((i, why, first))
+        elif field is None or field == LABELLED:
+            labelled.append((i, label(i)))
+            if field is None:
+                notes.append((i, "unknown", ""))
+        elif field == "details" and "details" in out:
+            labelled.append((i, label(i)))
+        else:
+            out[field] = i
+        seen.setdefault(key, i)
+    return Layout(out, tuple(labelled), tuple(notes), tuple(bad))

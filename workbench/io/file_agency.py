@@ -1,0 +1,91 @@
+"""The agency of a return that has no agency column: from its title block or file name.
+
+A return sent by one agency often says whose it is only above its header
+(``Anyshire Constabulary - chronology for Child A``, ``Agency: Southby Academy``)
+or in its file name (``anyshire-constabulary-return.xlsx``). These functions read
+the agency out of those words; the importer says which source it used.
+
+Examples
+--------
+>>> from workbench.agencies import load_aliases
+>>> table = load_aliases()
+>>> agency_of_title(["Anyshire Constabulary - chronology for Child A"], table)
+('Anyshire Constabulary', 1)
+>>> agency_of_title(["Single agency chronology", "Agency: Southby Academy"], table)
+('Southby Academy', 2)
+>>> agency_of_file_name("anyshire-constabulary-return_v2", table)
+'Anyshire Constabulary'
+>>> agency_of_file_name("ris", table)
+'Return Interview Service'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from workbench.agencies import AliasTable
+
+__all__ = ["agency_of_file_name", "agency_of_title"]
+
+_LABEL = re.compile(r"^\s*(?:agency|agency name|organisation|organization|service|source|"
+                    r"submitted by|provided by|return from|agency completing(?: this)?(?: return)?)"
+                    r"\s*[:\-\u2013]\s*(?P<name>.+?)\s*$", re.IGNORECASE)
+_PIECES = re.compile(r"\s*(?:[|:;,\u2013\u2014]|\s-\s|\bfor\b|\bre\b|\bchronology\b|\breturn\b)\s*",
+                     re.IGNORECASE)
+#: words that say what a file or title is, not whose it is
+_GENERIC = frozenset(["chronology", "chronologies", "chron", "return", "returns", "single", "multi", "agency", "agencies", "combined", "composite", "merged", "integrated", "final", "draft", "version", "copy", "updated", "redacted", "anonymised", "anonymized", "review", "case", "learning", "cspr", "lcspr", "scr", "sur", "cpr", "rapid", "practice", "safeguarding", "significant", "event", "events", "timeline", "log", "extract", "export", "data", "report", "for", "of", "the", "and", "re", "to", "from", "dates", "period", "child", "children", "young", "person", "yp", "cyp", "a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "x", "y", "z", "v1", "v2", "v3", "v4", "v5", "new", "old", "latest", "full", "summary"])
+_CHILD = re.compile(r"\bchild\s+[a-z0-9]\b", re.IGNORECASE)
+
+
+def _tidy(words: Sequence[str]) -> str:
+    kept = [w for w in words if w.lower() not in _GENERIC and not re.fullmatch(r"v?\d+", w.lower())]
+    return " ".join(kept)
+
+
+def _name_in(piece: str, table: AliasTable) -> str | None:
+    """A piece of text that names an agency: a known alias, or words with a sector."""
+    piece = _CHILD.sub(" ", piece).strip(" .-")
+    if not piece:
+        return None
+    resolved = table.resolve(piece)
+    if resolved.known and not resolved.meeting:
+        return piece
+    bare = _tidy(piece.split())
+    if not bare:
+        return None
+    resolved = table.resolve(bare)
+    if resolved.meeting:
+        return None
+    if resolved.known or table.infer_sector(bare)[1]:
+        return bare
+    return None
+
+
+def agency_of_title(lines: Sequence[str], table: AliasTable) -> tuple[str, int] | None:
+    """The agency a title block names, as written, and its line (1-based) in the block."""
+    for number, line in enumerate(lines, 1):
+        if m := _LABEL.match(line):
+            return m["name"].strip(), number
+    for number, line in enumerate(lines, 1):
+        for piece in _PIECES.split(line):
+            if piece and (name := _name_in(piece, table)):
+                return name, number
+        if found := table.find_in_text(line):
+            return found[0], number
+    return None
+
+
+def agency_of_file_name(stem: str, table: AliasTable) -> str:
+    """The agency a file name says (``anyshire-constabulary-return`` is Anyshire
+    Constabulary, ``ris`` Return Interview Service); else the file name's own words."""
+    words = [w for w in re.split(r"[\s_.\-]+", stem) if w]
+    bare = _tidy(words)
+    resolved = table.resolve(bare) if bare else None
+    if resolved is not None and resolved.known:
+        return resolved.name
+    if not bare or not table.infer_sector(bare)[1]:
+        bare = " ".join(words) or stem
+    if bare == bare.lower():  # 'anyshire constabulary' -> 'Anyshire Constabulary'
+        bare = " ".join(w.capitalize() for w in bare.split())
+    return bare

@@ -1,0 +1,144 @@
+"""Merging returns into one composite chronology: ids, references, order, open dates.
+
+Ids are ``<file stem>-<reference>`` (or ``-<line>``), made unique with a warning when
+two rows would share one; a ``refers_to`` is resolved to an event id; open-ended
+dates are closed at the composite chronology's own first or last date; and events
+are put in time order, each return keeping its own order where the dates allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import Problem, Reason, Severity
+from workbench.io.chronology import Chronology
+from workbench.io.dates import open_message
+from workbench.io.rows import slug
+
+__all__ = ["close_open", "link", "order", "stems_of"]
+
+W = Severity.WARNING
+
+
+def stems_of(tables: Sequence[Chronology]) -> list[str]:
+    stems: list[str] = []
+    for chron in tables:
+        stem = slug(chron.path.stem) + (f"-{slug(chron.sheet)}" if chron.several_sheets and
+                                         chron.sheet else "")
+        base, n = stem, 2
+        while stem in stems:
+            stem, n = f"{base}-{n}", n + 1
+        stems.append(stem)
+    return stems
+
+
+def link(records: list[dict[str, object]], file_index: list[int], stems: list[str],
+          tables: Sequence[Chronology], problems: list[Problem]) -> None:
+    """Make ids unique and resolve each ``refers_to`` to an event id."""
+    seen: dict[str, dict[str, object]] = {}
+    for rec, f in zip(records, file_index, strict=True):
+        wanted = str(rec["id"])
+        first = seen.get(wanted)
+        if first is not None:
+            new, n = f"{stems[f]}-{rec['source_line']}", 2
+            while new in seen or any(new == r["id"] for r in records):
+                new, n = f"{stems[f]}-{rec['source_line']}-{n}", n + 1
+            what = f"event reference {rec['ref']!r}" if rec["ref"] else f"row id {wanted!r}"
+            problems.append(Problem(reason=Reason.DUPLICATE_EVENT_ID, severity=W,
+                                    value=str(rec["ref"] or wanted),
+                                    message=f"{what} gives the id {wanted!r}, already used at "
+                                    f"{first['source']}: this event's id is {new!r}",
+                                    **tables[f].where(int(rec["source_line"]), "ref")))
+            rec["id"] = new
+        seen[str(rec["id"])] = rec
+    by_ref: dict[tuple[int, str], list[dict[str, object]]] = {}
+    for rec, f in zip(records, file_index, strict=True):
+        for ref in (rec["ref"], rec["source_ref"]):
+            if ref:
+                by_ref.setdefault((f, slug(str(ref))), []).append(rec)
+    for rec, f in zip(records, file_index, strict=True):
+        written = rec.pop("refers_to_written")
+        rec["refers_to"] = None
+        if not written:
+            continue
+        where = tables[f].where(int(rec["source_line"]), "refers_to")
+        own = by_ref.get((f, slug(str(written))), [])
+        earlier = [r for r in own if int(r["source_line"]) < int(rec["source_line"])]
+        if len(own) == 1 or earlier:  # a cited reference names the nearest earlier row
+            target = (earlier or own)[-1]["id"]
+        else:
+            target = next((c for c in (str(written), slug(str(written))) if c in seen), None)
+        if target is None:
+            column = tables[f].columns.get("refers_to", "refers_to")
+            rec["details"] = "\n".join(t for t in (rec["details"], f"{column}: {written}") if t)
+            if len(own) > 1:
+                lines = ", ".join(str(r["source_line"]) for r in own)
+                why = f"which {len(own)} rows of this return cite (lines {lines})"
+            else:
+                why = "which is not in the chronology"
+            problems.append(Problem(reason=Reason.UNKNOWN_EVENT_REFERENCE, severity=W,
+                                    value=str(written), message=f"refers to {written!r}, {why}: "
+                                    "not linked (the reference is kept in the details; use a "
+                                    f"reference from the same return, or a full id such as "
+                                    f"{stems[f]}-14)", **where))
+        else:
+            rec["refers_to"] = target
+
+
+def close_open(records: list[dict[str, object]], file_index: list[int],
+                tables: Sequence[Chronology], problems: list[Problem]) -> None:
+    """Close open-ended dates (``before 2012``) at the composite chronology's own first
+    or last date when that is nearer than the date reader's rule, and say so."""
+    closed = [r for r in records if r["start"] is not None and not r["_open"]]
+    first = min((r["start"] for r in closed), default=None)
+    last = max((r["end"] for r in closed), default=None)
+    for rec, f in zip(records, file_index, strict=True):
+        if not rec["_open"]:
+            continue
+        start, end, why = rec["start"], rec["end"], ""
+        if rec["_open"] == "start" and first is not None and start < first < end:
+            start, why = first, "at the first date of the composite chronology"
+        elif rec["_open"] == "end" and last is not None and start < last < end:
+            end, why = last, "at the last date of the composite chronology"
+        rec["start"], rec["end"] = start, end
+        message = (open_message(str(rec["_open_label"]), str(rec["_open"]), start, end, why)
+                   if why else str(rec["_open_message"]))
+        problems.append(Problem(reason=Reason.OPEN_ENDED_DATE, severity=W, message=message,
+                                value=str(rec["_open_label"]),
+                                **tables[f].where(int(rec["source_line"]), "at")))
+
+
+def _placement_keys(start: pd.Series, end: pd.Series, files: np.ndarray) -> np.ndarray:
+    """Sort keys that keep each return's own order where the dates allow it.
+
+    A row is placed as close to the previous row of its return as its interval
+    allows: a day-precision row written after a timed row of the same day stays
+    after it; an undated row takes its predecessor's place.
+    """
+    lo = start.astype("int64").where(start.notna()).to_numpy(dtype="float64")
+    hi = end.astype("int64").where(end.notna()).to_numpy(dtype="float64") - 1
+    keys = np.empty(len(lo))
+    previous: dict[int, float] = {}
+    for i, f in enumerate(files):
+        prev = previous.get(f, -np.inf)
+        keys[i] = prev if np.isnan(lo[i]) else min(max(prev, lo[i]), hi[i])
+        previous[f] = keys[i]
+    return keys
+
+
+def order(records: list[dict[str, object]], file_index: list[int]) -> pd.DataFrame:
+    """Composite order: by time; rows stay in their return's order where dates allow."""
+    frame = pd.DataFrame.from_records(records)
+    frame["start"] = pd.to_datetime(frame["start"], utc=True)
+    frame["end"] = pd.to_datetime(frame["end"], utc=True)
+    frame["_file"] = file_index
+    frame["_key"] = _placement_keys(frame["start"], frame["end"], np.asarray(file_index))
+    frame["_seqcol"] = pd.to_numeric(frame["sequence"], errors="coerce").fillna(0)
+    frame = frame.sort_values(["_key", "_seqcol", "_file", "source_line"], kind="stable")
+    frame["seq"] = np.arange(1, len(frame) + 1)
+    return frame.reset_index(drop=True)
+
+

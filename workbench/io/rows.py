@@ -1,0 +1,358 @@
+"""One return's rows read into event records: dates, agency, kind, recipients, meetings.
+
+Every row becomes a record; what could not be read as written is a warning saying
+what was assumed, and the written text is never dropped (a date that cannot be
+read leaves the row undated, in its place, with the text in ``when``; a kind,
+grading or recipient that is not in the vocabulary is kept in the details).
+
+Agencies are read as written (:meth:`~workbench.agencies.AliasTable.resolve`): a
+name in no alias is an agency of its own, counted by :class:`AgencyRegistry`. A row
+whose agency is a meeting (``Multi agency panel``) is a meeting: its kind is a
+meeting kind, its attendees are read from its text, and it is recorded under the
+agency that convened it (a chair written in the text, else the first attendee,
+else the return's own agency, else Children's Social Care, the usual convenor),
+with a warning saying which; the meeting's name stays in ``agency_as_written``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from workbench.agencies import AliasTable, Resolved, name_key, yaml_scalar
+from workbench.errors import Problem, Reason, Severity
+from workbench.io.chronology import Chronology, Row
+from workbench.io.dates import DateError, Precision, When, parse_when, span
+from workbench.kinds import GRADES, HANDOFF_KINDS, KINDS, MEETING_KINDS, classify, read_grade, split_attendees
+
+__all__ = ["AgencyRegistry", "FileAgency", "RowReader", "slug"]
+
+W = Severity.WARNING
+_SLUG = re.compile(r"[^a-z0-9]+")
+_RECIPIENT_SPLIT = re.compile(r"\s*[;,/+\n]\s*")
+_AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+_AFTER_TO = re.compile(r"\b(?:to|with|into)\b(.*?)(?:\b(?:from|by)\b|$)", re.IGNORECASE)
+_KIND_WORDS = {k.replace("_", " "): k for k in KINDS}
+_NOT_SHARED = re.compile(r"(?:no|n|none|nil|n/?a|-+|not shared|no one|nobody|not known|unknown)",
+                         re.IGNORECASE)
+_YES = re.compile(r"^(?:yes|y)\b[\s:\-\u2013,]*", re.IGNORECASE)
+_CHAIR = re.compile(r"\b(?:chaired|convened|called|led|held)\s+by\s+(?:the\s+)?([^.;,\n]+)",
+                    re.IGNORECASE)
+_TIME_REASONS = (Reason.UNPARSEABLE_TIME, Reason.NONEXISTENT_TIME)
+#: the usual convenor of a multi-agency meeting when none is written
+CONVENOR = "Children's Social Care"
+
+
+def slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower()).strip("-") or "x"
+
+
+@dataclass(frozen=True)
+class FileAgency:
+    """The agency of a return's rows that name none, and where it came from
+    (``option``, ``sheet name``, ``title block``, ``file name``)."""
+
+    resolved: Resolved
+    source: str
+
+
+@dataclass
+class _New:
+    name: str
+    sector: str
+    basis: str
+    written: dict[str, None] = field(default_factory=dict)
+    rows: int = 0
+    first: dict[tuple[str, str], tuple[dict[str, object], str]] = field(default_factory=dict)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+class AgencyRegistry:
+    """Agencies met that are in no alias: each once, with its sector, rows and places."""
+
+    def __init__(self, aliases: AliasTable):
+        self.aliases = aliases
+        self.new: dict[str, _New] = {}
+
+    def note(self, r: Resolved, where: dict[str, object], field_: str, *, row: bool) -> None:
+        key = name_key(r.name)
+        entry = self.new.setdefault(key, _New(r.name, r.sector, r.basis))
+        entry.written.setdefault(r.written)
+        entry.rows += row
+        place = (str(where["file"]), field_)
+        entry.first.setdefault(place, (where, r.written))
+        entry.counts[place] = entry.counts.get(place, 0) + 1
+
+    def problems(self) -> list[Problem]:
+        """One warning per new name and file, at its first row, with what to paste."""
+        out = []
+        for entry in self.new.values():
+            into = self.aliases.closest(entry.name, entry.sector)
+            for place, (where, written) in entry.first.items():
+                count = entry.counts[place]
+                hint = (f"; to read it as {into}, add under 'agencies:' in an alias file: "
+                        f"- {{name: {yaml_scalar(into)}, aliases: [{yaml_scalar(written)}]}}" if into else "")
+                close = self.aliases.suggest(written)
+                mean = f" (did you mean {', '.join(close)}?)" if close else ""
+                out.append(Problem(reason=Reason.UNKNOWN_AGENCY, severity=W, value=written,
+                                   message=f"{written!r}{mean} is not a known agency: kept as an "
+                                   f"agency of its own, {entry.name!r}, sector {entry.sector} "
+                                   f"({entry.basis}), on {count} row(s) of this return{hint}",
+                                   **where))
+        return out
+
+
+def _read_kind(value: str) -> str | None:
+    key = slug(value).replace("-", "_")
+    if key in KINDS:
+        return key
+    return _KIND_WORDS.get(value.lower().strip())
+
+
+class RowReader:
+    """Turns one chronology's rows into event records (one pass, in file order)."""
+
+    def __init__(self, chron: Chronology, stem: str, *, aliases: AliasTable, dayfirst: bool,
+                 born: When | None, problems: list[Problem], registry: AgencyRegistry,
+                 file_agency: FileAgency, citations: bool):
+        self.chron, self.stem, self.aliases = chron, stem, aliases
+        self.dayfirst, self.born, self.problems = dayfirst, born, problems
+        self.registry, self.file_agency, self.citations = registry, file_agency, citations
+        self.anchor: When | None = None
+        self.zoned_lines: dict[bool, int] = {}
+
+    def warn(self, reason: Reason, message: str, line: int, field_: str | None,
+             value: object = None) -> None:
+        self.problems.append(Problem(reason=reason, message=message, severity=W,
+                                     value=None if value is None else str(value),
+                                     **self.chron.where(line, field_)))
+
+    # --- dates ---------------------------------------------------------------------
+    def _parse(self, text: str, time: str | None) -> When:
+        return parse_when(text, time, dayfirst=self.dayfirst, anchor=self.anchor, born=self.born)
+
+    def _start(self, line: int, values: Mapping[str, str]) -> tuple[When, bool]:
+        at, time = values.get("at", ""), values.get("time")
+        try:
+            return self._parse(at, time), False
+        except DateError as exc:
+            if time and exc.reason in _TIME_REASONS:
+                self.warn(exc.reason, f"{exc.message}; the time is not read (it stays in "
+                          "'when') and the date is read alone", line, "time", time)
+                try:
+                    return self._parse(at, None), False
+                except DateError as again:
+                    exc = again
+            field_ = "time" if exc.reason in _TIME_REASONS and time else "at"
+            self.warn(exc.reason, f"{exc.message}; the row is kept undated, in its place",
+                      line, field_, values.get(field_, ""))
+            return When(" ".join(v for v in (at, time) if v), None, None,
+                        Precision.UNDATED), True
+
+    def when(self, line: int, values: Mapping[str, str]) -> tuple[When, bool]:
+        """The row's interval, and whether a written date had to be left undated."""
+        first, undated = self._start(line, values)
+        if values.get("end_at") or values.get("end_time"):
+            field_ = "end_at" if "end_at" in values else "end_time"
+            try:
+                last = self._parse(values.get("end_at") or values.get("at", ""),
+                                   values.get("end_time"))
+                first = span(first, last)
+            except DateError as exc:
+                self.warn(exc.reason, f"{exc.message}; the end is not read (it stays in "
+                          "'when') and the start is kept", line, field_, values.get(field_, ""))
+        for reason, message in first.warnings:
+            if reason is Reason.OPEN_ENDED_DATE:  # said by the importer, once it is closed
+                continue
+            field_ = "time" if reason is Reason.AMBIGUOUS_TIME and "time" in values else "at"
+            self.warn(reason, message, line, field_, values.get(field_))
+        if first.start is not None:
+            self.zoned_lines.setdefault(first.zoned, line)
+            if not first.relative:
+                self.anchor = first
+        return first, undated
+
+    # --- agencies ------------------------------------------------------------------
+    def _known_or_new(self, r: Resolved, line: int, field_: str | None, *, row: bool) -> None:
+        if not r.known and not r.meeting:
+            where = self.chron.where(line, field_)
+            self.registry.note(r, where, field_ or "agency", row=row)
+
+    def agency(self, line: int, values: Mapping[str, str]) -> tuple[Resolved, str]:
+        """The row's agency as read, and its ``agency_as_written``."""
+        written = values.get("agency", "")
+        if written:
+            r = self.aliases.resolve(written)
+            self._known_or_new(r, line, "agency", row=True)
+            return r, written
+        fa = self.file_agency
+        if "agency" in self.chron.columns and fa.source in ("title block", "file name"):
+            self.warn(Reason.MISSING_VALUE, f"the agency cell is empty: read as "
+                      f"{fa.resolved.name!r}, the return's agency (from its {fa.source})",
+                      line, "agency")
+        self._known_or_new(fa.resolved, line, None, row=True)
+        return fa.resolved, fa.resolved.written
+
+    def names(self, text: str, line: int, field_: str, *, strict: bool) -> tuple[list[str], bool]:
+        """Agencies listed in a cell; whether every item was one. With ``strict``
+        (attendees read from free text) only names with a known alias or a sector word
+        count; otherwise (a 'shared with' column) every item is an agency."""
+        found: list[str] = []
+        every = True
+        for item in self._items(_YES.sub("", text.strip())):
+            item = item.strip(" .")
+            if not item or _NOT_SHARED.fullmatch(item):
+                every = every and not item
+                continue
+            r = self.aliases.resolve(item)
+            if r.meeting or (strict and not r.known and r.basis.startswith("no word")):
+                every = False
+                continue
+            self._known_or_new(r, line, field_, row=False)
+            found.append(r.name)
+        return list(dict.fromkeys(found)), every
+
+    def _items(self, text: str) -> list[str]:
+        """The names in a list: split at ``;``, ``,``, ``/``, and at ``and`` only between
+        names (``CSC and Children and Families Team`` is two; ``A and E`` is one)."""
+        out: list[str] = []
+        for piece in _RECIPIENT_SPLIT.split(text):
+            parts = _AND.split(piece)
+            if len(parts) == 1:
+                out.append(piece)
+                continue
+            best: list[tuple[int, list[str]]] = [(0, [])]  # best split of parts[:i]
+            for i in range(1, len(parts) + 1):
+                options = []
+                for j in range(i):
+                    name = " and ".join(parts[j:i])
+                    r = self.aliases.resolve(name)
+                    score = 2 if r.known or r.meeting else int(bool(
+                        self.aliases.infer_sector(name)[1]))
+                    options.append((best[j][0] + score, best[j][1] + [name]))
+                best.append(max(options, key=lambda o: (o[0], -len(o[1]))))
+            out.extend(best[-1][1])
+        return out
+
+    # --- the row -------------------------------------------------------------------
+    def record(self, row: Row) -> dict[str, object]:
+        chron, line, values = self.chron, row.line, row.values
+        when, undated = self.when(line, values)
+        resolved, written = self.agency(line, values)
+        extra = [f"{label}: {text}" for label, text in row.extra]
+        summary = values.get("summary") or values.get("details", "")
+        details = values.get("details", "") if values.get("summary") else ""
+        kind, confidence, basis = self._kind(line, values, summary, details, extra)
+        if not summary and extra:
+            summary, extra = extra[0], extra[1:]
+        agency, sector = resolved.name, resolved.sector
+        attendees: list[str] = []
+        text = "\n".join([summary, details, *extra])
+        if resolved.meeting:
+            if kind not in MEETING_KINDS and basis != "column":
+                kind, confidence = ("strategy_meeting" if "strategy" in written.lower()
+                                    else "multi_agency_meeting"), 0.9
+                basis = f"agency is a meeting: {written!r}"
+            agency, sector, attendees = self._meeting(line, written, text)
+        elif kind in MEETING_KINDS:
+            attendees, _ = self.names("; ".join(split_attendees(text)), line, "summary",
+                                      strict=True)
+        grade = self._grade(line, values, summary, details, extra)
+        recipients = self._recipients(line, values, kind, summary, extra)
+        ref = values.get("ref")
+        citation = values.get("source_ref") or (ref if self.citations else "")
+        ident = ref if ref and not self.citations else None
+        return {
+            "id": f"{self.stem}-{slug(ident) if ident else line}",
+            "ref": ident, "sequence": values.get("sequence"),
+            "agency": agency, "agency_as_written": written,
+            "agency_detail": resolved.detail if not resolved.meeting else "",
+            "sector": sector,
+            "kind": kind, "kind_confidence": confidence, "kind_basis": basis,
+            "when": " ".join(v for v in (values.get("at"), values.get("time")) if v)
+                    + (f" to {values.get('end_at', '')} {values.get('end_time', '')}".rstrip()
+                       if values.get("end_at") or values.get("end_time") else ""),
+            "start": when.start, "end": when.end, "precision": str(when.precision),
+            "approximate": bool(when.approximate), "date_note": when.note,
+            "summary": summary, "details": "\n".join(t for t in (details, *extra) if t),
+            "action": values.get("action", ""), "outcome": values.get("outcome", ""),
+            "recipients": "; ".join(r for r in recipients if r != agency),
+            "attendees": "; ".join(attendees), "risk_grade": grade,
+            "refers_to_written": values.get("refers_to"), "author": values.get("author", ""),
+            "source_ref": citation or "",
+            "source_file": chron.name, "source_line": line, "source_sheet": chron.sheet or "",
+            "source": f"{chron.name}:{line}" if chron.sheet is None
+                      else f"{chron.name}!{chron.sheet}:{line}",
+            "_undated": undated, "_meeting": resolved.meeting, "_open": when.open_side,
+            "_open_label": when.text, "_open_message": next(
+                (m for r, m in when.warnings if r is Reason.OPEN_ENDED_DATE), ""),
+        }
+
+    def _kind(self, line: int, values: Mapping[str, str], summary: str, details: str,
+              extra: list[str]) -> tuple[str, float, str]:
+        if "kind" not in values:
+            c = classify(summary, details)
+            return c.kind, c.confidence, c.basis
+        written = values["kind"]
+        kind = _read_kind(written)
+        if kind is not None:
+            return kind, 1.0, "column"
+        extra.insert(0, f"{self.chron.columns['kind']}: {written}")
+        c = classify(written)
+        if c.basis.startswith("rule"):
+            return c.kind, c.confidence, f"column words: {c.basis}"
+        c = classify(summary, details)
+        self.warn(Reason.UNKNOWN_KIND, f"{written!r} is not an event kind (kinds: "
+                  f"{', '.join(KINDS)}): the kind is read from the text instead ({c.kind}), "
+                  "and the written type is kept in the details", line, "kind", written)
+        return c.kind, c.confidence, c.basis
+
+    def _grade(self, line: int, values: Mapping[str, str], summary: str, details: str,
+               extra: list[str]) -> str | None:
+        if not values.get("risk"):
+            return read_grade(summary) or read_grade(details)
+        grade = read_grade("risk " + values["risk"])
+        if grade is None:
+            extra.append(f"{self.chron.columns['risk']}: {values['risk']}")
+            self.warn(Reason.UNKNOWN_GRADING, f"{values['risk']!r} is not a risk grading "
+                      f"(gradings: no apparent risk/{', '.join(GRADES)}): no grading is read, "
+                      "and the written value is kept in the details", line, "risk",
+                      values["risk"])
+        return grade
+
+    def _recipients(self, line: int, values: Mapping[str, str], kind: str, summary: str,
+                    extra: list[str]) -> list[str]:
+        if values.get("shared_with"):
+            found, every = self.names(values["shared_with"], line, "shared_with", strict=False)
+            if not every:
+                extra.append(f"{self.chron.columns['shared_with']}: {values['shared_with']}")
+            return found
+        if kind in HANDOFF_KINDS:
+            m = _AFTER_TO.search(summary)
+            return self.aliases.find_in_text(m.group(1)) if m else []
+        return []
+
+    def _meeting(self, line: int, written: str, text: str) -> tuple[str, str, list[str]]:
+        """Convenor, its sector, and attendees of a row whose agency is a meeting."""
+        attendees, _ = self.names("; ".join(split_attendees(text)), line, "summary",
+                                  strict=True)
+        chair = _CHAIR.search(text)
+        chaired = self.names(chair.group(1), line, "summary", strict=True)[0] if chair else []
+        fa = self.file_agency
+        if chaired:
+            return chaired[0], self.aliases.sector(chaired[0]), list(
+                dict.fromkeys([*attendees, chaired[0]]))
+        if attendees:
+            convenor, why = attendees[0], "the first attendee written"
+        elif fa.source in ("option", "title block", "sheet name") and not fa.resolved.meeting:
+            convenor, why = fa.resolved.name, f"the return's agency (from its {fa.source})"
+        else:
+            convenor, why = CONVENOR, "the usual convenor: no chair or attendee is written"
+        sector = next((a.sector for a in self.aliases.agencies if a.name == convenor),
+                      fa.resolved.sector if convenor == fa.resolved.name else "other")
+        self.warn(Reason.MEETING_CONVENOR_ASSUMED, f"{written!r} is a meeting, not an agency: "
+                  f"it is recorded as a meeting held by {convenor} ({why}), with "
+                  f"{len(attendees)} attendee(s) read from its text; override the agency if "
+                  "another agency held it", line, "agency", written)
+        return convenor, sector, attendees

@@ -1,0 +1,256 @@
+"""One table of a return (a CSV file or a sheet) read into rows of named fields.
+
+:func:`read_table` finds the header below any title block, maps the columns
+(:mod:`workbench.io.columns`), guesses a date or text column that has no known name,
+and reads every row: each field's text, and the text of columns that are no field
+of their own (kept under their names). What is only unusual is a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import Problem, Reason, Severity, _shorten
+from workbench.io.columns import FIELDS, TEXT_FIELDS, find_header, map_columns
+from workbench.io.dates import DateError, parse_when
+
+__all__ = ["Chronology", "Limits", "Row", "read_table"]
+
+W = Severity.WARNING
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_FREE_TEXT = ("summary", "details", "action", "outcome")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits that protect a review laptop from a runaway file."""
+
+    max_bytes: int = 200_000_000
+    max_field_chars: int = 32_000
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record: its start line (row number for XLSX), its fields' text, and the text
+    of columns that are no field of their own, as ``(column name, text)``."""
+
+    line: int
+    values: Mapping[str, str]
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Chronology:
+    """One agency return as read: where from, which column is which, its rows.
+
+    ``title_block`` holds the lines above the header row (a return's title, its
+    agency, the child's label); ``header_line`` is the header's line or row.
+    """
+
+    path: Path
+    name: str
+    sheet: str | None
+    columns: Mapping[str, str]  # field -> header as written
+    letters: Mapping[str, str]  # field -> spreadsheet column letter ("" for CSV)
+    rows: tuple[Row, ...]
+    agency: str | None = None  # from the command line or the sheet name
+    title_block: tuple[str, ...] = ()
+    header_line: int = 1
+    several_sheets: bool = field(default=False, compare=False)
+
+    def where(self, line: int, field: str | None = None) -> dict[str, object]:
+        """Keyword arguments locating ``field`` of the row at ``line`` in a Problem."""
+        column = self.columns.get(field, field) if field else None
+        if self.sheet is None:
+            return {"file": self.name, "line": line, "column": column}
+        letter = self.letters.get(field, "") if field else ""
+        return {"file": self.name, "line": line, "column": column, "sheet": self.sheet,
+                "cell": f"{letter}{line}" if letter else None}
+
+
+def _letter(i: int) -> str:
+    """The spreadsheet letter of the 0-based column ``i`` (0 -> A, 26 -> AA)."""
+    letters = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _clean_text(value: str, where: dict[str, object], limits: Limits,
+                problems: list[Problem]) -> str:
+    """The cell's text with control and bidirectional-override characters taken out."""
+    if len(value) > limits.max_field_chars:
+        problems.append(Problem(reason=Reason.FIELD_TOO_LARGE, value=_shorten(value), severity=W,
+                                message=f"field of {len(value):,} characters (over "
+                                f"{limits.max_field_chars:,}): kept whole; check for a quote "
+                                "left open, which joins many records into one field", **where))
+    if not _SUSPECT.search(value):
+        return value
+    for pattern, reason, what in ((_CONTROL, Reason.CONTROL_CHARACTER, "control character"),
+                                  (_BIDI, Reason.BIDI_CHARACTER, "bidirectional-override "
+                                   "character (can disguise text)")):
+        m = pattern.search(value)
+        if m:
+            problems.append(Problem(reason=reason, value=f"U+{ord(m.group()):04X}", severity=W,
+                                    message=f"{what} U+{ord(m.group()):04X} at character "
+                                    f"{m.start() + 1}: removed", **where))
+    return _BIDI.sub("", _CONTROL.sub(" ", value))
+
+
+def _guess(rows: Sequence[tuple[int, Sequence[str]]], candidates: Sequence[int],
+           want: str) -> int | None:
+    """An unnamed column that holds dates (``want='at'``) or the longest text."""
+    best, best_score = None, 0.0
+    for i in candidates:
+        values = [cells[i].strip() for _, cells in rows[:200] if i < len(cells) and cells[i].strip()]
+        if not values:
+            continue
+        if want == "at":
+            def dated(v: str) -> bool:
+                try:
+                    return parse_when(v).dated
+                except DateError:
+                    return False
+            score = sum(map(dated, values)) / len(values)
+            if score >= 0.6 and score > best_score:
+                best, best_score = i, score
+        else:
+            score = sum(map(len, values)) / len(values)
+            if score >= 12 and score > best_score:
+                best, best_score = i, score
+    return best
+
+
+def read_table(path: Path, name: str, sheet: str | None, records: list[tuple[int, list[str]]],
+           mapping: Mapping[str, str], limits: Limits, problems: list[Problem],
+           agency: str | None, letters_of: list[str] | None = None) -> Chronology | None:
+    """Header detection, field mapping and per-cell checks shared by CSV and XLSX."""
+    base: dict[str, object] = {"file": name, "sheet": sheet}
+    start = find_header(records, mapping)
+    if start is None:
+        problems.append(Problem(reason=Reason.EMPTY_FILE, message="no rows at all", **base))
+        return None
+    header_line, headers = records[start]
+    headers = [h.strip() for h in headers]
+    letters = letters_of or [""] * len(headers)
+    where: dict[str, object] = {**base, "line": header_line}
+    if sheet is not None:
+        where["cell"] = f"A{header_line}"
+
+    def at(i: int) -> dict[str, object]:  # the i-th header's place (its cell in a sheet)
+        cell = {"cell": f"{_letter(i)}{header_line}"} if sheet is not None else {}
+        return {**where, "column": i + 1, **cell}
+
+    layout = map_columns(headers, mapping, letters=letters)
+    for fld, header, why in layout.unknown_mapping:
+        if why == "field":
+            message = f"--map {fld}={header}: no field {fld!r} (fields: {', '.join(FIELDS)})"
+            problems.append(Problem(reason=Reason.UNKNOWN_FIELD, value=fld, message=message,
+                                    **where))
+        else:
+            problems.append(Problem(reason=Reason.UNKNOWN_MAPPED_COLUMN, value=header,
+                                    message=f"--map {fld}={header}: no column {header!r} "
+                                    f"(columns: {', '.join(h for h in headers if h)})", **where))
+    body = [(line, cells) for line, cells in records[start + 1:] if any(c.strip() for c in cells)]
+    index = dict(layout.index)
+    labelled = dict(layout.labelled)
+    free = [i for i, why, _ in layout.notes if why in ("unknown", "unnamed")]
+    for want, fields in (("at", ("at",)), ("summary", TEXT_FIELDS)):
+        if any(f in index or f in mapping for f in fields):
+            continue
+        if (i := _guess(body, [j for j in free if j in labelled], want)) is not None:
+            index[want] = i
+            labelled.pop(i)
+            what = "dates" if want == "at" else "the longest text"
+            shown = headers[i] or f"column {letters[i] or i + 1}"
+            problems.append(Problem(reason=Reason.COLUMN_GUESSED, value=headers[i], severity=W,
+                                    message=f"column {shown!r} is read as the {'date' if want == 'at' else 'event text'} "
+                                    f"(it holds {what}); choose another with --map {want}=COLUMN",
+                                    **at(i)))
+    for i, why, first in layout.notes:
+        if i not in labelled:
+            continue
+        if why == "unnamed":
+            if any(i < len(c) and c[i].strip() for _, c in body):
+                problems.append(Problem(reason=Reason.UNKNOWN_FIELD, severity=W, value="",
+                                        message=f"a column with no name holds text: it is kept "
+                                        f"in the details as {labelled[i]!r}", **at(i)))
+        elif why == "unknown":
+            problems.append(Problem(reason=Reason.UNKNOWN_FIELD, severity=W, value=headers[i],
+                                    message=f"column {headers[i]!r} is no field of its own: its "
+                                    f"text is kept in the details under its name (or map it with "
+                                    f"--map FIELD={headers[i]}; fields: {', '.join(FIELDS)})",
+                                    **at(i)))
+        elif why == "mapped-away":
+            problems.append(Problem(reason=Reason.UNKNOWN_FIELD, severity=W, value=headers[i],
+                                    message=f"column {headers[i]!r} is not read as its field: "
+                                    f"--map chose {first!r}; its text is kept in the details",
+                                    **at(i)))
+        else:
+            problems.append(Problem(reason=Reason.DUPLICATE_COLUMN, severity=W, value=headers[i],
+                                    message=f"columns {first!r} and {headers[i]!r} mean the same "
+                                    f"field: the first is read as it, the other's text is kept "
+                                    "in the details (choose with --map FIELD=COLUMN)", **at(i)))
+    if "at" not in index:
+        problems.append(Problem(reason=Reason.MISSING_COLUMN, value=None,
+                                message="no date column (e.g. 'Date', 'Start date', 'Date or "
+                                "period of event'); map one with --map at=COLUMN", **where))
+    if not any(f in index for f in TEXT_FIELDS):
+        problems.append(Problem(reason=Reason.MISSING_COLUMN, value=None,
+                                message="no event text column (e.g. 'Event', 'Significant "
+                                "event', 'Details'); map one with --map summary=COLUMN", **where))
+    title = tuple(" ".join(c.strip() for c in cells if c.strip())
+                  for _, cells in records[:start] if any(c.strip() for c in cells))
+    if title:
+        first_line = next(line for line, cells in records if any(c.strip() for c in cells))
+        problems.append(Problem(reason=Reason.TITLE_BLOCK, severity=W, value=_shorten(title[0]),
+                                message=f"{len(title)} line(s) above the header (from line "
+                                f"{first_line}) are read as the return's title block, not as "
+                                f"events: {_shorten(' | '.join(title), 120)}", **where))
+    columns = {f: headers[i] for f, i in index.items()}
+    chron = Chronology(path, name, sheet, columns,
+                       {f: letters[i] if i < len(letters) else "" for f, i in index.items()},
+                       (), agency, title, header_line)
+    width = len(headers)
+    last_field = next((f for f, i in index.items() if i == width - 1), None)
+    rows: list[Row] = []
+    for line, cells in body:
+        cells = list(cells)
+        overflow = ""
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            overflow = ",".join(cells[width - 1:]) if last_field in _FREE_TEXT else ""
+            kept = ("joined to the last column, as if a comma had no quotes"
+                    if overflow else "kept in the details as 'Extra fields'")
+            problems.append(Problem(reason=Reason.RAGGED_ROW, severity=W,
+                                    value=f"{len(cells)} fields",
+                                    message=f"{len(cells)} fields where the header has {width}; "
+                                    f"the extra text is {kept}", **chron.where(line)))
+        elif len(cells) < width and sheet is None:
+            problems.append(Problem(reason=Reason.RAGGED_ROW, severity=W,
+                                    value=f"{len(cells)} fields",
+                                    message=f"{len(cells)} fields where the header has {width}; "
+                                    "the missing trailing fields are read as empty",
+                                    **chron.where(line)))
+        values: dict[str, str] = {}
+        for fld, i in index.items():
+            value = (overflow if overflow and i == width - 1 else
+                     cells[i] if i < len(cells) else "").strip()
+            if value:
+                values[fld] = _clean_text(value, chron.where(line, fld), limits, problems)
+        extra = [(label, _clean_text(cells[i].strip(), {**chron.where(line), "column": label},
+                                     limits, problems))
+                 for i, label in labelled.items() if i < len(cells) and cells[i].strip()]
+        if len(cells) > width and not overflow and any(c.strip() for c in cells[width:]):
+            extra.append(("Extra fields", ", ".join(c.strip() for c in cells[width:] if c.strip())))
+        rows.append(Row(line, values, tuple(extra)))
+    return Chronology(path, name, sheet, chron.columns, chron.letters, tuple(rows), agency,
+                      title, header_line)
+
+
