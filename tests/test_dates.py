@@ -801,3 +801,40 @@ def test_an_open_ended_date_contains_every_moment_on_its_side(instant, precision
     else:
         assert w.start == bound.start and w.open_side == "end"
     assert w.end - w.start >= pd.Timedelta(days=365 * 17)
+
+
+@settings(deadline=None, max_examples=300)
+@given(instants, st.sampled_from(["w/c", "w/e", "unknown day", "unknown day named",
+                                  "dd-Mon-yyyy", "financial year", "school year", "split year",
+                                  "term"]))
+def test_real_forms_contain_the_moment_and_are_never_narrower(instant, form):
+    moment = instant.astimezone(LONDON)
+    day = moment.date()
+    y, m = day.year, day.month
+    if form == "w/c":
+        monday = day - dt.timedelta(days=day.weekday())
+        text, span_days = f"w/c {monday:%d/%m/%Y}", 7
+    elif form == "w/e":
+        sunday = day + dt.timedelta(days=6 - day.weekday())
+        text, span_days = f"w/e {sunday:%d/%m/%Y}", 7
+    elif form == "unknown day":
+        text, span_days = f"??/{m:02d}/{y}", 28
+    elif form == "unknown day named":
+        text, span_days = f"?? {_MONTHS[m - 1]} {y}", 28
+    elif form == "dd-Mon-yyyy":
+        text, span_days = f"{day:%d}-{_MONTHS[m - 1][:3]}-{y}", 1
+    elif form in ("financial year", "school year", "split year"):
+        start_month = 4 if form == "financial year" else 9
+        first = y if m >= start_month else y - 1
+        if form == "split year":  # April to August of the next year holds both readings
+            first = y if m >= 4 else y - 1
+        words = "" if form == "split year" else f"{form} "
+        text, span_days = f"{words}{first}/{(first + 1) % 100:02d}", 365
+    else:
+        season = "spring" if m <= 4 else "summer" if m <= 7 else "autumn" if m >= 9 else None
+        assume(season is not None)
+        text, span_days = f"{season} term {y}", 90
+    w = parse_when(text)
+    assert w.contains(instant), (text, w)
+    assert w.end - w.start >= pd.Timedelta(days=span_days) - pd.Timedelta(hours=1)
+    assert PRECISION_RANK[w.precision] >= PRECISION_RANK[P.DAY]

@@ -105,6 +105,7 @@ class AliasTable:
     sector_agencies: Mapping[str, str] = field(default_factory=dict)
     meeting_words: tuple[str, ...] = ()
     _index: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    _resolved: dict[str, Resolved] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, str] = {}
@@ -112,6 +113,7 @@ class AliasTable:
             for alias in (agency.name, *agency.aliases):
                 index.setdefault(name_key(alias), agency.name)
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_resolved", {})  # a memo of resolve(): the table is frozen
 
     def normalise(self, name: str) -> str | None:
         """The canonical name for ``name``, or None when it is not known."""
@@ -200,6 +202,12 @@ class AliasTable:
         The whole name is matched first, then the name without its bracketed
         qualifier (kept as ``detail``), then the qualifier itself (``SW 1 (CSC)``).
         """
+        found = self._resolved.get(written)
+        if found is None:
+            found = self._resolved[written] = self._resolve(written)
+        return found
+
+    def _resolve(self, written: str) -> Resolved:
         text = " ".join(written.split())
         detail = "; ".join(d.strip() for d in _BRACKET.findall(text) if d.strip())
         base = " ".join(_BRACKET.sub(" ", text).split())

@@ -180,7 +180,9 @@ def _split_year(m: re.Match[str], shown: str) -> Local | None:
     """``2014/15``: the financial year (April-March), the school year (September-August),
     or, when not said which, both (April 2014 to August 2015), with a warning."""
     first, second = int(m[3]), m[4]
-    if (int(second) if len(second) == 4 else first // 100 * 100 + int(second)) != first + 1:
+    last = int(second) if len(second) == 4 else first // 100 * 100 + int(second)
+    last += 100 if last < first and len(second) == 2 else 0  # 1999/00
+    if last != first + 1:
         return None
     if m["fy"]:
         return _span_of(first, 4, 12, Precision.RANGE, "month", shown)

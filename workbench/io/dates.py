@@ -84,6 +84,7 @@ _APPROX_NOTE = re.compile(r"\b(?:approx\w*|circa|estimated|est|about|around|roug
                           r"|\?|\bc\.", re.IGNORECASE)
 _RANGE_WORDS = frozenset({"to", "until", "till", "-", "and", "onwards", "onward"})
 _MAX_WINDOW = 8
+_MAX_WORDS = 40  # a date is looked for among the first words of a long text only
 _SLASH = re.compile(r"(?<=[\d?x]) ?/ ?(?=[\d?x])")  # '05 / 02 / 2025' is 05/02/2025  # the longest run of words tried as the date part of a longer text
 
 
@@ -175,7 +176,7 @@ class _Reader:
     def window(self, text: str, t: str) -> tuple[When, str, list[str]] | None:
         """The longest run of words in ``text`` that is a date: its reading, the run as
         written, and the words left over (in their written case)."""
-        words = text.replace("\u2013", " - ").replace("\u2014", " - ").split()
+        words = text.replace("\u2013", " - ").replace("\u2014", " - ").split()[:_MAX_WORDS]
         low = [w.strip(",;:").rstrip(".").lower() for w in words]
         error: DateError | None = None
         for size in range(min(len(words), _MAX_WINDOW), 0, -1):

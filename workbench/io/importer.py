@@ -196,7 +196,7 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
     problems = _in_file_order(problems, paths)
     frame = order(records, file_index)
     return _Reading(frame[list(EVENT_COLUMNS)], problems, tuple(tables), tuple(agencies),
-                    registry, tuple(frame.to_dict("records")))
+                    registry, tuple(records))
 
 
 def read_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None = None,
