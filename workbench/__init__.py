@@ -26,6 +26,8 @@ _API = {
     "load_case": "workbench.io.casefile",
     "write_case": "workbench.io.casefile",
     "import_chronologies": "workbench.io.importer",
+    "import_report": "workbench.io.importer",
+    "ImportSummary": "workbench.io.summary",
     "read_events": "workbench.io.importer",
     "validate": "workbench.io.validate",
     "parse_when": "workbench.io.dates",
