@@ -437,3 +437,34 @@ def test_every_format_writes_one_file_or_folder(case, tmp_path):
 def test_an_unknown_format_names_the_formats(case, tmp_path):
     with pytest.raises(ValueError, match="unknown export format 'pdf' \\(formats: ocel-json"):
         export_case(case, "pdf", tmp_path / "x.pdf")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_gephi_opens_the_figures_picture(case, tmp_path, fmt):
+    """Weights, sector colours, sizes and the figure's positions, as Gephi reads them."""
+    from workbench.views.network import network_figure, network_positions
+    from workbench.views.style import SECTOR_COLOURS, escape_text
+
+    export_case(case, fmt, tmp_path / f"net.{fmt}")
+    G = agency_graph(analyse(case))
+    H = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(tmp_path / f"net.{fmt}")
+    positions = network_positions(G)
+    figure = network_figure(G)
+    for a, b, d in G.edges(data=True):
+        assert float(H.edges[a, b]["weight"]) == d["count"]
+    for node, attrs in G.nodes(data=True):
+        colour = SECTOR_COLOURS[attrs["sector"]]
+        shown = H.nodes[node]
+        assert shown["color"] == colour
+        assert (int(shown["r"]), int(shown["g"]), int(shown["b"])) == \
+            tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        assert (float(shown["x"]) / 400, float(shown["y"]) / 400) == \
+            pytest.approx(positions[node], abs=1e-3)
+        drawn, i = next((t, i) for t in figure.data if t.mode == "markers+text"
+                        for i, label in enumerate(t.text) if escape_text(node) in label)
+        assert (drawn.x[i], drawn.y[i]) == pytest.approx(positions[node], abs=1e-6)
+        assert drawn.marker.color == colour
+        assert float(shown["size"]) == pytest.approx(drawn.marker.size[i], abs=1e-3)
+    if fmt == "gexf":
+        text = (tmp_path / "net.gexf").read_text()
+        assert "<viz:color" in text and "<viz:position" in text and "<viz:size" in text

@@ -268,6 +268,11 @@ class ReviewRecord:
         return (len(self.episodes) + len(self.findings) + len(self.recommendations)
                 + len(self.actions))
 
+    def _repr_html_(self) -> str:
+        from workbench.html_summary import record_html
+
+        return record_html(self)
+
     def item(self, item_id: str) -> KeyPracticeEpisode | Finding | Recommendation | Action:
         """Any item by id (KeyError when there is none)."""
         for group in (self.episodes, self.findings, self.recommendations, self.actions):

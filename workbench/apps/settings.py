@@ -9,7 +9,7 @@ Examples
 --------
 >>> s = settings_from_environment({"WORKBENCH_STORE": "/tmp/r.sqlite",
 ...                                "WORKBENCH_CASES": "/srv/cases"})
->>> str(s.store), str(s.cases), s.cohort is None
+>>> s.store.as_posix(), s.cases.as_posix(), s.cohort is None
 ('/tmp/r.sqlite', '/srv/cases', True)
 """
 

@@ -112,6 +112,11 @@ class Flag:
                 "at": None if self.at is None or pd.isna(self.at) else self.at.isoformat(),
                 "events": [{"id": e.id, "source": e.source} for e in self.events]}
 
+    def _repr_html_(self) -> str:
+        from workbench.html_summary import flag_html
+
+        return flag_html(self)
+
 
 def default_rules() -> tuple[Rule, ...]:
     """The bundled rules, one per pattern of :data:`PATTERNS`."""

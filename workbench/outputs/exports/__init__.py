@@ -107,7 +107,7 @@ def export_case(case: Case | Analysis, fmt: str, out: str | Path, *,
     if fmt in ("graphml", "gexf"):
         from workbench.analysis.network import agency_graph
 
-        G = export_graph(agency_graph(analysis))
+        G = export_graph(agency_graph(analysis), viz=fmt == "gexf")
         with atomic_path(out) as temp:
             (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(G, temp)
         return ExportResult(fmt, (out,), {"nodes": G.number_of_nodes(),

@@ -23,10 +23,34 @@ ACTION_PLAN_COLUMNS = ("action_id", "action", "owner", "due", "status", "overdue
                        "recommendation_id", "recommendation", "findings")
 
 
-def export_graph(G: nx.DiGraph) -> nx.DiGraph:
-    """A copy of an agency graph whose attributes are plain (str, int, float, bool), as
-    GraphML and GEXF require: lists joined with ``"; "``, times as ISO text, missing
-    values left out."""
+#: the figure's unit circle, scaled to the coordinates Gephi opens at a readable zoom
+GEPHI_SCALE = 400.0
+
+
+def export_graph(G: nx.DiGraph, *, viz: bool = False) -> nx.DiGraph:
+    """A copy of an agency graph for GraphML and GEXF, so that Gephi opens the picture
+    the network figure draws.
+
+    Attributes are plain (str, int, float, bool): lists joined with ``"; "``, times as
+    ISO text, missing values left out. Every edge carries ``weight`` (its hand-offs);
+    every node its sector colour (``color`` as ``#RRGGBB`` and ``r``, ``g``, ``b``), the
+    figure's marker size (``size``, by involvement) and the figure's position
+    (:func:`workbench.views.network.network_positions`, as ``x`` and ``y``), which
+    Gephi's GraphML reader takes as colour, size and layout. With ``viz`` (for GEXF) the
+    same colour, size and position also go in GEXF's own ``viz`` element.
+
+    >>> G = nx.DiGraph(); G.add_node("Police", sector="police", events=3)
+    >>> G.add_node("School", sector="education", events=1)
+    >>> G.add_edge("School", "Police", count=2, handoffs=["h1", "h2"])
+    >>> H = export_graph(G)
+    >>> H.edges["School", "Police"]["weight"], H.edges["School", "Police"]["handoffs"]
+    (2, 'h1; h2')
+    >>> H.nodes["Police"]["color"], H.nodes["Police"]["y"]
+    ('#0072B2', 400.0)
+    """
+    from workbench.views.network import _radius, network_positions
+    from workbench.views.style import SECTOR_COLOURS
+
     def attributes(attrs: Mapping[str, object]) -> dict[str, object]:
         out: dict[str, object] = {}
         for k, v in attrs.items():
@@ -38,12 +62,23 @@ def export_graph(G: nx.DiGraph) -> nx.DiGraph:
             out[str(k)] = clean(v) if isinstance(v, str) else v
         return out
 
+    positions = network_positions(G) if len(G) else {}
+    sizes = _radius(G) if len(G) else {}   # the figure's marker diameters
     H = nx.DiGraph()
     H.graph.update(attributes(G.graph))
     for node, attrs in G.nodes(data=True):
-        H.add_node(clean(node), **{"label": clean(node), **attributes(attrs)})
+        colour = SECTOR_COLOURS.get(str(attrs.get("sector", "other")), SECTOR_COLOURS["other"])
+        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        x, y = (round(v * GEPHI_SCALE, 3) for v in positions[node])
+        size = round(sizes[node], 3)
+        look = {"color": colour, "r": r, "g": g, "b": b, "x": x, "y": y, "size": size}
+        if viz:
+            look["viz"] = {"color": {"r": r, "g": g, "b": b, "a": 1.0},
+                           "position": {"x": x, "y": y, "z": 0.0}, "size": size}
+        H.add_node(clean(node), **{"label": clean(node), **attributes(attrs), **look})
     for a, b, attrs in G.edges(data=True):
-        H.add_edge(clean(a), clean(b), **attributes(attrs))
+        H.add_edge(clean(a), clean(b), **attributes(attrs),
+                   weight=int(attrs.get("count") or 1))
     return H
 
 
