@@ -275,3 +275,24 @@ def test_terminal_escapes_in_a_header_are_shown_not_obeyed(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "\x1b" not in out + err and "\x07" not in out + err
     assert "When\\x1b]0;pwned\\x07" in out
+
+
+# -- case.yaml edited by round trip ----------------------------------------------------------
+
+def test_import_replace_keeps_the_reviewers_comments_and_order(tmp_path, capsys):
+    case = shutil.copytree(CASES / "commented", tmp_path / "case")
+    before = (case / "case.yaml").read_text()
+    (tmp_path / "school.csv").write_text("Date,Event\n03/03/2025,Fixed-term exclusion 3 days\n"
+                                         "10/03/2025,Referral to CSC\n17/03/2025,Meeting\n")
+    assert main(["import", str(tmp_path / "school.csv"), "--agency", "School",
+                 "-o", str(case), "--replace"]) == 0
+    after = (case / "case.yaml").read_text()
+    comments = [line.split("#", 1)[1] for line in before.splitlines() if "#" in line]
+    assert comments == [line.split("#", 1)[1] for line in after.splitlines() if "#" in line]
+    keys = [line.split(":")[0] for line in after.splitlines() if line[:1].isalpha()]
+    assert keys == ["format", "id", "title", "child", "sources", "agencies", "overrides"]
+    assert 'title: "Learning event: Child A"' in after  # kept, quotes and all
+    reloaded = load_case(case)
+    assert len(reloaded.events) == 3 and reloaded.title == "Learning event: Child A"
+    assert reloaded.overrides == {"school-3": {"kind": "referral"}}
+    assert reloaded.child == {"label": "Child A", "born": "2011-01"}

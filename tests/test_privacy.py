@@ -881,3 +881,114 @@ def test_invalid_key_file_names_a_line_not_a_name(tmp_path, text, require_labels
         read_key_table(key, require_labels=require_labels)
     assert info.value.problems[0].reason is Reason.INVALID_KEY_FILE
     assert "Jayden" not in str(info.value) and "jayden" not in str(info.value)
+
+
+# -- hardening (issue 14) ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "entity", "value"), [
+    ("NHS 943.476.5919 on file", "UK_NHS", "943.476.5919"),
+    ("NHS: 943 - 476 - 5919.", "UK_NHS", "943 - 476 - 5919"),
+    ("NHS 9434 765 919", "UK_NHS", "9434 765 919"),
+    ("Child A was born on the 3rd of March 2011.", "DATE_OF_BIRTH", "3rd of March 2011"),
+    ("Child A, b. 03/03/2011, lives with mother", "DATE_OF_BIRTH", "03/03/2011"),
+    ("moved to sw1a 1aa last week", "UK_POSTCODE", "sw1a 1aa"),
+    ("placement at cf10 1ab", "UK_POSTCODE", "cf10 1ab"),
+    ("seen getting into ab51 abc", "UK_VEHICLE_REGISTRATION", "ab51 abc"),
+    ("Jay\u200bden was seen", "INVISIBLE_CHARACTER", "\u200b"),
+    ("Smith\u2060 and \u00ad", "INVISIBLE_CHARACTER", "\u2060"),
+])
+def test_recognisers_for_the_forms_the_scan_missed(text, entity, value):
+    found = [(s.entity, text[s.start:s.end]) for s in DETECTOR.find(text)]
+    assert (entity, value) in found
+
+
+@pytest.mark.parametrize("text", ["NHS 943.476.5918 (bad check digit)", "first offer 07/05/2024 10:00",
+                                  "on 07.05.2024 10:00", "ref 123.456.7890", "in year 10 2024"])
+def test_near_misses_of_the_new_forms_are_not_findings(text):
+    assert [s.entity for s in DETECTOR.find(text)] == []
+
+
+def _outside_secret(tmp_path: Path) -> Path:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.csv").write_text("Date,Event\n05/02/2025,mum on 07911 123456\n")
+    return elsewhere
+
+
+def test_scan_follows_no_link_out_of_the_input_and_reads_a_loop_once(tmp_path):
+    elsewhere = _outside_secret(tmp_path)
+    case = tmp_path / "case"
+    (case / "returns").mkdir(parents=True)
+    (case / "returns" / "police.csv").write_text("Date,Event\n05/02/2025,call 07912 345678\n")
+    (case / "stolen.csv").symlink_to(elsewhere / "secret.csv")
+    (case / "outside").symlink_to(elsewhere)
+    (case / "returns" / "loop").symlink_to(case)
+    findings = scan_paths([case], detector=DETECTOR)
+    phones = [f for f in findings if f.entity == "PHONE_NUMBER"]
+    assert [Path(f.file).name for f in phones] == ["police.csv"]  # once, and not the secret
+    followed = sorted((Path(f.file).name, f.place.name) for f in findings
+                      if f.entity == "NOT_FOLLOWED")
+    assert followed == [("loop", "a folder already read (a link loop): not read again"),
+                        ("outside", "a symbolic link leading outside the input: not followed"),
+                        ("stolen.csv", "a symbolic link leading outside the input: not followed")]
+
+
+def test_pseudonymise_copies_nothing_from_outside_the_input(tmp_path):
+    elsewhere = _outside_secret(tmp_path)
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "police.csv").write_text("Date,Event\n05/02/2025,Jayden Smith missing\n")
+    (case / "stolen.csv").symlink_to(elsewhere / "secret.csv")
+    (case / "loop").symlink_to(case)
+    key = tmp_path / "key.yaml"
+    key.write_text("Jayden Smith: Child A\n")
+    report = pseudonymise([case], key_file=key, out=tmp_path / "out", detector=DETECTOR_JS)
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*")) == ["police.csv"]
+    assert len(report.skipped) == 2 and not report.ok
+
+
+DETECTOR_JS = build_detector(deny_list=["Jayden Smith"])
+
+
+def test_invisible_characters_are_reported_and_stripped(tmp_path):
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "police.csv").write_text("Date,Event\n05/02/2025,Jay\u200bden Smi\u2060th missing\n")
+    found = scan_paths([case], detector=DETECTOR_JS)
+    assert [(f.entity, f.location.rsplit("/", 1)[-1]) for f in found] == [
+        ("INVISIBLE_CHARACTER", "police.csv:2:15"), ("INVISIBLE_CHARACTER", "police.csv:2:23")]
+    key = tmp_path / "key.yaml"
+    key.write_text("Jayden Smith: Child A\n")
+    report = pseudonymise([case], key_file=key, out=tmp_path / "out", detector=DETECTOR_JS)
+    assert (tmp_path / "out" / "police.csv").read_text() == \
+        "Date,Event\n05/02/2025,Child A missing\n"
+    assert report.ok and report.replaced == {"INVISIBLE_CHARACTER": 2, "DENY_LIST": 1}
+
+
+def _declarable(tmp_path: Path, extra: str = "") -> tuple[Path, Path]:
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "meta.yaml").write_text("id: case-a\ntitle: Learning event\n")
+    (case / "police.csv").write_text("Date,Event\n05/02/2025,Jayden Smith missing\n" + extra)
+    key = tmp_path / "key.yaml"
+    key.write_text("Jayden Smith: Child A\n")
+    return case, key
+
+
+def test_the_declaration_is_written_only_when_the_rescan_is_clean(tmp_path):
+    case, key = _declarable(tmp_path)
+    report = pseudonymise([case], key_file=key, out=tmp_path / "out", detector=DETECTOR_JS,
+                          declared_by="Reviewer 1")
+    assert report.ok and report.declared == (tmp_path / "out" / "meta.yaml",)
+    meta = (tmp_path / "out" / "meta.yaml").read_text()
+    assert "anonymisation:" in meta and "by: Reviewer 1" in meta
+
+
+def test_the_declaration_is_refused_while_the_rescan_finds_anything(tmp_path):
+    case, key = _declarable(tmp_path)
+    (case / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")  # cannot be rewritten
+    report = pseudonymise([case], key_file=key, out=tmp_path / "out", detector=DETECTOR_JS,
+                          declared_by="Reviewer 1")
+    assert not report.ok and report.declared == ()
+    assert "remove them, then declare" in report.declaration_refused
+    assert "anonymisation" not in (tmp_path / "out" / "meta.yaml").read_text()

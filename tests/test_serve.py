@@ -4,6 +4,7 @@ here; tests/test_browser.py runs one)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,7 @@ from workbench.serve import (
 @pytest.fixture
 def plan(tmp_path):
     return serve_plan(port=8899, config_dir=tmp_path / "cfg", store=tmp_path / "r.sqlite",
-                      environ={"HOME": str(tmp_path)})
+                      create_store=True, environ={"HOME": str(tmp_path)})
 
 
 def option(plan, name: str) -> str:
@@ -32,14 +33,17 @@ def option(plan, name: str) -> str:
 
 def test_loopback_with_a_fresh_token_by_default(plan, tmp_path):
     assert plan.address == LOOPBACK and option(plan, "--Voila.ip") == "127.0.0.1"
-    assert len(plan.token) >= 32 and option(plan, "--token") == plan.token
+    assert len(plan.token) >= 32
+    assert json.loads((plan.config_dir / "voila.json").read_text())["Voila"]["token"] == \
+        plan.token
     assert plan.url == f"http://127.0.0.1:8899/?token={plan.token}"
     other = serve_plan(config_dir=tmp_path / "c2", environ={"HOME": str(tmp_path)})
     assert other.token != plan.token and other.port == 8866
 
 
 def test_the_voila_command_carries_every_safe_default(plan):
-    assert plan.command[1:4] == ("-m", "voila", str(dashboards_folder()))
+    assert plan.command[1:5] == ("-m", "workbench.serve", "--hosts=127.0.0.1,localhost",
+                                 str(dashboards_folder()))
     assert option(plan, "--port") == "8899"
     assert option(plan, "--Voila.port_retries") == "0"            # the printed URL is true
     assert option(plan, "--MappingKernelManager.cull_interval") == str(CULL_INTERVAL_S)
@@ -62,7 +66,7 @@ def test_the_configuration_serves_no_file_beside_the_dashboards(plan):
 def test_the_kernels_get_the_store_cases_and_cohort(tmp_path):
     (tmp_path / "cases").mkdir()
     plan = serve_plan(config_dir=tmp_path / "cfg", store=tmp_path / "r.sqlite",
-                      cases=tmp_path / "cases", environ={"HOME": str(tmp_path),
+                      create_store=True, cases=tmp_path / "cases", environ={"HOME": str(tmp_path),
                                                          "WORKBENCH_COHORT": "/stale"})
     assert plan.env["WORKBENCH_STORE"] == str(tmp_path / "r.sqlite")
     assert plan.env["WORKBENCH_CASES"] == str(tmp_path / "cases")
@@ -98,7 +102,132 @@ def test_dashboard_urls_carry_the_token(plan):
     (["serve", "--lan", "0.0.0.0"], "every network"),
     (["serve", "--port", "0"], "--port must lie"),
     (["serve", "--cases", "/no/such/folder"], "no such folder"),
+    (["serve", "--store", "{tmp}/no/such/review.sqlite"], "--create-store"),
+    (["serve", "--lan", "::ffff:0.0.0.0"], "every network"),
 ])
-def test_cli_refuses_unsafe_serving(argv, message, capsys):
-    assert main(argv) == 2
+def test_cli_refuses_unsafe_serving(argv, message, capsys, tmp_path):
+    assert main([a.format(tmp=tmp_path) for a in argv]) == 2
     assert message in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
+
+
+# -- hardening (issue 14): token out of band, Host checked, /logout, addresses -------------
+
+import os  # noqa: E402
+import re  # noqa: E402
+import socket  # noqa: E402
+import stat  # noqa: E402
+import subprocess  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+
+from workbench.serve import (  # noqa: E402
+    allowed_hosts,
+    redact,
+    stop_process_group,
+    wait_until_ready,
+)
+
+
+def test_the_token_is_never_on_the_command_line_and_its_file_is_private(plan):
+    assert not any(plan.token in part for part in plan.command)
+    config = plan.config_dir / "voila.json"
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    assert json.loads(config.read_text())["Voila"]["token"] == plan.token
+
+
+@pytest.mark.parametrize("lan, message", [
+    ("::ffff:0.0.0.0", "every network"),
+    ("::ffff:0:0", "every network"),
+    ("::", "every network"),
+    ("::ffff:192.168.1.20", "give it as 192.168.1.20"),
+    ("224.0.0.1", "not an address of this machine"),
+])
+def test_lan_refuses_mapped_unspecified_and_group_addresses(lan, message, tmp_path):
+    with pytest.raises(ServeError, match=message):
+        serve_plan(lan=lan, config_dir=tmp_path, environ={})
+
+
+def test_only_the_served_address_is_an_allowed_host():
+    assert allowed_hosts("127.0.0.1") == ("127.0.0.1", "localhost")
+    assert allowed_hosts("192.168.1.20") == ("192.168.1.20",)
+    assert allowed_hosts("::1") == ("::1", "localhost")
+
+
+def test_log_lines_never_hold_the_token():
+    line = "404 GET /voila/render/x.ipynb?a=1&token=abcDEF123&b=2 (127.0.0.1)"
+    assert redact(line) == "404 GET /voila/render/x.ipynb?a=1&token=[secret]&b=2 (127.0.0.1)"
+
+
+def test_a_named_store_that_is_missing_is_refused_unless_asked(tmp_path):
+    with pytest.raises(ServeError, match="--create-store"):
+        serve_plan(store=tmp_path / "typo.sqlite", create_store=False, config_dir=tmp_path / "c",
+                   environ={})
+    serve_plan(store=tmp_path / "new.sqlite", config_dir=tmp_path / "c", environ={})
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, host: str | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                     headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module", params=["token", "no-token"])
+def served(request, tmp_path_factory):
+    """Voilà started as `workbench serve` starts it (without preheated kernels)."""
+    tmp = tmp_path_factory.mktemp(request.param)
+    token = "" if request.param == "no-token" else "s3cret-" + os.urandom(8).hex()
+    plan = serve_plan(port=_free_port(), token=token, config_dir=tmp / "cfg",
+                      store=tmp / "r.sqlite", create_store=True, preheat=False,
+                      environ={**os.environ, "HOME": str(tmp)})
+    log = open(tmp / "voila.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(plan.command, env=dict(plan.env), cwd=plan.config_dir,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        assert wait_until_ready(plan.url, process=process, timeout_s=120), \
+            (tmp / "voila.log").read_text()
+        yield plan, process, tmp / "voila.log"
+    finally:
+        stop_process_group(process)
+        log.close()
+
+
+@pytest.mark.slow
+def test_another_host_header_is_refused_on_every_route(served):
+    plan, _, _ = served
+    for path in ("/voila/static/voila.js", f"/voila/render/review.ipynb?token={plan.token}",
+                 "/api/kernels/00000000-0000-0000-0000-000000000000/channels", "/logout"):
+        status, body = _get(plan.port, path, host=f"rebind.example:{plan.port}")
+        assert (status, body.split(":")[0]) == (403, "Host not allowed"), path
+    assert _get(plan.port, "/voila/static/voila.js", host=f"localhost:{plan.port}")[0] == 200
+    assert _get(plan.port, "/voila/static/voila.js")[0] == 200
+
+
+@pytest.mark.slow
+def test_logout_answers(served):
+    plan, _, _ = served
+    status, body = _get(plan.port, "/logout")
+    assert status == 200 and "Signed out" in body
+
+
+@pytest.mark.slow
+def test_the_token_is_in_no_process_list_and_no_log_line(served):
+    plan, process, log = served
+    secret = plan.token or "a-guessed-token-123"  # without a token, a guess is not logged
+    cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes()
+    assert b"--Voila.ip=127.0.0.1" in cmdline and secret.encode() not in cmdline
+    assert _get(plan.port, f"/voila/render/nothing.ipynb?token={secret}")[0] == 404
+    assert _get(plan.port, f"/voila/static/nothing.js?token={secret}")[0] in (403, 404)
+    text = log.read_text()
+    assert re.search(r"404 GET /voila/render/nothing\.ipynb\?token=\[secret\]", text), text
+    assert secret not in text

@@ -453,7 +453,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         try:
             plan = serve_plan(lan=args.lan, port=args.port,
                               token="" if args.no_token else args.token, store=args.store,
-                              cases=args.cases, cohort=args.cohort, config_dir=config_dir,
+                              create_store=args.create_store, cases=args.cases,
+                              cohort=args.cohort, config_dir=config_dir,
                               cull_idle_timeout=args.cull_idle)
         except ServeError as exc:
             raise _Misuse(str(exc)) from None
@@ -499,6 +500,10 @@ def _cmd_pseudonymise(args: argparse.Namespace) -> int:
         print(f"still found: {finding}", file=sys.stderr)
     for skipped in report.skipped:
         print(f"not rewritten: {skipped}", file=sys.stderr)
+    if report.declaration_refused:
+        print(f"declaration not written: {report.declaration_refused}", file=sys.stderr)
+    for path in report.declared:
+        print(f"declared anonymised by {args.declare_by}: {path}")
     return 0 if report.ok else 1
 
 
@@ -707,6 +712,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8866, help="default 8866")
     p.add_argument("--store", metavar="PATH", help="the review store (SQLite) holding notes "
                    "and workshops (default ~/.local/share/workbench/review.sqlite)")
+    p.add_argument("--create-store", action="store_true", help="start a new review store at "
+                   "--store PATH when there is none (otherwise a missing one is refused)")
     p.add_argument("--cases", metavar="DIR", help="case folders to offer beside the bundled "
                    "case studies")
     p.add_argument("--cohort", metavar="DIR", help="cohort for the cohort dashboard (default: "

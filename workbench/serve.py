@@ -6,7 +6,13 @@ environment; :func:`run` starts it, waits until it answers, prints the URL to op
 
 - bound to the loopback address only; ``lan=ADDRESS`` binds that one address of a
   room's network, and only with a token;
-- a new random token in the URL (a page without it is refused);
+- a new random token in the URL (a page without it is refused), handed to Voilà in
+  its configuration file (mode 0600), never on a command line (which ``ps`` shows),
+  and written as ``token=[secret]`` in every access-log line;
+- the ``Host`` header checked against the served address (``localhost`` too on the
+  loopback address), also without a token, so a web page elsewhere cannot reach the
+  dashboards through DNS rebinding;
+- ``/logout`` answers (a page saying so), never an error;
 - only ``dashboards/`` is served, no file beside them (an empty file allowlist), and
   only as Voilà dashboards, never as a Jupyter server (which runs any code sent to it);
 - sources stripped from the pages and tracebacks hidden;
@@ -23,6 +29,8 @@ Examples
 'http://127.0.0.1:8877/?token=abc'
 >>> "--Voila.ip=127.0.0.1" in plan.command and "--show_tracebacks=False" in plan.command
 True
+>>> any("abc" in part for part in plan.command)      # the token is in a 0600 file
+False
 >>> serve_plan(lan="0.0.0.0", token="abc", config_dir=tempfile.mkdtemp())
 Traceback (most recent call last):
 ...
@@ -35,6 +43,7 @@ import contextlib
 import ipaddress
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -117,33 +126,62 @@ def _address(lan: str | None) -> str:
     except ValueError:
         raise ServeError(f"--lan expects an IP address of this machine (e.g. 192.168.1.20), "
                          f"not {lan!r}") from None
-    if ip.is_unspecified:
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if ip.is_unspecified or (mapped is not None and mapped.is_unspecified):
         raise ServeError("--lan needs this machine's address on the room's network "
                          f"(e.g. 192.168.1.20), not {ip}, which would serve every network "
                          "the machine is on")
+    if mapped is not None:
+        raise ServeError(f"--lan {ip} is an IPv4 address written as IPv6: give it as "
+                         f"{mapped}")
+    if ip.is_multicast or ip.is_reserved:
+        raise ServeError(f"--lan {ip} is not an address of this machine (e.g. 192.168.1.20)")
     return str(ip)
 
 
-def voila_config(*, pool_size: int = 1, fill_delay: float = FILL_DELAY_S) -> dict[str, object]:
-    """The settings Voilà reads from ``voila.json`` (those a command line cannot carry)."""
+def allowed_hosts(address: str) -> tuple[str, ...]:
+    """The ``Host`` names a request may carry: the served address (and ``localhost``
+    on the loopback address); any other name (a DNS-rebinding page) is refused."""
+    ip = ipaddress.ip_address(address)
+    hosts = [str(ip)]
+    if ip.is_loopback:
+        hosts.append("localhost")
+    return tuple(hosts)
+
+
+def voila_config(*, token: str = "", pool_size: int = 1,
+                 fill_delay: float = FILL_DELAY_S) -> dict[str, object]:
+    """The settings Voilà reads from ``voila.json``: those a command line cannot carry,
+    and the token (a command line is visible to every user of the machine)."""
     return {
         "VoilaConfiguration": {"file_allowlist": [], "file_denylist": [".*"],
                                "extension_denylist": list(UNUSED_EXTENSIONS)},
         "VoilaKernelManager": {"kernel_pools_config": {"default": {"pool_size": pool_size}},
                                "fill_delay": fill_delay},
-        "Voila": {"tornado_settings": {"headers": HEADERS}},
+        "Voila": {"token": token, "tornado_settings": {"headers": HEADERS}},
     }
 
 
-def voila_command(*, dashboards: Path, address: str, port: int, token: str,
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (0600), from the start."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def voila_command(*, dashboards: Path, address: str, port: int,
                   config_dir: Path, cull_interval: int = CULL_INTERVAL_S,
                   cull_idle_timeout: int = CULL_IDLE_TIMEOUT_S, preheat: bool = True,
                   python: str = sys.executable) -> list[str]:
-    """The Voilà command line serving ``dashboards`` (see the module for each choice)."""
+    """The command line serving ``dashboards``: Voilà, run through this module's guard
+    (the ``Host`` check, ``/logout``, access logs without the token); the token is in
+    ``config_dir/voila.json``, never here."""
     return [
-        python, "-m", "voila", str(dashboards), "--no-browser",
+        python, "-m", "workbench.serve", f"--hosts={','.join(allowed_hosts(address))}",
+        str(dashboards), "--no-browser",
         f"--Voila.ip={address}", f"--port={port}", "--Voila.port_retries=0",
-        f"--token={token}",
         f"--Voila.config_file_paths={config_dir}",
         f"--MappingKernelManager.cull_interval={int(cull_interval)}",
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
@@ -154,7 +192,8 @@ def voila_command(*, dashboards: Path, address: str, port: int, token: str,
 
 
 def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str | None = None,
-               store: str | Path | None = None, cases: str | Path | None = None,
+               store: str | Path | None = None, create_store: bool = True,
+               cases: str | Path | None = None,
                cohort: str | Path | None = None, config_dir: str | Path,
                cull_idle_timeout: int = CULL_IDLE_TIMEOUT_S, preheat: bool = True,
                dashboards: Path | None = None,
@@ -162,7 +201,9 @@ def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str |
     """Everything needed to serve the dashboards; writes ``voila.json`` in ``config_dir``.
 
     ``token=None`` makes a new random one; ``token=""`` serves without one, which is
-    refused unless bound to the loopback address.
+    refused unless bound to the loopback address. With ``create_store=False`` a
+    ``store`` named but not there is refused (``workbench serve --store`` passes False
+    unless ``--create-store``); the default store is made when missing.
     """
     address = _address(lan)
     if token is None:
@@ -174,10 +215,14 @@ def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str |
     for name, folder in (("--cases", cases), ("--cohort", cohort)):
         if folder is not None and not Path(folder).is_dir():
             raise ServeError(f"{name} {folder}: no such folder")
+    if store is not None and not create_store and not Path(store).expanduser().exists():
+        raise ServeError(f"--store {store}: no review store there; check the path, or pass "
+                         "--create-store to start a new one")
     dashboards = dashboards or dashboards_folder()
     config_dir = Path(config_dir)
     config_dir.mkdir(parents=True, exist_ok=True)
-    (config_dir / "voila.json").write_text(json.dumps(voila_config(), indent=1), "utf-8")
+    config = voila_config(token=token, pool_size=1 if preheat else 0)
+    _write_private(config_dir / "voila.json", json.dumps(config, indent=1))
     env = dict(os.environ if environ is None else environ)
     env[ENVIRONMENT["store"]] = str(Path(store).expanduser().resolve() if store
                                     else default_store_path(env))
@@ -188,7 +233,7 @@ def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str |
             env.pop(ENVIRONMENT[name], None)
     host = f"[{address}]" if ":" in address else address
     url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
-    command = voila_command(dashboards=dashboards, address=address, port=port, token=token,
+    command = voila_command(dashboards=dashboards, address=address, port=port,
                             config_dir=config_dir, cull_idle_timeout=cull_idle_timeout,
                             preheat=preheat)
     return ServePlan(command=tuple(command), env=env, url=url, address=address, port=port,
@@ -215,8 +260,16 @@ def wait_until_ready(url: str, *, process: subprocess.Popen | None = None,
 
 
 def run(plan: ServePlan, *, out=None) -> int:
-    """Run Voilà until Ctrl-C (or it stops); print the URL to open once it answers."""
+    """Run Voilà until Ctrl-C (or it stops); print the URL to open once it answers.
+
+    The review store is opened (made when missing, migrated, or refused with a
+    :class:`~workbench.errors.StoreError`) before Voilà starts, so that every kernel
+    finds it ready.
+    """
+    from workbench.store import NotesStore
+
     out = out or sys.stdout
+    NotesStore(plan.env[ENVIRONMENT["store"]], create=True).close()
     print(f"Starting the dashboards on {plan.address}:{plan.port} (review store: "
           f"{plan.env[ENVIRONMENT['store']]}) …", file=out, flush=True)
     process = subprocess.Popen(plan.command, env=dict(plan.env), cwd=plan.config_dir,
@@ -254,3 +307,113 @@ def stop_process_group(process: subprocess.Popen, *, timeout_s: float = 15.0) ->
     with contextlib.suppress(ProcessLookupError):  # kernels left behind by Voilà
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+# -- the guard around Voilà (this module run as a program: ``python -m workbench.serve``) --
+
+_TOKEN_IN_URI = re.compile(r"(?i)(token=)[^&\s#]*")
+LOGGED_OUT = ("<!doctype html><html lang='en'><meta charset='utf-8'><title>Signed out</title>"
+              "<p>Signed out of the workbench dashboards. Open the link that "
+              "<code>workbench serve</code> printed to come back.</p></html>")
+
+
+def redact(text: str) -> str:
+    """``text`` with every ``token=…`` value replaced by ``[secret]`` (for logs).
+
+    >>> redact("GET /voila/render/review.ipynb?token=s3cret&x=1 (127.0.0.1)")
+    'GET /voila/render/review.ipynb?token=[secret]&x=1 (127.0.0.1)'
+    """
+    return _TOKEN_IN_URI.sub(r"\1[secret]", text)
+
+
+def guarded_voila(hosts: tuple[str, ...]):
+    """Voilà's application class with the workbench's guard: a request whose ``Host``
+    is not one of ``hosts`` gets 403 (all routes, kernel websockets included);
+    ``/logout`` clears the login cookie and says so; access-log lines never hold the
+    token."""
+    import logging
+
+    import tornado.web
+    from jupyter_server.auth.decorator import allow_unauthenticated
+    from jupyter_server.auth.logout import LogoutHandler
+    from jupyter_server.utils import url_path_join
+    from tornado.routing import Matcher, PathMatches, Rule
+    from voila.app import Voila
+
+    allowed = {h.strip("[]").lower() for h in hosts}
+    access = logging.getLogger("tornado.access")
+
+    class WrongHost(Matcher):
+        def match(self, request):  # type: ignore[no-untyped-def]
+            host = (request.host_name or "").strip("[]").lower()
+            return None if host in allowed else {}
+
+    class Refuse(tornado.web.RequestHandler):
+        def prepare(self) -> None:
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("Host not allowed: open the address that workbench serve printed.\n")
+
+    class Logout(LogoutHandler):
+        @allow_unauthenticated
+        def get(self) -> None:
+            self.identity_provider.clear_login_cookie(self)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(LOGGED_OUT)
+
+    class Redact(logging.Filter):
+        """Every log record through a handler, with ``token=…`` values hidden."""
+
+        def filter(self, record: logging.LogRecord) -> bool:
+            message = record.getMessage()
+            if "token=" in message.lower():
+                record.msg, record.args = redact(message), ()
+            return True
+
+    summary = tornado.web.RequestHandler._request_summary
+
+    def request_summary(self) -> str:  # type: ignore[no-untyped-def]
+        """The "GET /path?query (address)" of error log lines, without the token."""
+        return redact(summary(self))
+
+    tornado.web.RequestHandler._request_summary = request_summary  # type: ignore[method-assign]
+
+    def hide_tokens_in_every_log() -> None:
+        loggers = [logging.getLogger(), *(v for v in logging.root.manager.loggerDict.values()
+                                          if isinstance(v, logging.Logger))]
+        for logger in loggers:
+            for handler in logger.handlers:
+                if not any(isinstance(f, Redact) for f in handler.filters):
+                    handler.addFilter(Redact())
+
+    def log_request(handler) -> None:  # type: ignore[no-untyped-def]
+        status = handler.get_status()
+        log = access.info if status < 400 else access.warning if status < 500 else access.error
+        request = handler.request
+        log("%d %s %s (%s) %.2fms", status, request.method, redact(request.uri or ""),
+            request.remote_ip, 1000.0 * request.request_time())
+
+    class GuardedVoila(Voila):
+        def listen(self) -> None:
+            hide_tokens_in_every_log()
+            self.app.settings["log_function"] = log_request
+            router = self.app.default_router
+            logout = url_path_join(self.server_url or self.base_url or "/", "logout")
+            router.rules[0:0] = [router.process_rule(Rule(WrongHost(), [(r".*", Refuse)])),
+                                 router.process_rule(Rule(PathMatches(logout), Logout))]
+            super().listen()
+
+    return GuardedVoila
+
+
+def _main(argv: list[str]) -> None:
+    """Run Voilà with the guard; ``--hosts=A,B`` (first) names the allowed hosts."""
+    hosts: tuple[str, ...] = (LOOPBACK, "localhost")
+    if argv and argv[0].startswith("--hosts="):
+        hosts = tuple(h for h in argv[0].split("=", 1)[1].split(",") if h)
+        argv = argv[1:]
+    guarded_voila(hosts).launch_instance(argv=argv)
+
+
+if __name__ == "__main__":  # pragma: no cover - run by `workbench serve` as a child
+    _main(sys.argv[1:])

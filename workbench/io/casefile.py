@@ -259,25 +259,74 @@ def _meta(case: Case, original: Mapping[str, Mapping[str, object]]) -> dict[str,
     return meta
 
 
+#: keys a reviewer may have written by hand that a re-import without them keeps
+_REVIEWER_KEYS = ("title", "child", "protocol")
+
+
+def _round_trip(old_text: str, meta: Mapping[str, object]) -> str | None:
+    """``old_text`` (a case.yaml already read safely) with the values of ``meta``,
+    comments and order kept; None when it is not a mapping ruamel can edit."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+
+    editor = YAML(typ="rt")
+    editor.preserve_quotes = True
+    editor.width = 4096
+    try:
+        doc = editor.load(old_text)
+    except YAMLError:
+        return None
+    if not isinstance(doc, CommentedMap):
+        return None
+    new = dict(meta)
+    for key in _REVIEWER_KEYS:
+        if key not in new and key in doc:
+            new[key] = doc[key]
+    _update(doc, new)
+    out = io.StringIO()
+    editor.dump(doc, out)
+    return out.getvalue()
+
+
+def _update(old, new: Mapping[str, object]) -> None:  # old: a ruamel CommentedMap
+    from ruamel.yaml.comments import CommentedMap
+
+    for key in [k for k in old if k not in new]:
+        del old[key]
+    for key, value in new.items():
+        if key in old and isinstance(old[key], CommentedMap) and isinstance(value, Mapping):
+            _update(old[key], value)
+        elif key not in old or old[key] != value:
+            old[key] = value
+
+
 def write_case(case: Case, path: str | Path, *, replace: bool = False) -> Path:
     """Write ``case`` as a case folder at ``path``, atomically; return the path.
 
     An existing folder is replaced only with ``replace=True``; its reviewer overrides
-    are then kept (the new import cannot silently drop a reviewer's decision).
+    are then kept (the new import cannot silently drop a reviewer's decision), and its
+    ``case.yaml`` is edited by round trip (:mod:`ruamel.yaml`): the reviewer's
+    comments, key order and quoting stay; values come from the new import, except a
+    title, child or protocol the import does not give, which are kept.
     """
     target = Path(path)
     overrides = {k: dict(v) for k, v in case.overrides.items()}
+    old_text: str | None = None
     if target.exists():
         if not replace:
             raise FileExistsError(f"{target} exists; pass replace=True (--replace) to "
                                   "re-import into it, keeping its reviewer overrides")
         if (target / "case.yaml").is_file():
-            old = read_yaml(target / "case.yaml").get("overrides") or {}
+            old = read_yaml(target / "case.yaml").get("overrides") or {}  # bounded, safe
             ids = set(case.events["id"])
             kept = {str(k): dict(v) for k, v in dict(old).items() if str(k) in ids}
             overrides = {**kept, **overrides}
+            old_text = (target / "case.yaml").read_text("utf-8-sig")
     events_text = _events_csv(case)
-    meta_text = yaml.safe_dump(_meta(case, overrides), sort_keys=False, allow_unicode=True)
+    meta = _meta(case, overrides)
+    meta_text = (_round_trip(old_text, meta) if old_text is not None else None) or \
+        yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:

@@ -87,7 +87,7 @@ class Labeller:
 
     def label(self, entity: str, value: str) -> str:
         self.replaced[entity] += 1
-        if entity == "DOCUMENT_AUTHOR":
+        if entity in ("DOCUMENT_AUTHOR", "INVISIBLE_CHARACTER"):  # removed, not labelled
             return ""
         norm = normalise(entity, value)
         key = (entity, norm)

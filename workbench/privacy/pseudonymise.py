@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +39,9 @@ from workbench.errors import CaseValidationError, Problem, Reason
 from workbench.privacy import sources
 from workbench.privacy.keys import read_key_table, read_secret
 from workbench.privacy.labels import Labeller, normalise
-from workbench.privacy.recognisers import Detector, build_detector
+from workbench.privacy.recognisers import INVISIBLE, Detector, build_detector
 from workbench.privacy.rewrite import (
+    DECLARED,
     atomic_bytes,
     rewrite_csv,
     rewrite_sqlite,
@@ -51,13 +53,18 @@ from workbench.privacy.scan import Finding, scan_file
 
 __all__ = ["PseudonymiseReport", "normalise", "pseudonymise"]
 
+_INVISIBLE = re.compile(INVISIBLE)
+
 @dataclass(frozen=True)
 class PseudonymiseReport:
     """What :func:`pseudonymise` wrote, and what a re-scan of it still finds.
 
     ``residual`` should be empty: anything in it (e.g. a pivot-table cache the
     workbook writer kept) must be removed by hand before the case is shared.
-    ``skipped`` lists input files in a format that cannot be rewritten (not copied).
+    ``skipped`` lists input files in a format that cannot be rewritten (not copied),
+    and links not followed (out of the input, or a loop). ``declared`` lists the
+    files that received the anonymisation declaration; ``declaration_refused`` says
+    why none was written when one was asked for (the re-scan still found something).
     """
 
     out: Path
@@ -67,20 +74,26 @@ class PseudonymiseReport:
     distinct: int
     residual: tuple[Finding, ...] = ()
     skipped: tuple[str, ...] = field(default=())
+    declared: tuple[Path, ...] = ()
+    declaration_refused: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.residual and not self.skipped
+        return not self.residual and not self.skipped and not self.declaration_refused
 
 
-def _targets(roots: Sequence[Path], out: Path) -> list[tuple[Path, Path]]:
+def _targets(roots: Sequence[Path], out: Path,
+             skipped: list[str]) -> list[tuple[Path, Path]]:
     pairs: list[tuple[Path, Path]] = []
     single = len(roots) == 1 and roots[0].is_dir()
     for root in roots:
         if not root.exists():
             raise CaseValidationError([Problem(file=str(root), reason=Reason.FILE_NOT_FOUND,
                                                message="no such file or folder")])
-        for path in sources.iter_files(root):
+        for path, why in sources.walk(root):
+            if why is not None:  # a link out of the input or a loop: never copied
+                skipped.append(f"{path} ({why})")
+                continue
             rel = path.relative_to(root) if root.is_dir() else Path(path.name)
             pairs.append((path, out / rel if single else out / root.name / rel
                           if root.is_dir() else out / rel))
@@ -126,7 +139,9 @@ def pseudonymise(paths: Iterable[str | Path], *, key_file: str | Path, out: str 
     hmac_key_file : the secret for ``"hmac"`` (at least 32 bytes), kept outside
         the case, ``out`` and any git repository.
     declared_by : when given, ``case.yaml`` / ``meta.yaml`` get an
-        ``anonymisation`` declaration (by, on, method) for the workshop gate.
+        ``anonymisation`` declaration (by, on, method) for the workshop gate, but
+        only when the re-scan of the copy finds nothing and nothing was skipped:
+        otherwise ``declaration_refused`` says why.
     detector : a :func:`~workbench.privacy.build_detector` result whose deny list
         already holds the key table's real values (built when None).
 
@@ -155,7 +170,7 @@ def pseudonymise(paths: Iterable[str | Path], *, key_file: str | Path, out: str 
                        "workbench pseudonymise: HMAC-SHA-256 keyed pseudonyms"}
     written: list[Path] = []
     skipped: list[str] = []
-    for source, dest in _targets(roots, target):
+    for source, dest in _targets(roots, target, skipped):
         suffix = source.suffix.lower()
         if suffix in sources.WORKBOOK_SUFFIXES:
             rewrite_xlsx(source, dest, detector, labeller)
@@ -173,17 +188,45 @@ def pseudonymise(paths: Iterable[str | Path], *, key_file: str | Path, out: str 
         except UnicodeDecodeError:
             skipped.append(str(source))
             continue
+        text, hidden = _INVISIBLE.subn("", text)  # so "Jay\u200bden" meets the deny list
+        if hidden:
+            labeller.replaced["INVISIBLE_CHARACTER"] += hidden
         new: str | None = None
         if suffix in sources.TABLE_SUFFIXES:
             new = rewrite_csv(text, suffix, detector, labeller)
         elif suffix in (".yaml", ".yml"):
-            new = rewrite_yaml(text, source.name, detector, labeller, declaration)
+            new = rewrite_yaml(text, source.name, detector, labeller, None)
         if new is None:
             new = rewrite_text(text, suffix, detector, labeller)
         bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
         atomic_bytes(dest, (bom + new).encode("utf-8"))
         written.append(dest)
     residual = [f for path in written for f in scan_file(path, str(path), detector)]
+    declared, refused = _declare(written, declaration, residual, skipped, detector, labeller)
     return PseudonymiseReport(out=target, method=method, files=tuple(written),
                               replaced=dict(labeller.replaced), distinct=labeller.distinct,
-                              residual=tuple(residual), skipped=tuple(skipped))
+                              residual=tuple(residual), skipped=tuple(skipped),
+                              declared=declared, declaration_refused=refused)
+
+
+def _declare(written: Sequence[Path], declaration: Mapping[str, str] | None,
+             residual: Sequence[Finding], skipped: Sequence[str], detector: Detector,
+             labeller: Labeller) -> tuple[tuple[Path, ...], str | None]:
+    """Add the declaration to the copy's case files once the copy is clean."""
+    if not declaration:
+        return (), None
+    if residual or skipped:
+        return (), (f"the re-scan of the copy still finds {len(residual)} thing(s) and "
+                    f"{len(skipped)} input(s) were not copied: remove them, then declare")
+    targets = [p for p in written if p.name in DECLARED]
+    if not targets:
+        return (), "no case.yaml or meta.yaml in the copy to hold the declaration"
+    for path in targets:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+        new = rewrite_yaml(text, path.name, detector, labeller, declaration)
+        if new is None:
+            return (), f"{path} is not plain YAML: the declaration cannot be added"
+        bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+        atomic_bytes(path, (bom + new).encode("utf-8"))
+    return tuple(targets), None

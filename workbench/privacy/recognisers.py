@@ -46,9 +46,11 @@ ENTITIES: dict[str, str] = {
     "SOCIAL_MEDIA_HANDLE": "handle",
     "DIGIT_RUN": "number",
     "AGE": "age",
+    "INVISIBLE_CHARACTER": "invisible character",
     # found from a file's structure, not its text
     "DOCUMENT_AUTHOR": "document author",
     "UNSCANNED": "unscanned content",
+    "NOT_FOLLOWED": "link not followed",
 }
 _RANK = {entity: i for i, entity in enumerate(ENTITIES)}
 
@@ -59,7 +61,14 @@ DATE = (rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4
         rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+\d{{4}}"
         rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})(?![\d/])")
 _DOB_CONTEXT = (r"(?:\bd\.\s?o\.\s?b\.?|\bdob\b|\bdate[\s_-]+of[\s_-]+birth\b|\bbirth[\s_-]?date\b"
-                r"|\bbirthday\b|\bborn\b(?:\s+on)?)")
+                r"|\bbirthday\b|\bborn\b(?:\s+on)?|(?<![\w.])b\.)(?:[ \t]+the)?")
+#: characters that show nothing but can hide a name from a search ("Jay\u200bden"):
+#: zero-width spaces and joiners, word joiners, soft hyphens, bidirectional marks,
+#: fillers and Unicode tag characters
+INVISIBLE = (r"[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+             r"\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0\U000e0000-\U000e007f]")
+_NHS_SEPARATOR = r"[ .\-\u2010-\u2013\u00a0]{0,3}"
+_DATE_SHAPE = re.compile(r"^\d{1,2}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*(?:\d{4}|\d{2})(?!\d)")
 _AGE_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
               "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty")
 _HANDLE_CHARS = r"[A-Za-z0-9_.]"
@@ -91,12 +100,43 @@ _PATTERNS: tuple[tuple[str, str, str, float], ...] = (
      r"(?i:\b(?:car|vehicle|reg|registration|plate|plates|vrm|van|taxi|moped|motorbike"
      r"|scooter|index)\b)[^.\n]{0,40}?\b(?P<v>[A-HJ-NPR-TV-Y]\d{1,3} ?[A-HJ-PR-Y][A-HJ-PR-Z]{2}"
      r"|[A-HJ-PR-Z]{3} ?\d{1,3}[A-HJ-NPR-TV-Y])\b", 0.5),
+    ("UK_NHS", "ten digits with a valid NHS check digit, grouped by any spacing",
+     rf"(?<![\w./])(?<!\d[ .\-/:])(?P<v>\d(?:{_NHS_SEPARATOR}\d){{9}})(?!\.?\d)(?![\w:/])", 0.8),
+    ("UK_POSTCODE", "postcode in any case (ab1 2cd)",
+     r"(?i)(?<![\w])(?P<v>[a-pr-uwyz][a-hk-y]?\d[a-hjkps-uw\d]? ?\d[abd-hjlnp-uw-z]{2})(?![\w])",
+     0.6),
+    ("UK_VEHICLE_REGISTRATION", "current format in any case (ab51 abc)",
+     r"(?i)(?<![\w])(?P<v>[a-hj-pr-y][a-hj-pr-y](?:0[2-9]|[12]\d|5[1-9]|[67]\d) ?[a-hj-pr-z]{3})"
+     r"(?![\w])", 0.5),
+    ("INVISIBLE_CHARACTER", "zero-width or other invisible character", rf"(?P<v>{INVISIBLE}+)",
+     0.9),
     ("DIGIT_RUN", "run of ten or more digits", r"(?<!\d)(?P<v>\d{10,})(?!\d)", 0.5),
     ("DIGIT_RUN", "ten digits grouped 3-3-4",
      r"(?<![\w-])(?P<v>\d{3}[ -]\d{3}[ -]\d{4})(?![\w-])", 0.5),
     ("AGE", "'aged N' or 'age N'",
      rf"(?i)\bage(?:d)?\b[ \t]*[:=]?[ \t]*(?P<v>\d{{1,3}}|{_AGE_WORDS})(?![\d\w])", 0.6),
 )
+
+
+def nhs_number_ok(text: str) -> bool:
+    """Whether the digits of ``text`` are ten with a valid NHS (modulus 11) check digit
+    (and not a date written with dots or hyphens).
+
+    >>> nhs_number_ok("943.476.5919"), nhs_number_ok("943 476 5918")
+    (True, False)
+    """
+    if _DATE_SHAPE.match(text):
+        return False
+    digits = [int(c) for c in text if c.isdigit()]
+    if len(digits) != 10:
+        return False
+    check = 11 - sum(d * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == digits[9]
+
+
+#: entity -> a check every match of this module's patterns must pass
+_VALIDATORS = {"UK_NHS": nhs_number_ok}
 
 
 @dataclass(frozen=True)
@@ -166,9 +206,12 @@ def _recognisers(deny_list: Iterable[str]) -> list[Any]:
         def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None,
                     ) -> list[Any]:
             out = []
+            valid = _VALIDATORS.get(self.supported_entities[0])
             for _name, rx, score in self._patterns:
                 for m in rx.finditer(text):
                     start, end = m.span("v") if "v" in rx.groupindex else m.span()
+                    if valid is not None and not valid(text[start:end]):
+                        continue
                     if end > start:
                         out.append(RecognizerResult(
                             self.supported_entities[0], start, end, score,

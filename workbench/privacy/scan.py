@@ -68,6 +68,8 @@ class Finding:
         where = f" in column '{self.place.field}'" if self.place.field else ""
         if self.entity == "UNSCANNED":
             return f"{self.location}: UNSCANNED (not a format the scan reads: check it by hand)"
+        if self.entity == "NOT_FOLLOWED":
+            return f"{self.place.file}: NOT_FOLLOWED ({self.place.name})"
         return f"{self.location}: {self.entity} ({self.label}){where}"
 
     def as_dict(self) -> dict[str, object]:
@@ -189,7 +191,10 @@ def scan_paths(paths: Iterable[str | Path], *, deny_list: Iterable[str] = (),
     and footers); every text value of a SQLite file (OCEL 2.0 exports); YAML,
     JSON, XES, XML, GraphML, GEXF, HTML, Markdown and plain text.
     A file the scan cannot read (a PDF, an image, a damaged workbook) is reported
-    as ``UNSCANNED``, so that nothing passes unread.
+    as ``UNSCANNED``, so that nothing passes unread; a symbolic link leading out of
+    the paths, or back into a folder already read (a loop), is not followed and is
+    reported as ``NOT_FOLLOWED``. Zero-width and other invisible characters (which
+    can hide a name from the deny list) are reported as ``INVISIBLE_CHARACTER``.
 
     Without a language model, **names in free text are found only through the
     deny list** (``deny_list`` and the real names of ``key_file``): the scan
@@ -229,6 +234,9 @@ def scan_paths(paths: Iterable[str | Path], *, deny_list: Iterable[str] = (),
         if not root.exists():
             findings.append(Finding("UNSCANNED", Place(str(root), name="FileNotFoundError")))
             continue
-        for path in sources.iter_files(root):
+        for path, why in sources.walk(root):
+            if why is not None:  # a link out of the input, or a loop: reported, not read
+                findings.append(Finding("NOT_FOLLOWED", Place(str(path), name=why)))
+                continue
             findings.extend(scan_file(path, str(path), detector, allowed))
     return findings

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-__all__ = ["Place", "Unit", "csv_fields", "csv_units", "header_kind", "is_sqlite", "iter_files",
+__all__ = ["Place", "Unit", "csv_fields", "csv_units", "header_kind", "is_sqlite", "iter_files", "walk",
            "sqlite_cells", "sqlite_units", "text_units", "xlsx_units"]
 
 #: suffixes read as delimited tables, as workbooks, and as plain text
@@ -107,17 +107,47 @@ def header_kind(header: str) -> str | None:
     return None
 
 
-def iter_files(path: Path) -> Iterator[Path]:
-    """``path`` itself, or every file under it (sorted; VCS and cache folders skipped)."""
+def walk(path: Path) -> Iterator[tuple[Path, str | None]]:
+    """Every file under ``path`` (sorted; VCS and cache folders skipped), as
+    ``(file, None)``, and every entry *not* followed, as ``(entry, why)``.
+
+    A symbolic link is followed only when it stays inside ``path`` (a link out of the
+    input tree could bring a file from elsewhere into a scan or an "anonymised"
+    copy); a folder already visited (a link back to a parent, a loop) is not read
+    again. ``path`` itself is followed wherever it leads: the user named it.
+    """
     if not path.is_dir():
-        yield path
+        yield path, None
         return
-    for child in sorted(path.iterdir()):
-        if child.is_dir():
-            if child.name not in _SKIP_DIRS:
-                yield from iter_files(child)
-        elif child.is_file():
-            yield child
+    root = path.resolve()
+    seen: set[tuple[int, int]] = set()
+
+    def visit(folder: Path) -> Iterator[tuple[Path, str | None]]:
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            yield folder, "a folder already read (a link loop): not read again"
+            return
+        seen.add((info.st_dev, info.st_ino))
+        for child in sorted(folder.iterdir()):
+            if child.is_symlink():
+                target = child.resolve()
+                if target != root and root not in target.parents:
+                    yield child, "a symbolic link leading outside the input: not followed"
+                    continue
+            if child.is_dir():
+                if child.name not in _SKIP_DIRS:
+                    yield from visit(child)
+            elif child.is_file():
+                yield child, None
+
+    yield from visit(path)
+
+
+def iter_files(path: Path) -> Iterator[Path]:
+    """``path`` itself, or every file under it that :func:`walk` follows."""
+    for found, why in walk(path):
+        if why is None:
+            yield found
 
 
 def line_starts(text: str) -> tuple[int, ...]:
