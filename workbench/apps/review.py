@@ -351,7 +351,7 @@ class ReviewApp:
         row = rc.order.iloc[i]
         at = row["at"]
         if pd.notna(at):
-            self._move_cursor(self.figure, i)
+            self.figure_slot.edit(lambda fig, i=i: self._move_cursor(fig, i))
             known = knowledge_at(rc.analysis, at, matrix=rc.matrix)
         else:
             known = None
