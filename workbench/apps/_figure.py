@@ -26,6 +26,13 @@ After that, new pictures replace the widget's traces and layout in place
 >>> slot.page_ready()
 >>> slot.figure._config["displaylogo"], slot.figure.layout.width, slot.widget_count()
 (False, None, 1)
+>>> slot.edit(lambda fig: fig.update_layout(title="waits"))    # not drawn yet: kept
+>>> slot.figure.layout.title.text is None
+True
+>>> slot.figure_drawn()                                          # now applied
+>>> slot.figure.layout.title.text
+'waits'
+
 """
 
 from __future__ import annotations
@@ -147,14 +154,16 @@ class FigureSlot:
     def _make(self) -> None:
         self._drawn = False
         figure = _FigureWidget(self.figure, config=self.config)
-        figure.observe(self._on_drawn, names=["_js2py_layoutDelta", "_js2py_traceDeltas"])
+        figure.observe(lambda _change: self.figure_drawn(),
+                       names=["_js2py_layoutDelta", "_js2py_traceDeltas"])
         self.figure = figure
         self.widget.children = (figure,)
         self._notify()
 
-    def _on_drawn(self, _change) -> None:
-        """plotly.js reports its first layout after drawing: edits are safe from now."""
-        if self._drawn:
+    def figure_drawn(self) -> None:
+        """The page has drawn the widget (plotly.js reports its first layout after
+        drawing): edits are safe from now, and those waiting are applied."""
+        if self._drawn or not self.is_widget:
             return
         self._drawn = True
         pending, self._pending = self._pending, []
