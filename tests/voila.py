@@ -173,7 +173,7 @@ LAYOUT_JS = """() => {
       wide.push(`${e.tagName.toLowerCase()}.${[...e.classList].join('.')} right=${Math.round(r.right)}`);
     }
   }
-  const boxes = [...document.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1
+  const boxes = [...document.querySelectorAll('*')].filter(e => !e.closest('.wb-sr') && e.scrollWidth > e.clientWidth + 1
       && getComputedStyle(e).overflowX === 'hidden' && e.clientWidth > 0
       && e.querySelector('.wb-app, .wb-app *') !== null);
   return {scrollWidth: se.scrollWidth, innerWidth: W, wide: wide.slice(0, 12),

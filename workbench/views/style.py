@@ -92,9 +92,10 @@ STATUS_STYLES: Mapping[str, tuple[str, str, str]] = {
     "unanswered": (OKABE_ITO["vermillion"], "dot", "Hand-off never answered (○ = deadline)"),
     "open": (OKABE_ITO["grey"], "longdashdot", "Hand-off not yet due when the record ends"),
 }
-#: Risk grading → colour and words.
-GRADE_COLOURS = {"absent": OKABE_ITO["grey"], "low": OKABE_ITO["sky"],
-                 "medium": OKABE_ITO["orange"], "high": OKABE_ITO["vermillion"]}
+#: Risk grading → colour and words. The gradings are written as words on the timeline:
+#: darker shades of the Okabe–Ito grey, sky blue, orange and vermillion, so that each
+#: reads at 4.5:1 or more on the white plot (WCAG AA for text).
+GRADE_COLOURS = {"absent": "#666666", "low": "#1F6F99", "medium": "#8F5500", "high": "#A33B00"}
 GRADE_LABELS = {"absent": "no apparent risk", "low": "low", "medium": "medium", "high": "high"}
 FUTURE_GREY = "#C8C8C8"
 
