@@ -68,8 +68,10 @@ def figure_widgets(widget) -> list:
 
 
 def drawn(app):
-    """The app as a page shows it: its figure slot has been drawn."""
+    """The app as a page shows it: its figure slot has been drawn, and plotly.js has
+    drawn the figure."""
     app.figure_slot.page_ready()
+    app.figure_slot.figure_drawn()
     return app
 
 
@@ -234,7 +236,10 @@ def test_key_practice_episodes_include_high_severity_flag_evidence(review):
     review.kpe_button.click()
     assert review.position == 3
     review.kpe_button.click()
-    assert review.position == 3 and "No key practice episode" in review.status.value
+    assert review.position == 3 and "No key practice episode" in review.message.value
+    assert "10 records from 4 agencies" in review.status.value      # the summary stays
+    review.previous()
+    assert review.message.value == ""                                 # and the message clears
 
 
 def test_switching_case_keeps_one_figure(cases, stores):
@@ -245,7 +250,10 @@ def test_switching_case_keeps_one_figure(cases, stores):
     app.case_picker.value = "good-practice"
     assert app.current.key == "good-practice" and app.figure is widget
     assert len(figure_widgets(app.widget)) == 1
-    assert app.position == 0 and "Case review: Child E" in app.title.value
+    assert app.position == 3 and "Case review: Child E" in app.title.value
+    # three records known only to a month or a year come first: stepping starts after them
+    assert "Stepping starts at event 4 of 66" in app.message.value
+    assert "3 record(s) before it are background" in app.message.value
 
 
 def test_play_steps_on_its_own_until_paused(library, stores):

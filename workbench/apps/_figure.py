@@ -7,6 +7,14 @@ the slot says so when it is drawn), then wraps it in a ``FigureWidget``: the con
 and panels appear first and the figure follows. It also means a preheated kernel's
 page receives the figure as it is when the page opens, not as it was built.
 
+The widget is sent whole: its comm opens only once its traces, layout and display
+options are in it (a plain ``FigureWidget`` opens empty and sends its traces after,
+which a page still loading plotly.js could drop, leaving empty axes). Changes made
+before the page has drawn it wait and are applied, in order, once it has
+(:meth:`FigureSlot.edit`). The figure takes the width of its box (no fixed width: it
+fits a phone and a projector) and the display options of
+:func:`workbench.views.style.figure_config` (no button or link off the machine).
+
 After that, new pictures replace the widget's traces and layout in place
 (:func:`~workbench.apps._html.replace_figure`): one ``FigureWidget`` per view, ever.
 
@@ -16,8 +24,15 @@ After that, new pictures replace the widget's traces and layout in place
 >>> type(slot.figure).__name__, slot.widget_count()
 ('Figure', 0)
 >>> slot.page_ready()
->>> type(slot.figure).__name__, slot.widget_count()
-('FigureWidget', 1)
+>>> slot.figure._config["displaylogo"], slot.figure.layout.width, slot.widget_count()
+(False, None, 1)
+>>> slot.edit(lambda fig: fig.update_layout(title="waits"))    # not drawn yet: kept
+>>> slot.figure.layout.title.text is None
+True
+>>> slot.figure_drawn()                                          # now applied
+>>> slot.figure.layout.title.text
+'waits'
+
 """
 
 from __future__ import annotations
@@ -29,34 +44,70 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from workbench.apps._html import replace_figure
+from workbench.views.style import figure_config
 
 __all__ = ["FigureSlot"]
 
 
 class _PageReady(anywidget.AnyWidget):
-    """Tells the kernel that a page has drawn it (once per page)."""
+    """Tells the kernel that a page has drawn it (once per page), and how wide it is."""
 
-    _esm = """export default { render({ model }) { model.send({ event: "drawn" }); } };"""
+    _esm = """export default { render({ model, el }) {
+      model.send({ event: "drawn", width: el.parentElement ? el.parentElement.clientWidth : 0,
+                   screen: window.innerWidth }); } };"""
+
+
+class _FigureWidget(go.FigureWidget):
+    """A ``FigureWidget`` whose comm opens with its figure and options already set."""
+
+    def __init__(self, fig: go.Figure, *, config: dict):
+        self._held = True
+        super().__init__(fig)
+        self._config = config
+        self._held = False
+        self.open()
+
+    def open(self) -> None:
+        if not self.__dict__.get("_held", False):
+            super().open()
 
 
 class FigureSlot:
-    """Where a view's one ``FigureWidget`` goes; see the module."""
+    """Where a view's one ``FigureWidget`` goes; see the module.
 
-    def __init__(self, *, width: int, placeholder: str = "Drawing the figure…"):
+    Parameters
+    ----------
+    width : the width (pixels) to draw the figure for until a page says how wide its
+        box is; the widget itself fills its box.
+    placeholder : what the slot says until the figure is there.
+    filename : the name of an image downloaded from the mode bar.
+    """
+
+    def __init__(self, *, width: int, placeholder: str = "Drawing the figure…",
+                 filename: str = "workbench-figure"):
         self.width = width
+        self.page_width: int | None = None
         self.figure: go.Figure | go.FigureWidget | None = None
+        self.config = figure_config(filename=filename)
         self._callbacks: list[Callable[[go.FigureWidget], None]] = []
+        self._pending: list[Callable[[go.Figure], None]] = []
         self._ready = False
+        self._drawn = False
         self._signal = _PageReady()
-        self._signal.on_msg(lambda _w, content, _b: self.page_ready()
-                            if content.get("event") == "drawn" else None)
+        self._signal.on_msg(self._on_signal)
         self._placeholder = w.HTML(f"<p class='wb-muted'>{placeholder}</p>")
-        self.widget = w.Box([self._placeholder, self._signal],
-                            layout=w.Layout(width=f"{width + 20}px", min_height="60px"))
+        self.widget = w.VBox([self._placeholder, self._signal],
+                             layout=w.Layout(width="100%", min_height="60px"))
+        self.widget.add_class("wb-figure")
 
     @property
     def is_widget(self) -> bool:
         return isinstance(self.figure, go.FigureWidget)
+
+    @property
+    def drawn(self) -> bool:
+        """Whether a page has drawn the widget (and takes edits)."""
+        return self._drawn
 
     def widget_count(self) -> int:
         return sum(isinstance(c, go.FigureWidget) for c in self.widget.children)
@@ -68,24 +119,56 @@ class FigureSlot:
 
     def show(self, fig: go.Figure) -> None:
         """Show ``fig``: kept until a page is there, else drawn in the widget in place."""
+        fig.update_layout(width=None, autosize=True)
         if self.is_widget:
-            replace_figure(self.figure, fig)
-            self._notify()
+            self.edit(lambda widget: replace_figure(widget, fig))
+            self.edit(lambda widget: self._notify())
         else:
+            self._pending.clear()
             self.figure = fig
             if self._ready:
                 self._make()
 
-    def page_ready(self) -> None:
+    def edit(self, change: Callable[[go.Figure], None]) -> None:
+        """Apply ``change(figure)`` now if nothing can be lost (a plain figure, or a
+        widget the page has drawn), else once the page has drawn it."""
+        if self.figure is None:
+            return
+        if self.is_widget and not self._drawn:
+            self._pending.append(change)
+        else:
+            change(self.figure)
+
+    def page_ready(self, width: int | None = None) -> None:
         """A page has drawn the slot: make the FigureWidget now (idempotent)."""
         self._ready = True
+        if width:
+            self.page_width = int(width)
         if self.figure is not None and not self.is_widget:
             self._make()
 
+    def _on_signal(self, _widget, content, _buffers) -> None:
+        if content.get("event") == "drawn":
+            self.page_ready(content.get("width"))
+
     def _make(self) -> None:
-        self.figure = go.FigureWidget(self.figure)
-        self.widget.children = (self.figure,)
+        self._drawn = False
+        figure = _FigureWidget(self.figure, config=self.config)
+        figure.observe(lambda _change: self.figure_drawn(),
+                       names=["_js2py_layoutDelta", "_js2py_traceDeltas"])
+        self.figure = figure
+        self.widget.children = (figure,)
         self._notify()
+
+    def figure_drawn(self) -> None:
+        """The page has drawn the widget (plotly.js reports its first layout after
+        drawing): edits are safe from now, and those waiting are applied."""
+        if self._drawn or not self.is_widget:
+            return
+        self._drawn = True
+        pending, self._pending = self._pending, []
+        for change in pending:
+            change(self.figure)
 
     def _notify(self) -> None:
         for callback in self._callbacks:

@@ -19,7 +19,7 @@ import pandas as pd
 from workbench.timeutil import day_month_year, month_year
 
 __all__ = ["STYLE", "Safe", "esc", "event_card", "local_time", "moment_text", "replace_figure",
-           "table", "text_block"]
+           "table", "text_block", "words_html"]
 
 _LOCAL = "Europe/London"
 
@@ -45,15 +45,24 @@ def cell(value: object) -> str:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *,
-          classes: str = "wb-table", row_classes: Sequence[str] | None = None) -> str:
-    """An HTML table; cells are escaped unless they are :class:`Safe`."""
+          classes: str = "wb-table", row_classes: Sequence[str] | None = None,
+          label: str | None = None) -> str:
+    """An HTML table; cells are escaped unless they are :class:`Safe`.
+
+    With ``label``, the table sits in a region of that name that scrolls sideways on
+    its own (and takes the keyboard focus to do so) when a screen is too narrow for it.
+    """
     head = "".join(f"<th>{cell(h)}</th>" for h in headers)
     body = []
     for i, row in enumerate(rows):
         css = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
         body.append(f"<tr{css}>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>")
-    return (f'<table class="{esc(classes)}"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    html_table = (f'<table class="{esc(classes)}"><thead><tr>{head}</tr></thead>'
+                  f"<tbody>{''.join(body)}</tbody></table>")
+    if label is None:
+        return html_table
+    return (f'<div class="wb-scroll" role="region" tabindex="0" aria-label="{esc(label)}">'
+            f"{html_table}</div>")
 
 
 #: how an instant known to each precision is written (UK time, the same on every OS)
@@ -126,6 +135,24 @@ def event_card(row: pd.Series, *, heading: str,
             f'<table class="wb-kv">{body}</table></div>')
 
 
+def words_html(text: str, *, anchor: str, summary: str) -> str:
+    r"""A figure's text alternative (the ``describe_*`` functions: sentences, then a
+    markdown table) as a disclosure the figure names with ``aria-describedby=anchor``.
+
+    >>> words_html("Two lanes.\n\n| Lane | Events |\n|---|---|\n| Police | 3 |",
+    ...            anchor="t", summary="In words")
+    '<details id="t" class="wb-words"><summary>In words</summary><p>Two lanes.</p><div class="wb-scroll" role="region" tabindex="0" aria-label="In words"><table class="wb-table"><thead><tr><th>Lane</th><th>Events</th></tr></thead><tbody><tr><td>Police</td><td>3</td></tr></tbody></table></div></details>'
+    """
+    prose, _, rest = text.partition("\n\n")
+    parts = [f"<p>{esc(line)}</p>" for line in prose.splitlines() if line.strip()]
+    lines = [ln for ln in rest.splitlines() if ln.startswith("|")]
+    if len(lines) >= 2:
+        cells = [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in lines]
+        parts.append(table(cells[0], cells[2:], label=summary))
+    return (f'<details id="{esc(anchor)}" class="wb-words"><summary>{esc(summary)}</summary>'
+            + "".join(parts) + "</details>")
+
+
 def replace_figure(widget, fig) -> None:
     """Show ``fig`` in an existing ``FigureWidget`` (no second widget, no new 5 MB bundle).
 
@@ -142,33 +169,63 @@ def replace_figure(widget, fig) -> None:
         widget.plotly_relayout(stale)
 
 
-#: the page's look (scoped to the apps' own classes)
+#: the page's look (scoped to the apps' own classes): flexible, readable at arm's length on
+#: a phone and across a room on a projector, contrast at least 4.5:1 for all text
 STYLE = """<style>
-.wb-app { font-family: Arial, Helvetica, sans-serif; color: #222; }
+.wb-app { font-family: Arial, Helvetica, sans-serif; color: #222; width: 100%; max-width: 100%;
+          box-sizing: border-box; min-width: 0; }
 .wb-app .widget-html-content { line-height: 1.35; }
+.wb-app .widget-html, .wb-app .widget-html-content { max-width: 100%; min-width: 0; }
 .wb-app h2 { margin: 4px 0 2px 0; font-size: 20px; }
 .wb-app h3 { margin: 6px 0 4px 0; font-size: 15px; }
 .wb-app .wb-muted { color: #555; font-size: 12px; }
+.wb-app .widget-inline-hbox, .wb-app .widget-inline-vbox { max-width: 100%; min-width: 0; }
+.wb-app .widget-text input, .wb-app .widget-textarea textarea, .wb-app select { min-width: 0; }
+.wb-app .widget-label { min-width: 0; }
+.wb-app .jupyter-button { min-height: 32px; }
+.wb-app .jupyter-button.mod-success { background-color: #2E7D32; }
+.wb-app .jupyter-button.mod-warning { background-color: #A04000; }
+.wb-app .jupyter-button.mod-info { background-color: #01579B; }
+.wb-app .jupyter-button.mod-primary { background-color: #1565C0; }
+.wb-app .jupyter-button:focus-visible, .wb-app select:focus-visible, .wb-app input:focus-visible,
+.wb-app textarea:focus-visible { outline: 3px solid #E69F00; outline-offset: 1px; }
+.wb-app .widget-tab > .p-TabBar .p-TabBar-tab, .wb-app .widget-tab > .lm-TabBar .lm-TabBar-tab {
+  flex: 0 1 auto; min-width: 0; }
+.wb-scroll { overflow-x: auto; max-width: 100%; }
+.wb-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+         white-space: nowrap; }
 .wb-table { border-collapse: collapse; font-size: 12.5px; width: 100%; }
 .wb-table th { text-align: left; border-bottom: 2px solid #888; padding: 3px 6px; }
-.wb-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; vertical-align: top; }
+.wb-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; vertical-align: top;
+               overflow-wrap: anywhere; }
 .wb-table tr.wb-current td { background: #FFF6CC; }
 .wb-table td.wb-num, .wb-table th.wb-num { text-align: right; }
 .wb-card { border: 1px solid #ccc; border-radius: 4px; padding: 6px 10px; background: #fafafa;
-           font-size: 13px; line-height: 1.35; }
+           font-size: 13px; line-height: 1.35; overflow-wrap: anywhere; }
 .wb-kv { border-collapse: collapse; width: 100%; }
 .wb-kv th { text-align: left; vertical-align: top; width: 7.5em; color: #444; padding: 1px 8px 1px 0; }
 .wb-kv td { vertical-align: top; padding: 1px 0; }
 .wb-chip { display: inline-block; border-radius: 9px; padding: 0 7px; margin-right: 3px;
-           font-size: 11px; background: #e8e8e8; }
+           font-size: 11px; background: #e8e8e8; color: #222; }
 .wb-chip.wb-missed { background: #F9D9C8; } .wb-chip.wb-good { background: #CFEBDD; }
 .wb-chip.wb-kpe { background: #E4D5F0; } .wb-chip.wb-question { background: #D5E8F6; }
 .wb-chip.wb-high { background: #F9D9C8; } .wb-chip.wb-medium { background: #FBE8C4; }
-.wb-note { border-left: 3px solid #aaa; padding: 2px 8px; margin: 4px 0; font-size: 12.5px; }
+.wb-note { border-left: 3px solid #aaa; padding: 2px 8px; margin: 4px 0; font-size: 12.5px;
+           overflow-wrap: anywhere; }
 .wb-note.wb-here { border-left-color: #E69F00; background: #FFF9E8; }
 .wb-bar { display: inline-block; height: 9px; background: #0072B2; vertical-align: middle; }
 .wb-bar.wb-gap { background: #D55E00; }
-.wb-code { font-size: 30px; letter-spacing: 4px; font-weight: bold; font-family: monospace; }
+.wb-code-big { font-size: 30px; letter-spacing: 4px; font-weight: bold; font-family: monospace;
+               overflow-wrap: anywhere; }
 .wb-problem { color: #A33B00; }
 .wb-status { font-size: 12.5px; min-height: 1.3em; }
+.wb-message { font-size: 13px; min-height: 1.3em; color: #5A3A00; }
+.wb-keys { font-size: 12px; color: #555; }
+.wb-app kbd { border: 1px solid #999; border-radius: 3px; padding: 0 4px; font-size: 11px;
+              background: #f4f4f4; }
+@media (max-width: 640px) {
+  .wb-app h2 { font-size: 18px; }
+  .wb-kv th { width: 6em; }
+  .wb-wide-only { display: none !important; }
+}
 </style>"""

@@ -36,13 +36,21 @@ from plotly.subplots import make_subplots
 from workbench.analysis.cohort import CohortReport, cohort_report
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import STYLE, Safe, esc, table
+from workbench.apps._layout import fill, panel, panels
 from workbench.apps.library import CaseLibrary
+from workbench.apps.page import PageHelper
 from workbench.apps.settings import Settings
 from workbench.views.style import OKABE_ITO, base_template
 
 __all__ = ["CohortApp", "cohort_figure", "cohort_source"]
 
 _GENERATED_CASES = 40
+#: names the page gives the cohort's widgets
+COHORT_ARIA = {".wb-figure": {"role": "figure",
+                              "aria-label": "Monthly trends: missing episodes and flags, and "
+                                            "the share of hand-offs answered and return "
+                                            "interviews on time (the tables below give the "
+                                            "same figures)"}}
 
 
 def _months(index: pd.Index) -> list[str]:
@@ -162,32 +170,34 @@ class CohortApp:
         self.summary.add_class("wb-summary")
         patterns = sorted(set(r.flag_table["pattern"])) if r.flag_table is not None and \
             len(r.flag_table) else []
-        self.pattern_picker = w.Dropdown(options=[("all patterns", "")]
-                                         + [(p, p) for p in patterns], value="",
-                                         description="Flags of", layout=L(width="460px"))
-        self.pattern_picker.add_class("wb-pattern")
+        self.pattern_picker = fill(w.Dropdown(options=[("all patterns", "")]
+                                              + [(p, p) for p in patterns], value="",
+                                              description="Flags of"),
+                                   basis="300px", max_width="620px", css="wb-pattern")
         self.pattern_picker.observe(lambda c: self.show_pattern(c["new"] or None), "value")
-        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the trends…")
+        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the trends…",
+                                      filename="cohort-trends")
         self.figure_slot.show(cohort_figure(r, width=self.width))
-        self.flags_panel = w.HTML(self._flags_html())
+        self.flags_panel = w.HTML(self._flags_html(), layout=L(width="100%"))
         self.flags_panel.add_class("wb-cohort-flags")
-        self.ri_panel = w.HTML(self._ri_html())
+        self.ri_panel = w.HTML(self._ri_html(), layout=L(width="100%"))
         self.ri_panel.add_class("wb-cohort-ri")
-        self.handoff_panel = w.HTML(self._handoffs_html())
+        self.handoff_panel = w.HTML(self._handoffs_html(), layout=L(width="100%"))
         self.handoff_panel.add_class("wb-cohort-handoffs")
+        self.page = PageHelper(storage_key="workbench-cohort", title="Cohort",
+                               aria=COHORT_ARIA)
         self.widget = w.VBox([
-            w.HTML(STYLE), w.HTML("<h2>Cohort: flags, timeliness and answer rates</h2>"),
-            self.summary, self.pattern_picker,
-            self.figure_slot.widget,
+            w.HTML(STYLE), self.page,
+            w.HTML("<h2>Cohort: flags, timeliness and answer rates</h2>"),
+            self.summary, self.pattern_picker, self.figure_slot.widget,
             w.HTML("<h3>Flags per pattern and agency (the agency of the first evidence)</h3>"),
             self.flags_panel,
-            w.HBox([w.VBox([w.HTML("<h3>Return interviews: on time by month</h3>"),
-                            self.ri_panel], layout=L(width="40%")),
-                    w.VBox([w.HTML("<h3>Hand-offs between agencies: answer rate and "
-                                   "latency</h3>"), self.handoff_panel],
-                           layout=L(width="58%"))],
-                   layout=L(width="100%", justify_content="space-between"))],
-            layout=L(width=f"{self.width + 30}px"))
+            panels([panel([w.HTML("<h3>Return interviews: on time by month</h3>"),
+                           self.ri_panel], basis="360px"),
+                    panel([w.HTML("<h3>Hand-offs between agencies: answer rate and "
+                                  "latency</h3>"), self.handoff_panel], basis="480px")],
+                   basis=["360px", "480px"])],
+            layout=L(width="100%"))
         self.widget.add_class("wb-app")
         self.widget.add_class("wb-cohort")
 
@@ -212,7 +222,7 @@ class CohortApp:
                         f'rgba(213,94,0,{alpha:.2f})">{n}</span>')
         rows = [[pattern, *(shade(int(v)) for v in f.loc[pattern]), int(f.loc[pattern].sum())]
                 for pattern in f.index]
-        return table(["Pattern", *f.columns, "All"], rows)
+        return table(["Pattern", *f.columns, "All"], rows, label="Flags per pattern and agency")
 
     def _ri_html(self) -> str:
         ri = self.report.return_interviews
@@ -228,7 +238,8 @@ class CohortApp:
             rows.append([Safe("<b>all months</b>") if m == "all" else m, int(r["found"]),
                          int(r["on_time"]), "–" if pd.isna(share) else f"{share:.0%}",
                          "–" if pd.isna(r["median_hours"]) else f"{r['median_hours']:.0f} h"])
-        return table(["Month", "Returns", "Interview on time", "Share", "Median wait"], rows) \
+        return table(["Month", "Returns", "Interview on time", "Share", "Median wait"], rows,
+                     label="Return interviews on time by month") \
             + "<p class='wb-muted'>Latest 12 months with returns.</p>"
 
     def _handoffs_html(self) -> str:
@@ -243,5 +254,5 @@ class CohortApp:
                          "–" if pd.isna(rate) else f"{rate:.0%}",
                          "–" if pd.isna(latency) else f"{latency:.0f} h"])
         return table(["From", "To", "Hand-offs", "Never answered", "Answered",
-                      "Median answer"], rows) + \
+                      "Median answer"], rows, label="Hand-offs between agencies") + \
             "<p class='wb-muted'>The 15 busiest pairs.</p>"

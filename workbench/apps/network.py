@@ -22,13 +22,24 @@ import plotly.graph_objects as go
 from workbench.analysis.analyse import Analysis
 from workbench.analysis.network import agency_graph, network_summary
 from workbench.apps._figure import FigureSlot
-from workbench.apps._html import STYLE, Safe, esc, local_time, table, text_block
+from workbench.apps._html import STYLE, Safe, esc, local_time, table, text_block, words_html
+from workbench.apps._layout import fill, panel, panels, row
 from workbench.apps.library import CaseLibrary
+from workbench.apps.page import PageHelper
 from workbench.errors import CaseValidationError
 from workbench.timeutil import day_month_year
+from workbench.views.style import SECTOR_LABELS
 
 __all__ = ["NetworkApp", "month_bounds"]
 
+#: names and live regions the page gives the network's widgets
+NETWORK_ARIA = {
+    ".wb-window .noUi-handle-lower": {"aria-label": "Window starts"},
+    ".wb-window .noUi-handle-upper": {"aria-label": "Window ends"},
+    ".wb-status": {"role": "status"},
+    ".wb-figure": {"role": "figure", "aria-label": "Network of the agencies",
+                   "aria-describedby": "wb-network-words"},
+}
 _STATUS_WORDS = {"answered": "answered in time", "late": "answered late",
                  "unanswered": "never answered", "open": "not yet due"}
 
@@ -70,39 +81,44 @@ class NetworkApp:
 
     def _build(self) -> None:
         L = w.Layout
-        self.case_picker = w.Dropdown(options=self.library.options(), value=None,
-                                      description="Case", layout=L(width="560px"))
-        self.case_picker.add_class("wb-case")
+        self.case_picker = fill(w.Dropdown(options=self.library.options(), value=None,
+                                           description="Case"), basis="300px",
+                                max_width="620px", css="wb-case")
         self.case_picker.observe(lambda c: self.select_case(c["new"]) if c["new"] else None,
                                  "value")
-        self.window = w.SelectionRangeSlider(options=[("–", 0)], index=(0, 0),
-                                             description="Window", continuous_update=False,
-                                             layout=L(width="760px"))
-        self.window.add_class("wb-window")
+        self.window = fill(w.SelectionRangeSlider(options=[("–", 0)], index=(0, 0),
+                                                  description="Window",
+                                                  continuous_update=False),
+                           basis="300px", max_width="900px", css="wb-window")
         self.window.observe(self._on_window, "value")
-        self.status = w.HTML()
+        self.status = w.HTML(layout=L(width="100%"))
         self.status.add_class("wb-status")
-        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the network…")
+        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the network…",
+                                      filename="network")
         self.figure_slot.on_widget(self._wire_clicks)
         self.figure_box = self.figure_slot.widget
-        self.edge_picker = w.Dropdown(options=[], description="Hand-offs",
-                                      layout=L(width="620px"))
-        self.edge_picker.add_class("wb-edge")
+        self.figure_text = w.HTML(layout=L(width="100%"))
+        self.figure_text.add_class("wb-figure-text")
+        self.edge_picker = fill(w.Dropdown(options=[], description="Hand-offs"),
+                                css="wb-edge")
         self.edge_picker.observe(self._on_edge, "value")
-        self.edge_panel = w.HTML()
+        self.edge_panel = w.HTML(layout=L(width="100%"))
         self.edge_panel.add_class("wb-edge-handoffs")
-        self.silo_panel = w.HTML()
+        self.silo_panel = w.HTML(layout=L(width="100%"))
         self.silo_panel.add_class("wb-silo")
+        self.page = PageHelper(storage_key="workbench-network", title="Agency network",
+                               aria=NETWORK_ARIA)
         self.widget = w.VBox([
-            w.HTML(STYLE), w.HTML("<h2>Agency network</h2>"), self.case_picker, self.window,
-            self.status, self.figure_box,
-            w.HBox([w.VBox([w.HTML("<h3>Choose a connection (or click its dot in the "
-                                   "picture)</h3>"), self.edge_picker, self.edge_panel],
-                           layout=L(width="58%")),
-                    w.VBox([w.HTML("<h3>Silos: who passes on what they hear</h3>"),
-                            self.silo_panel], layout=L(width="40%"))],
-                   layout=L(width="100%", justify_content="space-between"))],
-            layout=L(width=f"{max(self.width, 1100) + 30}px"))
+            w.HTML(STYLE), self.page, w.HTML("<h2>Agency network</h2>"),
+            row([self.case_picker, self.window]), self.status, self.figure_box,
+            self.figure_text,
+            panels([panel([w.HTML("<h3>Choose a connection (or click its dot in the "
+                                  "picture)</h3>"), self.edge_picker, self.edge_panel],
+                          basis="480px"),
+                    panel([w.HTML("<h3>Silos: who passes on what they hear</h3>"),
+                           self.silo_panel], basis="420px")],
+                   basis=["480px", "420px"])],
+            layout=L(width="100%"))
         self.widget.add_class("wb-app")
         self.widget.add_class("wb-network")
 
@@ -136,7 +152,7 @@ class NetworkApp:
 
     def set_window(self, start: pd.Timestamp | None, end: pd.Timestamp | None) -> None:
         """Draw the network of hand-offs sent in ``[start, end)`` (None: open)."""
-        from workbench.views.network import network_figure
+        from workbench.views.network import describe_network, network_figure
 
         if start is not None and end is not None and start >= end:
             end = None
@@ -144,6 +160,9 @@ class NetworkApp:
         self.summary = network_summary(self.graph)
         fig = network_figure(self.graph, summary=self.summary, width=self.width)
         self.figure_slot.show(fig)
+        self.figure_text.value = words_html(
+            describe_network(self.graph, summary=self.summary), anchor="wb-network-words",
+            summary="The network in words")
         handoffs = sum(d["count"] for _, _, d in self.graph.edges(data=True))
         self.status.value = (f"{self.graph.number_of_nodes()} agencies, {handoffs} hand-off(s) "
                              f"sent {self._window_words(start, end)}")
@@ -210,17 +229,23 @@ class NetworkApp:
                   f" ({r.working_days:.0f} working days)" if pd.notna(r.working_days) else "")
                ) if r.answer_id else "–",
               Safe(f"<code>{esc(r.source)}</code>")]
-             for r in rows.itertuples()])
+             for r in rows.itertuples()], label=f"Hand-offs from {sender} to {recipient}")
 
     def _silo_html(self) -> str:
         G, s = self.graph, self.summary
         rows = []
-        for agency in sorted(G, key=lambda a: (-s["silo"].get(a, 0.0), a)):
+
+        def partners(agency: str) -> set[str]:
+            return set(G.predecessors(agency)) | set(G.successors(agency))
+
+        # an agency in no hand-off has no silo measure (it is undefined, not 1.00)
+        for agency in sorted(G, key=lambda a: (not partners(a), -s["silo"].get(a, 0.0), a)):
             d = G.nodes[agency]
-            partners = set(G.predecessors(agency)) | set(G.successors(agency))
-            rows.append([agency, d.get("sector", ""), d.get("events", 0), d.get("sent", 0),
-                         d.get("received", 0), len(partners),
-                         f"{s['silo'].get(agency, 0.0):.2f}"])
+            sector = d.get("sector", "")
+            rows.append([agency, SECTOR_LABELS.get(sector, sector), d.get("events", 0),
+                         d.get("sent", 0), d.get("received", 0), len(partners(agency)),
+                         f"{s['silo'].get(agency, 0.0):.2f}" if partners(agency)
+                         else "– (no hand-offs)"])
         lines = [f"Hub: <b>{esc(s['hub'] or '–')}</b> · reciprocity {s['reciprocity']:.2f}",
                  "Received but never passed on: "
                  + (esc(", ".join(s["received_never_passed"])) or "none"),
@@ -228,6 +253,6 @@ class NetworkApp:
                  + (esc("; ".join(f"{a} / {b}" for a, b in s["silent_pairs"])) or "none")]
         return ("<p>" + "<br>".join(lines) + "</p>"
                 + table(["Agency", "Sector", "Records", "Sent", "Received", "Partners",
-                         "Silo (1: only receives)"], rows)
+                         "Silo (1: only receives)"], rows, label="Silo measure per agency")
                 + "<p class='wb-muted'>Silo measure: the share of an agency's hand-off "
                   "partners it never sent anything to.</p>")

@@ -41,8 +41,12 @@ from workbench.apps._html import (
     moment_text,
     table,
     text_block,
+    words_html,
 )
+from workbench.apps._layout import button, fill, panel, panels, row
+from workbench.apps.events import EventsTable
 from workbench.apps.library import CaseLibrary
+from workbench.apps.page import PageHelper
 from workbench.case import Case
 from workbench.errors import CaseValidationError
 from workbench.kinds import kind_labels
@@ -58,6 +62,22 @@ DISCIPLINES = ("social work", "policing", "education", "health", "youth justice"
 _TAG_CLASS = {"missed opportunity": "wb-missed", "good practice": "wb-good",
               KPE_TAG: "wb-kpe", "question": "wb-question"}
 _CURSOR, _AFTER = "The moment shown", "After the moment shown"
+#: names, live regions and figure roles the page gives the review's widgets
+REVIEW_ARIA = {
+    ".wb-flags select": {"aria-labelledby": "wb-flags-heading"},
+    ".wb-evidence select": {"aria-labelledby": "wb-evidence-heading"},
+    ".wb-events-list select": {"aria-label": "All events"},
+    ".wb-slider .noUi-handle": {"aria-label": "Event number"},
+    ".wb-status": {"role": "status"},
+    ".wb-message": {"role": "status"},
+    ".wb-note-status": {"role": "status"},
+    ".wb-announce": {"aria-live": "polite"},
+    ".wb-timeline-panel .wb-figure": {"role": "figure", "aria-label": "Timeline of the case",
+                                      "aria-describedby": "wb-timeline-words"},
+}
+#: keys that press the step buttons (never while typing)
+REVIEW_KEYS = {"ArrowRight": ".wb-next", "n": ".wb-next", "ArrowLeft": ".wb-prev",
+               "p": ".wb-prev", "f": ".wb-next-flag", "k": ".wb-next-kpe"}
 _log = logging.getLogger("workbench.apps")
 
 
@@ -117,6 +137,49 @@ def review_case(key: str, case: Case, analysis: Analysis, flags: pd.DataFrame) -
                       end=ends.max() if len(ends) else None)
 
 
+def stepping_start(rc: ReviewCase) -> tuple[int, str]:
+    """Where stepping through a case starts, and words saying where its background is.
+
+    The review period opens at the first record dated to the day or the minute; the
+    records before it known only to a month, a year or as a range (an ``age 11``) are
+    background: stepping starts after them and says so. A case with no such background
+    starts at its first event (and no words).
+    """
+    ev = rc.analysis.events.drop_duplicates("id").set_index("id")
+    start = rc.order["id"].map(ev["start"])
+    precise = start.notna() & rc.order["id"].map(ev["precision"]).isin(["minute", "day"])
+    if not precise.any() or bool(precise.iloc[0]):
+        return 0, ""
+    first = int(precise.to_numpy().argmax())
+    n = len(rc.order)
+    return first, (f"Stepping starts at event {first + 1} of {n} "
+                   f"({esc(rc.order['moment'].iat[first])}), the first record of the review "
+                   f"period dated to the day. The {first} record(s) before it are background, "
+                   "known only to a month, a year or as a range: press ◀ Previous to read them.")
+
+
+def _words_html(rc: ReviewCase, flags: pd.DataFrame) -> str:
+    from workbench.timeline import describe_timeline
+
+    try:
+        text = describe_timeline(rc.analysis, flags=flags)
+    except Exception:  # the words are a help; the review goes on without them
+        _log.exception("could not describe the timeline of %s", rc.key)
+        return ""
+    return words_html(text, anchor="wb-timeline-words", summary="The timeline in words")
+
+
+def _handoff_words(rc: ReviewCase | None, handoff_id: str) -> str:
+    """A hand-off as people say it: who to whom, when (never its internal id)."""
+    h = rc.analysis.handoffs if rc is not None else None
+    hit = h.loc[h["handoff_id"] == handoff_id] if h is not None and len(h) else None
+    if hit is None or hit.empty:
+        return "a hand-off"
+    r = hit.iloc[0]
+    return (f"the hand-off {r['sender']} → {r['recipient']} of "
+            f"{local_time(r['sent'], fmt='%-d %b %Y')}")
+
+
 def _tags_html(tags) -> str:
     return "".join(f'<span class="wb-chip {_TAG_CLASS.get(t, "")}">{esc(t)}</span>'
                    for t in tags)
@@ -162,98 +225,113 @@ class ReviewApp:
     def _build(self) -> None:
         L = w.Layout
         self.title = w.HTML("<h2>Case review</h2>")
-        self.case_picker = w.Dropdown(options=self.library.options(), value=None,
-                                      description="Case", layout=L(width="520px"))
-        self.case_picker.add_class("wb-case")
+        self.title.add_class("wb-title")
+        self.protocol_line = w.HTML()
+        self.protocol_line.add_class("wb-protocol")
+        self.case_picker = fill(w.Dropdown(options=self.library.options(), value=None,
+                                           description="Case"), basis="300px",
+                                max_width="560px", css="wb-case")
         self.case_picker.observe(self._on_case, "value")
-        self.status = w.HTML("", layout=L(width="100%"))
+        self.status = w.HTML(layout=L(width="100%"))
         self.status.add_class("wb-status")
-        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the timeline…")
+        self.message = w.HTML(layout=L(width="100%"))
+        self.message.add_class("wb-message")
+        self.announce = w.HTML()
+        self.announce.add_class("wb-sr")
+        self.announce.add_class("wb-announce")
+        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the timeline…",
+                                      filename="timeline")
         self.figure_box = self.figure_slot.widget
-        b = {"layout": L(width="auto")}
-        self.prev_button = w.Button(description="◀ Previous", tooltip="previous event", **b)
-        self.next_button = w.Button(description="Next ▶", tooltip="next event",
-                                    button_style="primary", **b)
-        self.play_button = w.ToggleButton(description="▶ Play", tooltip="step every "
-                                          f"{self.play_interval:g} s", **b)
-        self.flag_button = w.Button(description="Next flag ⚑", **b)
-        self.kpe_button = w.Button(description="Next key practice episode ★", **b)
-        for widget, css in ((self.prev_button, "wb-prev"), (self.next_button, "wb-next"),
-                            (self.play_button, "wb-play"), (self.flag_button, "wb-next-flag"),
-                            (self.kpe_button, "wb-next-kpe")):
-            widget.add_class(css)
+        self.figure_text = w.HTML()
+        self.figure_text.add_class("wb-figure-text")
+        self.prev_button = button(w.Button(description="◀ Previous",
+                                           tooltip="previous event (key: ←)"), css="wb-prev")
+        self.next_button = button(w.Button(description="Next ▶", tooltip="next event (key: →)",
+                                           button_style="primary"), css="wb-next")
+        self.play_button = button(w.ToggleButton(description="▶ Play", tooltip="step every "
+                                                 f"{self.play_interval:g} s"), css="wb-play")
+        self.flag_button = button(w.Button(description="Next flag ⚑",
+                                           tooltip="next flag (key: f)"), css="wb-next-flag")
+        self.kpe_button = button(w.Button(description="Next key practice episode ★",
+                                          tooltip="next key practice episode (key: k)"),
+                                 css="wb-next-kpe")
         self.prev_button.on_click(lambda _: self.previous())
         self.next_button.on_click(lambda _: self.next())
         self.flag_button.on_click(lambda _: self.next_flag())
         self.kpe_button.on_click(lambda _: self.next_kpe())
         self.play_button.observe(self._on_play, "value")
-        self.slider = w.IntSlider(min=1, max=1, value=1, description="Event",
-                                  continuous_update=False, layout=L(width="380px"))
-        self.slider.add_class("wb-slider")
+        self.slider = fill(w.IntSlider(min=1, max=1, value=1, description="Event",
+                                       continuous_update=False), basis="220px",
+                           css="wb-slider")
         self.slider.observe(self._on_slider, "value")
-        controls = w.HBox([self.prev_button, self.next_button, self.play_button,
-                           self.flag_button, self.kpe_button, self.slider],
-                          layout=L(flex_flow="row wrap", align_items="center"))
-        self.event_panel = w.HTML(layout=L(width="38%"))
+        keys = w.HTML("<span class='wb-keys'>Keys: <kbd>→</kbd> next, <kbd>←</kbd> previous, "
+                      "<kbd>f</kbd> next flag, <kbd>k</kbd> next key practice episode</span>")
+        keys.add_class("wb-wide-only")
+        controls = row([self.prev_button, self.next_button, self.play_button,
+                        self.flag_button, self.kpe_button, self.slider], css="wb-controls")
+        self.event_panel = w.HTML(layout=L(width="100%"))
         self.event_panel.add_class("wb-event")
-        self.knowledge_panel = w.HTML(layout=L(width="36%"))
+        self.knowledge_panel = w.HTML(layout=L(width="100%"))
         self.knowledge_panel.add_class("wb-knowledge")
-        self.flag_list = w.Select(options=[], rows=7, layout=L(width="100%"))
-        self.flag_list.add_class("wb-flags")
+        self.flag_list = fill(w.Select(options=[], rows=7), css="wb-flags")
         self.flag_list.observe(self._on_flag, "value")
-        self.evidence_list = w.Select(options=[], rows=4, layout=L(width="100%"))
-        self.evidence_list.add_class("wb-evidence")
+        self.evidence_list = fill(w.Select(options=[], rows=4), css="wb-evidence")
         self.evidence_list.observe(self._on_evidence, "value")
-        self.flag_detail = w.HTML()
+        self.flag_detail = w.HTML(layout=L(width="100%"))
         self.flag_detail.add_class("wb-flag-detail")
-        flags = w.VBox([w.HTML("<h3>Flags (choose one to go to its evidence)</h3>"),
-                        self.flag_list, w.HTML("<b>Evidence</b>"), self.evidence_list,
-                        self.flag_detail], layout=L(width="26%"))
-        panels = w.HBox([self.event_panel, self.knowledge_panel, flags],
-                        layout=L(width="100%", justify_content="space-between",
-                                 grid_gap="10px"))
+        self.flags_heading = w.HTML("<h3 id='wb-flags-heading'>Flags (choose one to go to its "
+                                    "evidence)</h3>")
+        flags = panel([self.flags_heading, self.flag_list,
+                       w.HTML("<h3 id='wb-evidence-heading'>Evidence</h3>"),
+                       self.evidence_list, self.flag_detail], basis="320px", css="wb-flag-panel")
+        self.events_table = EventsTable(on_choose=self.go_to)
+        events = panel([w.HTML("<h3>All events</h3>"), self.events_table.widget],
+                       basis="380px", css="wb-events-panel")
+        # the step view: controls first, then the timeline beside the event it stands at
+        step = panels([panel([self.figure_box, self.figure_text], basis="620px",
+                             css="wb-timeline-panel"),
+                       panel([self.event_panel], basis="340px", css="wb-event-panel")],
+                      basis=["620px", "340px"], css="wb-step")
+        details = panels([panel([self.knowledge_panel], basis="420px"), flags, events],
+                         basis=["420px", "320px", "380px"], css="wb-details")
         # reflection
-        self.name_input = w.Text(description="You", placeholder="name or initials",
-                                 layout=L(width="260px"))
-        self.name_input.add_class("wb-name")
-        self.agency_input = w.Dropdown(options=["(not an agency)"], description="Agency",
-                                       layout=L(width="320px"))
-        self.agency_input.add_class("wb-agency")
-        self.discipline_input = w.Combobox(options=list(DISCIPLINES), description="Discipline",
-                                           placeholder="e.g. social work",
-                                           ensure_option=False, layout=L(width="280px"))
-        self.discipline_input.add_class("wb-discipline")
-        self.target = w.Dropdown(options=[], description="About", layout=L(width="560px"))
-        self.target.add_class("wb-target")
-        self.tag_buttons = {t: w.ToggleButton(description=t, layout=L(width="auto"))
-                            for t in TAGS}
-        for t, button in self.tag_buttons.items():
-            button.add_class("wb-tag-" + t.replace(" ", "-"))
-        self.note_input = w.Textarea(placeholder="Your reflection on this event or hand-off",
-                                     layout=L(width="560px", height="80px"))
-        self.note_input.add_class("wb-note-text")
-        self.save_button = w.Button(description="Save note", button_style="success")
-        self.save_button.add_class("wb-save")
+        self.name_input = fill(w.Text(description="You", placeholder="name or initials"),
+                               basis="200px", css="wb-name")
+        self.agency_input = fill(w.Dropdown(options=["(not an agency)"], description="Agency"),
+                                 basis="240px", css="wb-agency")
+        self.discipline_input = fill(w.Combobox(options=list(DISCIPLINES),
+                                                description="Discipline",
+                                                placeholder="e.g. social work",
+                                                ensure_option=False), css="wb-discipline")
+        self.target = fill(w.Dropdown(options=[], description="About"), css="wb-target")
+        self.tag_buttons = {t: button(w.ToggleButton(description=t),
+                                      css="wb-tag-" + t.replace(" ", "-")) for t in TAGS}
+        self.note_input = fill(w.Textarea(placeholder="Your reflection on this event or "
+                                          "hand-off", rows=4), css="wb-note-text")
+        self.save_button = button(w.Button(description="Save note", button_style="success"),
+                                  css="wb-save")
         self.save_button.on_click(lambda _: self.save_note())
         self.note_status = w.HTML()
         self.note_status.add_class("wb-note-status")
-        form = w.VBox([w.HTML("<h3>Reflection</h3>"),
-                       w.HBox([self.name_input, self.agency_input]), self.discipline_input,
-                       self.target, w.HBox(list(self.tag_buttons.values())),
-                       self.note_input, w.HBox([self.save_button, self.note_status])],
-                      layout=L(width="600px"))
-        self.notes_panel = w.HTML(layout=L(width="560px", max_height="330px",
-                                           overflow="auto"))
+        form = panel([w.HTML("<h3>Reflection</h3>"),
+                      row([self.name_input, self.agency_input]), self.discipline_input,
+                      self.target, row(list(self.tag_buttons.values()), css="wb-tags"),
+                      self.note_input, row([self.save_button, self.note_status])],
+                     basis="420px", css="wb-form")
+        self.notes_panel = w.HTML(layout=L(width="100%", max_height="420px", overflow="auto"))
         self.notes_panel.add_class("wb-notes")
-        reflection = w.HBox([form, w.VBox([w.HTML("<h3>Everyone's notes</h3>"),
-                                           self.notes_panel])],
-                            layout=L(width="100%", grid_gap="16px"))
-        header = w.HBox([self.title, self.case_picker],
-                        layout=L(justify_content="space-between", align_items="center",
-                                 width=f"{self.width}px"))
-        self.widget = w.VBox([w.HTML(STYLE), header, self.status, self.figure_box, controls,
-                              panels, reflection],
-                             layout=L(width=f"{self.width + 30}px"))
+        reflection = panels([form, panel([w.HTML("<h3>Everyone's notes</h3>"),
+                                          self.notes_panel], basis="420px")],
+                            basis=["420px", "420px"], css="wb-reflection")
+        header = row([w.VBox([self.title, self.protocol_line], layout=L(flex="1 1 300px",
+                                                                        min_width="0")),
+                      self.case_picker], justify="space-between", css="wb-header")
+        self.page = PageHelper(storage_key="workbench-review", title="Case review",
+                               aria=REVIEW_ARIA, shortcuts=REVIEW_KEYS)
+        self.page.on_page(self._on_page)
+        self.widget = w.VBox([w.HTML(STYLE), self.page, header, self.status, controls, keys,
+                              self.message, self.announce, step, details, reflection],
+                             layout=L(width="100%"))
         self.widget.add_class("wb-app")
         self.widget.add_class("wb-review")
 
@@ -261,6 +339,22 @@ class ReviewApp:
     def figure(self) -> go.Figure | go.FigureWidget | None:
         """The timeline (a ``FigureWidget`` once a page shows it)."""
         return self.figure_slot.figure
+
+    def _on_page(self, query: dict, stored: dict) -> None:
+        """A page opened: take up the name and the place it had (its URL first, then
+        what the browser kept), so a reload loses neither."""
+        for widget, key in ((self.name_input, "name"), (self.discipline_input, "discipline")):
+            if not widget.value and isinstance(stored.get(key), str):
+                widget.value = stored[key]
+        if stored.get("agency") in self.agency_input.options:
+            self.agency_input.value = stored["agency"]
+        case = query.get("case") or stored.get("case")
+        event = query.get("event") or (stored.get("event") if case == stored.get("case")
+                                       else None)
+        if case and case in self.library and (self.current is None or self.current.key != case):
+            self.select_case(case)
+        if event and self.current is not None and (self.current.order["id"] == event).any():
+            self.go_to(str(event))
 
     # -- opening a case ------------------------------------------------------------------
     def _on_case(self, change) -> None:
@@ -286,12 +380,21 @@ class ReviewApp:
         self._cursor_traces = (names.index(_CURSOR) if _CURSOR in names else None,
                                names.index(_AFTER) if _AFTER in names else None)
         self.current = rc
+        start, background = stepping_start(rc)
         # the cursor starts on the first event in the figure itself: a page that connects
         # later (a preheated kernel) receives the widget's first state, not later edits
-        self._move_cursor(fig, 0)
+        self._move_cursor(fig, start)
         self.figure_slot.show(fig)
+        self.figure_text.value = _words_html(rc, flags)
         self.session = self._review_session(case)
-        self.title.value = f"<h2>Case review: {esc(case.title or case.id)}</h2>"
+        name = case.title or case.id
+        self.title.value = f"<h2>Case review: {esc(name)}</h2>"
+        self.page.title = f"Case review: {name}"
+        protocol = analysis.protocol
+        self.protocol_line.value = (
+            "<span class='wb-muted'>Flags judged against the protocol "
+            f"<b>{esc(protocol.title or protocol.name)}</b> ({esc(protocol.name)})</span>")
+        self.events_table.set_events(analysis.events)
         n = len(rc.order)
         self.status.value = (f"{n} records from {len(case.agencies)} agencies · "
                              f"{len(flags)} flag(s) · notes are shared with everyone "
@@ -315,7 +418,8 @@ class ReviewApp:
             self._quiet = False
         self._notes_key = None
         self.refresh()
-        self.go_to(0)
+        self.go_to(start)
+        self.message.value = background
 
     def _flags(self, analysis: Analysis) -> tuple[pd.DataFrame, str]:
         """The case's flags; a rule that fails leaves the review running without flags."""
@@ -348,24 +452,40 @@ class ReviewApp:
         i = rc.index_of(where) if isinstance(where, str) else int(where)
         i = max(0, min(i, len(rc.order) - 1))
         self.position = i
-        row = rc.order.iloc[i]
-        at = row["at"]
+        self.message.value = ""
+        here = rc.order.iloc[i]
+        at = here["at"]
         if pd.notna(at):
-            self._move_cursor(self.figure, i)
+            self.figure_slot.edit(lambda fig, i=i: self._move_cursor(fig, i))
             known = knowledge_at(rc.analysis, at, matrix=rc.matrix)
         else:
             known = None
         self.event_panel.value = self._event_html(rc, i)
-        self.knowledge_panel.value = self._knowledge_html(rc, known, row["moment"],
-                                                          row["agency"])
+        self.knowledge_panel.value = self._knowledge_html(rc, known, here["moment"],
+                                                          here["agency"])
         self._quiet = True
         try:
             self.slider.value = i + 1
         finally:
             self._quiet = False
-        self._update_targets(rc, row["id"])
+        last = i == len(rc.order) - 1
+        self.next_button.description = "Last event ■" if last else "Next ▶"
+        self.next_button.tooltip = ("this is the last event" if last
+                                    else "next event (key: →)")
+        self.announce.value = (f"Event {i + 1} of {len(rc.order)}: "
+                               f"{esc(rc.labels.get(here['id'], here['id']))}")
+        self.events_table.highlight(here["id"])
+        self._update_targets(rc, here["id"])
+        self.page.remember(query={"case": rc.key, "event": here["id"]},
+                           stored={"case": rc.key, "event": here["id"]})
 
     def next(self) -> None:
+        """The next event (on the last one, says so)."""
+        rc = self.current
+        if rc is not None and self.position >= len(rc.order) - 1:
+            self.message.value = (f"This is the last event ({len(rc.order)} of "
+                                  f"{len(rc.order)}): nothing was recorded after it.")
+            return
         self.go_to(self.position + 1)
 
     def previous(self) -> None:
@@ -377,7 +497,7 @@ class ReviewApp:
             return False
         later = rc.order.index[(rc.order.index > self.position) & rc.order["id"].isin(ids)]
         if len(later) == 0:
-            self.status.value = f"No {what} after this event."
+            self.message.value = f"No {what} after this event."
             return False
         self.go_to(int(later[0]))
         return True
@@ -386,7 +506,7 @@ class ReviewApp:
         """Go to the next event that a flag starts from, and show that flag."""
         rc = self.current
         if rc is None or rc.flags.empty:
-            self.status.value = "This case has no flags."
+            self.message.value = "This case has no flags."
             return
         anchors = {ids[0] for ids in rc.flags["event_ids"] if len(ids)}
         if self._jump(anchors, "flag"):
@@ -511,7 +631,7 @@ class ReviewApp:
         rc = self.current
         about = ""
         if n.handoff_id:
-            about = "hand-off " + esc(n.handoff_id.replace(">", " → "))
+            about = esc(_handoff_words(rc, n.handoff_id))
         elif n.event_id and rc is not None:
             about = esc(rc.labels.get(n.event_id, n.event_id))
         css = "wb-note wb-here" if here else "wb-note"
@@ -592,9 +712,11 @@ class ReviewApp:
             tags=[t for t, b in self.tag_buttons.items() if b.value], note_id=self._draft_id)
         self._draft_id = str(uuid.uuid4())
         self.note_input.value = ""
-        for button in self.tag_buttons.values():
-            button.value = False
+        for tag in self.tag_buttons.values():
+            tag.value = False
         self.note_status.value = "Saved: everyone reviewing this case sees it."
+        self.page.remember(stored={"name": name, "agency": agency,
+                                   "discipline": self.discipline_input.value.strip()})
         self.refresh()
         return note
 

@@ -35,12 +35,13 @@ from workbench.apps._html import (
     STYLE,
     esc,
     event_card,
-    local_time,
     moment_text,
     text_block,
 )
+from workbench.apps._layout import button, fill, panel, panels, row
 from workbench.apps.gate import gate_problems
 from workbench.apps.library import CaseLibrary
+from workbench.apps.page import PageHelper
 from workbench.apps.review import DISCIPLINES
 from workbench.case import Case
 from workbench.errors import CaseValidationError
@@ -52,6 +53,16 @@ __all__ = ["QUESTION", "WorkshopApp", "decision_key", "parse_decision", "reveale
 #: the question put to the room at a decision point
 QUESTION = "What would you do now, and which agency should act?"
 _NOT_SURE = "(not sure)"
+#: names and live regions the page gives the workshop's widgets
+WORKSHOP_ARIA = {
+    ".wb-status": {"role": "status"},
+    ".wb-answer-status": {"role": "status"},
+    ".wb-revealed": {"aria-live": "polite"},
+    ".wb-latest": {"aria-live": "polite", "aria-atomic": "true"},
+    ".wb-question-text": {"aria-live": "assertive"},
+    ".wb-answers": {"aria-live": "polite"},
+    ".wb-figure": {"role": "figure", "aria-label": "Timeline of what has been revealed"},
+}
 
 
 def revealed_case(case: Case, reveal_seq: int | None) -> Case:
@@ -116,134 +127,133 @@ class WorkshopApp:
         L = w.Layout
         self.role = w.ToggleButtons(options=[("I am taking part", "participant"),
                                              ("I am facilitating", "facilitator")],
-                                    value=None, style={"button_width": "180px"})
+                                    value=None, style={"button_width": "auto"},
+                                    layout=L(width="auto", max_width="100%"))
         self.role.add_class("wb-role")
         self.role.observe(self._on_role, "value")
-        self.status = w.HTML()
+        self.status = w.HTML(layout=L(width="100%"))
         self.status.add_class("wb-status")
         # facilitator: choose a case, open or resume a workshop
-        self.case_picker = w.Dropdown(options=self.library.options(), value=None,
-                                      description="Case", layout=L(width="560px"))
-        self.case_picker.add_class("wb-case")
+        self.case_picker = fill(w.Dropdown(options=self.library.options(), value=None,
+                                           description="Case"), basis="300px",
+                                max_width="620px", css="wb-case")
         self.case_picker.observe(self._on_case, "value")
-        self.gate_panel = w.HTML()
+        self.gate_panel = w.HTML(layout=L(width="100%"))
         self.gate_panel.add_class("wb-gate")
-        self.open_button = w.Button(description="Open a workshop", button_style="primary",
-                                    disabled=True)
-        self.open_button.add_class("wb-open")
+        self.open_button = button(w.Button(description="Open a workshop",
+                                           button_style="primary", disabled=True),
+                                  css="wb-open")
         self.open_button.on_click(lambda _: self.open_workshop())
-        self.resume_code = w.Text(placeholder="join code", layout=L(width="140px"))
-        self.resume_code.add_class("wb-resume-code")
-        self.resume_button = w.Button(description="Resume my workshop")
-        self.resume_button.add_class("wb-resume")
+        self.resume_code = fill(w.Text(placeholder="join code", description="Join code"),
+                                basis="160px", max_width="260px", css="wb-resume-code")
+        self.resume_button = button(w.Button(description="Resume my workshop"),
+                                    css="wb-resume")
         self.resume_button.on_click(lambda _: self.resume(self.resume_code.value))
         self.setup = w.VBox([
             w.HTML("<h3>Open a workshop</h3>"),
-            w.HBox([self.case_picker, self.open_button]), self.gate_panel,
-            w.HBox([w.HTML("…or resume one you opened:&nbsp;"), self.resume_code,
-                    self.resume_button], layout=L(align_items="center"))])
+            row([self.case_picker, self.open_button]), self.gate_panel,
+            w.HTML("<span class='wb-muted'>…or resume one you opened:</span>"),
+            row([self.resume_code, self.resume_button])], layout=L(width="100%"))
         # facilitator: run it
-        self.code_panel = w.HTML()
+        self.code_panel = w.HTML(layout=L(width="100%"))
         self.code_panel.add_class("wb-join-code")
-        b = {"layout": L(width="auto")}
-        self.reveal_button = w.Button(description="Reveal the next event ▶",
-                                      button_style="primary", **b)
-        self.reveal_button.add_class("wb-reveal-next")
+        self.reveal_button = button(w.Button(description="Reveal the next event ▶",
+                                             button_style="primary"), css="wb-reveal-next")
         self.reveal_button.on_click(lambda _: self.reveal_next())
-        self.reveal5_button = w.Button(description="Reveal the next 5 ▶▶", **b)
-        self.reveal5_button.add_class("wb-reveal-5")
+        self.reveal5_button = button(w.Button(description="Reveal the next 5 ▶▶"),
+                                     css="wb-reveal-5")
         self.reveal5_button.on_click(lambda _: self.reveal_next(5))
-        self.reveal_to = w.Dropdown(options=[], description="Up to", layout=L(width="520px"))
-        self.reveal_to.add_class("wb-reveal-to")
-        self.reveal_to_button = w.Button(description="Reveal up to here", **b)
-        self.reveal_to_button.add_class("wb-reveal-to-button")
+        self.reveal_to = fill(w.Dropdown(options=[], description="Up to"), basis="300px",
+                              css="wb-reveal-to")
+        self.reveal_to_button = button(w.Button(description="Reveal up to here"),
+                                       css="wb-reveal-to-button")
         self.reveal_to_button.on_click(
             lambda _: self.reveal(self.reveal_to.value) if self.reveal_to.value else None)
-        self.question = w.Text(value=QUESTION, description="Question",
-                               layout=L(width="620px"))
-        self.question.add_class("wb-question")
-        self.ask_button = w.Button(description="Ask the room", button_style="warning", **b)
-        self.ask_button.add_class("wb-ask")
+        self.question = fill(w.Text(value=QUESTION, description="Question"), basis="320px",
+                             css="wb-question")
+        self.ask_button = button(w.Button(description="Ask the room", button_style="warning"),
+                                 css="wb-ask")
         self.ask_button.on_click(lambda _: self.ask())
-        self.next_after_button = w.Button(description="Close the question and reveal what "
-                                          "happened next", button_style="info", **b)
-        self.next_after_button.add_class("wb-reveal-after")
+        self.next_after_button = button(w.Button(description="Close the question and reveal "
+                                                 "what happened next", button_style="info"),
+                                        css="wb-reveal-after")
         self.next_after_button.on_click(lambda _: self.reveal_next())
-        self.coming_panel = w.HTML()
+        self.coming_panel = w.HTML(layout=L(width="100%"))
         self.coming_panel.add_class("wb-coming")
-        self.answers_panel = w.HTML()
+        self.answers_panel = w.HTML(layout=L(width="100%"))
         self.answers_panel.add_class("wb-answers")
-        self.people_panel = w.HTML()
+        self.people_panel = w.HTML(layout=L(width="100%"))
         self.people_panel.add_class("wb-people")
         self.controls = w.VBox([
             self.code_panel,
-            w.HBox([self.reveal_button, self.reveal5_button, self.reveal_to,
-                    self.reveal_to_button], layout=L(flex_flow="row wrap")),
-            w.HBox([self.question, self.ask_button, self.next_after_button],
-                   layout=L(flex_flow="row wrap"))])
-        self.facilitator_side = w.HBox([
-            w.VBox([w.HTML("<h3>Answers from the room</h3>"), self.answers_panel],
-                   layout=L(width="50%")),
-            w.VBox([self.coming_panel, self.people_panel], layout=L(width="48%"))],
-            layout=L(width="100%", justify_content="space-between"))
-        # participant: join, answer
-        self.code_input = w.Text(description="Join code", placeholder="e.g. K7M2QX",
-                                 layout=L(width="260px"))
-        self.code_input.add_class("wb-code")
-        self.name_input = w.Text(description="You", placeholder="name or initials",
-                                 layout=L(width="260px"))
-        self.name_input.add_class("wb-name")
-        self.agency_input = w.Text(description="Agency", placeholder="where you work",
-                                   layout=L(width="300px"))
-        self.agency_input.add_class("wb-agency")
-        self.discipline_input = w.Combobox(options=list(DISCIPLINES), description="Discipline",
-                                           ensure_option=False, layout=L(width="300px"))
-        self.discipline_input.add_class("wb-discipline")
-        self.join_button = w.Button(description="Join", button_style="primary")
-        self.join_button.add_class("wb-join")
+            row([self.reveal_button, self.reveal5_button, self.reveal_to,
+                 self.reveal_to_button]),
+            row([self.question, self.ask_button, self.next_after_button])],
+            layout=L(width="100%"))
+        self.facilitator_side = panels([
+            panel([w.HTML("<h3>Answers from the room</h3>"), self.answers_panel],
+                  basis="420px"),
+            panel([self.coming_panel, self.people_panel], basis="360px")],
+            basis=["420px", "360px"])
+        # participant: join, answer (phone first: one column, every field full width)
+        self.code_input = fill(w.Text(description="Join code", placeholder="e.g. K7M2QX"),
+                               basis="200px", css="wb-join-code-input")
+        self.name_input = fill(w.Text(description="You", placeholder="name or initials"),
+                               basis="200px", css="wb-name")
+        self.agency_input = fill(w.Text(description="Agency", placeholder="where you work"),
+                                 basis="200px", css="wb-agency")
+        self.discipline_input = fill(w.Combobox(options=list(DISCIPLINES),
+                                                description="Discipline",
+                                                placeholder="e.g. education",
+                                                ensure_option=False),
+                                     basis="200px", css="wb-discipline")
+        self.join_button = button(w.Button(description="Join", button_style="primary"),
+                                  css="wb-join")
         self.join_button.on_click(lambda _: self.join())
         self.join_form = w.VBox([w.HTML("<h3>Join a workshop</h3>"),
-                                 w.HBox([self.code_input, self.name_input]),
-                                 w.HBox([self.agency_input, self.discipline_input,
-                                         self.join_button])])
-        self.question_panel = w.HTML()
+                                 row([self.code_input, self.name_input]),
+                                 row([self.agency_input, self.discipline_input]),
+                                 row([self.join_button])],
+                                layout=L(width="100%", max_width="720px"))
+        self.question_panel = w.HTML(layout=L(width="100%"))
         self.question_panel.add_class("wb-question-text")
-        self.answer_input = w.Textarea(placeholder="What would you do now?",
-                                       layout=L(width="620px", height="80px"))
-        self.answer_input.add_class("wb-answer")
-        self.act_input = w.Dropdown(options=[_NOT_SURE], description="Who should act",
-                                    style={"description_width": "initial"},
-                                    layout=L(width="420px"))
-        self.act_input.add_class("wb-agency-to-act")
-        self.submit_button = w.Button(description="Send my answer", button_style="success")
-        self.submit_button.add_class("wb-submit")
+        self.answer_input = fill(w.Textarea(placeholder="What would you do now?", rows=4),
+                                 css="wb-answer")
+        self.act_input = fill(w.Dropdown(options=[_NOT_SURE], description="Who should act"),
+                              basis="220px", css="wb-agency-to-act")
+        self.submit_button = button(w.Button(description="Send my answer",
+                                             button_style="success"), css="wb-submit")
         self.submit_button.on_click(lambda _: self.submit_answer())
-        self.answer_status = w.HTML()
+        self.answer_status = w.HTML(layout=L(width="100%"))
         self.answer_status.add_class("wb-answer-status")
         self.answer_box = w.VBox([self.question_panel, self.answer_input,
-                                  w.HBox([self.act_input, self.submit_button]),
+                                  row([self.act_input, self.submit_button]),
                                   self.answer_status],
                                  layout=L(border="2px solid #E69F00", padding="6px",
-                                          width="660px", display="none"))
+                                          width="100%", max_width="760px", display="none"))
         self.answer_box.add_class("wb-answer-box")
         # what everyone in the session sees
-        self.heading = w.HTML()
+        self.heading = w.HTML(layout=L(width="100%"))
         self.heading.add_class("wb-revealed")
-        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the timeline…")
+        self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the timeline…",
+                                      filename="workshop-timeline")
         self.figure_box = self.figure_slot.widget
-        self.latest_panel = w.HTML(layout=L(width="50%"))
+        self.latest_panel = w.HTML(layout=L(width="100%"))
         self.latest_panel.add_class("wb-latest")
-        self.story_panel = w.HTML(layout=L(width="48%", max_height="420px",
-                                           overflow="auto"))
+        self.story_panel = w.HTML(layout=L(width="100%", max_height="420px", overflow="auto"))
         self.story_panel.add_class("wb-story")
-        self.view = w.VBox([self.heading, self.figure_box,
-                            w.HBox([self.latest_panel, self.story_panel],
-                                   layout=L(width="100%", justify_content="space-between"))],
-                           layout=L(display="none"))
-        self.body = w.VBox()
-        self.widget = w.VBox([w.HTML(STYLE), w.HTML("<h2>Case workshop</h2>"), self.role,
-                              self.status, self.body],
-                             layout=L(width=f"{self.width + 30}px"))
+        self.view = w.VBox([self.heading,
+                            panels([panel([self.latest_panel], basis="340px"),
+                                    panel([self.story_panel], basis="340px")],
+                                   basis=["340px", "340px"]),
+                            self.figure_box],
+                           layout=L(display="none", width="100%"))
+        self.body = w.VBox(layout=L(width="100%"))
+        self.page = PageHelper(storage_key="workbench-workshop", title="Case workshop",
+                               aria=WORKSHOP_ARIA)
+        self.page.on_page(self._on_page)
+        self.widget = w.VBox([w.HTML(STYLE), self.page, w.HTML("<h2>Case workshop</h2>"),
+                              self.role, self.status, self.body], layout=L(width="100%"))
         self.widget.add_class("wb-app")
         self.widget.add_class("wb-workshop")
 
@@ -251,6 +261,19 @@ class WorkshopApp:
     def figure(self) -> go.Figure | go.FigureWidget | None:
         """The revealed timeline (a ``FigureWidget`` once a page shows it)."""
         return self.figure_slot.figure
+
+    def _on_page(self, query: dict, stored: dict) -> None:
+        """A page opened: fill the join form (and the facilitator's resume code) with what
+        this browser used last, so a reload is one tap from where it was."""
+        self._stored = dict(stored)
+        for widget, key in ((self.code_input, "code"), (self.name_input, "name"),
+                            (self.agency_input, "agency"),
+                            (self.discipline_input, "discipline"),
+                            (self.resume_code, "facilitating")):
+            if not widget.value and isinstance(stored.get(key), str):
+                widget.value = stored[key]
+        if not self.code_input.value and query.get("code"):
+            self.code_input.value = query["code"]
 
     def _on_role(self, change) -> None:
         self.facilitating = change["new"] == "facilitator"
@@ -297,6 +320,7 @@ class WorkshopApp:
         session = self.store.set_reveal(session.id, first, actor="facilitator")
         self.facilitating = True
         self._enter(session, key)
+        self.page.remember(stored={"facilitating": session.join_code})
         return session
 
     def resume(self, code: str) -> Session | None:
@@ -373,7 +397,13 @@ class WorkshopApp:
             self.status.value = ('<span class="wb-problem">This workshop\'s case is not '
                                  "available here.</span>")
             return None
-        self.me = self.store.join(session.id, name=name, agency=agency, discipline=discipline)
+        stored = getattr(self, "_stored", {})
+        again = stored.get("participant") if stored.get("code") == session.join_code else None
+        self.me = self.store.join(session.id, name=name, agency=agency, discipline=discipline,
+                                  participant_id=again if isinstance(again, str) else None)
+        self._stored = {**stored, "code": session.join_code, "name": name, "agency": agency,
+                        "discipline": discipline, "participant": self.me.id}
+        self.page.remember(stored=self._stored)
         self.facilitating = False
         self._enter(session, key)
         return self.me
@@ -408,12 +438,12 @@ class WorkshopApp:
         self.status.value = (f"Workshop <b>{esc(session.title)}</b> · you are {who}")
         if self.facilitating:
             self.code_panel.value = (
-                "Participants join with the code <span class='wb-code'>"
+                "Participants join with the code <span class='wb-code-big'>"
                 f"{esc(session.join_code)}</span>")
             labels = kind_labels()
             ev = self.case.events.sort_values("seq")
             self.reveal_to.options = [
-                (f"{r.seq}. {local_time(r.start, fmt='%d/%m/%Y') or 'undated'} · {r.agency} · "
+                (f"{r.seq}. {moment_text(r.start, r.precision, r.when)} · {r.agency} · "
                  f"{labels.get(r.kind, r.kind)}", int(r.seq)) for r in ev.itertuples()]
         self.view.layout.display = "flex"
         self.refresh()
@@ -447,9 +477,9 @@ class WorkshopApp:
             self.story_panel.value = ""
             return
         analysis = analyse(cut)
-        dated = ev["start"].dropna()
-        fig = timeline_figure(analysis, flags=pd.DataFrame(), at=dated.max() if len(dated)
-                              else None, width=self.width)
+        # no "as known at" cursor: everything drawn is what has been revealed, and an
+        # instant would be more precise than records written "age 11"
+        fig = timeline_figure(analysis, flags=pd.DataFrame(), width=self.width)
         fig.update_layout(title={"subtitle": {"text": "Only what has been revealed so far"}})
         self.figure_slot.show(fig)
         self.heading.value = heading     # after the figure: the page says so once it is there

@@ -23,7 +23,9 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -389,6 +391,7 @@ def build_report(case: Case, *, session_id: str | None = None, store: NotesStore
     from workbench.analysis.rules import flag_table
     from workbench.timeline import describe_timeline, timeline_figure
     from workbench.views.network import describe_network, network_figure
+    from workbench.views.style import figure_config
 
     if session_id is not None and store is None:
         raise ValueError("session_id needs the store that holds the session (store=...)")
@@ -415,6 +418,9 @@ def build_report(case: Case, *, session_id: str | None = None, store: NotesStore
         "record": record_view, "briefing": _briefing(summary, flags, record_view),
         "problems": record.problems(event_ids=events, flag_keys=[f["key"] for f in flags]),
         "plotly_js": get_plotlyjs(),
+        # no cloud button, no logo link: nothing in the report reaches an outside service
+        "plotly_config": json.dumps(figure_config(
+            responsive=False, filename=re.sub(r"[^A-Za-z0-9_-]+", "-", f"{case.id}-review"))),
     }
     return _environment().get_template("report.html.j2").render(**context)
 

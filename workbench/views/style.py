@@ -33,7 +33,7 @@ from workbench.errors import MissingToolError
 __all__ = [
     "GRADE_COLOURS", "GRADE_LABELS", "KIND_STYLES", "OKABE_ITO", "SECTOR_COLOURS",
     "SECTOR_LABELS", "STATUS_STYLES", "TOL_MUTED", "base_template", "escape_series", "escape_text",
-    "local_iso", "markdown_table", "uk_stamp", "write_figure",
+    "figure_config", "local_iso", "markdown_table", "uk_stamp", "write_figure",
 ]
 
 #: Okabe & Ito (2008), "Color Universal Design".
@@ -92,9 +92,10 @@ STATUS_STYLES: Mapping[str, tuple[str, str, str]] = {
     "unanswered": (OKABE_ITO["vermillion"], "dot", "Hand-off never answered (○ = deadline)"),
     "open": (OKABE_ITO["grey"], "longdashdot", "Hand-off not yet due when the record ends"),
 }
-#: Risk grading → colour and words.
-GRADE_COLOURS = {"absent": OKABE_ITO["grey"], "low": OKABE_ITO["sky"],
-                 "medium": OKABE_ITO["orange"], "high": OKABE_ITO["vermillion"]}
+#: Risk grading → colour and words. The gradings are written as words on the timeline:
+#: darker shades of the Okabe–Ito grey, sky blue, orange and vermillion, so that each
+#: reads at 4.5:1 or more on the white plot (WCAG AA for text).
+GRADE_COLOURS = {"absent": "#666666", "low": "#1F6F99", "medium": "#8F5500", "high": "#A33B00"}
 GRADE_LABELS = {"absent": "no apparent risk", "low": "low", "medium": "medium", "high": "high"}
 FUTURE_GREY = "#C8C8C8"
 
@@ -115,6 +116,32 @@ def base_template() -> dict:
         "hoverlabel": {"align": "left", "bgcolor": "white", "font": {"size": 12}},
         "xaxis": axis, "yaxis": axis, "title": {"font": {"size": 18}},
     }}
+
+
+#: mode-bar buttons no figure shows: the plotting library's cloud upload ("Share chart"),
+#: and the selection tools and hover toggles nobody in a review needs (each one more
+#: Tab stop before the controls)
+REMOVED_BUTTONS = ("sendDataToCloud", "select2d", "lasso2d", "toggleSpikelines",
+                   "hoverClosestCartesian", "hoverCompareCartesian")
+
+
+def figure_config(*, responsive: bool = True, filename: str = "workbench-figure",
+                  mode_bar: bool | str = "hover") -> dict:
+    """plotly.js display options for every figure the workbench draws (dashboards, HTML
+    files, the report): nothing in the figure reaches an outside service.
+
+    No "Share chart" button (plotly.js shows one by default and uploads the figure, event
+    texts included, to the library's cloud), no logo linking to its web site, no maths
+    typesetting (which would fetch MathJax); download as an image is kept.
+
+    >>> config = figure_config()
+    >>> config["displaylogo"], config["showSendToCloud"], "toImage" in config["modeBarButtonsToRemove"]
+    (False, False, False)
+    """
+    return {"displaylogo": False, "showSendToCloud": False, "plotlyServerURL": "",
+            "modeBarButtonsToRemove": list(REMOVED_BUTTONS), "displayModeBar": mode_bar,
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+            "typesetMath": False, "responsive": responsive}
 
 
 def open_symbol(symbol: str) -> str:
@@ -255,7 +282,7 @@ def write_figure(fig, path: str | Path, *, scale: float = 2.0,
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         fig.write_html(path, include_plotlyjs=True, full_html=True, include_mathjax=False,
-                       config={"displaylogo": False, "responsive": True, "typesetMath": False})
+                       config=figure_config(filename=path.stem))
         return path
     if suffix not in _STATIC:
         raise ValueError(f"{path}: cannot write a figure as {suffix or 'a file without suffix'!r}"
