@@ -51,6 +51,7 @@ from workbench.case import Case
 from workbench.errors import CaseValidationError
 from workbench.kinds import kind_labels
 from workbench.store import TAGS, Note, NotesStore, Participant, Session
+from workbench.timeutil import day_month_year
 from workbench.views.style import local_iso
 
 __all__ = ["DISCIPLINES", "KPE_TAG", "ReviewApp", "ReviewCase", "review_case"]
@@ -177,7 +178,7 @@ def _handoff_words(rc: ReviewCase | None, handoff_id: str) -> str:
         return "a hand-off"
     r = hit.iloc[0]
     return (f"the hand-off {r['sender']} → {r['recipient']} of "
-            f"{local_time(r['sent'], fmt='%-d %b %Y')}")
+            f"{day_month_year(r['sent'])}")
 
 
 def _tags_html(tags) -> str:
