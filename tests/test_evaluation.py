@@ -43,3 +43,22 @@ def test_a_finding_is_found_only_by_a_flag_of_its_pattern_on_one_of_its_rows():
     assert not evaluate.same_row(a, b)
     assert evaluate.same_row(evaluate.row_key("x.xlsx!S!5"), evaluate.row_key("x.xlsx!s:5"))
     assert not evaluate.same_row(evaluate.row_key("x.xlsx!S!5"), evaluate.row_key("x.xlsx!T!5"))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_field_chronology_imports_as_written_keeping_every_row_its_key_names(name):
+    """No alias file, no mapping, no edits: the case imports, and every row the answer
+    key names (findings, allowed and clean) is the source of an event."""
+    import yaml
+
+    import workbench
+
+    folder = ROOT / "tests/field/cases" / name
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in evaluate.SUFFIXES)
+    case = workbench.import_chronologies(files)
+    key = yaml.safe_load((folder / "key.yaml").read_text())
+    named = {r for part in ("findings", "allowed", "clean") for item in key.get(part) or []
+             for r in item.get("rows") or []}
+    sources = [evaluate.row_key(s) for s in case.events["source"]]
+    lost = [r for r in named if not any(evaluate.same_row(evaluate.row_key(r), s) for s in sources)]
+    assert lost == []

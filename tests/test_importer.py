@@ -158,3 +158,16 @@ def test_nothing_is_written_when_input_is_bad(tmp_path):
     with pytest.raises(CaseValidationError) as exc:
         import_chronologies([write(tmp_path, "notes.csv", "Agency,Event\nPolice,Found\n")])
     assert [p.reason for p in exc.value.errors] == [Reason.MISSING_COLUMN]
+
+
+def test_a_table_whose_event_text_has_an_unheard_of_name_is_still_read(tmp_path):
+    """'Entry' reads as a reference by its name; holding prose, it is the event text."""
+    path = tmp_path / "school-nursing.csv"
+    path.write_text("Anyshire Health - School Nursing,,,\nDate,Service,Entry,Action / referral\n"
+                    "19/03/2025,School nursing,Attended the strategy meeting; no health concerns,"
+                    "Offered sessions\n20/03/2025,School nursing,Child A seen in school for a "
+                    "wellbeing check,None\n", encoding="utf-8")
+    case = import_chronologies([path])
+    assert case.events["summary"].tolist()[0].startswith("Attended the strategy meeting")
+    assert len(case.events) == 2
+    assert "column-guessed" in {str(p.reason) for p in case.problems}

@@ -111,8 +111,13 @@ def _is_chronology(sheet: Sheet, mapping: Mapping[str, str]) -> bool:
     start = find_header(sheet.records, mapping)
     if start is None:
         return False
-    columns = map_columns(sheet.records[start][1], mapping).index
-    return "at" in columns and any(f in columns for f in TEXT_FIELDS)
+    header = sheet.records[start][1]
+    columns = map_columns(header, mapping).index
+    body = any(any(c.strip() for c in cells) for _, cells in sheet.records[start + 1:])
+    # a table with a date column and at least one other column is a chronology: its
+    # event text may sit under a name no return has used before (read_table guesses it)
+    return "at" in columns and body and (any(f in columns for f in TEXT_FIELDS)
+                                         or sum(1 for c in header if c.strip()) >= 2)
 
 
 def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str | None,

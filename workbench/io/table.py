@@ -174,6 +174,18 @@ def read_table(path: Path, name: str, sheet: str | None, records: list[tuple[int
                                     message=f"column {shown!r} is read as the {'date' if want == 'at' else 'event text'} "
                                     f"(it holds {what}); choose another with --map {want}=COLUMN",
                                     **at(i)))
+    if not any(f in index or f in mapping for f in TEXT_FIELDS):
+        # no event text named as such: a column read by its name as a reference, a type
+        # or a recorder that in fact holds prose ("Entry" in a health record) is the text
+        named = {index[f]: f for f in ("ref", "kind", "author") if f in index and f not in mapping}
+        if (i := _guess(body, list(named), "summary")) is not None:
+            del index[named[i]]
+            index["summary"] = i
+            problems.append(Problem(reason=Reason.COLUMN_GUESSED, value=headers[i], severity=W,
+                                    message=f"column {headers[i]!r} holds the longest text and "
+                                    f"no column is named as the event text: it is read as the "
+                                    f"event text, not as {named[i]!r}; choose another with "
+                                    "--map summary=COLUMN", **at(i)))
     for i, why, first in layout.notes:
         if i not in labelled:
             continue
