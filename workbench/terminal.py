@@ -12,7 +12,7 @@ Examples
 >>> escape_control("Date\\x1b]0;pwned\\x07,Event")
 'Date\\\\x1b]0;pwned\\\\x07,Event'
 >>> escape_control("two\\nlines\\r", keep="\\n")
-'two\\nlines\\\\r'
+'two\\nlines\\\\x0d'
 >>> escape_control("right\\u202eto-left")
 'right\\\\u202eto-left'
 """

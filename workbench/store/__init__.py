@@ -52,6 +52,9 @@ _RECORD_TABLES = {
 _JSON_COLUMNS = ("flags", "events", "episodes", "factors", "findings")
 
 TAGS = ("missed opportunity", "good practice", "key practice episode", "question")
+#: SQLite errors that are the caller's (a reference to no session, a misused API), not
+#: the store's: raised as they are
+_CALLER_ERRORS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -155,7 +158,7 @@ class NotesStore:
                 with suppress(sqlite3.Error):
                     if self._db.in_transaction:
                         self._db.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
+                if isinstance(exc, sqlite3.Error) and not isinstance(exc, _CALLER_ERRORS):
                     raise store_error(exc, self.path) from exc
                 raise
 
