@@ -25,7 +25,6 @@ from workbench.apps._figure import FigureSlot
 from workbench.apps._html import STYLE, Safe, esc, local_time, table, text_block
 from workbench.apps.library import CaseLibrary
 from workbench.errors import CaseValidationError
-from workbench.timeutil import day_month_year
 
 __all__ = ["NetworkApp", "month_bounds"]
 
@@ -166,6 +165,8 @@ class NetworkApp:
 
     @staticmethod
     def _window_words(start, end) -> str:
+        from workbench.datetext import day_month_year
+
         if start is None and end is None:
             return "over the whole record"
         first = day_month_year(start) if start is not None else "the start"
