@@ -191,11 +191,11 @@ def test_required_top_level_entries_exist():
         assert (ROOT / entry).exists(), entry
 
 
-def test_readme_opens_with_the_install_then_the_two_make_commands_the_ci_calls():
+def test_readme_opens_with_the_two_make_commands_the_ci_calls_then_the_install():
     readme = (ROOT / "README.md").read_text()
     blocks = readme.split("```")[1::2]
-    assert "pip install case-review-workbench" in blocks[0] and "workbench serve" in blocks[0]
-    assert "make run" in blocks[1] and "make test" in blocks[1]
+    assert "make run" in blocks[0] and "make test" in blocks[0]
+    assert "pip install case-review-workbench" in blocks[1] and "workbench serve" in blocks[1]
     assert "make test" in (ROOT / ".ci/run").read_text()
     assert "constraints.txt" in readme and "[images]" in readme and "[analyst]" in readme
 
