@@ -66,3 +66,7 @@ def test_a_flag_and_a_record_have_their_own_html(case):
     assert "<caption>Review record of child-v</caption>" in html
     assert "Late referral &lt;img" in html and "<img" not in html
     assert "not-started: 1" in html
+
+
+def test_a_case_shows_its_summary_in_a_notebook(case):
+    assert case._repr_html_() == case_html(case)

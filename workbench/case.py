@@ -98,6 +98,11 @@ class Case:
     def sector_of(self, agency: str) -> str:
         return next((a.sector for a in self.agencies if a.name == agency), "other")
 
+    def _repr_html_(self) -> str:
+        from workbench.html_summary import case_html
+
+        return case_html(self)
+
     def with_overrides(self, overrides: Mapping[str, Mapping[str, object]]) -> Case:
         """A new case with reviewer overrides added (later ones win) and applied."""
         merged = {k: dict(v) for k, v in self.overrides.items()}

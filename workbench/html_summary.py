@@ -42,7 +42,7 @@ def _span(events) -> str:
     start = events["start"] if "start" in getattr(events, "columns", ()) else None
     if start is None or start.dropna().empty:
         return "undated"
-    from workbench.timeutil import day_month_year
+    from workbench.datetext import day_month_year
 
     return f"{day_month_year(start.min())} to {day_month_year(start.max())}"
 
@@ -78,7 +78,7 @@ def analysis_html(analysis) -> str:
 
 def flag_html(flag) -> str:
     """A flag: its pattern, severity, certainty, when, what it says and its evidence."""
-    from workbench.timeutil import day_month_year
+    from workbench.datetext import day_month_year
 
     return summary_table(f"Flag: {flag.title}", [
         ("pattern", flag.pattern),

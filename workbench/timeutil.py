@@ -1,8 +1,4 @@
-"""Working days, local dates and dates as people read them (Europe/London).
-
-Working days are vectorised (weekends skipped). :func:`day_month_year` writes one
-instant as "5 Mar 2025" on every operating system: no ``%-d`` (which Windows'
-``strftime`` refuses) and no locale (month names are always English).
+"""Working days and local dates, vectorised (Europe/London; weekends skipped).
 
 >>> import pandas as pd
 >>> sent = pd.Series(pd.to_datetime(["2025-02-07 16:00"]).tz_localize("Europe/London"))
@@ -10,8 +6,6 @@ instant as "5 Mar 2025" on every operating system: no ``%-d`` (which Windows'
 [1.0]
 >>> deadline_after(sent, 5).dt.tz_convert("Europe/London").dt.strftime("%a %d %b").tolist()
 ['Sat 15 Feb']
->>> day_month_year(pd.Timestamp("2025-03-05 09:07", tz="UTC"), time=True)
-'5 Mar 2025 09:07'
 """
 
 from __future__ import annotations
@@ -19,52 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["LOCAL", "MONTHS", "day_month_year", "deadline_after", "local_dates", "month_year",
-           "working_days_between"]
+__all__ = ["LOCAL", "deadline_after", "local_dates", "working_days_between"]
 
 LOCAL = "Europe/London"
-#: month abbreviations as written in the UK, whatever the machine's locale
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _local(ts: object) -> pd.Timestamp | None:
-    """``ts`` (an instant; naive means UTC) as a Europe/London timestamp, or None."""
-    if ts is None:
-        return None
-    try:
-        if pd.isna(ts):
-            return None
-    except (TypeError, ValueError):
-        pass
-    t = pd.Timestamp(ts)
-    return (t.tz_localize("UTC") if t.tzinfo is None else t).tz_convert(LOCAL)
-
-
-def day_month_year(ts: object, *, time: bool = False) -> str:
-    """An instant as UK local "5 Mar 2025" (with ``time``: "5 Mar 2025 14:07"); "" for none.
-
-    The same text on Linux, macOS and Windows, in any locale; naive times are UTC.
-
-    >>> day_month_year(pd.Timestamp("2025-07-01 23:30", tz="UTC"))   # BST: already 2 July
-    '2 Jul 2025'
-    >>> day_month_year(None), day_month_year(pd.NaT)
-    ('', '')
-    """
-    t = _local(ts)
-    if t is None:
-        return ""
-    text = f"{t.day} {MONTHS[t.month - 1]} {t.year}"
-    return f"{text} {t.hour:02d}:{t.minute:02d}" if time else text
-
-
-def month_year(ts: object) -> str:
-    """An instant as UK local "Mar 2025" ("" for none), in any locale.
-
-    >>> month_year("2025-03-31T23:30Z")
-    'Apr 2025'
-    """
-    t = _local(ts)
-    return "" if t is None else f"{MONTHS[t.month - 1]} {t.year}"
 
 
 def local_dates(times: pd.Series) -> np.ndarray:

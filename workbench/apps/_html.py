@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from workbench.timeutil import day_month_year, month_year
+from workbench.datetext import day_month_year, month_year
 
 __all__ = ["STYLE", "Safe", "esc", "event_card", "local_time", "moment_text", "replace_figure",
            "table", "text_block", "words_html"]

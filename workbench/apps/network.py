@@ -26,8 +26,8 @@ from workbench.apps._html import STYLE, Safe, esc, local_time, table, text_block
 from workbench.apps._layout import fill, panel, panels, row
 from workbench.apps.library import CaseLibrary
 from workbench.apps.page import PageHelper
+from workbench.datetext import day_month_year
 from workbench.errors import CaseValidationError
-from workbench.timeutil import day_month_year
 from workbench.views.style import SECTOR_LABELS
 
 __all__ = ["NetworkApp", "month_bounds"]
@@ -185,6 +185,7 @@ class NetworkApp:
 
     @staticmethod
     def _window_words(start, end) -> str:
+
         if start is None and end is None:
             return "over the whole record"
         first = day_month_year(start) if start is not None else "the start"

@@ -48,10 +48,10 @@ from workbench.apps.events import EventsTable
 from workbench.apps.library import CaseLibrary
 from workbench.apps.page import PageHelper
 from workbench.case import Case
+from workbench.datetext import day_month_year
 from workbench.errors import CaseValidationError
 from workbench.kinds import kind_labels
 from workbench.store import TAGS, Note, NotesStore, Participant, Session
-from workbench.timeutil import day_month_year
 from workbench.views.style import local_iso
 
 __all__ = ["DISCIPLINES", "KPE_TAG", "ReviewApp", "ReviewCase", "review_case"]

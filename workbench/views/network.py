@@ -37,7 +37,7 @@ from plotly.colors import sample_colorscale
 
 from workbench.agencies import SECTORS
 from workbench.analysis.network import agency_graph, network_summary
-from workbench.timeutil import day_month_year
+from workbench.datetext import day_month_year
 from workbench.views.style import (
     OKABE_ITO,
     SECTOR_COLOURS,

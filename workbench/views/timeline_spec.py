@@ -13,7 +13,6 @@ import pandas as pd
 from workbench.agencies import SECTORS
 from workbench.analysis.analyse import Analysis
 from workbench.kinds import kind_labels
-from workbench.timeutil import day_month_year
 from workbench.views.style import escape_series, escape_text, local_iso
 
 CHILD_LANE = "Child's own words"
@@ -308,8 +307,12 @@ def _flag_table(analysis: Analysis, flags) -> pd.DataFrame:
 
 
 def _stamp(ts: pd.Timestamp | None) -> str:
+    from workbench.datetext import day_month_year
+
     return day_month_year(ts, time=True)
 
 
 def _day(ts: pd.Timestamp) -> str:
+    from workbench.datetext import day_month_year
+
     return day_month_year(ts)

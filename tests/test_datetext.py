@@ -23,8 +23,8 @@ from workbench.analysis.network import agency_graph
 from workbench.apps._html import local_time, moment_text
 from workbench.apps.network import NetworkApp
 from workbench.case import case_from_events
+from workbench.datetext import MONTHS, day_month_year, month_year
 from workbench.timeline import timeline_figure
-from workbench.timeutil import MONTHS, day_month_year, month_year
 from workbench.views.network import network_figure
 
 ROOT = Path(__file__).resolve().parents[1]
