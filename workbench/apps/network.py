@@ -185,7 +185,6 @@ class NetworkApp:
 
     @staticmethod
     def _window_words(start, end) -> str:
-
         if start is None and end is None:
             return "over the whole record"
         first = day_month_year(start) if start is not None else "the start"
