@@ -36,3 +36,22 @@ def test_an_undeclared_case_is_refused(tmp_path):
                          ids=lambda p: p.name)
 def test_every_case_study_passes_the_gate(study):
     assert gate_problems(import_chronologies([study])) == []
+
+
+def test_every_field_that_reaches_participants_is_scanned():
+    import pandas as pd
+
+    from workbench.case import Case
+
+    events = pd.DataFrame({"summary": ["Reported missing", "Found"],
+                           "when": ["05/02/2025", "the day after DOB 03/04/2011"],
+                           "recipients": [(), ("Social worker on 07911 123456",)],
+                           "attendees": [(), ()], "source": ["police.csv:2", "police.csv:3"]})
+    case = Case(id="gate", events=events, title="Child A (NHS 943.476.5919)",
+                child={"label": "Child A b. 03/03/2011", "looked_after": False},
+                anonymisation=DECLARED["anonymisation"])
+    problems = gate_problems(case)
+    assert problems == ["gate: case file, title: UK_NHS",
+                        "gate: case file, child label: DATE_OF_BIRTH",
+                        "gate: police.csv:3, when: DATE_OF_BIRTH",
+                        "gate: police.csv:3, recipients: PHONE_NUMBER"]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.casebuilder import events
 from workbench.agencies import load_aliases
@@ -137,6 +139,13 @@ def test_the_unsafe_payloads_are_live_when_written_plainly():
     """The check above can fail: written without the neutraliser, they are live."""
     live = {p for p in PAYLOADS if _live_cells(pd.DataFrame({"t": [p]}).to_csv(index=False))}
     assert live == set(PAYLOADS) - {"Plain text, nothing to do"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab1 ,;\t=+-@\uff1d\uff0b\uff0d\uff20'", max_size=12),
+                min_size=1, max_size=4))
+def test_no_text_is_live_after_the_writer_however_it_is_split(texts):
+    assert _live_cells(csv_text(pd.DataFrame({"text": texts}))) == []
 
 
 def test_write_csv_and_tsv_neutralise_headers_and_cells(tmp_path):

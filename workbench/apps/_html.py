@@ -221,11 +221,19 @@ STYLE = """<style>
 .wb-status { font-size: 12.5px; min-height: 1.3em; }
 .wb-message { font-size: 13px; min-height: 1.3em; color: #5A3A00; }
 .wb-keys { font-size: 12px; color: #555; }
+.wb-key { font-size: 12px; line-height: 1.7; color: #333; }
+.wb-key-group { margin-right: 10px; white-space: normal; }
+.wb-key-item { margin-right: 8px; }
+.wb-swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px;
+             margin-right: 4px; vertical-align: -1px; border: 1px solid #666; }
+.wb-swatch.wb-line { width: 20px; height: 0; border: 0; border-top: 3px solid #888;
+                     border-radius: 0; vertical-align: 3px; }
 .wb-app kbd { border: 1px solid #999; border-radius: 3px; padding: 0 4px; font-size: 11px;
               background: #f4f4f4; }
 @media (max-width: 640px) {
   .wb-app h2 { font-size: 18px; }
   .wb-kv th { width: 6em; }
   .wb-wide-only { display: none !important; }
+  .wb-event-panel { order: -1; }
 }
 </style>"""

@@ -23,6 +23,7 @@ from workbench.analysis.analyse import Analysis
 from workbench.analysis.network import agency_graph, network_summary
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import STYLE, Safe, esc, local_time, table, text_block, words_html
+from workbench.apps._key import key_outside
 from workbench.apps._layout import fill, panel, panels, row
 from workbench.apps.library import CaseLibrary
 from workbench.apps.page import PageHelper
@@ -45,12 +46,15 @@ _STATUS_WORDS = {"answered": "answered in time", "late": "answered late",
 
 
 def month_bounds(analysis: Analysis) -> list[pd.Timestamp]:
-    """Month starts (UK time) from the first dated event's month to the month after the
-    last: the stops of the window slider."""
-    dated = analysis.events["start"].dropna()
+    """The stops of the window slider: month starts (UK time) from the month of the first
+    hand-off to the month after the last (the network is made of hand-offs; background
+    records years earlier would squeeze them into one end of the slider). A case without
+    hand-offs spans its dated events."""
+    sent = analysis.handoffs["sent"].dropna() if len(analysis.handoffs) else pd.Series([], dtype=object)
+    dated = sent if len(sent) else analysis.events["start"].dropna()
     if dated.empty:
         return []
-    local = dated.dt.tz_convert("Europe/London")
+    local = pd.to_datetime(dated, utc=True).dt.tz_convert("Europe/London")
     first = local.min().tz_localize(None).to_period("M").to_timestamp()
     last = (local.max().tz_localize(None).to_period("M") + 1).to_timestamp()
     return [t.tz_localize("Europe/London") for t in pd.date_range(first, last, freq="MS")]
@@ -159,8 +163,9 @@ class NetworkApp:
         self.graph = agency_graph(self.analysis, start=start, end=end)
         self.summary = network_summary(self.graph)
         fig = network_figure(self.graph, summary=self.summary, width=self.width)
+        legend_html = key_outside(fig)
         self.figure_slot.show(fig)
-        self.figure_text.value = words_html(
+        self.figure_text.value = legend_html + words_html(
             describe_network(self.graph, summary=self.summary), anchor="wb-network-words",
             summary="The network in words")
         handoffs = sum(d["count"] for _, _, d in self.graph.edges(data=True))

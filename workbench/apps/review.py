@@ -43,6 +43,7 @@ from workbench.apps._html import (
     text_block,
     words_html,
 )
+from workbench.apps._key import key_outside
 from workbench.apps._layout import button, fill, panel, panels, row
 from workbench.apps.events import EventsTable
 from workbench.apps.library import CaseLibrary
@@ -385,8 +386,9 @@ class ReviewApp:
         # the cursor starts on the first event in the figure itself: a page that connects
         # later (a preheated kernel) receives the widget's first state, not later edits
         self._move_cursor(fig, start)
+        legend_html = key_outside(fig)
         self.figure_slot.show(fig)
-        self.figure_text.value = _words_html(rc, flags)
+        self.figure_text.value = legend_html + _words_html(rc, flags)
         self.session = self._review_session(case)
         name = case.title or case.id
         self.title.value = f"<h2>Case review: {esc(name)}</h2>"

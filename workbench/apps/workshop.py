@@ -38,6 +38,7 @@ from workbench.apps._html import (
     moment_text,
     text_block,
 )
+from workbench.apps._key import key_outside
 from workbench.apps._layout import button, fill, panel, panels, row
 from workbench.apps.gate import gate_problems
 from workbench.apps.library import CaseLibrary
@@ -238,6 +239,8 @@ class WorkshopApp:
         self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the timeline…",
                                       filename="workshop-timeline")
         self.figure_box = self.figure_slot.widget
+        self.figure_key = w.HTML(layout=L(width="100%"))
+        self.figure_key.add_class("wb-figure-key")
         self.latest_panel = w.HTML(layout=L(width="100%"))
         self.latest_panel.add_class("wb-latest")
         self.story_panel = w.HTML(layout=L(width="100%", max_height="420px", overflow="auto"))
@@ -246,7 +249,7 @@ class WorkshopApp:
                             panels([panel([self.latest_panel], basis="340px"),
                                     panel([self.story_panel], basis="340px")],
                                    basis=["340px", "340px"]),
-                            self.figure_box],
+                            self.figure_box, self.figure_key],
                            layout=L(display="none", width="100%"))
         self.body = w.VBox(layout=L(width="100%"))
         self.page = PageHelper(storage_key="workbench-workshop", title="Case workshop",
@@ -481,6 +484,7 @@ class WorkshopApp:
         # instant would be more precise than records written "age 11"
         fig = timeline_figure(analysis, flags=pd.DataFrame(), width=self.width)
         fig.update_layout(title={"subtitle": {"text": "Only what has been revealed so far"}})
+        self.figure_key.value = key_outside(fig)
         self.figure_slot.show(fig)
         self.heading.value = heading     # after the figure: the page says so once it is there
         last = ev.iloc[-1]

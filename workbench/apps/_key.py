@@ -1,0 +1,92 @@
+"""A figure's side legend as a key in the page, so the picture keeps its width.
+
+The figures put their legend beside the plot, which leaves a sliver of plot on a
+laptop beside the event card and nothing on a phone. In a dashboard the side legend
+is hidden (:func:`key_outside`) and the same entries are listed under the figure as
+HTML (:func:`figure_key`): group titles, and a swatch (the trace's colour, its line
+style) before each name. Legends other than the side one (the timeline's kinds below
+the plot) stay in the figure.
+
+>>> import plotly.graph_objects as go
+>>> fig = go.Figure([go.Scatter(x=[1], y=[1], mode="lines", name="Hand-off <b>late</b>",
+...                             line={"color": "#E69F00", "dash": "dash"},
+...                             legendgrouptitle={"text": "Hand-offs"})])
+>>> html = key_outside(fig)
+>>> fig.data[0].showlegend, "Hand-offs" in html, "&lt;b&gt;" not in html, "late" in html
+(False, True, True, True)
+"""
+
+from __future__ import annotations
+
+import re
+
+import plotly.graph_objects as go
+
+from workbench.apps._html import esc
+
+__all__ = ["figure_key", "key_outside"]
+
+_TAG = re.compile(r"<[^>]+>")
+_DASH = {"dash": "dashed", "dot": "dotted", "longdash": "dashed", "dashdot": "dashed",
+         "longdashdot": "dashed"}
+
+
+def _plain(text: str | None) -> str:
+    """Legend text without plotly's markup (already escaped for plotly: undo that)."""
+    words = _TAG.sub("", text or "")
+    return (words.replace("&lt;", "<").replace("&gt;", ">").replace("&#36;", "$")
+            .replace("&amp;", "&"))
+
+
+def _swatch(trace) -> str:
+    colour, style = "#888888", "solid"
+    mode = getattr(trace, "mode", None) or ""
+    line = getattr(trace, "line", None)
+    marker = getattr(trace, "marker", None)
+    if line is not None and "lines" in mode and isinstance(line.color, str):
+        colour, style = line.color, _DASH.get(line.dash or "", "solid")
+        return (f'<span class="wb-swatch wb-line" aria-hidden="true" style="border-top-color:'
+                f'{esc(colour)};border-top-style:{style}"></span>')
+    if trace.type in ("scatter", "scattergl") and "text" in mode and "markers" not in mode:
+        font = getattr(trace, "textfont", None)
+        colour = font.color if font is not None and isinstance(font.color, str) else colour
+    elif marker is not None and isinstance(marker.color, str):
+        colour = marker.color
+    elif getattr(trace, "fillcolor", None):
+        colour = trace.fillcolor
+    return (f'<span class="wb-swatch" aria-hidden="true" style="background:{esc(colour)}">'
+            "</span>")
+
+
+def _in_side_legend(trace) -> bool:
+    return trace.showlegend is not False and (getattr(trace, "legend", None) or "legend") \
+        == "legend" and bool(trace.name)
+
+
+def figure_key(fig: go.Figure) -> str:
+    """The entries of the figure's side legend, grouped under their titles, as HTML."""
+    groups: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}           # legend group -> its title (on its first trace)
+    for trace in fig.data:
+        if not _in_side_legend(trace):
+            continue
+        title = trace.legendgrouptitle.text if trace.legendgrouptitle else None
+        if title and trace.legendgroup:
+            titles[trace.legendgroup] = _plain(title)
+        group = _plain(title) if title else titles.get(trace.legendgroup or "", "")
+        groups.setdefault(group, []).append(
+            f'<span class="wb-key-item">{_swatch(trace)}{esc(_plain(trace.name))}</span>')
+    if not groups:
+        return ""
+    parts = [f'<span class="wb-key-group">{"<b>" + esc(g) + ":</b> " if g else ""}'
+             + " ".join(items) + "</span>" for g, items in groups.items()]
+    return '<div class="wb-key"><b>Key</b> · ' + " ".join(parts) + "</div>"
+
+
+def key_outside(fig: go.Figure) -> str:
+    """Hide the figure's side legend (the plot takes its width) and return it as HTML."""
+    html = figure_key(fig)
+    for trace in fig.data:
+        if _in_side_legend(trace):
+            trace.showlegend = False
+    return html
