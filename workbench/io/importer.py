@@ -36,6 +36,8 @@ from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Limits, read_chronology
 from workbench.io.dates import DateError, When, parse_when, span
+from workbench.io.derived import derive_found_events
+from workbench.io.facts import find_facts
 from workbench.kinds import GRADES, HANDOFF_KINDS, KINDS, MEETING_KINDS, classify, read_grade, split_attendees
 
 __all__ = ["import_chronologies", "read_events"]
@@ -403,7 +405,9 @@ def import_chronologies(paths: Iterable[str | Path], *, mapping: Mapping[str, st
     files = inputs.files
     case_id = str(inputs.meta.get("id") or _slug(files[0].parent.name if len(files) > 1
                                                  else files[0].stem))
+    # the facts inside the rows; a found written in a report becomes its own event
+    events, facts, derived = derive_found_events(events, find_facts(events))
     return case_from_events(events, id=case_id, meta=inputs.meta,
                             sources=tuple(dict.fromkeys(events["source_file"])),
-                            aliases=aliases, problems=tuple(problems))
+                            aliases=aliases, problems=(*problems, *derived), facts=facts)
 
