@@ -56,7 +56,8 @@ import yaml
 from workbench.case import FACT_COLUMNS
 from workbench.kinds import GRADES, HANDOFF_KINDS, REPORT_KINDS, find_grade
 
-__all__ = ["FACTS", "FACT_VALUES", "TEXT_FIELDS", "child_quotes", "fact_labels", "find_facts"]
+__all__ = ["FACTS", "FACT_VALUES", "TEXT_FIELDS", "child_quotes", "fact_labels", "find_facts",
+           "holds_cases", "practitioner_words"]
 
 #: the fields whose text is read, in the order facts are listed
 TEXT_FIELDS = ("summary", "details", "action", "outcome")
@@ -77,6 +78,23 @@ _WORDS_LIMIT = 300
 def _vocabulary() -> dict:
     text = resources.files("workbench").joinpath("data/facts.yaml").read_text("utf-8")
     return yaml.safe_load(text)
+
+
+@cache
+def _holder_words() -> re.Pattern[str]:
+    return re.compile(rf"\b{_any(_vocabulary()['case_status']['holders'])}\b", re.I)
+
+
+def holds_cases(name: str) -> bool:
+    """Whether an agency's name says it is children's social care (the agency that
+    holds a child's case, however an area names it).
+
+    >>> holds_cases("Anyshire Children's Services"), holds_cases("Social Care (front door)")
+    (True, True)
+    >>> holds_cases("Youth Justice Service"), holds_cases("Residential Home")
+    (False, False)
+    """
+    return bool(_holder_words().search(name or ""))
 
 
 def fact_labels() -> dict[str, str]:
@@ -198,6 +216,20 @@ def child_quotes(text: str) -> list[tuple[int, int]]:
             if who or (who is None and _patterns().first_person.search(inner)):
                 spans.append((offset + a, offset + b))
     return spans
+
+
+@lru_cache(maxsize=1 << 14)
+def practitioner_words(text: str) -> str:
+    """``text`` with the child's quoted words blanked out (the same length, so places
+    in it still hold): what the practitioner wrote in their own words.
+
+    >>> practitioner_words('She said "I am streetwise". Staff think she is streetwise')
+    'She said                 . Staff think she is streetwise'
+    """
+    spans = child_quotes(text) if text else []
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 def _accounts(text: str) -> list[tuple[str, str]]:
