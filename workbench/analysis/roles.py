@@ -151,8 +151,12 @@ def _lead_states(analysis: Analysis) -> pd.DataFrame:
     holder = agency.map(holds_cases).to_numpy(dtype=bool)
     main = _main_holder(t, holder).reindex(t["case_id"]).fillna("").to_numpy(dtype=object)
     own_or_main = np.where(holder, agency.to_numpy(dtype=object), main)
-    closing = (kind.eq("case_closed") | (t["decision"].ne("") & kind.ne("case_opened"))).to_numpy()
     opened = kind.eq("case_opened").to_numpy()
+    # a decision closes a case only for an agency that holds cases (not a police NFA)
+    who = pd.MultiIndex.from_arrays([t["case_id"].astype(object), agency.astype(object)])
+    holds = holder | who.isin(who[opened])
+    closing = (kind.eq("case_closed").to_numpy()
+               | (t["decision"].ne("").to_numpy() & ~opened & holds))
     status = t["case_status"].isin(OPEN_STATUSES).to_numpy()
     assessing = t["case_status"].eq("assessment").to_numpy()
     parts = [

@@ -272,10 +272,11 @@ def _text_facts_uncached(text: str) -> tuple[tuple[str, str, str], ...]:
         out.append(("request", "request", _trim(m.group(0))))
     elif m := p.inform.search(text):
         out.append(("request", "inform", _trim(m.group(0))))
+    open_still = bool(p.keeps_open.search(text))  # "NFA on s47; case remains open"
     for _, sentence in _sentences(text):
         if p.found_start.search(sentence) and not p.found_not.search(sentence):
             out.append(("found", "", _trim(sentence)))
-        if not p.keeps_open.search(sentence):
+        if not open_still:
             for name, rx in p.decisions:
                 m = rx.search(sentence)
                 if m and not p.status_not.search(sentence[:m.start()]):

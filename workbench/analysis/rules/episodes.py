@@ -166,7 +166,8 @@ def ownership_gap(analysis: Analysis) -> pd.DataFrame:
     rep = rep.loc[rep["verdict"].ne("")]
     if rep.empty:
         return none()
-    closures = dated(ev, ev["kind"].eq("case_closed"))
+    states = lead_states(analysis)  # closures: closed cases and closing decisions
+    closures = dated(ev, ev["id"].isin(set(states.loc[states["state"].eq("close"), "id"])))
     g = asof(rep, renamed(closures, "c_"), left_on="lo", right_on="c_lo", by="case_id",
              forward=False, strict=True)
     date = day_text(g["lo"], g["last"], g["precision"])
