@@ -103,8 +103,7 @@ def repeat_episodes_no_strategy(analysis: Analysis) -> pd.DataFrame:
       settings=("closure_lookahead_days",))
 def closed_while_active(analysis: Analysis) -> pd.DataFrame:
     """A closure followed by episodes before the same agency opened the case again
-    (a ``case_opened`` event, or a record that the case is open: see
-    :mod:`workbench.analysis.roles`)."""
+    (a case opened, or a record that the case is open, held by that agency)."""
     ev = analysis.timed
     days = int(analysis.settings["closure_lookahead_days"])
     closures = dated(ev, ev["kind"].eq("case_closed"))
