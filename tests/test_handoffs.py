@@ -108,3 +108,46 @@ def test_cases_of_a_cohort_do_not_answer_each_other():
 def test_no_events_give_no_hand_offs():
     h = handoffs(events())
     assert h.empty and h.columns.tolist() == list(HANDOFF_COLUMNS)
+
+
+# --- requests, notifications that only inform, meetings that answer ---------------------
+
+@pytest.mark.parametrize(("kind", "summary", "needs"), [
+    ("referral", "Referral to CSC", True),
+    ("notification", "Notified CSC of the episode", True),
+    ("notification", "Courtesy notification; for information only", False),
+    ("referral", "Referral to CSC for information", False),
+    ("information_shared", "Information shared with CSC", False),
+    ("information_shared", "Concerns shared with CSC requesting a strategy discussion", True),
+])
+def test_a_hand_off_needs_an_answer_when_it_asks_for_one(kind, summary, needs):
+    h = one(("03/02/2025 10:00", "School", kind, {"recipients": [CSC], "summary": summary}))
+    assert bool(h["needs_answer"]) is needs
+
+
+def test_a_meeting_the_recipient_attended_answers_the_hand_off():
+    h = one(("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}),
+            ("05/02/2025 10:00", "Police", "strategy_meeting",
+             {"attendees": ["Police", CSC, "School"]}),
+            ("20/02/2025 10:00", CSC, "contact"))
+    assert (h["answer_id"], h["answer_kind"], h["answer_basis"], h["status"]) == (
+        "e2", "strategy_meeting", "inferred", "answered")
+
+
+def test_a_meeting_that_refers_to_the_hand_off_is_its_explicit_answer():
+    h = one(("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}),
+            ("04/02/2025 10:00", CSC, "contact"),
+            ("06/02/2025 10:00", "Police", "strategy_meeting",
+             {"attendees": ["Police", CSC], "refers_to": "e1"}))
+    assert (h["answer_id"], h["answer_basis"]) == ("e3", "explicit")
+
+
+@pytest.mark.parametrize(("nation", "days", "status"), [
+    ("england-and-wales", 1.0, "answered"),   # Christmas Day and Boxing Day are not worked
+    ("none", 3.0, "answered"),
+])
+def test_working_days_skip_the_profiles_bank_holidays(nation, days, status):
+    h = one(("24/12/2025 10:00", "School", "referral", {"recipients": [CSC]}),
+            ("29/12/2025 10:00", CSC, "contact", {"refers_to": "e1"}),
+            protocol=load_protocol().with_settings(bank_holidays=nation))
+    assert (h["working_days"], h["status"]) == (days, status)

@@ -479,3 +479,146 @@ def test_a_tighter_threshold_never_removes_a_flag(table, changes):
                       strict=True))
     for pattern, ids in zip(loose["pattern"], loose["event_ids"], strict=True):
         assert (pattern, ids[0]) in anchors, (pattern, ids, changes)
+
+
+# --- facts inside rows and roles, not names --------------------------------------------
+
+SSP = "Safe Steps Project"          # a debrief charity, not called "Return Interview Service"
+FORCE = "Anyshire Constabulary"     # a force by its own name
+POLICE_FORCE = {"sector": "police"}
+END_FORCE = ("31/03/2025 10:00", FORCE, "contact", POLICE_FORCE)  # the force records too
+
+
+def test_a_disclosure_inside_a_return_interview_row_is_a_disclosure():
+    rows = [("07/02/2025 10:00", SSP, "return_interview_completed",
+             {"sector": "third-sector", "details": "Child A said Adult Male 1 gave her "
+              "cannabis and told her not to tell anyone"}), END]
+    table = flags(*rows)
+    ri = of(table, "return-interview-not-shared")
+    assert ri["event_ids"].tolist() == [("e1",)]
+    assert ri["explanation"].iloc[0].startswith(
+        "Safe Steps Project recorded a disclosure by the child on 07/02/2025 in its record of "
+        "the return interview of 07/02/2025; it was not shared with Police or Children's Social "
+        "Care")
+    assert of(table, "child-voice-not-acted-on")["event_ids"].tolist() == [("e1",)]
+
+
+def test_a_debrief_charity_with_any_name_is_the_return_interview_provider():
+    held = ("07/02/2025 10:00", SSP, "return_interview_completed", {"sector": "third-sector"})
+    told = ("07/02/2025 10:30", SSP, "disclosure", {"sector": "third-sector",
+                                                     "summary": "Named Adult Male 1"})
+    late = flags(held, told, ("17/02/2025 10:00", SSP, "information_shared",
+                              {"recipients": [FORCE]}), END_FORCE)
+    assert of(late, "return-interview-not-shared")["event_ids"].tolist() == [("e2", "e1")]
+    assert "not shared with Anyshire Constabulary or Children's Social Care" in of(
+        late, "return-interview-not-shared")["explanation"].iloc[0]
+    shared = flags(held, told, ("07/02/2025 12:00", SSP, "information_shared",
+                                {"recipients": [FORCE]}), END_FORCE)
+    assert of(shared, "return-interview-not-shared").empty
+
+
+def test_the_childs_quoted_words_are_not_victim_blaming_but_a_practitioners_are():
+    quoted = flags(("03/02/2025 10:00", "Police", "found",
+                    {"details": 'Child A said "I\'m streetwise, it\'s my choice, I make my own '
+                     'choices"'}))
+    assert of(quoted, "victim-blaming-language").empty
+    hers = flags(("03/02/2025 10:00", "Police", "found",
+                  {"details": "Spoke to Child A. Officers feel she chooses to go to City B"}))
+    assert of(hers, "victim-blaming-language")["explanation"].str.contains(
+        '"she chooses to"').tolist() == [True]
+
+
+@pytest.mark.parametrize(("status", "raised"), [
+    pytest.param({"summary": "Child B is looked after; allocated social worker SW 2"}, False,
+                 id="looked-after-with-a-worker"),
+    pytest.param({"summary": "Statutory visit by SW 2", "agency": CSC}, False,
+                 id="recent-work-by-social-care"),
+    pytest.param({"summary": "Welfare visit"}, True, id="nothing-says-the-case-is-open"),
+])
+def test_a_looked_after_child_or_recent_social_care_work_is_an_open_case(status, raised):
+    agency = status.pop("agency", "Police")
+    rows = [*episode("01/02/2025"), ("03/02/2025 10:00", agency, "contact", status),
+            *episode("15/02/2025")]
+    assert (not of(flags(*rows), "ownership-gap").empty) is raised
+
+
+def test_social_care_work_long_ago_no_longer_holds_the_case():
+    rows = [("01/10/2024 10:00", CSC, "contact", {"summary": "Home visit"}),
+            *episode("01/02/2025"), *episode("15/02/2025")]
+    assert len(of(flags(*rows), "ownership-gap")) == 1
+    assert of(flags(*rows, lead_recent_days=200), "ownership-gap").empty
+
+
+def test_a_closure_ends_the_hold_of_recent_work():
+    rows = [*episode("01/02/2025"), ("03/02/2025 10:00", CSC, "contact"),
+            ("05/02/2025 10:00", CSC, "contact", {"summary": "Assessment: NFA, case closed"}),
+            *episode("15/02/2025")]
+    assert of(flags(*rows), "ownership-gap")["event_ids"].tolist() == [("e5", "e4")]
+
+
+def test_a_courtesy_notification_needs_no_answer_but_a_request_does():
+    note = ("03/02/2025 10:00", "School", "notification",
+            {"recipients": [CSC], "summary": "Notification logged; shared with CSC for "
+             "information"})
+    ask = ("03/02/2025 10:00", "School", "notification",
+           {"recipients": [CSC], "summary": "Notification to CSC requesting a strategy "
+            "discussion"})
+    share_asking = ("03/02/2025 10:00", "School", "information_shared",
+                    {"recipients": [CSC], "summary": "Concerns shared; please advise"})
+    assert of(flags(note, END), "unanswered-referral").empty
+    assert of(flags(ask, END), "unanswered-referral")["severity"].tolist() == ["high"]
+    assert of(flags(share_asking, END), "unanswered-referral")["explanation"].str.startswith(
+        "School asked Children's Social Care").tolist() == [True]
+
+
+def test_a_request_is_answered_by_the_recipient_attending_a_meeting():
+    ask = ("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]})
+    met = ("05/02/2025 10:00", "Police", "strategy_meeting", {"attendees": ["Police", CSC]})
+    assert of(flags(ask, met, END), "unanswered-referral").empty
+    absent = ("05/02/2025 10:00", "Police", "strategy_meeting", {"attendees": ["Police"]})
+    assert len(of(flags(ask, absent, END), "unanswered-referral")) == 1
+
+
+def test_information_is_shared_with_the_lead_at_a_meeting_both_attend():
+    rows = [("01/02/2025 10:00", CSC, "case_opened"),
+            ("05/02/2025 10:00", "School", "exclusion"),
+            ("06/02/2025 09:00", "Missing Children Hub", "multi_agency_meeting",
+             {"attendees": ["School", CSC]}), END]
+    assert of(flags(*rows), "information-not-shared").empty
+
+
+def test_a_force_by_its_own_name_grades_risk():
+    rows = [("01/02/2025 10:00", "School", "contact", {"summary": "Concern: county lines"}),
+            ("05/02/2025 22:00", FORCE, "missing_report", {"risk_grade": "low", **POLICE_FORCE})]
+    found = of(flags(*rows), "risk-disagreement")
+    assert found["explanation"].str.startswith("Anyshire Constabulary graded the risk as low"
+                                               ).tolist() == [True]
+
+
+def test_a_placement_notified_to_a_force_by_its_own_name_counts_for_the_police_role():
+    rows = [("03/02/2025 10:00", CSC, "placement_move", {"summary": "Moved out of area"}),
+            ("04/02/2025 10:00", CSC, "notification",
+             {"recipients": [FORCE, HOST], "summary": "Placement notification"})]
+    assert of(flags(*rows, END_FORCE), "placement-not-notified").empty
+    # a force known by nothing of its own is of no known sector: the police role is unfilled
+    assert of(flags(*rows, END), "placement-not-notified")["explanation"].str.contains(
+        "Police was not notified").tolist() == [True]
+
+
+@pytest.mark.parametrize(("sent", "answered", "nation", "severity"), [
+    pytest.param("24/12/2025 10:00", "02/01/2026 10:00", "england-and-wales", None,
+                 id="christmas-and-new-year-skipped"),
+    pytest.param("24/12/2025 10:00", "02/01/2026 10:00", "none", "medium",
+                 id="weekends-only-it-is-late"),
+    pytest.param("17/04/2025 10:00", "28/04/2025 10:00", "england-and-wales", None,
+                 id="good-friday-and-easter-monday-skipped"),
+    pytest.param("17/04/2025 10:00", "28/04/2025 10:00", "scotland", "medium",
+                 id="no-easter-monday-in-scotland"),
+])
+def test_working_days_skip_the_bank_holidays_of_the_profiles_nation(sent, answered, nation,
+                                                                     severity):
+    rows = [(sent, "School", "referral", {"recipients": [CSC]}),
+            (answered, CSC, "contact", {"refers_to": "e1"}), ("31/03/2026 10:00", "Police",
+                                                              "contact")]
+    found = of(flags(*rows, bank_holidays=nation), "unanswered-referral")
+    assert found["severity"].tolist() == ([] if severity is None else [severity])

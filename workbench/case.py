@@ -24,7 +24,8 @@ import pandas as pd
 from workbench.agencies import Agency, AliasTable, agencies_from_meta
 from workbench.errors import Problem
 
-__all__ = ["EVENT_COLUMNS", "LATER_COLUMNS", "TEXT_COLUMNS", "Case", "case_from_events"]
+__all__ = ["EVENT_COLUMNS", "FACT_COLUMNS", "LATER_COLUMNS", "TEXT_COLUMNS", "Case",
+           "apply_fact_overrides", "case_from_events"]
 
 #: The event table's columns and their pandas dtypes, in file order.
 EVENT_COLUMNS: Mapping[str, str] = MappingProxyType({
@@ -42,6 +43,11 @@ LATER_COLUMNS = ("agency_detail", "date_note", "source_ref")
 TEXT_COLUMNS = tuple(c for c, t in EVENT_COLUMNS.items() if t == "str")
 #: Fields of an event that a reviewer may override in the case file.
 OVERRIDABLE = ("kind", "risk_grade", "recipients", "attendees", "refers_to", "agency")
+#: The facts found inside the rows (``workbench.io.facts``): one row per fact, with the
+#: words that gave it and the field they were read in (``override``: a reviewer's).
+FACT_COLUMNS = ("event_id", "fact", "value", "words", "field")
+#: The override key under which a reviewer sets facts (``fact: value``, null removes).
+FACTS_OVERRIDE = "facts"
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,6 +80,11 @@ class Case:
     problems: tuple[Problem, ...] = field(default=(), repr=False)
     #: the event table as imported, before overrides (what events.csv holds)
     imported: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    #: the facts inside the rows (columns ``FACT_COLUMNS``), overrides applied; None
+    #: when not read yet (the analysis then finds them in the events' text)
+    facts: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    #: the facts as found, before overrides (what facts.csv holds)
+    imported_facts: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return (f"Case(id={self.id!r}, events={len(self.events)}, "
@@ -109,8 +120,10 @@ class Case:
         for event_id, fields in overrides.items():
             merged.setdefault(event_id, {}).update(fields)
         base = self.events if self.imported is None else self.imported
+        facts = self.facts if self.imported_facts is None else self.imported_facts
         return replace(self, events=apply_overrides(base, merged), overrides=merged,
-                       imported=base)
+                       imported=base, imported_facts=facts,
+                       facts=None if facts is None else apply_fact_overrides(facts, merged))
 
 
 def apply_overrides(events: pd.DataFrame,
@@ -123,12 +136,38 @@ def apply_overrides(events: pd.DataFrame,
     for event_id, fields in overrides.items():
         i = position[event_id]
         for name, value in fields.items():
-            if name in OVERRIDABLE:
+            if name in OVERRIDABLE:  # facts are overridden in the facts table
                 out.iloc[i, out.columns.get_loc(name)] = "" if value is None else str(value)
         if "kind" in fields:
             out.iloc[i, out.columns.get_loc("kind_confidence")] = 1.0
             out.iloc[i, out.columns.get_loc("kind_basis")] = "override"
     return out
+
+
+def apply_fact_overrides(facts: pd.DataFrame,
+                         overrides: Mapping[str, Mapping[str, object]]) -> pd.DataFrame:
+    """A copy of ``facts`` with the reviewers' facts written in.
+
+    An override ``{event: {"facts": {fact: value}}}`` replaces every fact of that name
+    on the event with the reviewer's (field ``override``); a value of None removes them.
+
+    >>> facts = pd.DataFrame([["e1", "request", "request", "please advise", "summary"]],
+    ...                      columns=FACT_COLUMNS)
+    >>> apply_fact_overrides(facts, {"e1": {"facts": {"request": "inform"}}}).values.tolist()
+    [['e1', 'request', 'inform', '', 'override']]
+    """
+    changes = [(str(e), str(f), v) for e, fields in overrides.items()
+               for f, v in dict(fields.get(FACTS_OVERRIDE) or {}).items()]
+    if not changes:
+        return facts
+    drop = pd.MultiIndex.from_tuples([(e, f) for e, f, _ in changes])
+    keep = ~pd.MultiIndex.from_arrays([facts["event_id"], facts["fact"]]).isin(drop)
+    added = pd.DataFrame([(e, f, str(v), "", "override") for e, f, v in changes if v is not None],
+                         columns=list(FACT_COLUMNS))
+    extra = [c for c in facts.columns if c not in FACT_COLUMNS]  # a cohort's case_id
+    if extra and not added.empty:
+        added = added.assign(**{c: facts[c].iloc[0] if len(facts) else "" for c in extra})
+    return pd.concat([facts.loc[keep], added], ignore_index=True)
 
 
 def normalise_events(events: pd.DataFrame) -> pd.DataFrame:
@@ -150,8 +189,9 @@ def normalise_events(events: pd.DataFrame) -> pd.DataFrame:
 def case_from_events(events: pd.DataFrame, *, id: str, meta: Mapping[str, object],
                      sources: tuple[str, ...], aliases: AliasTable,
                      problems: tuple[Problem, ...] = (),
-                     overrides: Mapping[str, Mapping[str, object]] | None = None) -> Case:
-    """Assemble a :class:`Case` from an event table and its metadata."""
+                     overrides: Mapping[str, Mapping[str, object]] | None = None,
+                     facts: pd.DataFrame | None = None) -> Case:
+    """Assemble a :class:`Case` from an event table, its facts and its metadata."""
     table = aliases.with_agencies(agencies_from_meta(meta))
     imported = normalise_events(events)
     events = apply_overrides(imported, overrides or {})
@@ -168,5 +208,6 @@ def case_from_events(events: pd.DataFrame, *, id: str, meta: Mapping[str, object
         protocol=str(meta["protocol"]) if meta.get("protocol") else None,
         anonymisation=dict(anonymisation) if isinstance(anonymisation, Mapping) else None,
         agencies=agencies, sources=sources, overrides=dict(overrides or {}), problems=problems,
-        imported=imported,
+        imported=imported, imported_facts=facts,
+        facts=None if facts is None else apply_fact_overrides(facts, overrides or {}),
     )

@@ -26,8 +26,8 @@ from importlib import resources
 from workbench.safeyaml import load_yaml
 
 __all__ = ["GRADES", "HANDOFF_KINDS", "KINDS", "MEETING_KINDS", "PROTECTIVE_KINDS",
-           "REPORT_KINDS", "RI_KINDS", "Classification", "classify", "kind_labels",
-           "read_grade", "split_attendees"]
+           "REPORT_KINDS", "RI_KINDS", "Classification", "classify", "find_grade",
+           "kind_labels", "read_grade", "split_attendees"]
 
 #: police risk gradings, lowest first (College of Policing APP continuum)
 GRADES = ("absent", "low", "medium", "high")
@@ -121,11 +121,21 @@ def read_grade(text: str) -> str | None:
     >>> read_grade("risk HIGH"), read_grade("No apparent risk (absent)"), read_grade("seen")
     ('high', 'absent', None)
     """
+    found = find_grade(text)
+    return found[0] if found else None
+
+
+def find_grade(text: str) -> tuple[str, str] | None:
+    """A risk grading written in text and the words that say it, or None.
+
+    >>> find_grade("Missing person report - risk graded MEDIUM; enquiries")
+    ('medium', 'risk graded MEDIUM')
+    """
     m = _GRADE.search(text or "")
     if not m:
         return None
     word = next(g for g in m.groups() if g).lower()
-    return "absent" if word == "no apparent risk" else word
+    return ("absent" if word == "no apparent risk" else word), m.group(0)
 
 
 _ATTENDEES = re.compile(

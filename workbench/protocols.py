@@ -5,6 +5,13 @@ setting of a named profile (``workbench/data/protocols/*.yaml``). A local profil
 a YAML file of the same shape that ``extends`` a bundled one and changes only what
 differs.
 
+Profiles speak of roles, never of agency names: ``share_targets`` and
+``notify_on_placement`` list roles of :data:`ROLES` (``police``: any police force;
+``social-care``: children's social care however an area names it; ``lead``: whichever
+agency holds the case at the time; ``host-authority``: the authority a child is
+placed in), and ``bank_holidays`` names the nation whose bank holidays working days
+skip (:data:`workbench.timeutil.NATIONS`).
+
 Examples
 --------
 >>> p = load_protocol("england-2014")
@@ -25,11 +32,15 @@ from types import MappingProxyType
 
 from workbench.errors import UnknownProtocolError
 from workbench.safeyaml import load_yaml
+from workbench.timeutil import NATIONS
 
-__all__ = ["DEFAULT_PROTOCOL", "PROTOCOLS", "Protocol", "load_protocol"]
+__all__ = ["DEFAULT_PROTOCOL", "PROTOCOLS", "ROLES", "Protocol", "load_protocol"]
 
 DEFAULT_PROTOCOL = "england-2014"
 PROTOCOLS = ("england-2014", "wales-2021", "scotland-framework")
+#: the roles a profile may name where agencies are meant
+ROLES = ("police", "social-care", "lead", "host-authority")
+_ROLE_SETTINGS = ("share_targets", "notify_on_placement")
 
 
 @dataclass(frozen=True)
@@ -49,8 +60,8 @@ class Protocol:
 
     def with_settings(self, **changes: object) -> Protocol:
         """A new profile with some settings changed (e.g. a tighter threshold)."""
-        return replace(self, name=f"{self.name}+custom",
-                       settings=MappingProxyType({**self.settings, **changes}))
+        return _checked(replace(self, name=f"{self.name}+custom",
+                                settings=MappingProxyType({**self.settings, **changes})))
 
 
 def _rebuild(name: str, title: str, settings: dict, guidance: dict) -> Protocol:
@@ -75,7 +86,23 @@ def _bundled(name: str) -> Protocol:
 def _from_data(data: Mapping[str, object]) -> Protocol:
     parent = data.get("extends")
     base = load_protocol(str(parent)) if parent else Protocol(name="", title="")
-    return _merge(base, data)
+    return _checked(_merge(base, data))
+
+
+def _checked(profile: Protocol) -> Protocol:
+    """The profile, once its roles and nation are known values (else a clear error)."""
+    problems = []
+    for key in _ROLE_SETTINGS:
+        unknown = [r for r in profile.settings.get(key) or () if r not in ROLES]
+        if unknown:
+            problems.append(f"{key} names {', '.join(map(repr, unknown))}, which are not roles "
+                            f"(roles: {', '.join(ROLES)}; profiles name roles, not agencies)")
+    nation = profile.settings.get("bank_holidays", "none")
+    if nation not in NATIONS:
+        problems.append(f"bank_holidays {nation!r} is not one of {', '.join(NATIONS)}")
+    if problems:
+        raise UnknownProtocolError(f"protocol {profile.name!r}: " + "; ".join(problems))
+    return profile
 
 
 def load_protocol(name: str | Path | Protocol | None = None) -> Protocol:

@@ -142,7 +142,7 @@ def describe_timeline(analysis: Analysis, *, flags: pd.DataFrame | Iterable | No
 
 _DRAW_FIELDS = ["id", "kind", "lane", "y", "ystack", "place", "future", "x", "x_end", "x_mid",
                 "order", "precision", "risk_grade", "concern", "agency_html", "when_html",
-                "hover", "when"]
+                "hover", "when", "account"]
 
 
 def _draw(p: _Prepared, *, width: int | None, height: int | None) -> go.Figure:

@@ -1,4 +1,9 @@
-"""Working days and local dates, vectorised (Europe/London; weekends skipped).
+"""Working days and local dates, vectorised (Europe/London; weekends and bank holidays).
+
+A working day is a weekday that is not a bank holiday of the nation the protocol
+profile names (``bank_holidays``: England and Wales, Scotland, Northern Ireland, or
+none). The holidays come from the `holidays` package, so substitute days ("Boxing
+Day (observed)") are included.
 
 >>> import pandas as pd
 >>> sent = pd.Series(pd.to_datetime(["2025-02-07 16:00"]).tz_localize("Europe/London"))
@@ -6,16 +11,56 @@
 [1.0]
 >>> deadline_after(sent, 5).dt.tz_convert("Europe/London").dt.strftime("%a %d %b").tolist()
 ['Sat 15 Feb']
+>>> xmas = pd.Series(pd.to_datetime(["2025-12-24 10:00"]).tz_localize("Europe/London"))
+>>> cal = working_calendar("england-and-wales")
+>>> working_days_between(xmas, xmas + pd.Timedelta(days=5), calendar=cal).tolist()  # Wed -> Mon
+[1.0]
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["LOCAL", "deadline_after", "local_dates", "working_days_between"]
+__all__ = ["LOCAL", "NATIONS", "bank_holidays", "deadline_after", "local_dates",
+           "working_calendar", "working_days_between"]
 
 LOCAL = "Europe/London"
+
+#: the nations whose bank holidays a profile may name, and their `holidays` subdivision
+NATIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR",
+           "none": None}
+_YEARS = range(1990, 2061)   # chronologies reach back decades; reviews look ahead a little
+
+
+@cache
+def bank_holidays(nation: str) -> tuple[np.datetime64, ...]:
+    """The bank holidays of ``nation`` (a key of :data:`NATIONS`), 1990–2060.
+
+    >>> [str(d) for d in bank_holidays("scotland") if str(d).startswith("2025-01")]
+    ['2025-01-01', '2025-01-02']
+    """
+    if nation not in NATIONS:
+        raise ValueError(f"bank holidays of {nation!r} are not known "
+                         f"(nations: {', '.join(NATIONS)})")
+    subdiv = NATIONS[nation]
+    if subdiv is None:
+        return ()
+    import holidays
+
+    days = holidays.country_holidays("GB", subdiv=subdiv, years=_YEARS)
+    return tuple(sorted(np.datetime64(d, "D") for d in days))
+
+
+@cache
+def working_calendar(nation: str | None = None) -> np.busdaycalendar:
+    """A NumPy business-day calendar: Monday to Friday, less the nation's bank holidays.
+
+    ``None`` (or ``"none"``) skips weekends only.
+    """
+    return np.busdaycalendar(holidays=list(bank_holidays(nation or "none")))
 
 
 def local_dates(times: pd.Series) -> np.ndarray:
@@ -24,24 +69,28 @@ def local_dates(times: pd.Series) -> np.ndarray:
     return local.dt.floor("D").to_numpy(dtype="datetime64[D]")
 
 
-def working_days_between(start: pd.Series, end: pd.Series) -> pd.Series:
+def working_days_between(start: pd.Series, end: pd.Series, *,
+                         calendar: np.busdaycalendar | None = None) -> pd.Series:
     """Whole working days from the date of ``start`` to the date of ``end``.
 
     Same working day is 0, the next working day 1; NaN where either is missing.
+    ``calendar`` (from :func:`working_calendar`) says which days are working days.
     """
     a, b = local_dates(start), local_dates(end)
     ok = ~(np.isnat(a) | np.isnat(b))
     out = np.full(len(a), np.nan)
-    out[ok] = np.busday_count(a[ok], b[ok])
+    out[ok] = np.busday_count(a[ok], b[ok], busdaycal=calendar or working_calendar())
     return pd.Series(out, index=start.index)
 
 
-def deadline_after(start: pd.Series, working_days: int) -> pd.Series:
+def deadline_after(start: pd.Series, working_days: int, *,
+                   calendar: np.busdaycalendar | None = None) -> pd.Series:
     """The end (exclusive, UTC) of the ``working_days``-th working day after ``start``."""
     a = local_dates(start)
     ok = ~np.isnat(a)
     due = np.full(len(a), np.datetime64("NaT"), dtype="datetime64[D]")
-    due[ok] = np.busday_offset(a[ok], working_days, roll="forward") + np.timedelta64(1, "D")
+    due[ok] = np.busday_offset(a[ok], working_days, roll="forward",
+                               busdaycal=calendar or working_calendar()) + np.timedelta64(1, "D")
     local = pd.Series(pd.to_datetime(due), index=start.index)
     return local.dt.tz_localize(LOCAL, nonexistent="shift_forward",
                                 ambiguous="NaT").dt.tz_convert("UTC")

@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis.episodes import episodes, event_frame
+from workbench.analysis.facts import fact_frame, with_fact_columns
 from workbench.analysis.handoffs import handoffs
-from workbench.case import Case
+from workbench.case import FACT_COLUMNS, Case
 from workbench.protocols import Protocol, load_protocol
-from workbench.timeutil import local_dates
+from workbench.timeutil import local_dates, working_calendar
 
 __all__ = ["Analysis", "analyse"]
 
@@ -42,6 +43,10 @@ class Analysis:
 
     Compare two analyses with :meth:`equals` (``==`` is identity: the tables are
     DataFrames, whose ``==`` is element-wise).
+
+    ``events`` carries each event's facts as columns (``child_voice``, ``asks``,
+    ``case_status``, ``decision``: :mod:`workbench.analysis.facts`); ``facts`` is the
+    long table of facts with their words.
     """
 
     events: pd.DataFrame = field(repr=False)
@@ -49,10 +54,17 @@ class Analysis:
     handoffs: pd.DataFrame = field(repr=False)
     protocol: Protocol
     case: Case | None = field(default=None, repr=False)
+    facts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["case_id", *FACT_COLUMNS]), repr=False)
 
     @property
     def settings(self):
         return self.protocol.settings
+
+    @property
+    def calendar(self) -> np.busdaycalendar:
+        """Working days under the profile: weekdays less its nation's bank holidays."""
+        return working_calendar(str(self.settings.get("bank_holidays") or "none"))
 
     def derived(self, name: str, build: Callable[[Analysis], pd.DataFrame]) -> pd.DataFrame:
         """A table derived from this analysis, built by ``build(self)`` once and kept.
@@ -131,13 +143,15 @@ def analyse(data: Case | Analysis | pd.DataFrame, *,
     if protocol is None and case is not None and case.protocol:
         protocol = case.protocol
     profile = load_protocol(protocol)
-    events = event_frame(data).reset_index(drop=True)
+    facts = fact_frame(data)
+    events = with_fact_columns(event_frame(data).reset_index(drop=True), facts)
     return Analysis(
         events=events,
         episodes=episodes(events, window_days=int(profile.settings["repeat_window_days"])),
         handoffs=handoffs(events, protocol=profile),
         protocol=profile,
         case=case,
+        facts=facts,
     )
 
 

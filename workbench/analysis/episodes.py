@@ -29,7 +29,7 @@ import pandas as pd
 from workbench.case import Case
 from workbench.kinds import REPORT_KINDS, RI_KINDS
 
-__all__ = ["EPISODE_COLUMNS", "episodes", "event_frame"]
+__all__ = ["EPISODE_COLUMNS", "episodes", "event_frame", "is_police"]
 
 EPISODE_COLUMNS = (
     "case_id", "episode", "report_id", "found_id", "reported_by", "start", "found_at",
@@ -52,6 +52,16 @@ def event_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
     if "case_id" in data.columns:
         return data
     return data.assign(case_id="case")
+
+
+def is_police(ev: pd.DataFrame) -> pd.Series:
+    """Events recorded by a police force: the police sector (a force by any name);
+    where no sector is known, an agency named ``Police``."""
+    named = ev["agency"].eq("Police")
+    if "sector" not in ev.columns:
+        return named
+    sector = ev["sector"].fillna("")
+    return sector.eq("police") | (sector.eq("") & named)
 
 
 def _sorted(frame: pd.DataFrame, *first: str) -> pd.DataFrame:
@@ -128,7 +138,7 @@ def _per_episode(ep: pd.DataFrame, frame: pd.DataFrame, column: str, *, keep: st
 
 
 def _gradings(ev: pd.DataFrame, ep: pd.DataFrame) -> pd.DataFrame:
-    police = (ev["agency"] == "Police") & ev["risk_grade"].fillna("").ne("")
+    police = is_police(ev) & ev["risk_grade"].fillna("").ne("")
     g = _episode_of(ev, ep, police, ["risk_grade"])
     g = g.loc[g["found_at"].isna() | (g["start"] <= g["found_at"])]
     # the distinct grades in the order first given, joined with arrows

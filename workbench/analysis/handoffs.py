@@ -7,9 +7,16 @@ event's own kind).
 
 Each hand-off A→B gets its answer: the first event by B that refers to it
 (``explicit``), else the first event by B within the answer window after it
-(``inferred``, marked so). Status is ``answered`` (within the profile's working
-days), ``late``, ``unanswered`` (the deadline passed within the chronology with no
-answer) or ``open`` (the chronology ends before the deadline: nothing can be said).
+(``inferred``, marked so). A meeting that B attended is an event of B's here: being
+at the table answers a request. Status is ``answered`` (within the profile's working
+days, which skip its nation's bank holidays), ``late``, ``unanswered`` (the deadline
+passed within the chronology with no answer) or ``open`` (the chronology ends before
+the deadline: nothing can be said).
+
+``needs_answer`` says whether the hand-off expects an answer: a request does (the
+event's ``request`` fact, :mod:`workbench.io.facts`); one that only informs (a
+courtesy notification, "for information") does not; with neither fact, referrals
+and notifications do and information shares do not.
 
 Examples
 --------
@@ -30,17 +37,18 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.analysis.episodes import event_frame
+from workbench.analysis.facts import fact_frame, with_fact_columns
 from workbench.case import Case
-from workbench.kinds import HANDOFF_KINDS
+from workbench.kinds import HANDOFF_KINDS, MEETING_KINDS
 from workbench.protocols import Protocol, load_protocol
-from workbench.timeutil import deadline_after, working_days_between
+from workbench.timeutil import deadline_after, working_calendar, working_days_between
 
 __all__ = ["HANDOFF_COLUMNS", "handoffs"]
 
 HANDOFF_COLUMNS = (
     "case_id", "handoff_id", "event_id", "kind", "event_kind", "sender", "recipient", "sent", "summary",
     "source", "answer_id", "answer_kind", "answered_at", "answer_basis", "latency_hours",
-    "working_days", "deadline", "status", "certain",
+    "working_days", "deadline", "status", "certain", "needs_answer",
 )
 _PRECISE = ("minute", "day")
 
@@ -49,7 +57,10 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
              ) -> pd.DataFrame:
     """One row per (hand-off event, recipient), self-hand-offs excluded."""
     settings = load_protocol(protocol).settings
+    calendar = working_calendar(str(settings.get("bank_holidays") or "none"))
     ev = event_frame(data)
+    if "asks" not in ev.columns:
+        ev = with_fact_columns(ev, fact_frame(data))
     # any event with recipients passes something on (a "Shared with" column on a
     # found report is a share); referrals and notifications keep their kind
     sent = ev.loc[ev["recipients"].ne("") & ev["start"].notna()]
@@ -63,6 +74,7 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h["handoff_id"] = h["event_id"] + ">" + h["recipient"]
     answers = ev.loc[ev["start"].notna(), ["case_id", "id", "seq", "agency", "kind", "start",
                                            "precision", "refers_to"]]
+    answers = pd.concat([answers, _attended(ev)], ignore_index=True)
     # ties in time are broken by seq then id, so that row order never matters
     answers = answers.sort_values(["start", "seq", "id"], kind="stable")
     explicit = (answers.loc[answers["refers_to"].ne("")]
@@ -89,9 +101,9 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h.loc[has_i, "answer_basis"] = "inferred"
     h.loc[~has_x & ~has_i, "answer_basis"] = ""
     h["latency_hours"] = (h["answered_at"] - h["sent"]).dt.total_seconds() / 3600
-    h["working_days"] = working_days_between(h["sent"], h["answered_at"])
+    h["working_days"] = working_days_between(h["sent"], h["answered_at"], calendar=calendar)
     days = int(settings["referral_answer_working_days"])
-    h["deadline"] = deadline_after(h["sent"], days)
+    h["deadline"] = deadline_after(h["sent"], days, calendar=calendar)
     chronology_end = ev.groupby("case_id")["start"].max()
     ends = pd.Series(chronology_end.reindex(h["case_id"]).array, index=h.index)  # keeps dtype
     answered = h["answer_id"].ne("")
@@ -102,5 +114,23 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     answer_precision = h["x_precision"].where(has_x, h["i_precision"])
     h["certain"] = h["precision"].isin(_PRECISE) & (~answered
                                                     | answer_precision.isin(_PRECISE))
+    h["needs_answer"] = h["asks"].eq("request") | (
+        h["asks"].eq("") & h["event_kind"].isin(("referral", "notification")))
     return h.loc[:, list(HANDOFF_COLUMNS)].sort_values(["case_id", "sent"], kind="stable"
                                                         ).reset_index(drop=True)
+
+
+def _attended(ev: pd.DataFrame) -> pd.DataFrame:
+    """Each meeting once more for every recorded attendee, as that attendee's event."""
+    if "attendees" not in ev.columns:
+        return ev.loc[[], ["case_id", "id", "seq", "agency", "kind", "start", "precision",
+                           "refers_to"]]
+    meetings = ev.loc[ev["kind"].isin(MEETING_KINDS) & ev["attendees"].ne("")
+                      & ev["start"].notna(),
+                      ["case_id", "id", "seq", "agency", "kind", "start", "precision",
+                       "refers_to", "attendees"]]
+    if meetings.empty:
+        return meetings.drop(columns="attendees")
+    rows = meetings.assign(attendee=meetings["attendees"].str.split("; ")).explode("attendee")
+    rows = rows.loc[rows["attendee"].ne(rows["agency"]) & rows["attendee"].ne("")]
+    return rows.drop(columns=["agency", "attendees"]).rename(columns={"attendee": "agency"})

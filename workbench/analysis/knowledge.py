@@ -11,7 +11,10 @@ The model (documented in ``docs/patterns.md``, "Knowledge at time T"):
 
 Undated events cannot be placed in time and are left out of knowledge. The system
 as a whole knows every event from its start; an agency's *gap* at T is the number
-of events the system knew by T that it did not.
+of events the system knew by T that it did not. A *significant* fact it lacked is an
+event of a significant kind, or any event carrying a significant fact: the child's
+own account (in a return interview, a found report, a school log …), an
+exploitation concern, a high risk grading, or a request awaiting an answer.
 
 Examples
 --------
@@ -38,7 +41,8 @@ import pandas as pd
 from workbench.analysis.analyse import Analysis
 from workbench.kinds import MEETING_KINDS
 
-__all__ = ["SIGNIFICANT_KINDS", "knowledge_at", "knowledge_matrix", "known_events"]
+__all__ = ["SIGNIFICANT_KINDS", "knowledge_at", "knowledge_matrix", "known_events",
+           "significant_events"]
 
 #: Kinds counted as significant facts in the "lacked" lists.
 SIGNIFICANT_KINDS = (
@@ -119,6 +123,19 @@ def knowledge_matrix(analysis: Analysis, *, share_context_days: int = 14) -> pd.
     return out.apply(lambda c: c.dt.tz_localize("UTC"))
 
 
+def significant_events(analysis: Analysis) -> pd.Series:
+    """Whether each event (by id) is significant: its kind, or a fact it carries."""
+    ev = analysis.events
+    facts = analysis.facts
+    flagged = set(facts.loc[facts["fact"].eq("exploitation")
+                            | (facts["fact"].eq("risk_grade") & facts["value"].eq("high")),
+                            "event_id"])
+    voice = ev["child_voice"].ne("") if "child_voice" in ev.columns else False
+    asks = ev["asks"].eq("request") if "asks" in ev.columns else False
+    out = ev["kind"].isin(SIGNIFICANT_KINDS) | voice | asks | ev["id"].isin(flagged)
+    return pd.Series(out.to_numpy(dtype=bool), index=ev["id"].to_numpy())
+
+
 def known_events(analysis: Analysis, viewer: str, at: pd.Timestamp,
                  *, matrix: pd.DataFrame | None = None) -> set[str]:
     """Ids of the events ``viewer`` knew at ``at`` (its own and those shared to it)."""
@@ -146,7 +163,8 @@ def knowledge_at(analysis: Analysis, at: pd.Timestamp | str, *,
     ev = analysis.events.set_index("id")
     dated = ev.loc[matrix.index]
     system = (dated["start"] <= at).to_numpy()
-    significant = dated["kind"].isin(SIGNIFICANT_KINDS).to_numpy()
+    significant = significant_events(analysis).reindex(matrix.index, fill_value=False
+                                                        ).to_numpy(dtype=bool)
     rows = []
     for agency in matrix.columns:
         knows = (matrix[agency].notna() & (matrix[agency] <= at)).to_numpy()

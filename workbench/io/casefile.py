@@ -1,4 +1,5 @@
-"""The case file: a folder with ``case.yaml`` (metadata) and ``events.csv`` (events).
+"""The case file: a folder with ``case.yaml`` (metadata), ``events.csv`` (events) and
+``facts.csv`` (the facts found inside the rows, with their words).
 
 The format is documented in ``docs/case-format.md``. :func:`write_case` writes the
 folder atomically (a crash leaves the old case or the new one); :func:`load_case`
@@ -13,7 +14,7 @@ Examples
 >>> case = import_chronologies([folder / "school.csv"], agency="School")
 >>> path = write_case(case, folder / "case-a")
 >>> sorted(p.name for p in path.iterdir())
-['case.yaml', 'events.csv']
+['case.yaml', 'events.csv', 'facts.csv']
 >>> load_case(path).events["kind"].tolist()
 ['exclusion']
 """
@@ -33,8 +34,17 @@ import pandas as pd
 import yaml
 
 from workbench.agencies import load_aliases
-from workbench.case import EVENT_COLUMNS, LATER_COLUMNS, OVERRIDABLE, Case, case_from_events
+from workbench.case import (
+    EVENT_COLUMNS,
+    FACT_COLUMNS,
+    FACTS_OVERRIDE,
+    LATER_COLUMNS,
+    OVERRIDABLE,
+    Case,
+    case_from_events,
+)
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
+from workbench.io.facts import FACT_VALUES, find_facts
 from workbench.kinds import GRADES, KINDS
 from workbench.safeyaml import read_yaml_file
 
@@ -122,15 +132,63 @@ def _check_overrides(overrides: Mapping[str, object], ids: set[str], name: str,
         for key, value in fields.items():
             if key == "reason":
                 continue
-            if key not in OVERRIDABLE:
+            if key == FACTS_OVERRIDE:
+                _check_fact_overrides(value, where, problems)
+            elif key not in OVERRIDABLE:
                 problems.append(Problem(reason=Reason.UNKNOWN_FIELD, value=str(key),
                                         message=f"{key!r} cannot be overridden (fields: "
-                                        f"{', '.join(OVERRIDABLE)})", **where))
+                                        f"{', '.join((*OVERRIDABLE, FACTS_OVERRIDE))})",
+                                        **where))
             elif key in allowed and str(value or "") not in allowed[key]:
                 reason = Reason.UNKNOWN_KIND if key == "kind" else Reason.UNKNOWN_GRADING
                 problems.append(Problem(reason=reason, value=str(value),
                                         message=f"{value!r} is not allowed for {key} (allowed: "
                                         f"{', '.join(a for a in allowed[key] if a)})", **where))
+
+
+def _check_fact_overrides(facts: object, where: Mapping[str, object],
+                          problems: list[Problem]) -> None:
+    """``facts: {fact: value}`` (null removes a fact): known facts and allowed values."""
+    if not isinstance(facts, Mapping):
+        problems.append(Problem(reason=Reason.INVALID_CASE_FILE, message="facts is a mapping "
+                                "of fact: value (null removes the fact)", **where))
+        return
+    for fact, value in facts.items():
+        if fact not in FACT_VALUES:
+            problems.append(Problem(reason=Reason.UNKNOWN_FIELD, value=str(fact),
+                                    message=f"{fact!r} is not a fact (facts: "
+                                    f"{', '.join(FACT_VALUES)})", **where))
+        elif value is not None and FACT_VALUES[fact] and str(value) not in FACT_VALUES[fact]:
+            problems.append(Problem(reason=Reason.INVALID_CASE_FILE, value=str(value),
+                                    message=f"{value!r} is not allowed for the fact {fact} "
+                                    f"(allowed: {', '.join(FACT_VALUES[fact])}, or null)",
+                                    **where))
+
+
+def _read_facts(path: Path, ids: set[str], problems: list[Problem]) -> pd.DataFrame | None:
+    """``facts.csv`` (None when the folder has none: the facts are then found again)."""
+    if not path.is_file():
+        return None
+    name = f"{path.absolute().parent.name}/{path.name}"
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        problems.append(Problem(file=name, reason=Reason.UNREADABLE_FILE, message=str(exc)))
+        return None
+    missing = [c for c in FACT_COLUMNS if c not in frame.columns]
+    if missing:
+        problems.append(Problem(file=name, line=1, reason=Reason.MISSING_COLUMN,
+                                value=", ".join(missing),
+                                message=f"missing columns: {', '.join(missing)}"))
+        return None
+    unknown = ~frame["event_id"].isin(ids)
+    for i in frame.index[unknown][:20]:
+        problems.append(Problem(file=name, line=int(i) + 2, column="event_id",
+                                reason=Reason.UNKNOWN_EVENT_REFERENCE,
+                                value=frame.at[i, "event_id"],
+                                message=f"a fact of event {frame.at[i, 'event_id']!r}, which "
+                                "is not in events.csv"))
+    return frame.loc[:, list(FACT_COLUMNS)].astype(object)
 
 
 def _read_events(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -222,15 +280,18 @@ def load_case(path: str | Path) -> Case:
         _check_meta(meta, meta_name, lines, problems)
     events = _read_events(folder / "events.csv", problems)
     overrides = meta.get("overrides") if isinstance(meta.get("overrides"), Mapping) else {}
+    facts = None
     if events is not None:
         _check_overrides(overrides, set(events["id"]), meta_name, lines, problems)
+        facts = _read_facts(folder / "facts.csv", set(events["id"]), problems)
     if events is None or any(p.severity is Severity.ERROR for p in problems):
         raise CaseValidationError(sorted(problems, key=lambda p: p.severity != Severity.ERROR))
     return case_from_events(events, id=str(meta["id"]), meta=meta,
                             sources=tuple(str(s) for s in meta.get("sources") or ()),
                             aliases=load_aliases(), problems=tuple(problems),
                             overrides={str(k): {f: v for f, v in dict(v).items() if f != "reason"}
-                                       for k, v in overrides.items()})
+                                       for k, v in overrides.items()},
+                            facts=facts if facts is not None else find_facts(events))
 
 
 def _events_csv(case: Case) -> str:
@@ -241,6 +302,14 @@ def _events_csv(case: Case) -> str:
         frame[column] = frame[column].dt.strftime("%Y-%m-%dT%H:%M:%SZ").fillna("")
     frame["approximate"] = frame["approximate"].map({True: "true", False: "false"})
     return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _facts_csv(case: Case) -> str:
+    """The facts as found (before overrides: those stay in case.yaml)."""
+    facts = case.imported_facts if case.imported_facts is not None else case.facts
+    if facts is None:
+        facts = find_facts(case.events if case.imported is None else case.imported)
+    return facts.loc[:, list(FACT_COLUMNS)].to_csv(index=False, lineterminator="\n")
 
 
 def _meta(case: Case, original: Mapping[str, Mapping[str, object]]) -> dict[str, object]:
@@ -324,13 +393,15 @@ def write_case(case: Case, path: str | Path, *, replace: bool = False) -> Path:
             overrides = {**kept, **overrides}
             old_text = (target / "case.yaml").read_text("utf-8-sig")
     events_text = _events_csv(case)
+    facts_text = _facts_csv(case)
     meta = _meta(case, overrides)
     meta_text = (_round_trip(old_text, meta) if old_text is not None else None) or \
         yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        for name, text in (("events.csv", events_text), ("case.yaml", meta_text)):
+        for name, text in (("events.csv", events_text), ("facts.csv", facts_text),
+                           ("case.yaml", meta_text)):
             with open(staging / name, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
                 fh.flush()

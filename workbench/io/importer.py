@@ -40,6 +40,8 @@ from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Limits, read_chronology
 from workbench.io.dates import DateError, parse_when
+from workbench.io.derived import derive_found_events
+from workbench.io.facts import find_facts
 from workbench.io.file_agency import agency_of_file_name, agency_of_title
 from workbench.io.merge import close_open, link, order, stems_of
 from workbench.io.rows import AgencyRegistry, FileAgency, RowReader, slug
@@ -337,9 +339,13 @@ def import_report(paths: Iterable[str | Path], *, mapping: Mapping[str, object] 
     case_id = str(inputs.meta.get("id") or slug(files[0].parent.name if len(files) > 1
                                                 else files[0].stem))
     found = [Agency(e.name, e.sector) for e in reading.registry.new.values()]
-    case = case_from_events(reading.events, id=case_id, meta=inputs.meta,
-                            sources=tuple(dict.fromkeys(reading.events["source_file"])),
-                            aliases=table.with_agencies(found), problems=tuple(problems))
+    # the facts inside the rows; a found written in a report becomes its own event
+    events, facts, derived = derive_found_events(reading.events, find_facts(reading.events))
+    problems = [*problems, *derived]
+    case = case_from_events(events, id=case_id, meta=inputs.meta,
+                            sources=tuple(dict.fromkeys(events["source_file"])),
+                            aliases=table.with_agencies(found), problems=tuple(problems),
+                            facts=facts)
     return ImportReport(case, tuple(problems), summary)
 
 

@@ -63,7 +63,7 @@ def _prepare(analysis: Analysis, *, flags, pattern, at, viewer) -> _Prepared:
     at_utc = _utc(at)
     if viewer is not None and at_utc is None:
         at_utc = ev["start"].max() if ev["start"].notna().any() else None
-    events = _events(ev, lanes, at_utc, analysis.concerns)
+    events = _events(ev, lanes, at_utc, analysis.concerns, analysis.facts)
     hidden = 0
     if viewer is not None:
         known = analysis.known(viewer, at_utc) if at_utc is not None else set()
@@ -119,13 +119,27 @@ def _lanes(analysis: Analysis) -> pd.DataFrame:
 _EVENT_FIELDS = ["id", "seq", "agency", "kind", "when", "start", "end", "precision",
                  "approximate", "risk_grade", "summary", "details", "action", "outcome",
                  "source"]
+#: facts written into an event's hover, in this order (gradings have their own marks)
+_HOVER_FACTS = ("child_account", "exploitation", "request", "found", "decision", "case_status")
+_FACT_WORDS = {"child_account": "The child's account", "exploitation": "Exploitation concern",
+               "request": "Asks for an answer", "found": "Found, written here",
+               "decision": "Decision", "case_status": "Open case"}
+_VALUE_WORDS = {("request", "inform"): "Only informs", ("child_account", "disclosure"):
+                "The child's disclosure"}
 
 
 def _events(ev: pd.DataFrame, lanes: pd.DataFrame, at: pd.Timestamp | None,
-            concerns: pd.Series) -> pd.DataFrame:
-    """The events with their lane, place (point, range, undated), x and hover text."""
+            concerns: pd.Series, facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The events with their lane, place (point, range, undated), x and hover text.
+
+    A disclosure sits in the child's lane; ``account`` marks the other records that
+    carry the child's own account (a return interview, a found report …): they stay in
+    their agency's lane and are echoed in the child's.
+    """
     out = ev.loc[:, _EVENT_FIELDS]
     out["lane"] = out["agency"].where(out["kind"] != "disclosure", CHILD_LANE)
+    voice = ev["child_voice"] if "child_voice" in ev.columns else pd.Series("", index=ev.index)
+    out["account"] = (voice.ne("") & out["kind"].ne("disclosure")).to_numpy(dtype=bool)
     out["y"] = out["lane"].map(dict(zip(lanes["lane"], lanes["y"], strict=True))).astype(float)
     dated = out["start"].notna()
     end = out["end"].where(out["end"].notna(), out["start"] + pd.Timedelta(minutes=1))
@@ -145,7 +159,7 @@ def _events(ev: pd.DataFrame, lanes: pd.DataFrame, at: pd.Timestamp | None,
         out.index, fill_value=0.0)
     out["agency_html"] = _escape_few(out["agency"])
     out["when_html"] = escape_series(out["when"])
-    out["hover"] = _event_hover(out)
+    out["hover"] = _event_hover(out, _fact_lines(out, facts))
     out["concern"] = concerns.reindex(out.index, fill_value="").astype(object)
     return out.drop(columns=["summary", "details", "action", "outcome", "source"])
 
@@ -155,9 +169,30 @@ def _escape_few(values: pd.Series) -> pd.Series:
     return values.map({v: escape_text(v) for v in values.unique()})
 
 
-def _event_hover(ev: pd.DataFrame) -> pd.Series:
+def _fact_lines(ev: pd.DataFrame, facts: pd.DataFrame | None) -> pd.Series:
+    """The facts found in each record, one hover line each with the words that gave
+    them ("The child's disclosure: “…”"), escaped; "" where there are none."""
+    out = pd.Series("", index=ev.index, dtype=object)
+    if facts is None or facts.empty or len(ev) > WEBGL_THRESHOLD:
+        return out
+    shown = facts.loc[facts["fact"].isin(_HOVER_FACTS) & facts["event_id"].isin(set(ev["id"]))]
+    lines: dict[str, list[str]] = {}
+    for event_id, fact, value, words in zip(shown["event_id"], shown["fact"], shown["value"],
+                                            shown["words"], strict=True):
+        label = _VALUE_WORDS.get((fact, value), _FACT_WORDS[fact])
+        if fact in ("decision", "case_status"):
+            label += f" ({str(value).replace('_', ' ')})"
+        said = escape_text(words, limit=160, wrap=70)
+        lines.setdefault(event_id, []).append(f"<i>{label}</i>: “{said}”" if said else
+                                              f"<i>{label}</i> (set by a reviewer)")
+    return pd.Series(["<br>".join(dict.fromkeys(lines.get(i, ()))) for i in ev["id"]],
+                     index=ev.index, dtype=object)
+
+
+def _event_hover(ev: pd.DataFrame, facts: pd.Series | None = None) -> pd.Series:
     """Each record as written: kind, agency, time as written and its precision, summary,
-    details, action, outcome and source (all escaped); one pass over the rows."""
+    details, action, outcome, the facts found in it and source (all escaped); one pass
+    over the rows."""
     wrap = None if len(ev) > WEBGL_THRESHOLD else 70
     labels = {k: escape_text(v) for k, v in kind_labels().items()}
     texts = []
@@ -185,6 +220,8 @@ def _event_hover(ev: pd.DataFrame) -> pd.Series:
             if text:
                 parts.append(prefix + (escape_text(text, limit=limit, wrap=wrap) if work[i]
                                        else text))
+        if facts is not None and facts.iat[i]:
+            parts.append(facts.iat[i])
         source, work = texts[4][0][i], texts[4][1][i]
         parts.append(f"<span style='color:#555'>{escape_text(source) if work else source}"
                      "</span>")

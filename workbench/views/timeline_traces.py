@@ -280,7 +280,7 @@ def _label_traces(p: _Prepared, ev: pd.DataFrame, Marker, *, text: bool) -> list
     out = []
     place = ev.loc[ev["place"] != "undated", ["x", "x_mid", "place", "y", "lane", "future",
                                              "risk_grade", "concern", "kind", "id", "hover",
-                                             "agency_html", "when_html"]]
+                                             "agency_html", "when_html", "account"]]
     xs = place["x"].where(place["place"] == "point", place["x_mid"])
     graded = place.loc[place["risk_grade"].isin(list(GRADE_COLOURS))]
     # alternate two heights within a lane so neighbouring gradings do not overprint
@@ -324,7 +324,8 @@ def _label_traces(p: _Prepared, ev: pd.DataFrame, Marker, *, text: bool) -> list
             legendrank=399, showlegend=not future, **(title if not future else {})))
         if not future:
             title = {}
-    accounts = place.loc[place["kind"] == "return_interview_completed"]
+    # the child's account written in another record (facts), echoed in the child's lane
+    accounts = place.loc[place["account"].astype(bool)]
     for future in (False, True):
         ri = accounts.loc[accounts["future"] == future]
         if ri.empty:

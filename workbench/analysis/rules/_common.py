@@ -26,12 +26,11 @@ import numpy as np
 import pandas as pd
 
 from workbench.kinds import kind_labels
-from workbench.timeutil import LOCAL
+from workbench.timeutil import LOCAL, working_calendar
 
 HOUR = pd.Timedelta(hours=1)
 DAY = pd.Timedelta(days=1)
 TEXT_FIELDS = ("summary", "details", "action", "outcome")
-OPENING = ("case_opened", "case_closed")
 _BASE = ["case_id", "id", "seq", "agency", "kind", "precision"]
 _TIMES = ["lo", "last", "lo_day", "last_day", "_row"]
 
@@ -81,43 +80,52 @@ def _day(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[column].to_numpy(dtype="datetime64[D]")
 
 
-def busdays(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Working days from date ``a`` to date ``b`` (0 the same day), NaN where one is NaT."""
+def busdays(a: np.ndarray, b: np.ndarray, calendar: np.busdaycalendar | None = None
+            ) -> np.ndarray:
+    """Working days from date ``a`` to date ``b`` (0 the same day), NaN where one is NaT.
+
+    ``calendar`` (``analysis.calendar``) skips the profile's bank holidays; without it
+    only weekends are skipped.
+    """
     ok = ~(np.isnat(a) | np.isnat(b))
     out = np.full(len(a), np.nan)
-    out[ok] = np.busday_count(a[ok], b[ok])
+    out[ok] = np.busday_count(a[ok], b[ok], busdaycal=calendar or working_calendar())
     return out
 
 
-def gap_bounds(frame: pd.DataFrame, a: str, b: str, unit: str) -> tuple[np.ndarray, np.ndarray]:
+def gap_bounds(frame: pd.DataFrame, a: str, b: str, unit: str, *,
+               calendar: np.busdaycalendar | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The smallest and largest possible gap from event A to event B, in ``unit``.
 
     ``a`` and ``b`` are column prefixes (``""``, ``"b_"``) of ``lo``/``last`` (and
     ``lo_day``/``last_day``); ``unit`` is ``hours``, ``days`` or ``working days``
-    (whole working days between the local dates). NaN where B is missing.
+    (whole working days between the local dates, under ``calendar``). NaN where B is
+    missing.
     """
     if unit == "working days":
-        return (busdays(_day(frame, a + "last_day"), _day(frame, b + "lo_day")),
-                busdays(_day(frame, a + "lo_day"), _day(frame, b + "last_day")))
+        return (busdays(_day(frame, a + "last_day"), _day(frame, b + "lo_day"), calendar),
+                busdays(_day(frame, a + "lo_day"), _day(frame, b + "last_day"), calendar))
     scale = np.timedelta64(1, "h" if unit == "hours" else "D")
     return ((_at(frame, b + "lo") - _at(frame, a + "last")) / scale,
             (_at(frame, b + "last") - _at(frame, a + "lo")) / scale)
 
 
-def width(frame: pd.DataFrame, a: str, unit: str) -> np.ndarray:
+def width(frame: pd.DataFrame, a: str, unit: str, *,
+          calendar: np.busdaycalendar | None = None) -> np.ndarray:
     """How long event A's date interval is, in ``unit`` (0 for a minute or a day's
     working days); NaN where A is missing."""
-    return gap_bounds(frame, a, a, unit)[1]
+    return gap_bounds(frame, a, a, unit, calendar=calendar)[1]
 
 
 def passed(frame: pd.DataFrame, column: str, amount: int, unit: str,
-           ends: pd.DataFrame) -> np.ndarray:
+           ends: pd.DataFrame, *, calendar: np.busdaycalendar | None = None) -> np.ndarray:
     """Whether each case's chronology runs past ``amount`` ``unit`` after ``column``."""
     if unit == "working days":
         start = _day(frame, column + "_day")
         ok = ~np.isnat(start)
         due = np.full(len(start), np.datetime64("NaT"), dtype="datetime64[D]")
-        due[ok] = np.busday_offset(start[ok], amount, roll="forward")
+        due[ok] = np.busday_offset(start[ok], amount, roll="forward",
+                                   busdaycal=calendar or working_calendar())
         end_day = ends["lo_day"].reindex(frame["case_id"].to_numpy())
         return end_day.to_numpy(dtype="datetime64[D]") > due
     scale = np.timedelta64(1, "h" if unit == "hours" else "D")
@@ -152,8 +160,8 @@ def verdict(fail_all: object, fail_some: object, too_wide: object) -> np.ndarray
 
 
 def answered_within(anchors: pd.DataFrame, answers: pd.DataFrame, *, by: str | list[str],
-                    amount: int, unit: str, ends: pd.DataFrame, since: str = "lo"
-                    ) -> pd.DataFrame:
+                    amount: int, unit: str, ends: pd.DataFrame, since: str = "lo",
+                    calendar: np.busdaycalendar | None = None) -> pd.DataFrame:
     """Each anchor with its first possible answer after it and the failure verdict.
 
     The failure is "no answer within ``amount`` ``unit``". ``anchors`` and
@@ -161,16 +169,18 @@ def answered_within(anchors: pd.DataFrame, answers: pd.DataFrame, *, by: str | l
     anchor whose window outlasts the chronology is never failed). Answers are looked
     for from the anchor's column ``since`` on (an earlier answer counts as in time).
     Adds the answer's columns prefixed ``b_`` and ``gap_min``, ``gap_max``,
-    ``verdict``.
+    ``verdict``. ``calendar`` says which days are working days.
     """
     keys = [by] if isinstance(by, str) else list(by)
     right = renamed(answers, "b_", keep=keys)
     out = asof(anchors, right, left_on=since, right_on="b_last", by=by, forward=True)
     has = out["b_id"].notna().to_numpy()
-    gmin, gmax = gap_bounds(out, "", "b_", unit)
-    fail_all = np.where(has, gmin > amount, passed(out, "last", amount, unit, ends))
-    fail_some = np.where(has, gmax > amount, passed(out, "lo", amount, unit, ends))
-    wide = (width(out, "", unit) > amount) | (has & (width(out, "b_", unit) > amount))
+    cal = {"calendar": calendar}
+    gmin, gmax = gap_bounds(out, "", "b_", unit, **cal)
+    fail_all = np.where(has, gmin > amount, passed(out, "last", amount, unit, ends, **cal))
+    fail_some = np.where(has, gmax > amount, passed(out, "lo", amount, unit, ends, **cal))
+    wide = (width(out, "", unit, **cal) > amount) | (has & (width(out, "b_", unit, **cal)
+                                                            > amount))
     return out.assign(gap_min=gmin, gap_max=gmax, b_id=out["b_id"].fillna(""),
                       verdict=verdict(fail_all, fail_some, wide))
 
@@ -202,31 +212,6 @@ def latest_before(anchors: pd.DataFrame, earlier: pd.DataFrame, *, by: str | lis
         chosen[column] = sure[column].where(fail_all, maybe[column])
     chosen["verdict"] = verdict(fail_all, fail_some, wide)
     return chosen.reset_index()
-
-
-def lead_agencies(anchors: pd.DataFrame, timed: pd.DataFrame) -> pd.DataFrame:
-    """Which agencies hold the case open at each anchor, read both ways.
-
-    An agency leads at t when its latest ``case_opened``/``case_closed`` before t is
-    an opening. ``lead_early`` reads every opening and closure as late as its date
-    allows and the anchor as early (fewest events before it); ``lead_late`` the
-    opposite. One row per (anchor ``_row``, agency with such events in the case).
-    """
-    oc = dated(timed, timed["kind"].isin(OPENING))
-    pairs = oc[["case_id", "agency"]].drop_duplicates()
-    cross = anchors[["_row", "case_id", "lo", "last"]].merge(
-        pairs.rename(columns={"agency": "lead"}), on="case_id")
-    right = renamed(oc[["case_id", "agency", "kind", "lo", "last", "seq", "id"]], "o_",
-                    keep=["case_id"]).rename(columns={"o_agency": "lead"})
-    by = ["case_id", "lead"]
-    early = asof(cross, right, left_on="lo", right_on="o_last", by=by, forward=False,
-                 strict=True)
-    late = asof(cross, right, left_on="last", right_on="o_lo", by=by, forward=False,
-                strict=True)
-    early = early.set_index(["_row", "lead"])["o_kind"].eq("case_opened")
-    late = late.set_index(["_row", "lead"])["o_kind"].eq("case_opened")
-    return pd.DataFrame({"lead_early": early, "lead_late": late.reindex(early.index)}
-                        ).reset_index()
 
 
 def phrase_regex(phrases: Iterable[str], *, capture: bool = True) -> str:

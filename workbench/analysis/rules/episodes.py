@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis.analyse import Analysis
+from workbench.analysis.roles import lead_agencies, lead_states
 from workbench.analysis.rules import rule
 from workbench.analysis.rules._common import (
     DAY,
@@ -24,7 +25,6 @@ from workbench.analysis.rules._common import (
     hedge,
     id_lists,
     imprecision,
-    lead_agencies,
     none,
     ordinal,
     plural,
@@ -102,13 +102,16 @@ def repeat_episodes_no_strategy(analysis: Analysis) -> pd.DataFrame:
       title="Case closed while the child kept going missing", severity="high",
       settings=("closure_lookahead_days",))
 def closed_while_active(analysis: Analysis) -> pd.DataFrame:
-    """A closure followed by episodes before the same agency opened the case again."""
+    """A closure followed by episodes before the same agency opened the case again
+    (a case opened, or a record that the case is open, held by that agency)."""
     ev = analysis.timed
     days = int(analysis.settings["closure_lookahead_days"])
     closures = dated(ev, ev["kind"].eq("case_closed"))
     if closures.empty:
         return none()
-    opened = dated(ev, ev["kind"].eq("case_opened"))
+    states = lead_states(analysis)
+    opened = states.loc[states["state"].eq("open"), ["case_id", "lead", "lo", "seq", "id"]]
+    opened = opened.rename(columns={"lead": "agency"}).astype({"agency": object})
     c = asof(closures, renamed(opened, "o_", keep=["case_id", "agency"]), left_on="lo",
              right_on="o_lo", by=["case_id", "agency"], forward=True, strict=True)
     eps = renamed(episode_times(analysis)[["case_id", "id", "seq", "lo", "last", "precision"]],
@@ -143,15 +146,18 @@ def closed_while_active(analysis: Analysis) -> pd.DataFrame:
 
 
 @rule("wb.ownership-gap", pattern="ownership-gap",
-      title="Repeat episode while no agency held the case", severity="high")
+      title="Repeat episode while no agency held the case", severity="high",
+      settings=("lead_recent_days",))
 def ownership_gap(analysis: Analysis) -> pd.DataFrame:
-    """A second or later episode starting while no agency had the case open."""
+    """A second or later episode starting while no agency held the case: none had it
+    open (opened, looked after, a plan, an allocated worker) and children's social
+    care had not worked with the child recently."""
     ev = analysis.timed
     rep = episode_times(analysis)
     rep = rep.loc[rep["episode"] >= 2]
     if rep.empty:
         return none()
-    leads = lead_agencies(rep, ev).groupby("_row")[["lead_early", "lead_late"]].any()
+    leads = lead_agencies(rep, analysis).groupby("_row")[["lead_early", "lead_late"]].any()
     leads = leads.reindex(rep["_row"], fill_value=False)
     none_early, none_late = ~leads["lead_early"].to_numpy(), ~leads["lead_late"].to_numpy()
     rep = rep.assign(verdict=verdict(none_early & none_late, none_early | none_late,
@@ -159,7 +165,8 @@ def ownership_gap(analysis: Analysis) -> pd.DataFrame:
     rep = rep.loc[rep["verdict"].ne("")]
     if rep.empty:
         return none()
-    closures = dated(ev, ev["kind"].eq("case_closed"))
+    states = lead_states(analysis)  # closures: closed cases and closing decisions
+    closures = dated(ev, ev["id"].isin(set(states.loc[states["state"].eq("close"), "id"])))
     g = asof(rep, renamed(closures, "c_"), left_on="lo", right_on="c_lo", by="case_id",
              forward=False, strict=True)
     date = day_text(g["lo"], g["last"], g["precision"])

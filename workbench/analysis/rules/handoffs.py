@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis.analyse import Analysis
+from workbench.analysis.roles import lead_agencies, role_agencies, role_label
 from workbench.analysis.rules import rule
 from workbench.analysis.rules._common import (
     TEXT_FIELDS,
@@ -25,7 +26,6 @@ from workbench.analysis.rules._common import (
     id_lists,
     imprecision,
     kind_label,
-    lead_agencies,
     matched,
     none,
     passed,
@@ -34,13 +34,42 @@ from workbench.analysis.rules._common import (
     verdict,
     width,
 )
+from workbench.kinds import MEETING_KINDS
 
-__all__ = ["information_not_shared", "placement_not_notified", "unanswered_referral"]
+__all__ = ["handoff_times", "information_not_shared", "placement_not_notified", "share_times",
+           "unanswered_referral"]
 
 
 def handoff_times(analysis: Analysis) -> pd.DataFrame:
     """The hand-off table (one row per recipient) with each hand-off's ``lo``/``last``."""
     return analysis.derived("handoff_times", _handoff_times)
+
+
+def share_times(analysis: Analysis) -> pd.DataFrame:
+    """Every way information passed from one agency to another, with times: each
+    hand-off (sender → recipient), and each meeting between every two agencies at it
+    (the recorder and the recorded attendees pool what they know). Columns of
+    :func:`handoff_times` used by the sharing rules."""
+    return analysis.derived("share_times", _share_times)
+
+
+_SHARE = ["case_id", "sender", "recipient", "event_id", "seq", "lo", "last", "lo_day",
+          "last_day", "precision"]
+
+
+def _share_times(analysis: Analysis) -> pd.DataFrame:
+    t = analysis.timed
+    meetings = dated(t, t["kind"].isin(MEETING_KINDS) & t["attendees"].ne(""),
+                     columns=("attendees",))
+    present = meetings.assign(sender=(meetings["agency"] + "; " + meetings["attendees"])
+                              .str.split("; ")).explode("sender")
+    pairs = present.merge(present[["_row", "sender"]].rename(columns={"sender": "recipient"}),
+                          on="_row")
+    pairs = pairs.loc[pairs["sender"].ne(pairs["recipient"]) & pairs["sender"].ne("")
+                      & pairs["recipient"].ne("")].rename(columns={"id": "event_id"})
+    both = pd.concat([handoff_times(analysis)[_SHARE], pairs[_SHARE]], ignore_index=True)
+    return both.astype({"sender": object, "recipient": object}).drop_duplicates(
+        ["case_id", "sender", "recipient", "event_id"])
 
 
 def _handoff_times(analysis: Analysis) -> pd.DataFrame:
@@ -52,12 +81,14 @@ def _handoff_times(analysis: Analysis) -> pd.DataFrame:
 
 @rule("wb.unanswered-referral", pattern="unanswered-referral",
       title="Referral or notification not answered in time", severity="high",
-      settings=("referral_answer_working_days", "answer_window_days"))
+      settings=("referral_answer_working_days", "answer_window_days", "bank_holidays"))
 def unanswered_referral(analysis: Analysis) -> pd.DataFrame:
-    """A referral or notification with no answer (high) or a late one (medium)."""
+    """A request (a referral or notification that does not only inform) with no answer
+    (high) or a late one (medium)."""
     days = int(analysis.settings["referral_answer_working_days"])
+    cal = {"calendar": analysis.calendar}
     h = handoff_times(analysis)
-    h = h.loc[h["kind"].isin(("referral", "notification"))]
+    h = h.loc[h["needs_answer"].astype(bool)]
     if h.empty:
         return none()
     answer = dated(analysis.timed)[["case_id", "id", "lo", "last", "lo_day", "last_day",
@@ -66,18 +97,20 @@ def unanswered_referral(analysis: Analysis) -> pd.DataFrame:
                 on=["case_id", "answer_id"], how="left")
     answered = h["answer_id"].ne("").to_numpy()
     ends = chronology_end(analysis.timed)
-    gmin, gmax = gap_bounds(h, "", "b_", "working days")
-    fail_all = np.where(answered, gmin > days, passed(h, "last", days, "working days", ends))
-    fail_some = np.where(answered, gmax > days, passed(h, "lo", days, "working days", ends))
-    wide = (width(h, "", "working days") > days) | (
-        answered & (width(h, "b_", "working days") > days))
+    gmin, gmax = gap_bounds(h, "", "b_", "working days", **cal)
+    fail_all = np.where(answered, gmin > days, passed(h, "last", days, "working days", ends,
+                                                      **cal))
+    fail_some = np.where(answered, gmax > days, passed(h, "lo", days, "working days", ends,
+                                                       **cal))
+    wide = (width(h, "", "working days", **cal) > days) | (
+        answered & (width(h, "b_", "working days", **cal) > days))
     h = h.assign(verdict=verdict(fail_all, fail_some, wide), end=h["case_id"].map(ends["lo"]))
     h = h.loc[h["verdict"].ne("")]
     if h.empty:
         return none()
     answered = h["answer_id"].ne("")
-    verb = pd.Series(np.where(h["kind"].eq("referral"), " referred to ", " notified "),
-                     index=h.index)
+    verb = pd.Series(np.select([h["kind"].eq("referral"), h["kind"].eq("notification")],
+                               [" referred to ", " notified "], " asked "), index=h.index)
     sent = day_text(h["lo"], h["last"], h["precision"])
     got = day_text(h["b_lo"].fillna(h["lo"]), h["b_last"].fillna(h["last"]),
                    h["b_precision"].fillna("minute"))
@@ -100,37 +133,43 @@ def unanswered_referral(analysis: Analysis) -> pd.DataFrame:
 
 
 def _what(anchors: pd.DataFrame) -> pd.Series:
-    base = np.select([anchors["kind"].eq("disclosure"), anchors["kind"].eq("exclusion")],
-                     ["a disclosure by the child", "an exclusion"], "a concern")
-    return base + np.where(anchors["what"].ne(""), " (" + anchors["what"] + ")", "")
+    concern = np.where(anchors["what"].ne(""), "a concern (" + anchors["what"] + ")", "")
+    base = np.select([anchors["child_voice"].eq("disclosure"), anchors["kind"].eq("exclusion")],
+                     ["a disclosure by the child", "an exclusion"], "")
+    both = (base != "") & (concern != "")
+    return pd.Series(np.where(both, base + " and " + concern, base + concern),
+                     index=anchors.index)
 
 
 @rule("wb.information-not-shared", pattern="information-not-shared",
       title="Information not shared with the lead agency", severity="medium",
-      settings=("share_working_days", "concern_phrases"))
+      settings=("share_working_days", "concern_phrases", "lead_recent_days", "bank_holidays"))
 def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     """A disclosure, exclusion or concern kept by an agency that does not lead the case."""
     settings, ev = analysis.settings, analysis.timed
     days = int(settings["share_working_days"])
     what = concern_of(analysis)
     anchors = dated(ev, ev["sector"].ne("family") & ev["agency"].ne("")
-                    & (ev["kind"].isin(("disclosure", "exclusion")) | what.ne("")))
+                    & (ev["child_voice"].eq("disclosure") | ev["kind"].eq("exclusion")
+                       | what.ne("")), columns=("child_voice",))
     anchors = anchors.assign(what=what.loc[anchors.index])
     if anchors.empty:
         return none()
-    # an agency leads when its case_opened may lie before the event (docs/patterns.md)
-    leads = lead_agencies(anchors, ev)
-    leads = leads.loc[leads["lead_late"]].merge(anchors[["_row", "agency"]], on="_row")
+    # an agency leads when its hold on the case may lie before the event (docs/patterns.md)
+    leads = lead_agencies(anchors, analysis)
+    leads = leads.loc[leads["lead_late"].astype(bool) & leads["lead"].ne("")].merge(
+        anchors[["_row", "agency"]], on="_row")
     self_led = leads.loc[leads["lead"].eq(leads["agency"]), "_row"]
     rows = anchors.loc[~anchors["_row"].isin(self_led)].merge(
         leads.loc[:, ["_row", "lead"]], on="_row")
     if rows.empty:
         return none()
     rows = rows.rename(columns={"agency": "sender", "lead": "recipient"})
-    sent = handoff_times(analysis)[["case_id", "sender", "recipient", "event_id", "seq", "lo",
-                                    "last", "lo_day", "last_day", "precision"]].rename(columns={"event_id": "id"})
+    # a hand-off to the lead, or a meeting both attended, shares it
+    sent = share_times(analysis).rename(columns={"event_id": "id"})
     res = answered_within(rows, sent, by=["case_id", "sender", "recipient"], amount=days,
-                          unit="working days", ends=chronology_end(ev))
+                          unit="working days", ends=chronology_end(ev),
+                          calendar=analysis.calendar)
     per_event = combine(res["verdict"], res["_row"], "all")
     lead_names = res.groupby("_row")["recipient"].agg(", ".join)  # small: flagged candidates
     a = anchors.set_index("_row").loc[per_event.index[per_event.ne("")]]
@@ -150,27 +189,41 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
 @rule("wb.placement-not-notified", pattern="placement-not-notified",
       title="Out-of-area placement not notified", severity="medium",
       settings=("out_of_area_phrases", "notify_on_placement", "share_working_days",
-                "answer_window_days"))
+                "answer_window_days", "bank_holidays"))
 def placement_not_notified(analysis: Analysis) -> pd.DataFrame:
-    """An out-of-area placement move not notified to every agency that must know."""
+    """An out-of-area placement move not notified to every role that must know (by
+    default the police and the host authority), by any agency playing it."""
     settings, ev = analysis.settings, analysis.timed
     days = int(settings["share_working_days"])
     moves = dated(ev, ev["kind"].eq("placement_move"), columns=TEXT_FIELDS)
     moves = moves.loc[matched(moves, settings["out_of_area_phrases"]).ne("").to_numpy()]
-    targets = pd.DataFrame({"recipient": list(settings["notify_on_placement"])})
-    rows = moves.merge(targets, how="cross").rename(columns={"agency": "sender"})
-    rows = rows.loc[rows["recipient"].ne(rows["sender"])]
-    if rows.empty:
+    roles = [r for r in settings["notify_on_placement"] if r != "lead"]
+    if moves.empty or not roles:
         return none()
+    members = pd.concat([role_agencies(analysis, r).assign(role=r) for r in roles],
+                        ignore_index=True)
+    names = members.groupby(["case_id", "role"])["agency"].agg(list)
+    rows = moves.merge(pd.DataFrame({"role": roles}), how="cross").rename(
+        columns={"agency": "sender"})
     # a notice sent ahead of the move counts (from answer window days before it)
     rows = rows.assign(since=rows["lo"] - pd.Timedelta(days=int(settings["answer_window_days"])))
     sent = handoff_times(analysis)[["case_id", "sender", "recipient", "event_id", "seq", "lo",
                                     "last", "lo_day", "last_day", "precision"]].rename(columns={"event_id": "id"})
-    res = answered_within(rows, sent, by=["case_id", "sender", "recipient"], amount=days,
-                          unit="working days", ends=chronology_end(ev), since="since")
+    sent = sent.merge(members.rename(columns={"agency": "recipient"}),
+                      on=["case_id", "recipient"]).drop(columns="recipient")
+    sent = sent.loc[sent["sender"].ne("")].drop_duplicates(["case_id", "sender", "role", "id"])
+    res = answered_within(rows, sent, by=["case_id", "sender", "role"], amount=days,
+                          unit="working days", ends=chronology_end(ev), since="since",
+                          calendar=analysis.calendar)
+    # the placing agency playing a role itself (a police move?) need not tell itself
+    own = [s in names.get((c, r), ()) for c, s, r in zip(res["case_id"], res["sender"],
+                                                          res["role"], strict=True)]
+    res = res.assign(verdict=res["verdict"].where(~np.asarray(own, dtype=bool), ""))
+    res = res.assign(label=[role_label(r, names.get((c, r), ())) for c, r in
+                            zip(res["case_id"], res["role"], strict=True)])
     per_move = combine(res["verdict"], res["_row"], "any")
-    missing = (res.loc[res["verdict"].ne("")].sort_values("recipient")
-               .groupby("_row")["recipient"].agg(" and ".join))
+    missing = (res.loc[res["verdict"].ne("")].sort_values("label")
+               .groupby("_row")["label"].agg(" and ".join))
     m = moves.set_index("_row").loc[per_move.index[per_move.ne("")]]
     if m.empty:
         return none()

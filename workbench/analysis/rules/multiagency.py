@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis.analyse import Analysis
+from workbench.analysis.episodes import is_police
 from workbench.analysis.rules import rule
 from workbench.analysis.rules._common import (
     concern_of,
@@ -34,16 +35,20 @@ _GRADE_WORDS = {"absent": "as absent (no apparent risk)", "low": "as low"}
       title="Risk graded low while another agency held concerns", severity="high",
       settings=("concern_lookback_days", "concern_phrases"))
 def risk_disagreement(analysis: Analysis) -> pd.DataFrame:
-    """A police grading of absent or low after another agency recorded a concern."""
+    """A police grading of absent or low after another agency recorded a concern.
+
+    Police is any agency of the police sector (a force by its own name); the concern
+    is another sector's (not the family's).
+    """
     ev, s = analysis.timed, analysis.settings
     days = int(s["concern_lookback_days"])
-    grades = dated(ev, ev["agency"].eq("Police") & ev["risk_grade"].isin(("absent", "low")),
+    police = is_police(ev)
+    grades = dated(ev, police & ev["risk_grade"].isin(("absent", "low")),
                    columns=("risk_grade",))
     if grades.empty:
         return none()
     what = concern_of(analysis)
-    pool = dated(ev, ev["agency"].ne("Police") & ev["agency"].ne("") & ev["sector"].ne("family")
-                 & what.ne(""))
+    pool = dated(ev, ~police & ev["agency"].ne("") & ev["sector"].ne("family") & what.ne(""))
     pool = pool.assign(what=what.loc[pool.index])[["case_id", "id", "seq", "agency", "lo",
                                                    "last", "precision", "what"]]
     res = latest_before(grades, pool, by="case_id", amount=days, unit="days")
@@ -52,7 +57,7 @@ def risk_disagreement(analysis: Analysis) -> pd.DataFrame:
         return none()
     date = day_text(f["lo"], f["last"], f["precision"])
     before = day_text(f["b_lo"], f["b_last"], f["b_precision"])
-    text = ("Police graded the risk " + f["risk_grade"].map(_GRADE_WORDS) + " on " + date
+    text = (f["agency"] + " graded the risk " + f["risk_grade"].map(_GRADE_WORDS) + " on " + date
             + " although " + f["b_agency"] + " had recorded a concern (" + f["b_what"] + ") on "
             + before + ", within the " + str(days) + "-day look-back.")
     notes = imprecision([("grading", f["precision"], date), ("concern", f["b_precision"], before)])

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis.analyse import Analysis
+from workbench.analysis.roles import lead_agencies, ri_providers, role_agencies, role_label
 from workbench.analysis.rules import rule
 from workbench.analysis.rules._common import (
     DAY,
@@ -28,7 +29,7 @@ from workbench.analysis.rules._common import (
     raw_flags,
     renamed,
 )
-from workbench.analysis.rules.handoffs import handoff_times
+from workbench.analysis.rules.handoffs import share_times
 from workbench.kinds import RI_KINDS
 
 __all__ = ["return_interview_missing", "return_interview_not_shared"]
@@ -125,14 +126,22 @@ def _not_reattempted(analysis: Analysis, founds: pd.DataFrame, ri: pd.DataFrame,
 
 @rule("wb.return-interview-not-shared", pattern="return-interview-not-shared",
       title="Return interview disclosure not shared", severity="high",
-      settings=("return_interview_agency", "share_targets", "share_working_days"))
+      settings=("share_targets", "share_working_days", "lead_recent_days", "bank_holidays"))
 def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
-    """What the child said at a return interview, not passed to police or social care."""
+    """What the child disclosed at a return interview, not passed to police or social care.
+
+    The provider is whichever agency holds return-interview events in the case; the
+    disclosure is its record of the child's disclosure (a row of its own, or the
+    interview's own row) within a day of an interview held.
+    """
     settings, ev = analysis.settings, analysis.timed
     days = int(settings["share_working_days"])
-    agency = str(settings["return_interview_agency"])
-    targets = list(settings["share_targets"])
-    disclosures = dated(ev, ev["kind"].eq("disclosure") & ev["agency"].eq(agency))
+    roles = list(settings["share_targets"])
+    providers = ri_providers(analysis).assign(provider=True)
+    told = ev[["case_id", "agency"]].astype(object).merge(providers, how="left",
+                                                          on=["case_id", "agency"])
+    by_provider = told["provider"].fillna(False).to_numpy(dtype=bool)
+    disclosures = dated(ev, ev["child_voice"].eq("disclosure").to_numpy() & by_provider)
     held = dated(ev, ev["kind"].eq("return_interview_completed"))
     if disclosures.empty or held.empty:
         return none()
@@ -141,22 +150,62 @@ def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
                          left_on="lo", right_on="i_lo", by="case_id", direction="nearest",
                          tolerance=DAY)
     near = near.loc[near["i_id"].notna()]
-    near = near.assign(since=near[["lo", "i_lo"]].min(axis=1))
-    h = handoff_times(analysis)
-    h = h.loc[h["sender"].eq(agency) & h["recipient"].isin(targets),
-              ["case_id", "event_id", "seq", "lo", "last", "lo_day", "last_day", "precision"]]
-    h = h.rename(columns={"event_id": "id"}).drop_duplicates(["case_id", "id"])
-    res = answered_within(near, h, by="case_id", amount=days, unit="working days",
-                          ends=chronology_end(ev), since="since")
+    # a disclosure written in the interview's own row is that interview's
+    own = near["kind"].eq("return_interview_completed")
+    for column in ("i_id", "i_lo", "i_last", "i_precision"):
+        near[column] = near[column].where(~own, near[column.replace("i_", "", 1)])
+    near = near.assign(since=near[["lo", "i_lo"]].min(axis=1), _key=near["_row"])
+    targets = _share_targets(analysis, near, roles)
+    h = share_times(analysis)  # a hand-off, or a meeting with the target at the table
+    pairs = targets.merge(h.rename(columns={"sender": "agency", "event_id": "id"}),
+                          on=["case_id", "agency", "recipient"])
+    pairs = pairs.drop(columns="recipient").drop_duplicates(["_key", "id"])
+    res = answered_within(near, pairs.drop(columns=["case_id", "agency"]), by="_key",
+                          amount=days, unit="working days", ends=chronology_end(ev),
+                          since="since", calendar=analysis.calendar)
     f = res.loc[res["verdict"].ne("")]
     if f.empty:
         return none()
     date = day_text(f["lo"], f["last"], f["precision"])
     held_on = day_text(f["i_lo"], f["i_last"], f["i_precision"])
-    text = (agency + " recorded a disclosure by the child on " + date
-            + " at the return interview of " + held_on + "; it was not shared with "
-            + " or ".join(targets) + " within " + str(days) + " working days.")
+    where = np.where(f["id"].eq(f["i_id"]), "in its record of the return interview of ",
+                     "at the return interview of ")
+    whom = [_whom(analysis, roles, c) for c in f["case_id"]]  # a loop over flags only
+    text = (f["agency"] + " recorded a disclosure by the child on " + date + " " + where
+            + held_on + "; it was not shared with " + pd.Series(whom, index=f.index)
+            + " within " + str(days) + " working days.")
     notes = imprecision([("disclosure", f["precision"], date)])
-    return raw_flags(f["case_id"], f["lo"], id_lists(f["id"], f["i_id"]),
-                     hedge(text, f["verdict"], notes, f"{days} working days"),
-                     certainty=f["verdict"])
+    return raw_flags(f["case_id"], f["lo"], id_lists(f["id"], f["i_id"].where(
+        f["i_id"].ne(f["id"]), "")), hedge(text, f["verdict"], notes, f"{days} working days"),
+        certainty=f["verdict"])
+
+
+def _whom(analysis: Analysis, roles: list[str], case_id: object) -> str:
+    """The roles a disclosure should have reached, named as the case names them."""
+    names = []
+    for role in roles:
+        if role == "lead":
+            names.append(role_label(role))
+            continue
+        members = role_agencies(analysis, role)
+        names.append(role_label(role, list(members.loc[members["case_id"].eq(case_id),
+                                                       "agency"])))
+    return " or ".join(names)
+
+
+def _share_targets(analysis: Analysis, near: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
+    """For each disclosure (``_key``) the agencies it may be shared with: those playing
+    one of ``roles`` in the case, and (role ``lead``) the lead agencies at the time.
+    Columns ``_key``, ``case_id``, ``agency`` (the sender), ``recipient``."""
+    base = near[["_key", "case_id", "agency"]].astype({"case_id": object, "agency": object})
+    frames = [base.merge(role_agencies(analysis, r).rename(columns={"agency": "recipient"}),
+                         on="case_id") for r in roles if r != "lead"]
+    if "lead" in roles:
+        leads = lead_agencies(near, analysis)
+        leads = leads.loc[leads["lead_late"].astype(bool) & leads["lead"].ne("")]
+        frames.append(base.merge(leads.rename(columns={"_row": "_key", "lead": "recipient"})[
+            ["_key", "recipient"]], on="_key"))
+    if not frames:
+        return base.assign(recipient="").iloc[:0]
+    table = pd.concat(frames, ignore_index=True)
+    return table.loc[table["recipient"].ne(table["agency"])].drop_duplicates()

@@ -25,6 +25,7 @@ from workbench.analysis.rules._common import (
     none,
     raw_flags,
 )
+from workbench.io.facts import practitioner_words
 from workbench.kinds import PROTECTIVE_KINDS
 
 __all__ = ["child_voice_not_acted_on", "victim_blaming_language"]
@@ -32,15 +33,19 @@ __all__ = ["child_voice_not_acted_on", "victim_blaming_language"]
 
 @rule("wb.child-voice-not-acted-on", pattern="child-voice-not-acted-on",
       title="The child's disclosure not acted on", severity="high",
-      settings=("share_working_days",))
+      settings=("share_working_days", "bank_holidays"))
 def child_voice_not_acted_on(analysis: Analysis) -> pd.DataFrame:
-    """A disclosure with no protective action by any agency within the working days."""
+    """A disclosure with no protective action by any agency within the working days.
+
+    A disclosure is a ``disclosure`` event or the child's disclosure written in any
+    other record (a return interview, a found report, a school log).
+    """
     ev = analysis.timed
     days = int(analysis.settings["share_working_days"])
-    told = dated(ev, ev["kind"].eq("disclosure"))
+    told = dated(ev, ev["child_voice"].eq("disclosure"))
     acts = dated(ev, ev["kind"].isin(PROTECTIVE_KINDS))
     res = answered_within(told, acts, by="case_id", amount=days, unit="working days",
-                          ends=chronology_end(ev))
+                          ends=chronology_end(ev), calendar=analysis.calendar)
     f = res.loc[res["verdict"].ne("")]
     if f.empty:
         return none()
@@ -63,9 +68,15 @@ def child_voice_not_acted_on(analysis: Analysis) -> pd.DataFrame:
       title="Victim-blaming language in a record", severity="medium",
       settings=("victim_blaming_phrases",))
 def victim_blaming_language(analysis: Analysis) -> pd.DataFrame:
-    """A record describing the child with a phrase of the profile's list."""
+    """A record describing the child with a phrase of the profile's list, in the
+    practitioner's own words (never inside the child's quoted words)."""
     ev = analysis.events
-    phrase = matched(ev.loc[:, list(TEXT_FIELDS)], analysis.settings["victim_blaming_phrases"])
+    text = ev.loc[:, list(TEXT_FIELDS)].astype(object)
+    for column in TEXT_FIELDS:  # the child's quoted words are the child's, not a label
+        quoted = text[column].str.contains("[\"\u201c\u2018']", regex=True).to_numpy(dtype=bool)
+        if quoted.any():
+            text.loc[quoted, column] = text.loc[quoted, column].map(practitioner_words)
+    phrase = matched(text, analysis.settings["victim_blaming_phrases"])
     hit = phrase.ne("").to_numpy()
     f = ev.loc[hit, ["case_id", "id", "agency", "start", "end", "precision"]].assign(
         phrase=phrase.to_numpy()[hit])

@@ -1,0 +1,234 @@
+"""Facts inside rows (``workbench.io.facts``): each with the words that gave it; a found
+written in a report's Outcome becomes its own event (``workbench.io.derived``), dated as
+written; facts kept in the case folder and overridden by reviewers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from tests.casebuilder import events
+from workbench.analysis.episodes import episodes
+from workbench.errors import CaseValidationError, Reason
+from workbench.io.casefile import load_case, write_case
+from workbench.io.facts import child_quotes, find_facts, practitioner_words
+from workbench.io.importer import import_chronologies
+
+CSC = "Children's Social Care"
+
+
+def facts_of(*rows) -> list[tuple[str, str, str, str]]:
+    """(event id, fact, value, words) of the facts of a few short rows."""
+    f = find_facts(events(*rows))
+    return list(zip(f["event_id"], f["fact"], f["value"], f["words"], strict=True))
+
+
+# --- facts found, with their words -------------------------------------------------
+
+@pytest.mark.parametrize(("row", "expected"), [
+    pytest.param(("07/02/2025 10:00", "Safe Steps Project", "return_interview_completed",
+                  {"details": "Child A told RI Worker 1 she was scared of Adult Male 2."}),
+                 [("e1", "child_account", "disclosure",
+                   "Child A told RI Worker 1 she was scared of Adult Male 2")],
+                 id="disclosure-in-a-return-interview"),
+    pytest.param(("08/02/2025 01:30", "Police", "found",
+                  {"summary": "Returned home; seen by PC 2", "details": "Said she had been at "
+                   "a friend's house in Town A."}),
+                 [("e1", "child_account", "disclosure",
+                   "Said she had been at a friend's house in Town A")],
+                 id="account-in-a-found-report"),
+    pytest.param(("10/02/2025", "School", "contact",
+                  {"summary": "Child B said she is happy in her new class"}),
+                 [("e1", "child_account", "account", "Child B said she is happy in her new class")],
+                 id="a-view-is-an-account"),
+    pytest.param(("10/02/2025", "School", "contact",
+                  {"summary": 'Pastoral check-in. "I just want to go home"'}),
+                 [("e1", "child_account", "account", '"I just want to go home"')],
+                 id="first-person-quote"),
+    pytest.param(("10/02/2025", "Police", "contact",
+                  {"summary": 'Mother said "I cannot cope with her any more"'}), [],
+                 id="a-parent-quoted-is-not-the-child"),
+    pytest.param(("10/02/2025", "Police", "found",
+                  {"summary": "Found at the station; Child C would not say where he had been"}),
+                 [], id="refusing-to-say-is-no-account"),
+    pytest.param(("05/02/2025 22:00", "Police", "missing_report",
+                  {"summary": "Reported missing - risk graded HIGH", "risk_grade": "high"}),
+                 [("e1", "risk_grade", "high", "risk graded HIGH")], id="grading-with-its-words"),
+    pytest.param(("05/02/2025", CSC, "assessment",
+                  {"details": "Concerns of criminal exploitation; no evidence of grooming"}),
+                 [("e1", "exploitation", "criminal exploitation", "criminal exploitation")],
+                 id="exploitation-raised-and-denied"),
+    pytest.param(("05/02/2025", "Police", "notification",
+                  {"summary": "Courtesy notification logged", "recipients": [CSC]}),
+                 [("e1", "request", "inform", "Courtesy")], id="courtesy-notification"),
+    pytest.param(("05/02/2025", "School", "referral",
+                  {"summary": "Referral requesting a strategy discussion", "recipients": [CSC]}),
+                 [("e1", "request", "request", "requesting a")], id="a-request"),
+    pytest.param(("05/02/2025", "School", "contact", {"summary": "Please call back"}), [],
+                 id="request-words-on-a-record-that-hands-nothing-off"),
+    pytest.param(("05/02/2025", CSC, "case_closed",
+                  {"summary": "Case closed - no further action"}),
+                 [("e1", "decision", "no_further_action", "Case closed - no further action")],
+                 id="decision"),
+    pytest.param(("05/02/2025", CSC, "contact",
+                  {"summary": "Strategy discussion: NFA on s47; case remains open"}), [],
+                 id="a-case-that-remains-open-is-no-closure"),
+    pytest.param(("05/02/2025", "Police", "missing_report",
+                  {"summary": "Missing from placement; looked after child (section 20)"}),
+                 [("e1", "case_status", "looked_after", "looked after child (section 20)")],
+                 id="looked-after"),
+    pytest.param(("05/02/2025", CSC, "contact",
+                  {"summary": "Visit by the allocated social worker SW 3"}),
+                 [("e1", "case_status", "allocated_worker",
+                   "Visit by the allocated social worker SW 3")], id="allocated-worker"),
+    pytest.param(("05/02/2025", CSC, "contact", {"summary": "Child protection plan ended"}), [],
+                 id="a-plan-that-ended"),
+])
+def test_facts_are_found_with_the_words_that_gave_them(row, expected):
+    assert facts_of(row) == expected
+
+
+def test_facts_never_depend_on_row_order():
+    rows = [("05/02/2025", "Police", "missing_report", {"summary": "CSE concern"}),
+            ("06/02/2025", "RIS", "return_interview_completed",
+             {"details": "Child A said a man gave her vodka"})]
+    forward, backward = find_facts(events(*rows)), find_facts(events(*rows).iloc[::-1])
+    pd.testing.assert_frame_equal(forward, backward)
+
+
+def test_the_childs_quoted_words_are_hers_and_a_practitioners_are_not():
+    text = ("Officer described her as 'streetwise'. She said \"I'm streetwise, it's my "
+            "choice\". Staff think she chooses to go.")
+    assert [text[a:b] for a, b in child_quotes(text)] == ['"I\'m streetwise, it\'s my choice"']
+    kept = practitioner_words(text)
+    assert "'streetwise'" in kept and "my choice" not in kept and len(kept) == len(text)
+
+
+# --- a found written in the report's Outcome becomes the found event ---------------
+
+POLICE = """Date,Time,Agency,Event,Details,Action taken,Outcome,Shared with
+13/03/2025,22:10,Anyshire Constabulary,Reported missing by carer - risk graded medium,,Enquiries,{outcome},
+"""
+
+
+def police(tmp_path, outcome: str):
+    path = tmp_path / "police.csv"
+    path.write_text(POLICE.format(outcome=outcome), encoding="utf-8")
+    return import_chronologies([path], meta={"agencies": [
+        {"name": "Anyshire Constabulary", "sector": "police"}]})
+
+
+@pytest.mark.parametrize(("outcome", "start", "precision", "when"), [
+    ("Found next day at the station", "2025-03-14 00:00", "day", "next day"),
+    ("Found 14/03/25 0215hrs at friend's address", "2025-03-14 02:15", "minute",
+     "14/03/25 0215hrs"),
+    ("Found 0215hrs at friend's address", "2025-03-14 02:15", "minute", "0215hrs"),
+    ("Located later that night at 23:40 by officers", "2025-03-13 23:40", "minute",
+     "later that night 23:40"),
+    ("Returned home two days later", "2025-03-15 00:00", "day", "two days later"),
+])
+def test_a_found_in_the_outcome_is_the_found_event_dated_as_written(tmp_path, outcome, start,
+                                                                     precision, when):
+    case = police(tmp_path, outcome)
+    ev = case.events
+    assert ev["id"].tolist() == ["police-2", "police-2-found"]
+    report, found = ev.iloc[0], ev.iloc[1]
+    assert (found["kind"], found["precision"], found["when"]) == ("found", precision, when)
+    assert found["start"] == pd.Timestamp(start, tz="Europe/London").tz_convert("UTC")
+    assert (found["source"], found["source_line"], found["refers_to"]) == (
+        "police.csv:2", 2, "police-2")
+    assert (found["agency"], found["summary"]) == (report["agency"], outcome)
+    assert found["kind_basis"].startswith("derived: the found written in the outcome of police-2")
+    fact = case.facts.loc[case.facts["fact"].eq("found")]
+    assert fact[["event_id", "value", "words", "field"]].values.tolist() == [
+        ["police-2", "police-2-found", outcome, "outcome"]]
+
+
+def test_the_derived_found_closes_an_overnight_episode(tmp_path):
+    ep = episodes(police(tmp_path, "Found next day at the station"))
+    assert ep[["report_id", "found_id"]].values.tolist() == [["police-2", "police-2-found"]]
+    assert ep["duration_hours"].iloc[0] < 26 and not ep["certain"].iloc[0]
+
+
+def test_a_derived_found_is_never_more_precise_than_written(tmp_path):
+    found = police(tmp_path, "Found same day by officers").events.iloc[1]
+    # the same day, but not before the report: 22:10 to midnight, a range
+    assert found["precision"] == "range"
+    assert found["start"] == pd.Timestamp("2025-03-13 22:10", tz="UTC")
+    assert found["end"] == pd.Timestamp("2025-03-14 00:00", tz="UTC")
+
+
+def test_a_found_with_no_date_is_a_fact_and_no_event(tmp_path):
+    case = police(tmp_path, "Found at friend's address")
+    assert case.events["id"].tolist() == ["police-2"]
+    assert case.facts.loc[case.facts["fact"].eq("found"), "value"].tolist() == [""]
+    assert case.problems == ()
+
+
+def test_a_found_before_its_report_is_a_warning_and_no_event(tmp_path):
+    case = police(tmp_path, "Found 12/03/2025 at home")
+    assert case.events["id"].tolist() == ["police-2"]
+    [problem] = case.problems
+    assert (problem.reason, problem.file, problem.line, problem.column) == (
+        Reason.END_BEFORE_START, "police.csv", 2, "outcome")
+
+
+def test_a_found_not_yet_happened_is_no_fact(tmp_path):
+    case = police(tmp_path, "Not yet found; enquiries continue")
+    assert "found" not in set(case.facts["fact"])
+
+
+# --- facts in the case folder, overridden by reviewers -----------------------------
+
+def test_facts_round_trip_through_the_case_folder(tmp_path):
+    case = police(tmp_path, "Found next day at the station")
+    path = write_case(case, tmp_path / "case")
+    assert (path / "facts.csv").is_file()
+    loaded = load_case(path)
+    pd.testing.assert_frame_equal(loaded.facts.reset_index(drop=True),
+                                  case.facts.astype(object).reset_index(drop=True))
+    pd.testing.assert_frame_equal(loaded.events, case.events)
+
+
+def test_a_case_folder_without_facts_finds_them_again(tmp_path):
+    case = police(tmp_path, "Found next day at the station")
+    path = write_case(case, tmp_path / "case")
+    (path / "facts.csv").unlink()
+    loaded = load_case(path)
+    assert set(loaded.facts["fact"]) >= {"risk_grade", "found"}
+
+
+def test_reviewers_set_and_remove_facts_in_case_yaml(tmp_path):
+    case = police(tmp_path, "Found next day at the station")
+    path = write_case(case, tmp_path / "case")
+    meta = yaml.safe_load((path / "case.yaml").read_text())
+    meta["overrides"] = {"police-2": {"facts": {"risk_grade": None,
+                                                "child_account": "disclosure"},
+                                      "reason": "the carer's notes record her words"}}
+    (path / "case.yaml").write_text(yaml.safe_dump(meta))
+    loaded = load_case(path)
+    mine = loaded.facts.loc[loaded.facts["event_id"].eq("police-2")]
+    assert "risk_grade" not in set(mine["fact"])
+    assert mine.loc[mine["fact"].eq("child_account"), ["value", "field"]].values.tolist() == [
+        ["disclosure", "override"]]
+    # facts.csv keeps what was found; the decision stays in case.yaml
+    again = load_case(write_case(loaded, tmp_path / "again"))
+    assert "risk_grade" in set(pd.read_csv(tmp_path / "again" / "facts.csv")["fact"])
+    assert "child_account" in set(again.facts["fact"])
+
+
+@pytest.mark.parametrize(("facts", "reason"), [
+    ({"mood": "sad"}, Reason.UNKNOWN_FIELD),
+    ({"request": "maybe"}, Reason.INVALID_CASE_FILE),
+    ("child_account", Reason.INVALID_CASE_FILE),
+])
+def test_a_wrong_fact_override_is_an_error_with_its_place(tmp_path, facts, reason):
+    path = write_case(police(tmp_path, ""), tmp_path / "case")
+    meta = yaml.safe_load((path / "case.yaml").read_text())
+    meta["overrides"] = {"police-2": {"facts": facts}}
+    (path / "case.yaml").write_text(yaml.safe_dump(meta))
+    with pytest.raises(CaseValidationError) as info:
+        load_case(path)
+    assert [p.reason for p in info.value.problems] == [reason]
+    assert info.value.problems[0].file == "case/case.yaml"

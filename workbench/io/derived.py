@@ -1,0 +1,207 @@
+"""Events written inside other rows: a found date in a missing report's Outcome.
+
+Police missing-person returns often record the return in the report's own row
+("Outcome: Found next day at the station", "Found 14/03/25 0215hrs at friend's
+address"). :func:`derive_found_events` turns each such ``found`` fact
+(:mod:`workbench.io.facts`) into a ``found`` event of its own, dated as written and
+never more precisely: an explicit date, a relative phrase counted from the report
+("next day", "later that night", "two days later"), or a time alone (the first such
+time after a report timed to the minute). The derived event keeps the report's
+source file and line, refers to the report, and says where it came from in
+``kind_basis``. Where the found cannot be dated, the fact stays and no event is
+made; a found dated before its report is a warning.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from workbench.io.facts import find_facts
+>>> from workbench.io.dates import parse_when
+>>> w = parse_when("13/03/2025", "22:10")
+>>> ev = pd.DataFrame({"id": ["police-2"], "seq": [1], "agency": ["Police"],
+...     "kind": ["missing_report"], "start": [w.start], "end": [w.end],
+...     "precision": ["minute"], "summary": ["Reported missing by carer"], "details": [""],
+...     "action": [""], "outcome": ["Found 0215hrs at friend's address"], "recipients": [""],
+...     "risk_grade": [""], "source_file": ["police.csv"], "source_line": [2],
+...     "source_sheet": [""], "source": ["police.csv:2"]})
+>>> events, facts, problems = derive_found_events(ev, find_facts(ev))
+>>> events[["id", "kind", "when", "precision", "source", "refers_to"]].values.tolist()[1]
+['police-2-found', 'found', '0215hrs', 'minute', 'police.csv:2', 'police-2']
+>>> str(events["start"].iloc[1].tz_convert("Europe/London"))
+'2025-03-14 02:15:00+00:00'
+>>> facts.loc[facts["fact"] == "found", "value"].tolist()
+['police-2-found']
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import Problem, Reason, Severity
+from workbench.io.dates import DateError, Precision, When, parse_when
+
+__all__ = ["derive_found_events", "found_when"]
+
+_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DATE = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b|\b\d{4}-\d{2}-\d{2}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?(?: of)? {_MON}\.?,? (?:\d{{4}}|\d{{2}})\b"
+    rf"|\b{_MON}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b", re.I)
+_NUM = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a|an"
+_RELATIVE = re.compile(
+    r"\b(?:(?:on )?(?:the )?same day|later (?:that|the same) day"
+    r"|(?:later )?(?:that|the same) (?:morning|afternoon|evening|night)"
+    r"|(?:the )?(?:next|following) (?:day|morning|afternoon|evening|night)|the day after"
+    rf"|(?:{_NUM}) (?:day|week)s? later|(?:a )?few days later)\b", re.I)
+_TIME = re.compile(
+    r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s?[ap]\.?m\.?)?(?!\d)(?:\s?(?:hrs|hours|h)\b)?"
+    r"|\b(?:1[0-2]|0?[1-9])\s?[ap]\.?m\b\.?"
+    r"|\b(?:[01]\d|2[0-3])[0-5]\d\s?(?:hrs|hours|h)\b|\bmidnight\b|\bnoon\b", re.I)
+_NIGHT = re.compile(r"night|evening|same day|later", re.I)
+_DAY = pd.Timedelta(days=1)
+
+
+def _clock(written: str) -> str:
+    """A written time as :func:`parse_when` reads it (``0215hrs`` → ``0215``)."""
+    t = re.sub(r"\s?(?:hrs|hours|h)\b", "", written.strip(), flags=re.I)
+    return re.sub(r"\s|\.(?=m)|(?<=m)\.", "", t.lower()).replace("a.m", "am").replace("p.m", "pm")
+
+
+def found_when(words: str, report: When) -> tuple[When | None, str]:
+    """The date a found sentence names, counted from its ``report``, and the words used.
+
+    Returns ``(None, "")`` when the sentence names no date or time. Raises
+    :class:`~workbench.io.dates.DateError` when it names one that cannot be read.
+
+    >>> r = parse_when("13/03/2025", "22:10")
+    >>> w, said = found_when("Found next day at the station", r)
+    >>> said, w.precision, str(w.start)
+    ('next day', <Precision.DAY: 'day'>, '2025-03-14 00:00:00+00:00')
+    """
+    date = _DATE.search(words)
+    rest = words[:date.start()] + " " * (date.end() - date.start()) + words[date.end():] \
+        if date else words
+    relative = _RELATIVE.search(rest)
+    time = _TIME.search(rest)
+    said = " ".join(m.group(0) for m in sorted((m for m in (date, relative, time) if m),
+                                               key=lambda m: m.start()))
+    clock = _clock(time.group(0)) if time else None
+    if date:
+        return parse_when(date.group(0), clock), said
+    if relative:
+        when = parse_when(relative.group(0), clock, anchor=report)
+        if clock and when.end <= report.start and _NIGHT.search(relative.group(0)):
+            when = parse_when("the next day", clock, anchor=report)  # "later that night 0215"
+        return when, said
+    if clock and report.precision is Precision.MINUTE:
+        when = parse_when("same day", clock, anchor=report)
+        if when.end <= report.start:
+            when = parse_when("the next day", clock, anchor=report)
+        return when, said
+    return None, ""
+
+
+def _report_when(row: pd.Series) -> When | None:
+    if pd.isna(row["start"]) or row["precision"] in ("undated", ""):
+        return None
+    precision = Precision(row["precision"]) if row["precision"] in set(Precision) \
+        else Precision.RANGE
+    return When(str(row.get("when") or ""), row["start"], row["end"], precision)
+
+
+def _derived_row(report: pd.Series, new_id: str, when: When, said: str, words: str,
+                 field: str) -> dict[str, object]:
+    start, precision = when.start, str(when.precision)
+    if start < report["start"]:  # found after the report: the part of the day before it goes
+        start = report["start"]
+        precision = "range" if precision != "minute" else precision
+    row = {c: "" for c in report.index}
+    row.update(
+        id=new_id, seq=report["seq"], agency=report["agency"],
+        agency_as_written=report.get("agency_as_written", report["agency"]),
+        sector=report.get("sector", ""), kind="found", kind_confidence=0.9,
+        kind_basis=f'derived: the found written in the {field} of {report["id"]} ("{words}")',
+        when=said, start=start, end=when.end, precision=precision,
+        approximate=bool(when.approximate), summary=words,
+        details=f"Written in the {field} of the report {report['id']}.",
+        refers_to=report["id"], author=report.get("author", ""),
+        source_file=report.get("source_file", ""), source_line=report.get("source_line", 0),
+        source_sheet=report.get("source_sheet", ""), source=report.get("source", ""))
+    return row
+
+
+def _problem(report: pd.Series, field: str, words: str, reason: Reason, message: str) -> Problem:
+    sheet = report.get("source_sheet") or None
+    return Problem(file=str(report.get("source_file") or "") or None,
+                   line=int(report.get("source_line") or 0) or None, column=field,
+                   sheet=sheet, value=words, reason=reason, severity=Severity.WARNING,
+                   message=message)
+
+
+def derive_found_events(events: pd.DataFrame, facts: pd.DataFrame
+                        ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """The events with a ``found`` event added for each dated found fact of a report.
+
+    Returns the new event table (re-sequenced: each derived event placed in time
+    order, after its report), the facts with each found fact's ``value`` set to its
+    derived event's id, and warnings for founds that could not be dated.
+    """
+    found = facts.loc[facts["fact"].eq("found")]
+    if found.empty:
+        return events, facts, []
+    by_id = events.set_index("id", drop=False)
+    taken = set(events["id"])
+    rows, problems = [], []
+    facts = facts.copy()
+    for event_id, group in found.groupby("event_id", sort=False):
+        report = by_id.loc[event_id]
+        anchor = _report_when(report)
+        if anchor is None:
+            continue
+        for i, words, field in zip(group.index, group["words"], group["field"], strict=True):
+            try:
+                when, said = found_when(words, anchor)
+            except DateError as exc:
+                problems.append(_problem(report, field, words, exc.reason,
+                                         f"the found written here cannot be dated ({exc.message}); "
+                                         "kept as a fact of the report, with no found event"))
+                continue
+            if when is None:
+                continue
+            if when.end <= anchor.start:
+                problems.append(_problem(report, field, words, Reason.END_BEFORE_START,
+                                         f"the found written here ({said}) is before the report; "
+                                         "kept as a fact, with no found event"))
+                continue
+            new_id, n = f"{event_id}-found", 2
+            while new_id in taken:
+                new_id, n = f"{event_id}-found-{n}", n + 1
+            taken.add(new_id)
+            rows.append(_derived_row(report, new_id, when, said, words, field))
+            facts.loc[i, "value"] = new_id
+            break  # one found per report
+    if not rows:
+        return events, facts, problems
+    return _insert(events, pd.DataFrame(rows)), facts, problems
+
+
+def _insert(events: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
+    """The events with ``derived`` placed in time order (after their reports) and
+    ``seq`` renumbered; the existing events keep their order."""
+    base = events.sort_values("seq", kind="stable").reset_index(drop=True)
+    start = pd.to_datetime(base["start"], utc=True)
+    reach = start.astype("int64").where(start.notna()).ffill().cummax()
+    reach = reach.fillna(np.iinfo("int64").min).to_numpy()
+    position = pd.Series(np.arange(len(base)), index=base["id"])
+    d_start = pd.to_datetime(derived["start"], utc=True).astype("int64").to_numpy()
+    after = np.maximum(np.searchsorted(reach, d_start, side="right") - 1,
+                       position.loc[derived["refers_to"]].to_numpy())
+    key = np.r_[np.arange(len(base), dtype=float), after + 0.5]
+    merged = pd.concat([base, derived.astype({c: base[c].dtype for c in ("start", "end")})],
+                       ignore_index=True)
+    merged = merged.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
+    merged["seq"] = np.arange(1, len(merged) + 1)
+    return merged.astype({c: t for c, t in events.dtypes.items()})
