@@ -550,8 +550,7 @@ def _parser() -> argparse.ArgumentParser:
                    "machine's address there (e.g. 192.168.1.20); default: this machine only")
     p.add_argument("--port", type=int, default=8866, help="default 8866")
     p.add_argument("--store", metavar="PATH", help="the review store (SQLite) holding notes "
-                   "and workshops (default: review.sqlite in your data folder, e.g. "
-                   "~/.local/share/workbench, %%LOCALAPPDATA%%\\workbench)")
+                   "and workshops (default ~/.local/share/workbench/review.sqlite)")
     p.add_argument("--cases", metavar="DIR", help="case folders to offer beside the bundled "
                    "case studies")
     p.add_argument("--cohort", metavar="DIR", help="cohort for the cohort dashboard (default: "
