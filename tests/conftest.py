@@ -41,3 +41,14 @@ def browser():
         b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Voilà on a free loopback port, as ``workbench serve`` runs it, with its own home,
+    review store and a copy of the dashboards beside two planted files (one server for
+    every browser test module: ``tests/voila.py``)."""
+    from tests.voila import launch
+
+    with launch(tmp_path_factory.mktemp("serve")) as running:
+        yield running

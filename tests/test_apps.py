@@ -342,7 +342,8 @@ def test_a_workshop_reveals_step_by_step_and_collects_answers(room):
     trainer.case_picker.value = "tiny"
     trainer.open_button.click()
     session = trainer.session
-    assert session.kind == "workshop" and session.reveal_seq == 1
+    # nothing is revealed until the facilitator says so
+    assert session.kind == "workshop" and session.reveal_seq is None
     assert session.join_code in trainer.code_panel.value
     assert "Coming next" in trainer.coming_panel.value
     a.code_input.value = session.join_code.lower()
@@ -351,6 +352,11 @@ def test_a_workshop_reveals_step_by_step_and_collects_answers(room):
     a.join_button.click()
     b.join(session.join_code, name="CD", agency="School", discipline="education")
     for p in (a, b):
+        assert "nothing revealed yet" in p.heading.value
+        assert p.figure is None and p.figure_box.layout.display == "none"
+    trainer.reveal_button.click()
+    for p in (a, b):
+        p.refresh()
         assert "1 event(s) revealed" in p.heading.value
         assert len(figure_widgets(drawn(p).widget)) == 1
         assert p.answer_box.layout.display == "none"
@@ -394,6 +400,50 @@ def test_participants_receive_nothing_beyond_the_reveal_point(room):
     assert "older man" not in sent and "School referral" not in sent
     assert {d for t in a.figure.data for d in (t.customdata or ())} <= {"e1", "e2"}
     assert revealed_case(tiny_case(), 2).events["id"].tolist() == ["e1", "e2"]
+
+
+def test_the_projector_shows_the_room_what_is_revealed_but_nothing_private(room, library,
+                                                                          stores):
+    trainer, a, _ = room
+    session = trainer.open_workshop("tiny")
+    screen = WorkshopApp(library=library, store=stores[1], role="projector")
+    assert screen.watch(session.join_code).id == session.id
+    assert screen.projecting and not screen.facilitating and screen.me is None
+    assert trainer.store.participants(session.id) == []            # not counted
+    assert session.join_code in screen.projector_panel.value
+    a.join(session.join_code, name="AB", agency="Police", discipline="policing")
+    trainer.reveal(2)
+    trainer.ask()
+    a.refresh()
+    a.submit_answer("Strategy meeting today", "Police")
+    screen.refresh()
+    shown = screen.projector_panel.value + screen.heading.value + screen.latest_panel.value
+    assert "1</b> of 1 answered" in shown and "<b>Police</b> 1" in shown
+    assert "AB" not in shown and "Strategy meeting today" not in shown     # no names, no text
+    assert "of 10" not in shown and screen.coming_panel.value == ""        # nothing to come
+    assert "2 event(s) revealed" in screen.heading.value
+
+
+def test_rejoining_from_the_same_browser_is_the_same_participant(room, library, stores):
+    trainer, a, _ = room
+    session = trainer.open_workshop("tiny")
+    a.join(session.join_code, name="AB", agency="Police", discipline="policing")
+    reloaded = WorkshopApp(library=library, store=stores[1])
+    reloaded.page._on_msg(None, {"event": "page", "query": {},
+                                 "stored": dict(a.page._remember["stored"])}, None)
+    assert reloaded.code_input.value == session.join_code and reloaded.name_input.value == "AB"
+    reloaded.join_button.click()
+    assert reloaded.me.id == a.me.id
+    assert [p.name for p in trainer.store.participants(session.id)] == ["AB"]
+
+
+def test_the_facilitator_sees_dates_as_written(stores):
+    trainer = WorkshopApp(library=CaseLibrary(), store=stores[0], role="facilitator")
+    trainer.open_workshop("county-lines")
+    labels = [label for label, _ in trainer.reveal_to.options]
+    # "age 11" stays "age 11" (never a made-up day such as 01/02/2019)
+    assert labels[:3] == ["1. age 11 · School · Other contact", "2. 2020 · Health · Other contact",
+                          "3. 2022 to 2023 · School · Other contact"]
 
 
 def test_joining_needs_a_real_code_and_a_discipline(room):

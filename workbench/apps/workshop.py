@@ -116,6 +116,7 @@ class WorkshopApp:
         self.case: Case | None = None
         self.me: Participant | None = None
         self.facilitating = False
+        self.projecting = False
         self._shown: tuple[int | None, str | None] | None = None
         self._answers_key: tuple | None = None
         self._people_key: tuple | None = None
@@ -127,7 +128,8 @@ class WorkshopApp:
     def _build(self) -> None:
         L = w.Layout
         self.role = w.ToggleButtons(options=[("I am taking part", "participant"),
-                                             ("I am facilitating", "facilitator")],
+                                             ("I am facilitating", "facilitator"),
+                                             ("Projector (the room's screen)", "projector")],
                                     value=None, style={"button_width": "auto"},
                                     layout=L(width="auto", max_width="100%"))
         self.role.add_class("wb-role")
@@ -196,6 +198,20 @@ class WorkshopApp:
                   basis="420px"),
             panel([self.coming_panel, self.people_panel], basis="360px")],
             basis=["420px", "360px"])
+        # projector: the room's screen (not a participant; nothing private on it)
+        self.watch_code = fill(w.Text(description="Join code", placeholder="e.g. K7M2QX"),
+                               basis="200px", max_width="320px", css="wb-watch-code")
+        self.watch_button = button(w.Button(description="Show this workshop",
+                                            button_style="primary"), css="wb-watch")
+        self.watch_button.on_click(lambda _: self.watch(self.watch_code.value))
+        self.projector_form = w.VBox([
+            w.HTML("<h3>Show a workshop on the room's screen</h3><p class='wb-muted'>This "
+                   "screen is not a participant. It shows the join code, what has been "
+                   "revealed and how many answered, never who answered what, and never what "
+                   "comes next.</p>"),
+            row([self.watch_code, self.watch_button])], layout=L(width="100%"))
+        self.projector_panel = w.HTML(layout=L(width="100%"))
+        self.projector_panel.add_class("wb-projector")
         # participant: join, answer (phone first: one column, every field full width)
         self.code_input = fill(w.Text(description="Join code", placeholder="e.g. K7M2QX"),
                                basis="200px", css="wb-join-code-input")
@@ -277,14 +293,21 @@ class WorkshopApp:
                 widget.value = stored[key]
         if not self.code_input.value and query.get("code"):
             self.code_input.value = query["code"]
+        if query.get("view") == "projector" and query.get("code") and self.session is None:
+            self.role.value = "projector"
+            self.watch(query["code"])
 
     def _on_role(self, change) -> None:
         self.facilitating = change["new"] == "facilitator"
+        self.projecting = change["new"] == "projector"
         self._layout()
 
     def _layout(self) -> None:
         in_session = self.session is not None
-        if self.facilitating:
+        if self.projecting:
+            self.body.children = ([self.projector_panel, self.view] if in_session
+                                  else [self.projector_form])
+        elif self.facilitating:
             self.body.children = ([self.controls, self.facilitator_side, self.view]
                                   if in_session else [self.setup])
             if not in_session and self.case_picker.value is None and self.library.entries:
@@ -312,15 +335,14 @@ class WorkshopApp:
         return problems
 
     def open_workshop(self, key: str | None = None) -> Session | None:
-        """Open a workshop on the chosen case; its first event is revealed."""
+        """Open a workshop on the chosen case; nothing is revealed until the facilitator
+        reveals the first event."""
         key = key or self.case_picker.value
         if key is None or self.check_case(key):
             return None
         case = self.library.load(key)
         session = self.store.open_session(case.id, kind="workshop",
                                           title=case.title or case.id, actor="facilitator")
-        first = int(case.events["seq"].min()) if len(case.events) else 0
-        session = self.store.set_reveal(session.id, first, actor="facilitator")
         self.facilitating = True
         self._enter(session, key)
         self.page.remember(stored={"facilitating": session.join_code})
@@ -368,6 +390,20 @@ class WorkshopApp:
         self.reveal(self.session.reveal_seq or 0, decision=key)
         return key
 
+    def watch(self, code: str) -> Session | None:
+        """Show the workshop with this code on the room's screen (not as a participant)."""
+        session = self._find(code)
+        if session is None:
+            return None
+        key = self.library.find(session.case_id)
+        if key is None or self.gate(self.library.load(key)):
+            self.status.value = ('<span class="wb-problem">This workshop\'s case is not '
+                                 "available here.</span>")
+            return None
+        self.facilitating, self.projecting = False, True
+        self._enter(session, key)
+        return session
+
     # -- participant ---------------------------------------------------------------------
     def _find(self, code: str) -> Session | None:
         try:
@@ -404,6 +440,7 @@ class WorkshopApp:
         again = stored.get("participant") if stored.get("code") == session.join_code else None
         self.me = self.store.join(session.id, name=name, agency=agency, discipline=discipline,
                                   participant_id=again if isinstance(again, str) else None)
+        self.projecting = False
         self._stored = {**stored, "code": session.join_code, "name": name, "agency": agency,
                         "discipline": discipline, "participant": self.me.id}
         self.page.remember(stored=self._stored)
@@ -435,14 +472,20 @@ class WorkshopApp:
     def _enter(self, session: Session, key: str) -> None:
         self.session, self.case = session, self.library.load(key)
         self._shown = None
-        self.role.value = "facilitator" if self.facilitating else "participant"
+        self.role.value = ("facilitator" if self.facilitating else
+                           "projector" if self.projecting else "participant")
         self._layout()
-        who = "facilitating" if self.facilitating else f"taking part as {esc(self.me.name)}"
+        who = ("facilitating (this console is private)" if self.facilitating else
+               "showing it to the room (not a participant)" if self.projecting else
+               f"taking part as {esc(self.me.name)}")
         self.status.value = (f"Workshop <b>{esc(session.title)}</b> · you are {who}")
         if self.facilitating:
             self.code_panel.value = (
                 "Participants join with the code <span class='wb-code-big'>"
-                f"{esc(session.join_code)}</span>")
+                f"{esc(session.join_code)}</span><br><span class='wb-muted'>Do not project "
+                "this console (it shows what comes next and who answered what): on the "
+                "room's screen open this dashboard, choose <b>Projector</b> and give the "
+                "code.</span>")
             labels = kind_labels()
             ev = self.case.events.sort_values("seq")
             self.reveal_to.options = [
@@ -465,6 +508,8 @@ class WorkshopApp:
             self._shown = shown
         if self.facilitating:
             self._show_room(session)
+        elif self.projecting:
+            self._show_tally(session)
 
     def _show_revealed(self, reveal: int | None) -> None:
         from workbench.timeline import timeline_figure
@@ -475,10 +520,17 @@ class WorkshopApp:
         heading = (f"<h3>{esc(self.case.title or self.case.id)}: {len(ev)} event(s) revealed"
                    + (f" of {total}" if self.facilitating else "") + "</h3>")
         if ev.empty:
-            self.heading.value = heading
-            self.latest_panel.value = "<p class='wb-muted'>Nothing revealed yet.</p>"
+            self.heading.value = (f"<h3>{esc(self.case.title or self.case.id)}: nothing "
+                                  "revealed yet</h3>")
+            self.latest_panel.value = ("<p class='wb-muted'>Nothing revealed yet: the "
+                                       "facilitator reveals the first event when the room is "
+                                       "ready.</p>")
             self.story_panel.value = ""
+            self.figure_box.layout.display = "none"
+            if self.facilitating:
+                self._show_coming(reveal)
             return
+        self.figure_box.layout.display = "flex"
         analysis = analyse(cut)
         # no "as known at" cursor: everything drawn is what has been revealed, and an
         # instant would be more precise than records written "age 11"
@@ -513,6 +565,8 @@ class WorkshopApp:
 
     def _show_question(self, decision: str | None) -> None:
         parsed = parse_decision(decision)
+        if self.projecting:
+            return                      # the tally says it (refresh follows this)
         if self.facilitating:
             self.ask_button.disabled = parsed is not None
             self.next_after_button.disabled = parsed is None
@@ -561,6 +615,32 @@ class WorkshopApp:
                 f"<div class='wb-note'><b>{esc(a.author)}</b> → {esc(a.agency_to_act)}<br>"
                 f"{text_block(a.text)}</div>" for a in group)
                 for d, group in sorted(groups.items())))
+
+    def _show_tally(self, session: Session) -> None:
+        """The room's screen: the join code, the question and how many answered (by
+        discipline and by who should act), never names nor answers."""
+        parsed = parse_decision(session.decision)
+        answers = self.store.answers(session.id, decision=session.decision) \
+            if session.decision else []
+        people = [p for p in self.store.participants(session.id) if p.role == "participant"]
+        key = (session.decision, len(answers), len(people),
+               tuple(sorted((a.discipline, a.agency_to_act) for a in answers)))
+        if key == self._answers_key:
+            return
+        self._answers_key = key
+        html = (f"<div>Join with the code <span class='wb-code-big'>{esc(session.join_code)}"
+                f"</span> · {len(people)} taking part</div>")
+        if parsed is not None:
+            acts = pd.Series([a.agency_to_act for a in answers], dtype=object).value_counts()
+            by = pd.Series([a.discipline for a in answers], dtype=object).value_counts()
+            html += (f"<h3>Decision point: {esc(parsed[1])}</h3>"
+                     f"<p><b>{len(answers)}</b> of {len(people)} answered"
+                     + (" (" + ", ".join(f"{esc(k)} {v}" for k, v in by.items()) + ")"
+                        if len(by) else "") + "</p>"
+                     + ("<p>Who should act: " + ", ".join(f"<b>{esc(k)}</b> {v}"
+                                                          for k, v in acts.items()) + "</p>"
+                        if len(acts) else ""))
+        self.projector_panel.value = html
 
     def start_polling(self, interval: float | None = None):
         """Follow the store from the kernel's event loop (about twice a second)."""

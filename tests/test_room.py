@@ -1,0 +1,195 @@
+"""Every dashboard on every screen a review uses, and nothing leaving the room.
+
+In Chromium at a phone in portrait (390×844), a laptop (1366×768) and a projector
+(1920×1080), each dashboard must: not scroll sideways, have every control reachable and
+tappable, link and request nothing off the machine (no CDN, no mode-bar button to the
+plotting library's cloud, no logo link), and pass axe-core (run offline from
+``tests/vendor/axe-core``) with no critical or serious violation. The chair's screen at
+1366×768 shows the timeline, the step controls and the event card together.
+
+The figure display options (no cloud, no logo) are also checked without a browser in
+the files the workbench writes: HTML figures and the report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import plotly.graph_objects as go
+import pytest
+
+from tests.voila import SCREENS, Visit, room_problems
+
+#: a selector that is there once each dashboard has drawn what it shows first
+READY = {"review": ".js-plotly-plot .xaxislayer-above text",
+         "network": ".js-plotly-plot .scatterlayer",
+         "cohort": ".js-plotly-plot .xaxislayer-above text",
+         "workshop": ".wb-join"}
+
+
+# -- every dashboard, every screen --------------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("dashboard", list(READY))
+def test_every_dashboard_fits_every_screen_and_keeps_to_the_room(browser, server, dashboard,
+                                                                  screen):
+    visit = Visit(browser, server, dashboard, size=SCREENS[screen]).ready(READY[dashboard])
+    if dashboard != "workshop":                  # the figure's mode bar is there to check
+        visit.page.wait_for_selector(".js-plotly-plot .modebar", state="attached")
+        assert visit.page.locator(".modebar-btn[data-title^='Download plot']").count()
+    assert room_problems(visit) == {}
+    visit.check_and_close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", ["phone", "projector"])
+def test_a_workshop_in_session_fits_the_phone_and_the_projector(browser, server, screen):
+    trainer = Visit(browser, server, "workshop", size=SCREENS[screen]).ready(".wb-role")
+    trainer.page.click(".wb-role button:has-text('I am facilitating')")
+    trainer.page.wait_for_selector(".wb-open:not([disabled])", timeout=60_000)
+    trainer.page.click(".wb-open")
+    trainer.page.wait_for_selector(".wb-join-code .wb-code-big", timeout=60_000)
+    code = trainer.text(".wb-join-code .wb-code-big").strip()
+    trainer.page.click(".wb-reveal-5")
+    trainer.page.click(".wb-ask")
+    person = Visit(browser, server, "workshop", size=SCREENS["phone"]).ready(".wb-join")
+    # the join code field is an ordinary field (not the facilitator's big spaced code)
+    size = person.page.eval_on_selector(".wb-join-code-input input",
+                                        "e => getComputedStyle(e).fontSize")
+    assert float(size.rstrip("px")) < 20
+    person.page.fill(".wb-join-code-input input", code)
+    person.page.fill(".wb-name input", "EF")
+    person.page.fill(".wb-discipline input", "health")
+    person.page.click(".wb-join")
+    person.page.wait_for_selector(".wb-answer-box", state="visible", timeout=60_000)
+    person.page.wait_for_selector(".wb-latest .wb-card", state="visible", timeout=60_000)
+    # phone first: the question, the answer box and the latest event without scrolling far
+    box = person.page.locator(".wb-answer-box").bounding_box()
+    latest = person.page.locator(".wb-latest").bounding_box()
+    assert box["y"] < latest["y"] and box["width"] <= SCREENS["phone"][0]
+    person.page.wait_for_selector(".js-plotly-plot .xaxislayer-above text", timeout=60_000)
+    for visit in (trainer, person):
+        assert room_problems(visit) == {}
+    person.page.fill(".wb-answer textarea", "Ask the school what it has seen")
+    person.page.click(".wb-submit")
+    trainer.wait_text(".wb-answers", "Ask the school what it has seen")
+    for visit in (trainer, person):
+        visit.check_and_close()
+
+
+# -- the chair's screen -------------------------------------------------------------------
+
+IN_VIEW_JS = """(sel) => { const e = document.querySelector(sel); if (!e) return null;
+  const r = e.getBoundingClientRect();
+  return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+          visible: r.width > 0 && r.height > 0 && r.top >= 0 && r.top < innerHeight - 40
+                   && r.left >= 0 && r.right <= innerWidth + 1}; }"""
+
+
+@pytest.mark.browser
+def test_the_chairs_screen_shows_timeline_controls_and_event_together(browser, server):
+    visit = Visit(browser, server, "review", size=SCREENS["laptop"]).ready(READY["review"])
+    page = visit.page
+    visit.wait_text(".wb-event", "Event 6 of 102")      # the review period, not the background
+    assert "the first record of the review period" in visit.text(".wb-message")
+    assert "5 record(s) before it are background" in visit.text(".wb-message")
+    assert "England: statutory guidance" in visit.text(".wb-protocol")
+    for selector in (".wb-next", ".wb-prev", ".wb-next-flag", ".wb-slider",
+                     ".wb-event .wb-card h3", ".js-plotly-plot .xaxislayer-above"):
+        place = page.evaluate(IN_VIEW_JS, selector)
+        assert place and place["visible"], (selector, place)
+    # the step controls come before the figure in the tab order
+    order = page.evaluate("""() => { const all = [...document.querySelectorAll(
+        'button, input, select, textarea, a[href], [tabindex]')].filter(e => e.tabIndex >= 0);
+      const next = all.indexOf(document.querySelector('.wb-next'));
+      const fig = all.findIndex(e => e.closest('.js-plotly-plot'));
+      return [next, fig]; }""")
+    assert order[0] >= 0 and (order[1] < 0 or order[0] < order[1]), order
+    # keys step (not while typing), and the message of the last move clears
+    page.keyboard.press("ArrowRight")
+    visit.wait_text(".wb-event", "Event 7 of 102")
+    assert visit.text(".wb-message").strip() == ""
+    assert "Event 7 of 102" in visit.text(".wb-announce")
+    page.keyboard.press("ArrowLeft")
+    visit.wait_text(".wb-event", "Event 6 of 102")
+    page.keyboard.press("f")
+    page.wait_for_function("() => !document.querySelector('.wb-event').innerText"
+                           ".includes('Event 6 of 102')")
+    page.focus(".wb-name input")
+    page.keyboard.press("n")
+    assert page.input_value(".wb-name input") == "n"
+    # the events list: search, filter, choose one to go there
+    page.fill(".wb-events-search input", "strategy meeting")
+    page.wait_for_function("() => document.querySelector('.wb-events-count').innerText"
+                           ".includes(' of 102 events') && !document.querySelector("
+                           "'.wb-events-count').innerText.startsWith('102 of')")
+    first = page.locator(".wb-events-list select option").first.inner_text()
+    number = int(first.split(".")[0])
+    page.select_option(".wb-events-list select", index=0)
+    visit.wait_text(".wb-event", f"Event {number} of 102")
+    # the last event says so
+    page.fill(".wb-events-search input", "")
+    page.evaluate("() => { const s = document.querySelector('.wb-events-list select');"
+                  " s.selectedIndex = s.options.length - 1;"
+                  " s.dispatchEvent(new Event('change', {bubbles: true})); }")
+    visit.wait_text(".wb-event", "Event 102 of 102")
+    visit.wait_text(".wb-next", "Last event")
+    page.click(".wb-next")
+    visit.wait_text(".wb-message", "This is the last event")
+    visit.check_and_close()
+
+
+@pytest.mark.browser
+def test_name_and_place_survive_a_reload(browser, server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    visit = Visit(browser, server, "review", context=context).ready(READY["review"])
+    page = visit.page
+    visit.wait_text(".wb-event", "Event 6 of 102")
+    page.click(".wb-next")
+    page.click(".wb-next")
+    visit.wait_text(".wb-event", "Event 8 of 102")
+    page.wait_for_function("() => location.search.includes('event=')")
+    page.fill(".wb-name input", "GH")
+    page.fill(".wb-discipline input", "policing")
+    page.fill(".wb-note-text textarea", "Who followed up the found interview?")
+    page.click(".wb-save")
+    visit.wait_text(".wb-note-status", "Saved")
+    url = page.url
+    assert "case=county-lines" in url
+    visit.check_and_close()
+    again = Visit(browser, server, "review", context=context,
+                  query=url.split("?", 1)[1].split("&", 1)[1]).ready(READY["review"])
+    again.wait_text(".wb-event", "Event 8 of 102")
+    again.page.wait_for_function("() => document.querySelector('.wb-name input').value === 'GH'")
+    assert again.page.input_value(".wb-discipline input") == "policing"
+    again.check_and_close()
+    context.close()
+
+
+# -- the files the workbench writes ---------------------------------------------------------
+
+def _config_of(html: str) -> dict:
+    match = re.search(r'\{"displaylogo": false[^<]*?"responsive": (?:true|false)\}', html)
+    assert match, "no plotly display config in the page"
+    return json.loads(match.group(0))
+
+
+def test_an_html_figure_has_no_cloud_button_and_no_logo_link(tmp_path):
+    from workbench.views.style import write_figure
+
+    path = write_figure(go.Figure(go.Scatter(x=["2025-01-01"], y=[1])), tmp_path / "f.html")
+    config = _config_of(path.read_text("utf-8"))
+    assert config["displaylogo"] is False and config["showSendToCloud"] is False
+    assert "sendDataToCloud" in config["modeBarButtonsToRemove"]
+    assert "toImage" not in config["modeBarButtonsToRemove"]
+
+
+def test_the_report_has_no_cloud_button_and_no_logo_link():
+    from tests.appcases import tiny_case
+    from workbench.outputs.report import build_report
+
+    config = _config_of(build_report(tiny_case()))
+    assert config["displaylogo"] is False and config["showSendToCloud"] is False
+    assert config["plotlyServerURL"] == "" and config["typesetMath"] is False
