@@ -231,6 +231,22 @@ def test_a_note_needs_a_name_and_text_and_can_be_about_a_hand_off(review, stores
     assert [n.text for n in stores[1].notes(review.session.id)] == ["Shared the same morning"]
 
 
+def test_a_note_that_could_not_be_saved_says_so_and_keeps_the_text(review, monkeypatch):
+    from workbench.errors import StoreError
+
+    def full(*args, **kwargs):
+        raise StoreError("The review store's disk is full: free some space", reason="full")
+
+    monkeypatch.setattr(review.store, "add_note", full)
+    review.name_input.value = "CD"
+    review.note_input.value = "Nobody rang the school back"
+    draft = review._draft_id
+    assert review.save_note() is None
+    assert "Not saved" in review.note_status.value and "disk is full" in review.note_status.value
+    assert review.note_input.value == "Nobody rang the school back"   # the typed text is kept
+    assert review._draft_id == draft                                   # a retry saves it once
+
+
 def test_key_practice_episodes_include_high_severity_flag_evidence(review):
     assert review.key_practice_episodes() == {"e4"}
     review.kpe_button.click()

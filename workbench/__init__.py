@@ -85,6 +85,9 @@ _API = {
     # errors
     "WorkbenchError": "workbench.errors",
     "UnknownProtocolError": "workbench.errors",
+    "StoreError": "workbench.errors",
+    "UnknownItemError": "workbench.errors",
+    "OptionError": "workbench.errors",
     "MissingToolError": "workbench.errors",
     "CaseValidationError": "workbench.errors",
     "Problem": "workbench.errors",

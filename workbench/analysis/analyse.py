@@ -77,6 +77,11 @@ class Analysis:
             kept[name] = build(self)
         return kept[name]
 
+    def _repr_html_(self) -> str:
+        from workbench.html_summary import analysis_html
+
+        return analysis_html(self)
+
     def equals(self, other: object) -> bool:
         """Same protocol and the same event, episode and hand-off tables."""
         return (isinstance(other, Analysis) and self.protocol.name == other.protocol.name

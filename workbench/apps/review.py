@@ -50,7 +50,7 @@ from workbench.apps.library import CaseLibrary
 from workbench.apps.page import PageHelper
 from workbench.case import Case
 from workbench.datetext import day_month_year
-from workbench.errors import CaseValidationError
+from workbench.errors import CaseValidationError, StoreError
 from workbench.kinds import kind_labels
 from workbench.store import TAGS, Note, NotesStore, Participant, Session
 from workbench.views.style import local_iso
@@ -708,11 +708,16 @@ class ReviewApp:
         discipline = self.discipline_input.value.strip() or "not given"
         what, target = self.target.value
         event_id = target if what == "event" else self.current.order.iloc[self.position]["id"]
-        participant = self._participant_for(name, agency, discipline)
-        note = self.store.add_note(
-            self.session.id, participant=participant, text=text, event_id=event_id,
-            handoff_id=target if what == "handoff" else None,
-            tags=[t for t, b in self.tag_buttons.items() if b.value], note_id=self._draft_id)
+        try:
+            participant = self._participant_for(name, agency, discipline)
+            note = self.store.add_note(
+                self.session.id, participant=participant, text=text, event_id=event_id,
+                handoff_id=target if what == "handoff" else None,
+                tags=[t for t, b in self.tag_buttons.items() if b.value], note_id=self._draft_id)
+        except StoreError as exc:  # keep the typed text and the draft id: a retry saves once
+            self.note_status.value = ('<span class="wb-problem">Not saved: ' + esc(str(exc))
+                                      + "</span>")
+            return None
         self._draft_id = str(uuid.uuid4())
         self.note_input.value = ""
         for tag in self.tag_buttons.values():
