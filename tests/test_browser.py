@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.voila import Visit
+from tests.voila import LOAD_TIMEOUT_MS, Visit
 
 CURSOR_JS = """() => { const g = document.querySelector('.js-plotly-plot');
   const t = g && g.data && g.data.find(t => t.name === 'The moment shown');
