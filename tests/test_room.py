@@ -97,7 +97,7 @@ def test_the_chairs_screen_shows_timeline_controls_and_event_together(browser, s
     assert "5 record(s) before it are background" in visit.text(".wb-message")
     assert "England: statutory guidance" in visit.text(".wb-protocol")
     for selector in (".wb-next", ".wb-prev", ".wb-next-flag", ".wb-slider",
-                     ".wb-event .wb-card h3", ".js-plotly-plot .xaxislayer-above"):
+                     ".wb-event .wb-card h3", ".js-plotly-plot .cartesianlayer"):
         place = page.evaluate(IN_VIEW_JS, selector)
         assert place and place["visible"], (selector, place)
     # the step controls come before the figure in the tab order
