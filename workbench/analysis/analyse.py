@@ -49,10 +49,12 @@ class Analysis:
     def settings(self):
         return self.protocol.settings
 
-    @property
+    @cached_property
     def calendar(self) -> np.busdaycalendar:
-        """Working days under the profile: weekdays less its nation's bank holidays."""
-        return working_calendar(str(self.settings.get("bank_holidays") or "none"))
+        """Working days under the profile: weekdays less its nation's bank holidays (in
+        the years of the events, and the year after for deadlines)."""
+        return working_calendar(str(self.settings.get("bank_holidays") or "none"),
+                                holiday_years(self.events))
 
     def derived(self, name: str, build: Callable[[Analysis], pd.DataFrame]) -> pd.DataFrame:
         """A table derived from this analysis, built by ``build(self)`` once and kept.
@@ -81,6 +83,14 @@ class Analysis:
         return timed.merge(opening, on=["case_id", "id"], how="left")
 
 
+def holiday_years(events: pd.DataFrame) -> tuple[int, int]:
+    """The years whose bank holidays matter: those of the dated events, and one more."""
+    dated = events["start"].dropna() if "start" in events.columns else pd.Series([])
+    if dated.empty:
+        return (2000, 2000)
+    return (int(dated.min().year), int(dated.max().year) + 1)
+
+
 def analyse(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = None) -> Analysis:
     """Episodes and hand-offs of a case (or an event table with ``case_id``)."""
     case = data if isinstance(data, Case) else None
@@ -92,7 +102,7 @@ def analyse(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = None
     return Analysis(
         events=events,
         episodes=episodes(events, window_days=int(profile.settings["repeat_window_days"])),
-        handoffs=handoffs(events, protocol=profile),
+        handoffs=handoffs(events, protocol=profile, years=holiday_years(events)),
         protocol=profile,
         case=case,
         facts=facts,
