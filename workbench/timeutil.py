@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["LOCAL", "NATIONS", "bank_holidays", "deadline_after", "local_dates",
-           "working_calendar", "working_days_between"]
+           "working_calendar", "working_days_between", "years_of"]
 
 LOCAL = "Europe/London"
 
@@ -62,6 +62,15 @@ def working_calendar(nation: str | None = None,
     in ``years`` (first and last included). ``None`` (or ``"none"``) skips weekends only.
     """
     return np.busdaycalendar(holidays=list(bank_holidays(nation or "none", years)))
+
+
+def years_of(times: pd.Series) -> tuple[int, int]:
+    """The years whose bank holidays matter for these instants: from the first year to
+    the year after the last (deadlines run on); ``(2000, 2000)`` when there are none."""
+    dated = times.dropna()
+    if dated.empty:
+        return (2000, 2000)
+    return (int(dated.min().year), int(dated.max().year) + 1)
 
 
 def local_dates(times: pd.Series) -> np.ndarray:

@@ -23,7 +23,7 @@ from workbench.analysis.facts import fact_frame, with_fact_columns
 from workbench.analysis.handoffs import handoffs
 from workbench.case import FACT_COLUMNS, Case
 from workbench.protocols import Protocol, load_protocol
-from workbench.timeutil import local_dates, working_calendar
+from workbench.timeutil import local_dates, working_calendar, years_of
 
 __all__ = ["Analysis", "analyse"]
 
@@ -54,7 +54,7 @@ class Analysis:
         """Working days under the profile: weekdays less its nation's bank holidays (in
         the years of the events, and the year after for deadlines)."""
         return working_calendar(str(self.settings.get("bank_holidays") or "none"),
-                                holiday_years(self.events))
+                                years_of(self.events["start"]))
 
     def derived(self, name: str, build: Callable[[Analysis], pd.DataFrame]) -> pd.DataFrame:
         """A table derived from this analysis, built by ``build(self)`` once and kept.
@@ -83,14 +83,6 @@ class Analysis:
         return timed.merge(opening, on=["case_id", "id"], how="left")
 
 
-def holiday_years(events: pd.DataFrame) -> tuple[int, int]:
-    """The years whose bank holidays matter: those of the dated events, and one more."""
-    dated = events["start"].dropna() if "start" in events.columns else pd.Series([])
-    if dated.empty:
-        return (2000, 2000)
-    return (int(dated.min().year), int(dated.max().year) + 1)
-
-
 def analyse(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = None) -> Analysis:
     """Episodes and hand-offs of a case (or an event table with ``case_id``)."""
     case = data if isinstance(data, Case) else None
@@ -102,7 +94,7 @@ def analyse(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = None
     return Analysis(
         events=events,
         episodes=episodes(events, window_days=int(profile.settings["repeat_window_days"])),
-        handoffs=handoffs(events, protocol=profile, years=holiday_years(events)),
+        handoffs=handoffs(events, protocol=profile, years=years_of(events["start"])),
         protocol=profile,
         case=case,
         facts=facts,

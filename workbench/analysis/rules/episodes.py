@@ -166,7 +166,9 @@ def ownership_gap(analysis: Analysis) -> pd.DataFrame:
     if rep.empty:
         return none()
     states = lead_states(analysis)  # closures: closed cases and closing decisions
-    closures = dated(ev, ev["id"].isin(set(states.loc[states["state"].eq("close"), "id"])))
+    closing = states.loc[states["state"].eq("close"), ["case_id", "id"]]
+    keys = pd.MultiIndex.from_frame(ev[["case_id", "id"]].astype(object))
+    closures = dated(ev, keys.isin(pd.MultiIndex.from_frame(closing.astype(object))))
     g = asof(rep, renamed(closures, "c_"), left_on="lo", right_on="c_lo", by="case_id",
              forward=False, strict=True)
     date = day_text(g["lo"], g["last"], g["precision"])
