@@ -1,10 +1,12 @@
 """Regenerate the dashboard screenshots in docs/screenshots/ (``make screenshots``).
 
 Starts the dashboards exactly as ``workbench serve`` does (loopback, a token, a
-temporary home and review store, the bundled case studies), drives them with
-Playwright and Debian's Chromium as a review group would (a step to a flag, a note;
-a workshop with a facilitator and two participants), and writes one PNG per view.
-No request leaves the machine (everything not to the local server is aborted).
+temporary home and review store, the bundled case studies, the workbench page
+template), drives them with Playwright and Debian's Chromium as a review group would
+(a step to a flag, a note; a workshop with a facilitator, two participants and the
+projector), and writes what each screen shows: a phone in portrait (390×844), a laptop
+(1366×768) and a projector (1920×1080). No request leaves the machine (everything not
+to the local server is aborted, and counted: the script fails if any was tried).
 
     python docs/make_screenshots.py [--out docs/screenshots]
 """
@@ -20,13 +22,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+from workbench.apps.page import voila_page_settings
 from workbench.serve import serve_plan, stop_process_group, wait_until_ready
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 1320, "height": 900}
+SCREENS = {"phone": (390, 844), "laptop": (1366, 768), "projector": (1920, 1080)}
 TIMEOUT_MS = 120_000
+READY = {"review": ".js-plotly-plot .xaxislayer-above text",
+         "network": ".js-plotly-plot .scatterlayer",
+         "cohort": ".js-plotly-plot .xaxislayer-above text"}
 
 
 def _free_port() -> int:
@@ -40,12 +46,21 @@ class Pages:
 
     def __init__(self, browser, base: str, token: str):
         self.browser, self.base, self.token = browser, base, token
+        self.external: list[str] = []
 
-    def open(self, dashboard: str, ready: str):
-        context = self.browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    def _route(self, route) -> None:
+        if route.request.url.startswith(self.base) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort()
+
+    def open(self, dashboard: str, ready: str, screen: str = "laptop"):
+        width, height = SCREENS[screen]
+        context = self.browser.new_context(viewport={"width": width, "height": height},
+                                           device_scale_factor=1)
         page = context.new_page()
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(self.base)
-                   else r.abort())
+        page.route("**/*", self._route)
         page.goto(f"{self.base}/voila/render/{dashboard}.ipynb?token={self.token}",
                   wait_until="commit")
         page.wait_for_selector(ready, state="attached", timeout=TIMEOUT_MS)
@@ -58,46 +73,61 @@ def _text_has(page, selector: str, text: str) -> None:
                            timeout=60_000)
 
 
+def _settled(page) -> None:
+    """Wait until every figure on the page has been drawn by plotly.js."""
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                           ".every(g => g._fullLayout && g.querySelector('.main-svg'))",
+                           timeout=60_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => "
+                  "requestAnimationFrame(r)))")
+
+
 def shoot(pages: Pages, out: Path) -> list[Path]:
     written = []
 
-    def save(page, name: str) -> None:
-        page.wait_for_timeout(1200)                      # let plotly finish drawing
-        # Voilà scrolls inside the page: make the window as tall as the app instead
-        height = page.evaluate("document.querySelector('.wb-app').scrollHeight")
-        page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height) + 60})
-        page.evaluate("document.querySelector('.wb-app').scrollIntoView()")
-        page.wait_for_timeout(800)
+    def save(page, name: str, *, full: bool = False) -> None:
+        _settled(page)
+        page.evaluate("() => { const s = document.scrollingElement; s.scrollTo(0, 0); }")
         path = out / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full)
         written.append(path)
         print(f"wrote {path}")
 
-    # review: the first flag, a note from a participant
-    review = pages.open("review", ".js-plotly-plot .xaxislayer-above text")
-    review.click(".wb-next-flag")
-    review.wait_for_selector(".wb-evidence option", state="attached", timeout=60_000)
-    review.fill(".wb-name input", "SW 1")
-    review.select_option(".wb-agency select", label="Children's Social Care")
-    review.fill(".wb-discipline input", "social work")
-    review.fill(".wb-note-text textarea", "The referral was never chased: who owned it?")
-    review.click(".wb-tag-missed-opportunity")
-    review.click(".wb-save")
-    _text_has(review, ".wb-notes", "never chased")
-    save(review, "review")
+    # review: the chair's screen on each size; the laptop after a flag and a note, whole
+    for screen in SCREENS:
+        review = pages.open("review", READY["review"], screen)
+        _text_has(review, ".wb-event", "Event 6 of")
+        save(review, "review" if screen == "laptop" else f"review-{screen}")
+        if screen == "laptop":
+            review.click(".wb-next-flag")
+            review.wait_for_selector(".wb-evidence option", state="attached", timeout=60_000)
+            review.fill(".wb-name input", "SW 1")
+            review.select_option(".wb-agency select", label="Children's Social Care")
+            review.fill(".wb-discipline input", "social work")
+            review.fill(".wb-note-text textarea",
+                        "The referral was never chased: who owned it?")
+            review.click(".wb-tag-missed-opportunity")
+            review.click(".wb-save")
+            _text_has(review, ".wb-notes", "never chased")
+            save(review, "review-full", full=True)
 
-    # workshop: a facilitator and two participants
-    trainer = pages.open("workshop", ".wb-role")
+    # workshop: a facilitator's console, two participants on phones, the projector
+    trainer = pages.open("workshop", ".wb-role", "laptop")
     trainer.click(".wb-role button:has-text('I am facilitating')")
     trainer.wait_for_selector(".wb-open:not([disabled])", timeout=TIMEOUT_MS)
     trainer.click(".wb-open")
-    trainer.wait_for_selector(".wb-join-code .wb-code", timeout=TIMEOUT_MS)
-    code = trainer.inner_text(".wb-join-code .wb-code").strip()
+    trainer.wait_for_selector(".wb-join-code .wb-code-big", timeout=TIMEOUT_MS)
+    code = trainer.inner_text(".wb-join-code .wb-code-big").strip()
+    projector = pages.open("workshop", ".wb-role", "projector")
+    projector.click(".wb-role button:has-text('Projector')")
+    projector.fill(".wb-watch-code input", code)
+    projector.click(".wb-watch")
+    _text_has(projector, ".wb-projector", code)
     people = []
     for name, agency, discipline in (("PC 4", "Police", "policing"),
                                      ("DSL", "School", "education")):
-        page = pages.open("workshop", ".wb-join")
-        page.fill(".wb-code input", code)
+        page = pages.open("workshop", ".wb-join", "phone")
+        page.fill(".wb-join-code-input input", code)
         page.fill(".wb-name input", name)
         page.fill(".wb-agency input", agency)
         page.fill(".wb-discipline input", discipline)
@@ -119,13 +149,15 @@ def shoot(pages: Pages, out: Path) -> list[Path]:
                            label=agency if agency in options else options[0])
         page.click(".wb-submit")
     _text_has(trainer, ".wb-answers", "2 answer(s)")
+    _text_has(projector, ".wb-projector", "2 of 2 answered")
     save(trainer, "workshop-facilitator")
+    save(projector, "workshop-projector")
     save(people[0], "workshop-participant")
 
-    network = pages.open("network", ".js-plotly-plot .scatterlayer")
-    save(network, "network")
-    cohort = pages.open("cohort", ".js-plotly-plot .xaxislayer-above text")
-    save(cohort, "cohort")
+    for dashboard in ("network", "cohort"):
+        for screen in SCREENS:
+            page = pages.open(dashboard, READY[dashboard], screen)
+            save(page, dashboard if screen == "laptop" else f"{dashboard}-{screen}")
     return written
 
 
@@ -151,8 +183,12 @@ def main(argv: list[str] | None = None) -> int:
         plan = serve_plan(port=_free_port(), token=secrets.token_urlsafe(24),
                           store=root / "review.sqlite", config_dir=root / "config",
                           environ=env)
+        command, env = list(plan.command), dict(plan.env)
+        if not any(a.startswith("--template") for a in command):   # until serve adds it
+            extra, env = voila_page_settings(env)
+            command += extra
         with open(root / "voila.log", "wb") as log:
-            process = subprocess.Popen(plan.command, env=dict(plan.env), cwd=plan.config_dir,
+            process = subprocess.Popen(command, env=env, cwd=plan.config_dir,
                                        stdout=log, stderr=subprocess.STDOUT,
                                        start_new_session=True)
         try:
@@ -161,10 +197,15 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                pages = Pages(browser, f"http://127.0.0.1:{plan.port}", plan.token)
                 try:
-                    shoot(Pages(browser, f"http://127.0.0.1:{plan.port}", plan.token), out)
+                    shoot(pages, out)
                 finally:
                     browser.close()
+                if pages.external:
+                    print("requests off the machine were tried:", sorted(set(pages.external)),
+                          file=sys.stderr)
+                    return 1
         finally:
             stop_process_group(process)
     return 0

@@ -232,3 +232,19 @@ def test_a_wrong_fact_override_is_an_error_with_its_place(tmp_path, facts, reaso
         load_case(path)
     assert [p.reason for p in info.value.problems] == [reason]
     assert info.value.problems[0].file == "case/case.yaml"
+
+
+def test_fact_overrides_add_up_and_the_analysis_reads_them(tmp_path):
+    from workbench.analysis.analyse import analyse
+
+    case = police(tmp_path, "Found next day at the station")
+    once = case.with_overrides({"police-2": {"facts": {"child_account": "disclosure"}}})
+    twice = once.with_overrides({"police-2": {"facts": {"risk_grade": None}}})
+    mine = twice.facts.loc[twice.facts["event_id"].eq("police-2"), "fact"].tolist()
+    assert "child_account" in mine and "risk_grade" not in mine
+    assert twice.overrides["police-2"]["facts"] == {"child_account": "disclosure",
+                                                    "risk_grade": None}
+    events = analyse(twice).events.set_index("id")
+    assert events.loc["police-2", "child_voice"] == "disclosure"
+    assert case.facts.loc[case.facts["event_id"].eq("police-2"), "fact"].tolist() == [
+        "risk_grade", "found"]

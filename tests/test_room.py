@@ -97,7 +97,7 @@ def test_the_chairs_screen_shows_timeline_controls_and_event_together(browser, s
     assert "5 record(s) before it are background" in visit.text(".wb-message")
     assert "England: statutory guidance" in visit.text(".wb-protocol")
     for selector in (".wb-next", ".wb-prev", ".wb-next-flag", ".wb-slider",
-                     ".wb-event .wb-card h3", ".js-plotly-plot .xaxislayer-above"):
+                     ".wb-event .wb-card h3", ".js-plotly-plot .main-svg"):
         place = page.evaluate(IN_VIEW_JS, selector)
         assert place and place["visible"], (selector, place)
     # the step controls come before the figure in the tab order
@@ -131,9 +131,10 @@ def test_the_chairs_screen_shows_timeline_controls_and_event_together(browser, s
     visit.wait_text(".wb-event", f"Event {number} of 102")
     # the last event says so
     page.fill(".wb-events-search input", "")
-    page.evaluate("() => { const s = document.querySelector('.wb-events-list select');"
-                  " s.selectedIndex = s.options.length - 1;"
-                  " s.dispatchEvent(new Event('change', {bubbles: true})); }")
+    visit.wait_text(".wb-events-count", "102 of 102 events")
+    page.wait_for_function("() => document.querySelectorAll('.wb-events-list select option')"
+                           ".length === 102")
+    page.select_option(".wb-events-list select", index=101)
     visit.wait_text(".wb-event", "Event 102 of 102")
     visit.wait_text(".wb-next", "Last event")
     page.click(".wb-next")

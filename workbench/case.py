@@ -118,7 +118,11 @@ class Case:
         """A new case with reviewer overrides added (later ones win) and applied."""
         merged = {k: dict(v) for k, v in self.overrides.items()}
         for event_id, fields in overrides.items():
-            merged.setdefault(event_id, {}).update(fields)
+            mine = merged.setdefault(event_id, {})
+            facts = {**dict(mine.get(FACTS_OVERRIDE) or {}), **dict(fields.get(FACTS_OVERRIDE) or {})}
+            mine.update(fields)
+            if facts:
+                mine[FACTS_OVERRIDE] = facts
         base = self.events if self.imported is None else self.imported
         facts = self.facts if self.imported_facts is None else self.imported_facts
         return replace(self, events=apply_overrides(base, merged), overrides=merged,

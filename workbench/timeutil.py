@@ -25,21 +25,22 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["LOCAL", "NATIONS", "bank_holidays", "deadline_after", "local_dates",
-           "working_calendar", "working_days_between"]
+           "working_calendar", "working_days_between", "years_of"]
 
 LOCAL = "Europe/London"
 
 #: the nations whose bank holidays a profile may name, and their `holidays` subdivision
 NATIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR",
            "none": None}
-_YEARS = range(1990, 2061)   # chronologies reach back decades; reviews look ahead a little
+_YEARS = (1990, 2060)   # chronologies reach back decades; reviews look ahead a little
 
 
 @cache
-def bank_holidays(nation: str) -> tuple[np.datetime64, ...]:
-    """The bank holidays of ``nation`` (a key of :data:`NATIONS`), 1990–2060.
+def bank_holidays(nation: str, years: tuple[int, int] = _YEARS) -> tuple[np.datetime64, ...]:
+    """The bank holidays of ``nation`` (a key of :data:`NATIONS`) in the ``years`` from
+    the first to the last (both included; 1990–2060 unless told).
 
-    >>> [str(d) for d in bank_holidays("scotland") if str(d).startswith("2025-01")]
+    >>> [str(d) for d in bank_holidays("scotland", (2025, 2025)) if str(d) < "2025-02"]
     ['2025-01-01', '2025-01-02']
     """
     if nation not in NATIONS:
@@ -50,17 +51,26 @@ def bank_holidays(nation: str) -> tuple[np.datetime64, ...]:
         return ()
     import holidays
 
-    days = holidays.country_holidays("GB", subdiv=subdiv, years=_YEARS)
+    days = holidays.UnitedKingdom(subdiv=subdiv, years=range(years[0], years[1] + 1))
     return tuple(sorted(np.datetime64(d, "D") for d in days))
 
 
 @cache
-def working_calendar(nation: str | None = None) -> np.busdaycalendar:
-    """A NumPy business-day calendar: Monday to Friday, less the nation's bank holidays.
-
-    ``None`` (or ``"none"``) skips weekends only.
+def working_calendar(nation: str | None = None,
+                     years: tuple[int, int] = _YEARS) -> np.busdaycalendar:
+    """A NumPy business-day calendar: Monday to Friday, less the nation's bank holidays
+    in ``years`` (first and last included). ``None`` (or ``"none"``) skips weekends only.
     """
-    return np.busdaycalendar(holidays=list(bank_holidays(nation or "none")))
+    return np.busdaycalendar(holidays=list(bank_holidays(nation or "none", years)))
+
+
+def years_of(times: pd.Series) -> tuple[int, int]:
+    """The years whose bank holidays matter for these instants: from the first year to
+    the year after the last (deadlines run on); ``(2000, 2000)`` when there are none."""
+    dated = times.dropna()
+    if dated.empty:
+        return (2000, 2000)
+    return (int(dated.min().year), int(dated.max().year) + 1)
 
 
 def local_dates(times: pd.Series) -> np.ndarray:

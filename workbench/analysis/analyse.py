@@ -32,7 +32,7 @@ from workbench.analysis.facts import fact_frame, with_fact_columns
 from workbench.analysis.handoffs import handoffs
 from workbench.case import FACT_COLUMNS, Case
 from workbench.protocols import Protocol, load_protocol
-from workbench.timeutil import local_dates, working_calendar
+from workbench.timeutil import local_dates, working_calendar, years_of
 
 __all__ = ["Analysis", "analyse"]
 
@@ -61,10 +61,12 @@ class Analysis:
     def settings(self):
         return self.protocol.settings
 
-    @property
+    @cached_property
     def calendar(self) -> np.busdaycalendar:
-        """Working days under the profile: weekdays less its nation's bank holidays."""
-        return working_calendar(str(self.settings.get("bank_holidays") or "none"))
+        """Working days under the profile: weekdays less its nation's bank holidays (in
+        the years of the events, and the year after for deadlines)."""
+        return working_calendar(str(self.settings.get("bank_holidays") or "none"),
+                                years_of(self.events["start"]))
 
     def derived(self, name: str, build: Callable[[Analysis], pd.DataFrame]) -> pd.DataFrame:
         """A table derived from this analysis, built by ``build(self)`` once and kept.
@@ -153,7 +155,7 @@ def analyse(data: Case | Analysis | pd.DataFrame, *,
     return Analysis(
         events=events,
         episodes=episodes(events, window_days=int(profile.settings["repeat_window_days"])),
-        handoffs=handoffs(events, protocol=profile),
+        handoffs=handoffs(events, protocol=profile, years=years_of(events["start"])),
         protocol=profile,
         case=case,
         facts=facts,

@@ -53,12 +53,16 @@ HANDOFF_COLUMNS = (
 _PRECISE = ("minute", "day")
 
 
-def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = None
-             ) -> pd.DataFrame:
-    """One row per (hand-off event, recipient), self-hand-offs excluded."""
+def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = None,
+             years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """One row per (hand-off event, recipient), self-hand-offs excluded.
+
+    ``years`` (first, last) limits the bank holidays looked up to those years.
+    """
     settings = load_protocol(protocol).settings
-    calendar = working_calendar(str(settings.get("bank_holidays") or "none"))
     ev = event_frame(data)
+    calendar = working_calendar(str(settings.get("bank_holidays") or "none"),
+                                *([years] if years else []))
     if "asks" not in ev.columns:
         ev = with_fact_columns(ev, fact_frame(data))
     # any event with recipients passes something on (a "Shared with" column on a

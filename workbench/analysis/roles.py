@@ -201,15 +201,17 @@ def lead_agencies(anchors: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     if cross.empty:
         return pd.DataFrame(columns=["_row", "lead", "lead_early", "lead_late"])
     out = {}
+    explicit_states = states.loc[states["state"].ne("work")]
+    work_states = states.loc[states["state"].eq("work")]
     for name, at, on in (("lead_early", "lo", "last"), ("lead_late", "last", "lo")):
-        explicit = _latest(cross, states.loc[states["state"].ne("work")], at, on)
-        explicit = explicit.set_index(["_row", "lead"])
-        work = _latest(cross, states.loc[states["state"].eq("work")], at, on)
-        work = work.set_index(["_row", "lead"]).reindex(explicit.index)
-        closed = _latest(cross, states.loc[states["state"].eq("close")], at, on)
-        closed = closed.set_index(["_row", "lead"]).reindex(explicit.index)
+        explicit = _latest(cross, explicit_states, at, on).set_index(["_row", "lead"])
+        work = _latest(cross, work_states, at, on).set_index(["_row", "lead"]).reindex(
+            explicit.index)
         held = explicit["state"].eq("open")
+        # the latest closure is the latest explicit state when that is a closure (when it
+        # is an opening, the agency holds the case anyway)
+        closed_at = explicit["s_t"].where(explicit["state"].eq("close"))
         recent = work["s_t"].notna() & (explicit[at] <= work["s_t"] + days) & (
-            closed["s_t"].isna() | (closed["s_t"] < work["s_t"]))
+            closed_at.isna() | (closed_at < work["s_t"]))
         out[name] = held | recent
     return pd.DataFrame(out).reset_index()

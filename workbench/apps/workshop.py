@@ -62,7 +62,8 @@ WORKSHOP_ARIA = {
     ".wb-latest": {"aria-live": "polite", "aria-atomic": "true"},
     ".wb-question-text": {"aria-live": "assertive"},
     ".wb-answers": {"aria-live": "polite"},
-    ".wb-figure": {"role": "figure", "aria-label": "Timeline of what has been revealed"},
+    ".wb-figure": {"role": "figure", "aria-label": "Timeline of what has been revealed",
+                   "aria-describedby": "wb-workshop-words"},
 }
 
 
@@ -542,11 +543,11 @@ class WorkshopApp:
         last = ev.iloc[-1]
         self.latest_panel.value = event_card(last, heading=f"Latest (event {len(ev)})")
         labels = kind_labels()
-        self.story_panel.value = "<h3>So far</h3>" + "".join(
+        self.story_panel.value = "<div id='wb-workshop-words'><h3>So far</h3>" + "".join(
             f"<div class='wb-note'><b>{len(ev) - i}.</b> "
             f"{esc(moment_text(r.start, r.precision, r.when))} · <b>{esc(r.agency)}</b> · "
             f"{esc(labels.get(r.kind, r.kind))}<br>{text_block(r.summary)}</div>"
-            for i, r in enumerate(ev.iloc[::-1].itertuples()))
+            for i, r in enumerate(ev.iloc[::-1].itertuples())) + "</div>"
         agencies = sorted({a for a in ev["agency"] if a} | {
             r for cell in ev["recipients"] for r in cell.split("; ") if r})
         keep = self.act_input.value

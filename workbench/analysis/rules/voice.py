@@ -71,12 +71,14 @@ def victim_blaming_language(analysis: Analysis) -> pd.DataFrame:
     """A record describing the child with a phrase of the profile's list, in the
     practitioner's own words (never inside the child's quoted words)."""
     ev = analysis.events
-    text = ev.loc[:, list(TEXT_FIELDS)].astype(object)
-    for column in TEXT_FIELDS:  # the child's quoted words are the child's, not a label
-        quoted = text[column].str.contains("[\"\u201c\u2018']", regex=True).to_numpy(dtype=bool)
-        if quoted.any():
-            text.loc[quoted, column] = text.loc[quoted, column].map(practitioner_words)
-    phrase = matched(text, analysis.settings["victim_blaming_phrases"])
+    phrases = analysis.settings["victim_blaming_phrases"]
+    phrase = matched(ev.loc[:, list(TEXT_FIELDS)], phrases)
+    hit = phrase.ne("").to_numpy()
+    if hit.any():  # the child's quoted words are the child's, not a label: read again without
+        text = ev.loc[hit, list(TEXT_FIELDS)].astype(object)
+        for column in TEXT_FIELDS:
+            text[column] = text[column].map(practitioner_words)
+        phrase.loc[hit] = matched(text, phrases).to_numpy()
     hit = phrase.ne("").to_numpy()
     f = ev.loc[hit, ["case_id", "id", "agency", "start", "end", "precision"]].assign(
         phrase=phrase.to_numpy()[hit])
