@@ -55,3 +55,18 @@ def test_a_school_left_out_of_the_meeting_is_still_absent():
          {"attendees": ["Police", CSC, "School Nursing"]})))
     got = of(table, "meeting-missing-agency")
     assert len(got) == 1 and "without Southby Academy" in got["explanation"].iloc[0]
+
+
+# --- columns: a police export's "Reported" is its date, not the subject's "Age" ------
+
+def test_a_column_named_by_a_synonym_beats_an_earlier_one_read_from_its_words():
+    from workbench.io.columns import map_columns
+    layout = map_columns(["Occurrence Ref", "Subject", "Age", "Reported", "Risk Grade"], {})
+    assert layout.index["at"] == 3
+    assert (2, "duplicate", "Reported") in layout.notes
+
+
+def test_a_lone_age_column_is_still_the_date():
+    from workbench.io.columns import map_columns
+    layout = map_columns(["Age", "Event"], {})
+    assert layout.index["at"] == 0
