@@ -40,7 +40,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
            "date period", "date seen", "date of interview", "date of contact",
            "date of incident", "incident date", "contact date", "date recorded", "occurred",
            "date occurred", "date reported", "date of referral", "date of meeting",
-           "date of visit", "dates", "date and time of event", "date of entry"),
+           "date of visit", "dates", "date and time of event", "date of entry", "reported",
+           "reported date", "reported date time", "reported at", "date time reported",
+           "time and date reported", "reported on"),
     "time": ("time", "start time", "time of event", "time seen", "time of contact",
              "time of incident", "time reported", "time of interview"),
     "end_at": ("end date", "date to", "to date", "until", "finish date", "date ended"),
@@ -198,16 +200,25 @@ def map_columns(headers: Sequence[str], mapping: Mapping[str, str], *,
         letter = letters[i] if i < len(letters) and letters[i] else str(i + 1)
         return headers[i] or f"Column {letter}"
 
+    named: dict[str, int] = {}  # a column named by a synonym beats one read from its words
+    for i, header in enumerate(headers):
+        exact = _SYNONYMS.get(name_key(header)) or _SYNONYMS.get(
+            name_key(_BRACKETS.sub(" ", header)))
+        if exact and i not in mapped:
+            named.setdefault(exact, i)
     for i, (header, key) in enumerate(zip(headers, keyed, strict=True)):
         if i in mapped:
             continue
         field = field_for(header) if key else None
+        later = bool(field and field != "details" and field not in out
+                     and named.get(field, i) != i)
         if not key:
             labelled.append((i, label(i)))
             notes.append((i, "unnamed", ""))
-        elif key in seen or (field and field in out and field != "details"):
+        elif key in seen or later or (field and field in out and field != "details"):
             labelled.append((i, label(i)))
-            first = headers[seen[key]] if key in seen else headers[out[field]]  # type: ignore[index]
+            first = (headers[seen[key]] if key in seen else headers[named[field]] if later  # type: ignore[index]
+                     else headers[out[field]])  # type: ignore[index]
             why = "mapped-away" if field in mapping else "duplicate"
             notes.append((i, why, first))
         elif field is None or field == LABELLED:

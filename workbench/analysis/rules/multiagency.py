@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.agencies import load_aliases, name_key
 from workbench.analysis.analyse import Analysis
 from workbench.analysis.episodes import is_police
 from workbench.analysis.rules import rule
@@ -66,6 +67,58 @@ def risk_disagreement(analysis: Analysis) -> pd.DataFrame:
                      certainty=f["verdict"])
 
 
+_LOCAL = "Europe/London"
+
+
+def attended(attendees: str, agency: str, sector: str) -> bool:
+    """Whether a meeting's attendees, as written, include ``agency`` (of ``sector``).
+
+    Attendees are written as people write them: an agency by its usual name
+    (``Police`` for a force of any name), by a person of it (``Westmoor High DSL``)
+    or with a qualifier (``Harbour Project RHI worker``). An attendee is the agency
+    when it is its name, when one name holds the other (unless the attendee is
+    another known agency: ``School Nursing`` is not ``School``), or when the
+    attendee's words say the agency's sector (a sector other than ``other``).
+
+    >>> attended("Police CSE desk; Children's Social Care", "Anyshire Constabulary", "police")
+    True
+    >>> attended("Harbour Project RHI worker", "Harbour Project", "third-sector")
+    True
+    >>> attended("Police; Children's Social Care", "Westmoor High School", "education")
+    False
+    >>> attended("Children's Social Care; School Nursing", "School", "education")
+    False
+    """
+    table = load_aliases()
+    mine = name_key(agency)
+    if sector in ("", "other"):  # a sector the import did not record: read from the name
+        sector = table.resolve(agency).sector
+    for written in attendees.split(";"):
+        key = name_key(written)
+        if not key:
+            continue
+        resolved = table.resolve(written.strip())
+        if key == mine or resolved.name == agency or (not resolved.known and (
+                f" {mine} " in f" {key} " or f" {key} " in f" {mine} ")):
+            return True
+        got = resolved.sector if resolved.sector != "other" else table.infer_sector(written)[0]
+        if sector != "other" and got == sector:
+            return True
+    return False
+
+
+def _own_records(ev: pd.DataFrame) -> set:
+    """(case, agency, local day) of every meeting an agency recorded itself: the
+    agency's own record of a meeting on the day shows it was there."""
+    rows = ev.loc[ev["kind"].isin(MEETING_KINDS) & ev["lo"].notna()]
+    return set(zip(rows["case_id"], rows["agency"], _day(rows["lo"]), strict=True))
+
+
+def _day(times: pd.Series) -> list:
+    times = pd.to_datetime(times, utc=True)
+    return list(times.dt.tz_convert(_LOCAL).dt.date) if len(times) else []
+
+
 @rule("wb.meeting-missing-agency", pattern="meeting-missing-agency",
       title="Meeting held without an agency that holds information", severity="medium",
       settings=("meeting_lookback_days",))
@@ -87,6 +140,16 @@ def meeting_missing_agency(analysis: Analysis) -> pd.DataFrame:
     cross = cross.merge(present.drop_duplicates().assign(here=True), on=["meeting", "absent"],
                         how="left")
     cross = cross.loc[cross["here"].isna() & cross["absent"].ne(cross["agency"])]
+    if not cross.empty:
+        sectors = ev.loc[active].drop_duplicates(["case_id", "agency"]).set_index(
+            ["case_id", "agency"])["sector"]
+        absent_sector = [sectors.get((c, a), "other") for c, a in zip(cross["case_id"],
+                                                                      cross["absent"], strict=True)]
+        named = np.array([attended(at, ab, se) for at, ab, se in
+                          zip(cross["attendees"], cross["absent"], absent_sector, strict=True)], dtype=bool)
+        own = _own_records(ev)
+        keys = list(zip(cross["case_id"], cross["absent"], _day(cross["lo"]), strict=True))
+        cross = cross.loc[~named & ~np.array([k in own for k in keys], dtype=bool)]
     if cross.empty:
         return none()
     cross = cross.assign(_row=np.arange(len(cross)))
