@@ -64,12 +64,12 @@ def test_stepping_moves_the_cursor_and_what_each_agency_knew(browser, server):
     cursor = page.evaluate(CURSOR_JS)
     knew = visit.text(".wb-knowledge table tbody")
     page.click(".wb-next")
-    page.wait_for_function(f"() => ({CURSOR_JS})() !== {json.dumps(cursor)}", timeout=10_000)
+    page.wait_for_function(f"() => ({CURSOR_JS})() !== {json.dumps(cursor)}", timeout=LOAD_TIMEOUT_MS)
     page.wait_for_function("(b) => document.querySelector('.wb-knowledge table tbody')"
-                           ".innerText !== b", arg=knew, timeout=10_000)
+                           ".innerText !== b", arg=knew, timeout=LOAD_TIMEOUT_MS)
     assert "Event 2 of" in visit.text(".wb-event")
     page.click(".wb-prev")
-    page.wait_for_function(f"() => ({CURSOR_JS})() === {json.dumps(cursor)}", timeout=10_000)
+    page.wait_for_function(f"() => ({CURSOR_JS})() === {json.dumps(cursor)}", timeout=LOAD_TIMEOUT_MS)
     # a case whose text carries markup: shown as text, never as an element
     page.select_option(".wb-case select", label="Child T: a tiny fictional case (tiny)")
     visit.wait_text(".wb-app h2", "Child T", timeout=60_000)
@@ -93,7 +93,7 @@ def test_a_note_saved_by_one_participant_appears_for_another(browser, server):
     one.page.fill(".wb-note-text textarea", text + " <img src=x onerror=alert(1)>")
     one.page.click(".wb-save")
     one.wait_text(".wb-note-status", "Saved")
-    two.wait_text(".wb-notes", text, timeout=20_000)
+    two.wait_text(".wb-notes", text, timeout=LOAD_TIMEOUT_MS)
     assert "<img src=x onerror=alert(1)>" in two.text(".wb-notes")   # shown as text
     assert two.page.locator(".wb-notes img").count() == 0
     one.check_and_close()
@@ -132,11 +132,11 @@ def test_a_workshop_reveal_reaches_both_participants_and_their_answers_return(
     for visit in people:
         visit.wait_text(".wb-revealed", "6 event(s) revealed")
         visit.page.wait_for_function(f"() => JSON.stringify(({AXES_JS})()) === "
-                                     "'[\"date\"]'", timeout=15_000)
+                                     "'[\"date\"]'", timeout=LOAD_TIMEOUT_MS)
     trainer.page.click(".wb-ask")
     answers = ["Call a strategy meeting today", "Ask the school what it knows"]
     for visit, answer in zip(people, answers, strict=True):
-        visit.page.wait_for_selector(".wb-answer-box", state="visible", timeout=30_000)
+        visit.page.wait_for_selector(".wb-answer-box", state="visible", timeout=LOAD_TIMEOUT_MS)
         visit.page.fill(".wb-answer textarea", answer)
         visit.page.select_option(".wb-agency-to-act select", index=0)
         visit.page.click(".wb-submit")
@@ -147,7 +147,7 @@ def test_a_workshop_reveal_reaches_both_participants_and_their_answers_return(
     trainer.page.click(".wb-reveal-after")
     for visit in people:
         visit.wait_text(".wb-revealed", "7 event(s) revealed")
-        visit.page.wait_for_selector(".wb-answer-box", state="hidden", timeout=30_000)
+        visit.page.wait_for_selector(".wb-answer-box", state="hidden", timeout=LOAD_TIMEOUT_MS)
     for visit in (trainer, *people):
         visit.check_and_close()
 

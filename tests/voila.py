@@ -139,7 +139,7 @@ class Visit:
     def text(self, selector: str) -> str:
         return self.page.inner_text(selector)
 
-    def wait_text(self, selector: str, text: str, timeout: int = 30_000) -> None:
+    def wait_text(self, selector: str, text: str, timeout: int = LOAD_TIMEOUT_MS) -> None:
         self.page.wait_for_function(
             "([s, t]) => { const e = document.querySelector(s); "
             "return e && e.innerText.includes(t); }", arg=[selector, text], timeout=timeout)
