@@ -38,6 +38,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import anywidget
 import ipywidgets as w
@@ -57,19 +58,26 @@ class _PageReady(anywidget.AnyWidget):
                    screen: window.innerWidth }); } };"""
 
 
-class _FigureWidget(go.FigureWidget):
-    """A ``FigureWidget`` whose comm opens with its figure and options already set."""
+@cache
+def _widget_class() -> type:
+    """The FigureWidget subclass, made on first use: touching ``go.FigureWidget`` loads
+    plotly's widget base, which loads kaleido where it is installed (an extra)."""
 
-    def __init__(self, fig: go.Figure, *, config: dict):
-        self._held = True
-        super().__init__(fig)
-        self._config = config
-        self._held = False
-        self.open()
+    class _FigureWidget(go.FigureWidget):
+        """A ``FigureWidget`` whose comm opens with its figure and options already set."""
 
-    def open(self) -> None:
-        if not self.__dict__.get("_held", False):
-            super().open()
+        def __init__(self, fig: go.Figure, *, config: dict):
+            self._held = True
+            super().__init__(fig)
+            self._config = config
+            self._held = False
+            self.open()
+
+        def open(self) -> None:
+            if not self.__dict__.get("_held", False):
+                super().open()
+
+    return _FigureWidget
 
 
 class FigureSlot:
@@ -153,7 +161,7 @@ class FigureSlot:
 
     def _make(self) -> None:
         self._drawn = False
-        figure = _FigureWidget(self.figure, config=self.config)
+        figure = _widget_class()(self.figure, config=self.config)
         figure.observe(lambda _change: self.figure_drawn(),
                        names=["_js2py_layoutDelta", "_js2py_traceDeltas"])
         self.figure = figure
