@@ -61,13 +61,13 @@ def test_stepping_moves_the_cursor_and_what_each_agency_knew(browser, server):
     cursor = page.evaluate(CURSOR_JS)
     knew = visit.text(".wb-knowledge table tbody")
     page.click(".wb-next")
-    page.wait_for_function(f"() => ({CURSOR_JS})() !== {json.dumps(cursor)}", timeout=10_000)
+    page.wait_for_function(f"() => ({CURSOR_JS})() !== {json.dumps(cursor)}", timeout=30_000)
     page.wait_for_function("(b) => document.querySelector('.wb-knowledge table tbody')"
-                           ".innerText !== b", arg=knew, timeout=10_000)
+                           ".innerText !== b", arg=knew, timeout=30_000)
     # stepping starts at the review period (event 6: five background records before it)
     assert "Event 7 of 102" in visit.text(".wb-event")
     page.click(".wb-prev")
-    page.wait_for_function(f"() => ({CURSOR_JS})() === {json.dumps(cursor)}", timeout=10_000)
+    page.wait_for_function(f"() => ({CURSOR_JS})() === {json.dumps(cursor)}", timeout=30_000)
     # a case whose text carries markup: shown as text, never as an element
     page.select_option(".wb-case select", label="Child T: a tiny fictional case (tiny)")
     visit.wait_text(".wb-app h2", "Child T", timeout=60_000)
