@@ -87,9 +87,14 @@ def shoot(pages: Pages, out: Path) -> list[Path]:
 
     def save(page, name: str, *, full: bool = False) -> None:
         _settled(page)
+        if full:    # Voilà scrolls inside its page: make the window as tall as the app
+            height = page.evaluate("document.querySelector('.wb-app').scrollHeight")
+            page.set_viewport_size({"width": page.viewport_size["width"],
+                                    "height": int(height) + 80})
+            _settled(page)
         page.evaluate("() => { const s = document.scrollingElement; s.scrollTo(0, 0); }")
         path = out / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full)
+        page.screenshot(path=str(path))
         written.append(path)
         print(f"wrote {path}")
 

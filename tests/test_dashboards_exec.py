@@ -34,7 +34,7 @@ assert app.open_button.disabled and "anonymisation" in app.gate_panel.value
 app.case_picker.value = "tiny"
 session = app.open_workshop()
 assert session.join_code in app.code_panel.value
-assert app.figure is None                      # nothing is revealed until the trainer says
+assert app.figure is None and "nothing revealed yet" in app.heading.value
 app.reveal_next()
 assert app.figure.layout.xaxis.type == "date"
 """,

@@ -81,6 +81,9 @@ def test_a_workshop_in_session_fits_the_phone_and_the_projector(browser, server,
 
 # -- the chair's screen -------------------------------------------------------------------
 
+CURSOR_JS = """() => { const g = document.querySelector('.js-plotly-plot');
+  const t = g && g.data && g.data.find(t => t.name === 'The moment shown');
+  return t ? t.x[0] : null; }"""
 IN_VIEW_JS = """(sel) => { const e = document.querySelector(sel); if (!e) return null;
   const r = e.getBoundingClientRect();
   return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
@@ -107,9 +110,12 @@ def test_the_chairs_screen_shows_timeline_controls_and_event_together(browser, s
       const fig = all.findIndex(e => e.closest('.js-plotly-plot'));
       return [next, fig]; }""")
     assert order[0] >= 0 and (order[1] < 0 or order[0] < order[1]), order
-    # keys step (not while typing), and the message of the last move clears
+    # keys step (not while typing), the cursor follows, the message of the last move clears
+    cursor = page.evaluate(CURSOR_JS)
+    assert cursor
     page.keyboard.press("ArrowRight")
     visit.wait_text(".wb-event", "Event 7 of 102")
+    page.wait_for_function(f"() => ({CURSOR_JS})() !== {json.dumps(cursor)}")
     assert visit.text(".wb-message").strip() == ""
     assert "Event 7 of 102" in visit.text(".wb-announce")
     page.keyboard.press("ArrowLeft")

@@ -230,6 +230,10 @@ STYLE = """<style>
                      border-radius: 0; vertical-align: 3px; }
 .wb-app kbd { border: 1px solid #999; border-radius: 3px; padding: 0 4px; font-size: 11px;
               background: #f4f4f4; }
+.wb-projecting .wb-projector { font-size: 22px; line-height: 1.4; }
+.wb-projecting .wb-projector h3, .wb-projecting .wb-revealed h3 { font-size: 26px; }
+.wb-projecting .wb-card, .wb-projecting .wb-note { font-size: 18px; }
+.wb-projecting .wb-story h3 { font-size: 22px; }
 @media (max-width: 640px) {
   .wb-app h2 { font-size: 18px; }
   .wb-kv th { width: 6em; }

@@ -475,6 +475,10 @@ class WorkshopApp:
         self._shown = None
         self.role.value = ("facilitator" if self.facilitating else
                            "projector" if self.projecting else "participant")
+        if self.projecting:             # read across a room: larger type
+            self.widget.add_class("wb-projecting")
+        else:
+            self.widget.remove_class("wb-projecting")
         self._layout()
         who = ("facilitating (this console is private)" if self.facilitating else
                "showing it to the room (not a participant)" if self.projecting else
