@@ -396,14 +396,22 @@ class WorkshopApp:
         session = self._find(code)
         if session is None:
             return None
+        key = self._case_key(session)
+        if key is None:
+            return None
+        self.facilitating, self.projecting = False, True
+        self._enter(session, key)
+        return session
+
+    def _case_key(self, session: Session) -> str | None:
+        """The library key of the session's case, or None (said on screen) when the case
+        is not here or does not pass the workshop gate."""
         key = self.library.find(session.case_id)
         if key is None or self.gate(self.library.load(key)):
             self.status.value = ('<span class="wb-problem">This workshop\'s case is not '
                                  "available here.</span>")
             return None
-        self.facilitating, self.projecting = False, True
-        self._enter(session, key)
-        return session
+        return key
 
     # -- participant ---------------------------------------------------------------------
     def _find(self, code: str) -> Session | None:
@@ -432,10 +440,8 @@ class WorkshopApp:
         session = self._find(code)
         if session is None:
             return None
-        key = self.library.find(session.case_id)
-        if key is None or self.gate(self.library.load(key)):
-            self.status.value = ('<span class="wb-problem">This workshop\'s case is not '
-                                 "available here.</span>")
+        key = self._case_key(session)
+        if key is None:
             return None
         stored = getattr(self, "_stored", {})
         again = stored.get("participant") if stored.get("code") == session.join_code else None
