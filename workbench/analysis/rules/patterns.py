@@ -10,7 +10,7 @@ Examples
 >>> [r.pattern for r in RULES] == list(PATTERNS)
 True
 >>> RULES[0].id, RULES[0].severity, RULES[0].settings
-('wb.unanswered-referral', 'high', ('referral_answer_working_days', 'answer_window_days'))
+('wb.unanswered-referral', 'high', ('referral_answer_working_days', 'answer_window_days', 'bank_holidays'))
 """
 
 from __future__ import annotations
