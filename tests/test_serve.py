@@ -55,6 +55,15 @@ def test_the_voila_command_carries_every_safe_default(plan):
     assert "--no-browser" in plan.command
 
 
+def test_the_page_is_the_workbench_template_that_fetches_nothing_from_elsewhere(plan):
+    from workbench.apps.page import template_folder
+
+    assert option(plan, "--template") == "workbench"
+    jupyter_path = plan.env["JUPYTER_PATH"].split(os.pathsep)
+    # Voilà's own data folder first (its themes), then the folder holding our template
+    assert template_folder().parents[2] == Path(jupyter_path[1])
+
+
 def test_the_configuration_serves_no_file_beside_the_dashboards(plan):
     config = json.loads((plan.config_dir / "voila.json").read_text())
     assert config["VoilaConfiguration"]["file_allowlist"] == []

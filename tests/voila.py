@@ -55,18 +55,6 @@ class Server:
         return f"{self.base}/voila/render/{dashboard}.ipynb?token={self.token}{extra}"
 
 
-def _plan_with_template(plan):
-    """The serve plan with the workbench page template, if ``serve_plan`` does not set it
-    yet (``workbench.apps.page.voila_page_settings``; see the lead's note)."""
-    from workbench.apps.page import voila_page_settings
-
-    args, env = voila_page_settings(plan.env)
-    if any(a.startswith("--template") or a.startswith("--VoilaConfiguration.template")
-           for a in plan.command):
-        return plan.command, plan.env
-    return (*plan.command, *args), env
-
-
 @contextlib.contextmanager
 def launch(root: Path, *, cases: Path | None = None) -> Iterator[Server]:
     """Voilà on a free loopback port serving a copy of ``dashboards/`` (beside two
@@ -89,10 +77,9 @@ def launch(root: Path, *, cases: Path | None = None) -> Iterator[Server]:
                       store=root / "review.sqlite",
                       cases=cases if cases is not None else write_cases(root / "cases"),
                       config_dir=root / "config", dashboards=dashboards, environ=env)
-    command, env = _plan_with_template(plan)
     log = root / "voila.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, env=dict(env), cwd=plan.config_dir,
+        process = subprocess.Popen(plan.command, env=dict(plan.env), cwd=plan.config_dir,
                                    stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     try:

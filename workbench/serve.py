@@ -236,6 +236,10 @@ def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str |
     command = voila_command(dashboards=dashboards, address=address, port=port,
                             config_dir=config_dir, cull_idle_timeout=cull_idle_timeout,
                             preheat=preheat)
+    from workbench.apps.page import voila_page_settings  # ipywidgets only when serving
+
+    page_args, env = voila_page_settings(env)  # the page template that fetches nothing from elsewhere
+    command += page_args
     return ServePlan(command=tuple(command), env=env, url=url, address=address, port=port,
                      token=token, config_dir=config_dir, dashboards=dashboards)
 
