@@ -77,11 +77,10 @@ def test_explicit_mapping_and_agency_for_a_single_agency_return(tmp_path):
     path = write(tmp_path, "health.csv",
                  "When it happened,What,Who\n03/03/2025,Seen by School Nurse 1,Nurse 1\n")
     guessed = import_chronologies([path])  # read, saying what was assumed
-    assert sorted(p.reason for p in guessed.problems) == sorted([
-        Reason.COLUMN_GUESSED, Reason.UNKNOWN_FIELD, Reason.AGENCY_ASSUMED])
-    row = guessed.events.iloc[0]
-    assert (row["summary"], row["details"], row["agency"]) == (
-        "Seen by School Nurse 1", "Who: Nurse 1", "Health")
+    assert [p.reason for p in guessed.problems] == [Reason.COLUMN_GUESSED]
+    row = guessed.events.iloc[0]  # "Who" is the agency: a nurse is a person of Health
+    assert (row["summary"], row["agency_as_written"], row["agency"]) == (
+        "Seen by School Nurse 1", "Nurse 1", "Health")
     case = import_chronologies([path], mapping={"at": "When it happened", "summary": "What",
                                                 "author": "Who"}, agency="School Nursing")
     assert case.problems == ()

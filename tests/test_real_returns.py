@@ -440,3 +440,29 @@ def test_recipients_split_at_and_only_between_names(tmp_path):
     assert ev["recipients"].tolist() == [
         "Children's Social Care; Northby Children and Families Team; Emergency Department",
         "School Nursing"]
+
+
+def test_recipients_keep_only_the_names_not_how_or_when_it_went(tmp_path):
+    path = write(tmp_path, "yjs.csv", "Date,Agency,Event,Referred to\n"
+                 "05/09/2024,YJS,Child said older lads give him money,"
+                 "\"Social Care (front door) by phone and email 05/09; "
+                 "Police exploitation desk (intel form) 05/09\"\n"
+                 "03/10/2024,YJS,Session,SW1 updated by email\n")
+    ev = import_chronologies([path]).events
+    assert ev["recipients"].tolist() == ["Children's Social Care; Police exploitation desk",
+                                         "Children's Social Care"]
+
+
+@pytest.mark.parametrize(("text", "recipients"), [
+    ("Found at 1045. Notification to Social Care front door.", "Children's Social Care"),
+    ("RHI completed. RHI sent to SW1 and police missing team same day.",
+     "Children's Social Care; Police"),
+    ("Allocated to SW1. Single assessment started. School informed 10/09.", "School"),
+    ("Disclosure shared with CSC and the school nurse for a response.",
+     "Children's Social Care; School Nursing"),
+    ("Concerns not shared with the school.", ""),
+    ("Mother said he was with friends. Safe and well check done.", ""),
+])
+def test_sharing_written_in_the_text_names_the_recipients(tmp_path, text, recipients):
+    path = write(tmp_path, "yjs.csv", f"Date,Agency,Event\n05/02/2025,YJS,\"{text}\"\n")
+    assert import_chronologies([path]).events["recipients"].tolist() == [recipients]

@@ -503,6 +503,29 @@ def test_a_disclosure_inside_a_return_interview_row_is_a_disclosure():
     assert of(table, "child-voice-not-acted-on")["event_ids"].tolist() == [("e1",)]
 
 
+def test_a_disclosure_passed_on_in_its_own_record_is_acted_on():
+    told = ("07/02/2025 10:00", "School", "disclosure", {"summary": "Afraid of Adult Male 1"})
+    assert len(of(flags(told, END), "child-voice-not-acted-on")) == 1
+    shared = ("07/02/2025 10:00", "School", "disclosure",
+              {"summary": "Afraid of Adult Male 1", "recipients": [CSC, "Police"]})
+    assert of(flags(shared, END), "child-voice-not-acted-on").empty
+    to_family = ("07/02/2025 10:00", "School", "disclosure",
+                 {"summary": "Afraid of Adult Male 1", "recipients": ["Family"]})
+    assert len(of(flags(to_family, END), "child-voice-not-acted-on")) == 1
+
+
+def test_a_decision_to_close_is_a_closure_and_a_second_one_closes_nothing_new():
+    rows = [*episode("01/01/2025"),
+            ("14/02/2025 10:00", CSC, "assessment",
+             {"summary": "Assessment completed", "outcome": "Case closed NFA"}),
+            ("20/02/2025 10:00", CSC, "contact",
+             {"summary": "PPN re missing", "outcome": "Information only - NFA"}),
+            *episode("19/02/2025"), *episode("22/02/2025")]
+    found = of(flags(*rows), "closed-while-active")
+    assert found["explanation"].str.startswith(
+        "Children's Social Care closed its case on 14/02/2025; 2 missing episodes").tolist() == [True]
+
+
 def test_a_debrief_charity_with_any_name_is_the_return_interview_provider():
     held = ("07/02/2025 10:00", SSP, "return_interview_completed", {"sector": "third-sector"})
     told = ("07/02/2025 10:30", SSP, "disclosure", {"sector": "third-sector",
@@ -585,6 +608,21 @@ def test_information_is_shared_with_the_lead_at_a_meeting_both_attend():
             ("06/02/2025 09:00", "Missing Children Hub", "multi_agency_meeting",
              {"attendees": ["School", CSC]}), END]
     assert of(flags(*rows), "information-not-shared").empty
+
+
+def test_a_grading_repeated_on_every_row_is_one_concern_and_a_meeting_shares_what_it_raises():
+    rows = [("01/02/2025 10:00", CSC, "case_opened"),
+            ("05/02/2025 22:00", "Police", "missing_report", {"risk_grade": "high"}),
+            ("06/02/2025 10:00", "Police", "notification",
+             {"recipients": [CSC], "risk_grade": "high"}),
+            ("20/02/2025 10:00", "Police", "safety_plan", {"risk_grade": "high"}),
+            ("27/02/2025 10:00", "Police", "strategy_meeting",
+             {"risk_grade": "high", "summary": "Concern: county lines"}), END]
+    assert of(flags(*rows), "information-not-shared").empty
+    # raised again after a lower grading, the new high is a concern of its own
+    lower = ("12/02/2025 10:00", "Police", "missing_report", {"risk_grade": "medium"})
+    found = of(flags(*rows, lower), "information-not-shared")
+    assert found["explanation"].str.contains("on 20/02/2025").tolist() == [True]
 
 
 def test_a_force_by_its_own_name_grades_risk():

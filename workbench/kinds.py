@@ -27,7 +27,7 @@ from workbench.safeyaml import load_yaml
 
 __all__ = ["GRADES", "HANDOFF_KINDS", "KINDS", "MEETING_KINDS", "PROTECTIVE_KINDS",
            "REPORT_KINDS", "RI_KINDS", "Classification", "classify", "find_grade",
-           "kind_labels", "read_grade", "split_attendees"]
+           "kind_labels", "kind_of_column_word", "read_grade", "split_attendees"]
 
 #: police risk gradings, lowest first (College of Policing APP continuum)
 GRADES = ("absent", "low", "medium", "high")
@@ -63,6 +63,26 @@ def _vocabulary() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 
 
 KINDS: tuple[str, ...] = tuple(kind for kind, _, _ in _vocabulary())
+
+
+@cache
+def _column_words() -> dict[str, str]:
+    text = resources.files("workbench").joinpath("data/kinds.yaml").read_text("utf-8")
+    return {word: k["kind"] for k in load_yaml(text, name="kinds.yaml")["kinds"]  # type: ignore[index]
+            for word in k.get("column_words", ())}
+
+
+def kind_of_column_word(value: str) -> str | None:
+    """The kind a type column's short word says (a police export's ``Missing`` or
+    ``Absent``; the words before a dash or bracket count), else None.
+
+    >>> kind_of_column_word("Missing"), kind_of_column_word("Absent - per safety plan")
+    ('missing_report', 'absence_report')
+    >>> kind_of_column_word("Drugs - possession") is None
+    True
+    """
+    first = re.split(r"\s+[-\u2013/]\s+|\s*[(\[]", value.strip().lower())[0]
+    return _column_words().get(" ".join(first.split()))
 
 
 def kind_labels() -> dict[str, str]:

@@ -37,6 +37,10 @@ _TIME = re.compile(rf"(?:{_CLOCK}|(?P<HM>\d{{4}})){_ZONE}")
 #: a time written after a date in the same cell ("05/02/2025 14:30", "5 Feb 2025 1530hrs")
 EMBEDDED = re.compile(
     rf"(?P<date>.*?\d)(?:t|,?\s+(?:at\s+)?)(?P<time>{_CLOCK}{_ZONE}|\d{{4}}\s*hrs?)")
+#: a bare four-digit time after a whole day written in numbers or with a month name
+#: ("21/09/2024 2340", "05-Feb-2025 0930", as police exports write them)
+EMBEDDED_HHMM = re.compile(r"(?P<date>\d{1,2}[/.\-](?:\d{1,2}|[a-z]{3,9})[/.\-]\d{2,4})\s+"
+                           r"(?P<time>(?:[01]\d|2[0-3])[0-5]\d)")
 _TIME_MARK = re.compile(r"^(?:approx(?:imately|\.)?|about|around|circa|c\.|ca\.?|~|roughly)\s*"
                         r"|\s*(?:approx(?:imately|\.)?|\(approx(?:imately|\.)?\)|\?)$")
 _NO_TIME = re.compile(r"|-+|\?+|unknown|not known|n/?k|n/?a|not recorded|no time(?: recorded)?"

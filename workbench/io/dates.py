@@ -52,7 +52,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from workbench.errors import Reason
-from workbench.io.date_clock import EMBEDDED, Local, finish, time_parts
+from workbench.io.date_clock import EMBEDDED, EMBEDDED_HHMM, Local, finish, time_parts
 from workbench.io.date_grammar import FORMS, _day, _numeric, read_calendar, read_relative
 from workbench.io.when import PRECISION_RANK, DateError, Precision, When
 
@@ -109,7 +109,7 @@ class _Reader:
             marked, s = True, s[m.end():]
         if s.endswith("?") and not re.search(r"[?/.\-]\?$", s):
             marked, s = True, s[:-1].rstrip()
-        if m := EMBEDDED.fullmatch(s):
+        if m := EMBEDDED.fullmatch(s) or EMBEDDED_HHMM.fullmatch(s):
             if t:
                 raise DateError(Reason.UNPARSEABLE_TIME, f"'{self.label}' gives a time twice")
             s, t = m["date"], m["time"]

@@ -39,7 +39,8 @@ _CHILD = re.compile(r"\bchild\s+[a-z0-9]\b", re.IGNORECASE)
 
 
 def _tidy(words: Sequence[str]) -> str:
-    kept = [w for w in words if w.lower() not in _GENERIC and not re.fullmatch(r"v?\d+", w.lower())]
+    kept = [w for w in words if w.lower() not in _GENERIC
+            and not re.fullmatch(r"v?\d+|child[a-z0-9]{1,2}", w.lower())]  # "ChildB", "child1"
     return " ".join(kept)
 
 

@@ -43,7 +43,7 @@ from workbench.io.dates import DateError, parse_when
 from workbench.io.derived import derive_found_events
 from workbench.io.facts import find_facts
 from workbench.io.file_agency import agency_of_file_name, agency_of_title
-from workbench.io.merge import close_open, link, order, stems_of
+from workbench.io.merge import close_open, link, order, stems_of, use_own_names
 from workbench.io.rows import AgencyRegistry, FileAgency, RowReader, slug
 from workbench.io.summary import FileSummary, ImportSummary, NewAgency, count_reasons
 
@@ -193,6 +193,7 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
                                     message="the chronology has a header but no events"))
         return _Reading(None, _in_file_order(problems, paths), tuple(tables), tuple(agencies),
                         registry, ())
+    use_own_names(records, aliases)
     link(records, file_index, stems, tables, problems)
     close_open(records, file_index, tables, problems)
     problems = _in_file_order(problems, paths)

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from workbench.agencies import AliasTable
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.chronology import Chronology
 from workbench.io.dates import open_message
 from workbench.io.rows import slug
 
-__all__ = ["close_open", "link", "order", "stems_of"]
+__all__ = ["close_open", "link", "order", "own_names", "stems_of", "use_own_names"]
 
 W = Severity.WARNING
 
@@ -33,6 +34,44 @@ def stems_of(tables: Sequence[Chronology]) -> list[str]:
             stem, n = f"{base}-{n}", n + 1
         stems.append(stem)
     return stems
+
+
+def own_names(records: list[dict[str, object]], aliases: AliasTable) -> dict[str, str]:
+    """Generic names in recipients and attendees that mean an agency of the case by its own
+    name, and that name: "Children's Social Care" in a police export is "Anyshire
+    Children's Social Care" when that is the return of the case's only one of its kind.
+
+    A generic name counts only when no row is recorded under it, and it is given to the
+    one recording agency whose name contains it (else the one of its sector, where the
+    generic is that sector's usual agency); with two candidates nothing is changed.
+    """
+    recording = {str(r["agency"]) for r in records if r.get("agency")}
+    written = {name.strip() for r in records for col in ("recipients", "attendees")
+               for name in str(r.get(col) or "").split(";") if name.strip()}
+    own = sorted(a for a in recording if aliases.normalise(a) is None)
+    out: dict[str, str] = {}
+    for generic in sorted(written - recording):
+        if aliases.normalise(generic) != generic:
+            continue  # only a canonical name is generic
+        named = [a for a in own if generic in aliases.find_in_text(a)]
+        if not named and aliases.sector_agencies.get(aliases.sector(generic)) == generic:
+            sector = aliases.sector(generic)
+            named = [a for a in own if aliases.infer_sector(a)[0] == sector]
+        if len(named) == 1:
+            out[generic] = named[0]
+    return out
+
+
+def use_own_names(records: list[dict[str, object]], aliases: AliasTable) -> None:
+    """Put :func:`own_names` in the records' recipients and attendees (in place)."""
+    renames = own_names(records, aliases)
+    if not renames:
+        return
+    for r in records:
+        for col in ("recipients", "attendees"):
+            if r.get(col):
+                names = (renames.get(n.strip(), n.strip()) for n in str(r[col]).split(";"))
+                r[col] = "; ".join(dict.fromkeys(n for n in names if n and n != r["agency"]))
 
 
 def link(records: list[dict[str, object]], file_index: list[int], stems: list[str],

@@ -24,7 +24,16 @@ from workbench.agencies import AliasTable, Resolved, name_key, yaml_scalar
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Row
 from workbench.io.dates import DateError, Precision, When, parse_when, span
-from workbench.kinds import GRADES, HANDOFF_KINDS, KINDS, MEETING_KINDS, classify, read_grade, split_attendees
+from workbench.kinds import (
+    GRADES,
+    HANDOFF_KINDS,
+    KINDS,
+    MEETING_KINDS,
+    classify,
+    kind_of_column_word,
+    read_grade,
+    split_attendees,
+)
 
 __all__ = ["AgencyRegistry", "FileAgency", "RowReader", "slug"]
 
@@ -33,6 +42,30 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 _RECIPIENT_SPLIT = re.compile(r"\s*[;,/+\n]\s*")
 _AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _AFTER_TO = re.compile(r"\b(?:to|with|into)\b(.*?)(?:\b(?:from|by)\b|$)", re.IGNORECASE)
+# when and how a hand-off went, written beside a recipient: "CSC by phone 05/09", "(same day)"
+_MEANS = re.compile(r"\b(?:by|via|over the)\s+(?:phone|telephone|e-?mail|letter|secure e-?mail|"
+                    r"fax|portal|form|post)(?:\s+and\s+(?:phone|telephone|e-?mail|letter))?\b"
+                    r"|\b(?:on\s+)?\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\b|\bsame day\b|\bat \d{1,2}[:.]?\d{2}\b",
+                    re.IGNORECASE)
+# sharing written in the text of any row: "Notification to Social Care front door",
+# "RHI sent to SW1 and police", "shared with CSC", "informed the school", "School informed"
+_SHARED_TO = re.compile(
+    r"\b(?:sent|shared|passed(?:\s+on)?|forwarded|e-?mailed|copied|notified|notifications?|"
+    r"referred|referral|faxed|escalated|reported|handed\s+over|uploaded)"
+    r"(?:\s+(?:on|over|across|immediately|by\s+(?:phone|e-?mail|letter)|the\s+same\s+day))*"
+    r"\s+(?:to|with)\s+(?P<who>[^.;\n]+)", re.IGNORECASE)
+_INFORMED = re.compile(r"\b(?:informed|notified|updated|alerted|e-?mailed|made\s+aware\s+(?:of\s+)?)"
+                       r"\s+(?P<who>[^.;\n]+)", re.IGNORECASE)
+_WAS_INFORMED = re.compile(r"(?P<who>[^.;:\n]+?)\s+(?:informed|notified|updated|made\s+aware)\b",
+                           re.IGNORECASE)
+# a sharing denied or only intended: "No notification of the placement sent to",
+# "SW to send placement notifications to"
+_SHARE_NOT = re.compile(r"\b(?:not|no|never|nor|without|failed\s+to|unable\s+to|yet\s+to)\b"
+                        r"(?:\s+\w+){0,4}\s*$|\b(?:to|will|would|should|must|needs?\s+to|"
+                        r"plan(?:s|ned)?\s+to|agreed\s+to)\s+(?:send|share|notify|pass|forward|"
+                        r"e-?mail|inform|refer|make)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+_WHO_END = re.compile(r"\b(?:for|re|regarding|about|because|as|that|who|which|but|when|after|"
+                      r"before|from|asking|requesting|to\s+(?!the\b)[a-z]+)\b.*", re.IGNORECASE)
 _KIND_WORDS = {k.replace("_", " "): k for k in KINDS}
 _NOT_SHARED = re.compile(r"(?:no|n|none|nil|n/?a|-+|not shared|no one|nobody|not known|unknown)",
                          re.IGNORECASE)
@@ -107,7 +140,7 @@ def _read_kind(value: str) -> str | None:
     key = slug(value).replace("-", "_")
     if key in KINDS:
         return key
-    return _KIND_WORDS.get(value.lower().strip())
+    return _KIND_WORDS.get(value.lower().strip()) or kind_of_column_word(value)
 
 
 class RowReader:
@@ -206,6 +239,10 @@ class RowReader:
                 every = every and not item
                 continue
             r = self.aliases.resolve(item)
+            if not r.known and not r.meeting and r.basis.startswith("no word") and (
+                    inner := self.aliases.find_in_text(item)):  # "SW1 updated", "Notes to GP"
+                found.extend(inner)
+                continue
             if r.meeting or (strict and not r.known and r.basis.startswith("no word")):
                 every = False
                 continue
@@ -217,7 +254,8 @@ class RowReader:
         """The names in a list: split at ``;``, ``,``, ``/``, and at ``and`` only between
         names (``CSC and Children and Families Team`` is two; ``A and E`` is one)."""
         out: list[str] = []
-        for piece in _RECIPIENT_SPLIT.split(text):
+        for piece in _RECIPIENT_SPLIT.split(_MEANS.sub(" ", text)):
+            piece = " ".join(piece.split())
             parts = _AND.split(piece)
             if len(parts) == 1:
                 out.append(piece)
@@ -324,14 +362,37 @@ class RowReader:
     def _recipients(self, line: int, values: Mapping[str, str], kind: str, summary: str,
                     extra: list[str]) -> list[str]:
         if values.get("shared_with"):
+            header = self.chron.columns["shared_with"]
+            if _YES.match(values["shared_with"]) and (named := self.aliases.find_in_text(header)):
+                return named  # "Referred to CSC (Y/N)": Y
             found, every = self.names(values["shared_with"], line, "shared_with", strict=False)
             if not every:
                 extra.append(f"{self.chron.columns['shared_with']}: {values['shared_with']}")
             return found
         if kind in HANDOFF_KINDS:
             m = _AFTER_TO.search(summary)
-            return self.aliases.find_in_text(m.group(1)) if m else []
-        return []
+            if m and not _SHARE_NOT.search(summary[:m.start()]) and (
+                    found := self.aliases.find_in_text(m.group(1))):
+                return found
+        texts = (summary, values.get("details", "") if values.get("summary") else "",
+                 values.get("action", ""), values.get("outcome", ""), *extra)
+        return list(dict.fromkeys(a for t in texts if t for a in self.shared_in_text(t)))
+
+    def shared_in_text(self, text: str) -> list[str]:
+        """Agencies a row's text says it shared with: "Notification to Social Care front
+        door", "RHI sent to SW1 and police same day", "School (Southby Academy) informed";
+        never a sharing the text denies ("not shared with school")."""
+        found: list[str] = []
+        for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
+            spans = [(m.start(), m.group("who")) for rx in (_SHARED_TO, _INFORMED)
+                     for m in rx.finditer(sentence)]
+            spans += [(m.start("who"), m.group("who").split(",")[-1])
+                      for m in _WAS_INFORMED.finditer(sentence)]
+            for at, who in sorted(spans):
+                if _SHARE_NOT.search(sentence[:at]):
+                    continue
+                found += self.aliases.find_in_text(_WHO_END.sub("", _MEANS.sub(" ", who)))
+        return list(dict.fromkeys(found))
 
     def _meeting(self, line: int, written: str, text: str) -> tuple[str, str, list[str]]:
         """Convenor, its sector, and attendees of a row whose agency is a meeting."""

@@ -252,9 +252,18 @@ def concern_of(analysis) -> pd.Series:
 
 
 def concerns(ev: pd.DataFrame, settings) -> pd.Series:
-    """What makes each event a concern (a phrase, or "a high risk grading"), else ``""``."""
+    """What makes each event a concern (a phrase, or "a high risk grading"), else ``""``.
+
+    A high grading is a concern where it is new: the agency's first grading in the case,
+    or one raised from a lower grading (an export that repeats "HIGH" on every later row
+    of an episode raises it once)."""
     phrase = matched(ev, settings["concern_phrases"])
-    high = ev["risk_grade"].fillna("").eq("high")
+    grade = ev["risk_grade"].fillna("")
+    graded = ev.loc[grade.ne(""), ["case_id", "agency", "start", "risk_grade"]]
+    before = (graded.sort_values("start", kind="stable")
+              .groupby(["case_id", "agency"], sort=False)["risk_grade"].shift()
+              .reindex(ev.index).fillna(""))
+    high = grade.eq("high") & before.ne("high")
     quoted = ('"' + phrase.str.lower() + '"').where(phrase.ne(""), "")
     return quoted.where(phrase.ne("") | ~high, "a high risk grading")
 

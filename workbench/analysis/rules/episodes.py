@@ -106,10 +106,17 @@ def closed_while_active(analysis: Analysis) -> pd.DataFrame:
     (a case opened, or a record that the case is open, held by that agency)."""
     ev = analysis.timed
     days = int(analysis.settings["closure_lookahead_days"])
-    closures = dated(ev, ev["kind"].eq("case_closed"))
+    # a closure: a case_closed, or a decision to close by an agency that holds cases
+    # (docs/patterns.md); a second one while the case is still closed closes nothing new
+    states = lead_states(analysis)
+    ordered = states.sort_values(["case_id", "lead", "lo", "seq"], kind="stable")
+    before = ordered.groupby(["case_id", "lead"], sort=False)["state"].shift()
+    closing = ordered.loc[ordered["state"].eq("close") & before.ne("close")]
+    closing_ids = pd.MultiIndex.from_frame(closing[["case_id", "id"]].astype(object))
+    is_closure = pd.MultiIndex.from_frame(ev[["case_id", "id"]].astype(object)).isin(closing_ids)
+    closures = dated(ev, pd.Series(is_closure, index=ev.index) & ev["agency"].ne(""))
     if closures.empty:
         return none()
-    states = lead_states(analysis)
     opened = states.loc[states["state"].eq("open"), ["case_id", "lead", "lo", "seq", "id"]]
     opened = opened.rename(columns={"lead": "agency"}).astype({"agency": object})
     c = asof(closures, renamed(opened, "o_", keep=["case_id", "agency"]), left_on="lo",

@@ -149,7 +149,9 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     settings, ev = analysis.settings, analysis.timed
     days = int(settings["share_working_days"])
     what = concern_of(analysis)
+    # a meeting is itself a sharing among those at the table: what is raised there is not kept
     anchors = dated(ev, ev["sector"].ne("family") & ev["agency"].ne("")
+                    & ~ev["kind"].isin(MEETING_KINDS)
                     & (ev["child_voice"].eq("disclosure") | ev["kind"].eq("exclusion")
                        | what.ne("")), columns=("child_voice",))
     anchors = anchors.assign(what=what.loc[anchors.index])

@@ -43,7 +43,10 @@ def child_voice_not_acted_on(analysis: Analysis) -> pd.DataFrame:
     ev = analysis.timed
     days = int(analysis.settings["share_working_days"])
     told = dated(ev, ev["child_voice"].eq("disclosure"))
-    acts = dated(ev, ev["kind"].isin(PROTECTIVE_KINDS))
+    # passing it on is acting on it: a hand-off to an agency (the record of the disclosure
+    # itself, when it says who it was shared with) counts like an information share
+    shared = ev["recipients"].fillna("").str.replace(r"(?:^|;\s*)Family(?=;|$)", "", regex=True)
+    acts = dated(ev, ev["kind"].isin(PROTECTIVE_KINDS) | shared.str.strip("; ").ne(""))
     res = answered_within(told, acts, by="case_id", amount=days, unit="working days",
                           ends=chronology_end(ev), calendar=analysis.calendar)
     f = res.loc[res["verdict"].ne("")]
