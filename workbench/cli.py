@@ -122,7 +122,8 @@ def _time_option(value: str | None, option: str) -> str | None:
 
 #: the file suffix an output sent to standard output (``-o -``) is written as
 _STDOUT_SUFFIX = {"ocel-json": ".json", "ocel-sqlite": ".sqlite", "xes": ".xes",
-                  "graphml": ".graphml", "gexf": ".gexf", "xlsx": ".xlsx"}
+                  "graphml": ".graphml", "gexf": ".gexf", "xlsx": ".xlsx",
+                  "timesketch-csv": ".csv", "timesketch-jsonl": ".jsonl"}
 
 
 @contextlib.contextmanager
@@ -507,7 +508,8 @@ def _cmd_pseudonymise(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-_FORMATS = ("ocel-json", "ocel-sqlite", "xes", "graphml", "gexf", "csv", "xlsx")  # --help stays fast
+_FORMATS = ("ocel-json", "ocel-sqlite", "xes", "graphml", "gexf", "csv", "xlsx",  # --help stays fast
+            "timesketch-csv", "timesketch-jsonl")
 
 
 def _store(args: argparse.Namespace):
