@@ -225,6 +225,18 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from workbench.outputs.template import template_agencies, write_return_template
+
+    if not args.output.lower().endswith((".xlsx", ".xlsm")) and args.output != "-":
+        raise _Misuse(f"-o {args.output}: the template is a workbook; name it .xlsx")
+    names = template_agencies(args.agency)
+    with _output_path(args.output, suffix=".xlsx") as target:
+        path = write_return_template(target, names)
+    _wrote(path, args.output, f"one sheet per agency: {len(names)}")
+    return 0
+
+
 def _cmd_agencies(args: argparse.Namespace) -> int:
     from workbench.agencies import load_aliases
 
@@ -607,6 +619,13 @@ def _parser() -> argparse.ArgumentParser:
                    "events kept, warnings by reason, new agencies, dates made undated) as JSON")
     _reading_options(p)
     p.set_defaults(run=_cmd_import)
+
+    p = sub.add_parser("template", help="write an agency return workbook (one sheet per "
+                       "agency, drop-downs, date hints) that imports back without a mapping")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    p.add_argument("--agency", action="append", metavar="NAME",
+                   help="an agency to give a sheet (repeat; default: the bundled agency list)")
+    p.set_defaults(run=_cmd_template)
 
     p = sub.add_parser("validate", help="check chronologies or case folders; report every "
                        "problem")
