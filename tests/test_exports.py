@@ -190,6 +190,41 @@ def test_ocel_json_of_a_case_study_is_valid(county_lines, tmp_path):
     assert result.counts["events"] == len(county_lines.events)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["small", "county-lines"])
+def test_pm4py_reads_back_every_event_object_and_relation(case, county_lines, tmp_path, which):
+    """pm4py (the reference reader) keeps every event, object, event-object relation (with
+    its qualifier) and object-object relation: none is merged away."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pm4py's own deprecations are not ours
+        import pm4py
+
+        path = tmp_path / "log.jsonocel"
+        export_case(case if which == "small" else county_lines, "ocel-json", path)
+        log = pm4py.read_ocel2_json(str(path))
+    doc = json.loads(path.read_text("utf-8"))
+    assert set(log.events["ocel:eid"]) == {e["id"] for e in doc["events"]}
+    assert len(log.events) == len(doc["events"])
+    assert set(log.objects["ocel:oid"]) == {o["id"] for o in doc["objects"]}
+    assert len(log.objects) == len(doc["objects"])
+    links = {(e["id"], r["objectId"], r["qualifier"]) for e in doc["events"]
+             for r in e["relationships"]}
+    read = set(zip(log.relations["ocel:eid"], log.relations["ocel:oid"],
+                   log.relations["ocel:qualifier"], strict=True))
+    assert len(log.relations) == len(links) and read == links
+    o2o = {(o["id"], r["objectId"], r["qualifier"]) for o in doc["objects"]
+           for r in o["relationships"]}
+    assert set(zip(log.o2o["ocel:oid"], log.o2o["ocel:oid_2"], log.o2o["ocel:qualifier"],
+                   strict=True)) == o2o
+    labels = dict(zip(log.events["ocel:eid"], log.events["ocel:activity"], strict=True))
+    assert {labels[e["id"]] for e in doc["events"]} == {e["type"] for e in doc["events"]}
+    if which == "small":
+        assert labels["e3"] == "Missing report"
+        assert ("e10", "agency:Children's Social Care", "recorded by and attended by") in read
+
+
 # -- OCEL 2.0: the relational layout ------------------------------------------------------
 
 def _columns(db, table):
