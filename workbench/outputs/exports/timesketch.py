@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["TIMESKETCH_FIELDS", "timesketch_table", "write_timesketch_csv",
            "write_timesketch_jsonl"]
 
-#: the fields Timesketch requires of every event, plus ``timestamp`` (microseconds since
-#: the epoch, which older Timesketch importers also read)
-TIMESKETCH_FIELDS = ("message", "datetime", "timestamp_desc", "timestamp")
+#: the fields Timesketch requires of every event (no ``timestamp`` in microseconds: Timesketch
+#: reads ``datetime``, and a 16-digit number is what the identifier scan flags)
+TIMESKETCH_FIELDS = ("message", "datetime", "timestamp_desc")
 
 #: what the time of an event means, by the precision of its date as written
 _TIME_MEANS = {
@@ -73,7 +73,6 @@ def timesketch_table(data: Case | Analysis, *, protocol: Protocol | str | None =
             "message": f"[{row['agency']}] {label}: {text}" if text else f"[{row['agency']}] {label}",
             "datetime": start.isoformat(),
             "timestamp_desc": _TIME_MEANS.get(str(row.get("precision")), "Event time"),
-            "timestamp": int(start.value // 1000),
             **fields,
             "case_id": str(row.get("case_id") or case_id),
             "kind_label": label,
