@@ -2,9 +2,10 @@
 
     python bench/check_pm4py.py [--pm4py-python /tmp/pm4py-venv/bin/python]
 
-pm4py is AGPL, so it is never a dependency of the workbench: this check runs it in a
-separate interpreter (a virtual environment of its own, e.g. ``python -m venv
-/tmp/pm4py-venv && /tmp/pm4py-venv/bin/pip install pm4py``). Every case study is
+pm4py is AGPL, so it is never a runtime dependency of the workbench (only the test
+extra has it, for tests/test_exports.py): this check runs it in a separate interpreter
+(a virtual environment of its own, e.g. ``python -m venv /tmp/pm4py-venv &&
+/tmp/pm4py-venv/bin/pip install pm4py``). Every case study is
 exported here (OCEL JSON, OCEL SQLite, XES); the other interpreter reads each file
 with ``pm4py.read_ocel2_json``, ``pm4py.read_ocel2_sqlite`` and ``pm4py.read_xes``,
 and runs pm4py's validator of the OCEL 2.0 relational constraints on the SQLite

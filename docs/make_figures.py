@@ -14,6 +14,8 @@ for kaleido (``apt-get install chromium``).
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
 from workbench.analysis.analyse import analyse
@@ -24,6 +26,9 @@ from workbench.views.network import describe_network, network_figure
 from workbench.views.style import write_figure
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the tests' browser finder: Chromium, Chrome or Edge on any OS
+from tests.browsers import find_chromium  # noqa: E402
+
 TIMELINE_CASE = "county-lines"
 NETWORK_CASE = "looked-after-out-of-area"
 
@@ -35,6 +40,8 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("BROWSER_PATH") and (browser := find_chromium(ask_kaleido=False)):
+        os.environ["BROWSER_PATH"] = browser    # kaleido draws in this one
 
     case = import_chronologies([ROOT / "casestudies" / TIMELINE_CASE])
     analysis = analyse(case)

@@ -23,11 +23,13 @@ import tempfile
 from pathlib import Path
 
 from workbench.apps.page import voila_page_settings
-from workbench.serve import serve_plan, stop_process_group, wait_until_ready
+from workbench.serve import process_group_options, serve_plan, stop_process_group, wait_until_ready
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the tests' browser finder: Chromium, Chrome or Edge on any OS
+from tests.browsers import CHROMIUM_ARGS as ARGS  # noqa: E402
+from tests.browsers import find_chromium  # noqa: E402
+
 SCREENS = {"phone": (390, 844), "laptop": (1366, 768), "projector": (1920, 1080)}
 TIMEOUT_MS = 120_000
 READY = {"review": ".js-plotly-plot .xaxislayer-above text",
@@ -172,8 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    if not Path(CHROMIUM).exists():
-        print(f"{CHROMIUM} is missing: run `make chromium`", file=sys.stderr)
+    chromium = find_chromium()
+    if not chromium or not Path(chromium).is_file():
+        print("no Chromium, Chrome or Edge found: run `make chromium`, or set "
+              "WORKBENCH_CHROMIUM to the browser's path", file=sys.stderr)
         return 1
     from playwright.sync_api import sync_playwright
 
@@ -195,13 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         with open(root / "voila.log", "wb") as log:
             process = subprocess.Popen(command, env=env, cwd=plan.config_dir,
                                        stdout=log, stderr=subprocess.STDOUT,
-                                       start_new_session=True)
+                                       **process_group_options())
         try:
             if not wait_until_ready(plan.url, process=process):
                 print((root / "voila.log").read_text()[-3000:], file=sys.stderr)
                 return 1
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                browser = p.chromium.launch(executable_path=chromium, args=ARGS)
                 pages = Pages(browser, f"http://127.0.0.1:{plan.port}", plan.token)
                 try:
                     shoot(pages, out)

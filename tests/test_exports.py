@@ -1,5 +1,6 @@
 """Exports: OCEL 2.0 (JSON, SQLite), XES, GraphML, GEXF, CSV, XLSX; safe files."""
 
+import csv
 import datetime as dt
 import json
 import os
@@ -74,53 +75,34 @@ def county_lines():
 
 # -- OCEL 2.0: the JSON structure of the specification -----------------------------------
 
-_ATTRIBUTE_TYPES = ["string", "time", "integer", "float", "boolean"]
-_TYPE = {"type": "object", "required": ["name", "attributes"],
-         "properties": {"name": {"type": "string"},
-                        "attributes": {"type": "array", "items": {
-                            "type": "object", "required": ["name", "type"],
-                            "properties": {"name": {"type": "string"},
-                                           "type": {"enum": _ATTRIBUTE_TYPES}}}}}}
-_RELATIONSHIPS = {"type": "array", "items": {
-    "type": "object", "required": ["objectId", "qualifier"],
-    "properties": {"objectId": {"type": "string"}, "qualifier": {"type": "string"}}}}
-_VALUE = {"type": ["string", "number", "boolean"]}
-_DATE_TIME = {"type": "string", "format": "date-time"}
-#: The OCEL 2.0 JSON format (ocel-standard.org, "OCEL 2.0 specification", JSON schema)
-OCEL2_JSON_SCHEMA = {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "type": "object",
-    "required": ["objectTypes", "eventTypes", "objects", "events"],
-    "properties": {
-        "objectTypes": {"type": "array", "items": _TYPE},
-        "eventTypes": {"type": "array", "items": _TYPE},
-        "objects": {"type": "array", "items": {
-            "type": "object", "required": ["id", "type"],
-            "properties": {
-                "id": {"type": "string"}, "type": {"type": "string"},
-                "attributes": {"type": "array", "items": {
-                    "type": "object", "required": ["name", "value", "time"],
-                    "properties": {"name": {"type": "string"}, "value": _VALUE,
-                                   "time": _DATE_TIME}}},
-                "relationships": _RELATIONSHIPS}}},
-        "events": {"type": "array", "items": {
-            "type": "object", "required": ["id", "type", "time"],
-            "properties": {
-                "id": {"type": "string"}, "type": {"type": "string"}, "time": _DATE_TIME,
-                "attributes": {"type": "array", "items": {
-                    "type": "object", "required": ["name", "value"],
-                    "properties": {"name": {"type": "string"}, "value": _VALUE}}},
-                "relationships": _RELATIONSHIPS}}},
-    },
-}
+#: The published OCEL 2.0 JSON schema, unchanged (tests/vendor/ocel20/README.md: source, licence)
+OCEL2_JSON_SCHEMA = json.loads((ROOT / "tests" / "vendor" / "ocel20" / "ocel20-schema-json.json")
+                               .read_text("utf-8"))
+_ATTRIBUTE_TYPES = {"string", "time", "integer", "float", "boolean"}
+
+
+def _check_typed(value, kind):
+    """An attribute value (a string, as the schema has it) reads as its declared type."""
+    assert isinstance(value, str), value
+    if kind == "time":
+        assert dt.datetime.fromisoformat(value).tzinfo is not None, value
+    elif kind == "integer":
+        int(value)
+    elif kind == "float":
+        float(value)
+    elif kind == "boolean":
+        assert value in ("true", "false"), value
 
 
 def check_ocel_json(doc):
     """The schema, plus the rules the specification states in words."""
+    assert OCEL2_JSON_SCHEMA["$schema"] == "http://json-schema.org/draft-07/schema#"
     validator = jsonschema.Draft7Validator(OCEL2_JSON_SCHEMA,
                                            format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    for t in [*doc["objectTypes"], *doc["eventTypes"]]:
+        assert {a["type"] for a in t["attributes"]} <= _ATTRIBUTE_TYPES, t
     object_types = {t["name"]: {a["name"]: a["type"] for a in t["attributes"]}
                     for t in doc["objectTypes"]}
     event_types = {t["name"]: {a["name"]: a["type"] for a in t["attributes"]}
@@ -133,7 +115,7 @@ def check_ocel_json(doc):
     for o in doc["objects"]:
         assert o["type"] in object_types
         for a in o.get("attributes", []):
-            assert a["name"] in object_types[o["type"]]
+            _check_typed(a["value"], object_types[o["type"]][a["name"]])
             dt.datetime.fromisoformat(a["time"])
         for r in o.get("relationships", []):
             assert r["objectId"] in objects
@@ -141,15 +123,12 @@ def check_ocel_json(doc):
         assert e["type"] in event_types
         assert dt.datetime.fromisoformat(e["time"]).tzinfo is not None
         for a in e.get("attributes", []):
-            kind = event_types[e["type"]][a["name"]]
-            if kind == "time":
-                dt.datetime.fromisoformat(a["value"])
-            elif kind == "integer":
-                assert isinstance(a["value"], int)
+            _check_typed(a["value"], event_types[e["type"]][a["name"]])
         for r in e.get("relationships", []):
             assert r["objectId"] in objects
-        pairs = [(r["objectId"], r["qualifier"]) for r in e.get("relationships", [])]
-        assert len(pairs) == len(set(pairs))
+        # one relation per object: readers key event-object links by the pair (pm4py)
+        linked = [r["objectId"] for r in e.get("relationships", [])]
+        assert len(linked) == len(set(linked)), e["id"]
 
 
 def test_ocel_json_follows_the_ocel2_structure_and_counts_round_trip(case, tmp_path):
@@ -180,6 +159,9 @@ def test_ocel_relations_are_qualified(case):
     assert ("agency:Return Interview Service", "shared with") in rel["e4"]
     assert ("episode:small:1", "follows up") in rel["e5"]
     assert {("meeting:e10", "records"), ("agency:School", "attended by")} <= rel["e10"]
+    # the agency that recorded the meeting and attended it: one relation naming both
+    assert ("agency:Children's Social Care", "recorded by and attended by") in rel["e10"]
+    assert ("agency:Children's Social Care", "recorded by") not in rel["e10"]
     objects = {o["id"]: o for o in doc["objects"]}
     handoff = objects["handoff:e7>Children's Social Care"]
     assert {(r["objectId"], r["qualifier"]) for r in handoff["relationships"]} == {
@@ -192,12 +174,55 @@ def test_ocel_relations_are_qualified(case):
     attrs = {a["name"]: a["value"] for a in school["attributes"]}
     assert (attrs["when"], attrs["precision"], attrs["end"]) == \
         ("01/2024", "month", "2024-02-01T00:00:00Z")
+    # readable activity labels; the kind's id and typed values as strings
+    report = next(e for e in doc["events"] if e["id"] == "e3")
+    attrs = {a["name"]: a["value"] for a in report["attributes"]}
+    assert (report["type"], attrs["kind"], attrs["seq"]) == ("Missing report", "missing_report", "3")
+    assert {t["name"] for t in doc["eventTypes"]} >= {"Missing report", "Found or returned",
+                                                     "Strategy meeting", "Return interview held"}
+    child = objects["child:small"]
+    assert {a["name"]: a["value"] for a in child["attributes"]}["looked_after"] == "false"
 
 
 def test_ocel_json_of_a_case_study_is_valid(county_lines, tmp_path):
     result = export_case(county_lines, "ocel-json", tmp_path / "c.json")
     check_ocel_json(json.loads((tmp_path / "c.json").read_text("utf-8")))
     assert result.counts["events"] == len(county_lines.events)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["small", "county-lines"])
+def test_pm4py_reads_back_every_event_object_and_relation(case, county_lines, tmp_path, which):
+    """pm4py (the reference reader) keeps every event, object, event-object relation (with
+    its qualifier) and object-object relation: none is merged away."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pm4py's own deprecations are not ours
+        import pm4py
+
+        path = tmp_path / "log.jsonocel"
+        export_case(case if which == "small" else county_lines, "ocel-json", path)
+        log = pm4py.read_ocel2_json(str(path))
+    doc = json.loads(path.read_text("utf-8"))
+    assert set(log.events["ocel:eid"]) == {e["id"] for e in doc["events"]}
+    assert len(log.events) == len(doc["events"])
+    assert set(log.objects["ocel:oid"]) == {o["id"] for o in doc["objects"]}
+    assert len(log.objects) == len(doc["objects"])
+    links = {(e["id"], r["objectId"], r["qualifier"]) for e in doc["events"]
+             for r in e["relationships"]}
+    read = set(zip(log.relations["ocel:eid"], log.relations["ocel:oid"],
+                   log.relations["ocel:qualifier"], strict=True))
+    assert len(log.relations) == len(links) and read == links
+    o2o = {(o["id"], r["objectId"], r["qualifier"]) for o in doc["objects"]
+           for r in o["relationships"]}
+    assert set(zip(log.o2o["ocel:oid"], log.o2o["ocel:oid_2"], log.o2o["ocel:qualifier"],
+                   strict=True)) == o2o
+    labels = dict(zip(log.events["ocel:eid"], log.events["ocel:activity"], strict=True))
+    assert {labels[e["id"]] for e in doc["events"]} == {e["type"] for e in doc["events"]}
+    if which == "small":
+        assert labels["e3"] == "Missing report"
+        assert ("e10", "agency:Children's Social Care", "recorded by and attended by") in read
 
 
 # -- OCEL 2.0: the relational layout ------------------------------------------------------
@@ -275,7 +300,7 @@ def test_ocel_json_and_sqlite_hold_the_same_log(case, tmp_path):
         {(o["id"], r["objectId"], r["qualifier"]) for o in doc["objects"]
          for r in o["relationships"]}
     maps = dict(db.execute("SELECT * FROM event_map_type"))
-    times = dict(db.execute(f'SELECT ocel_id, ocel_time FROM "event_{maps["found"]}"'))
+    times = dict(db.execute(f'SELECT ocel_id, ocel_time FROM "event_{maps["Found or returned"]}"'))
     assert times == {"e4": "2025-02-06 09:00:00", "e9": "2025-02-21 08:00:00"}
     db.close()
 
@@ -391,8 +416,11 @@ def test_every_formula_trigger_is_neutralised_in_csv_and_xlsx(trigger, tmp_path)
     ws = book["events"]
     column = [c.value for c in ws[1]].index("summary") + 1
     cell = ws.cell(row=4, column=column)
-    # XML (so XLSX) cannot hold NUL (shown as U+FFFD) and reads a lone CR as LF
-    shown = {"\0": "\ufffd", "\r": "\n"}.get(trigger, trigger)
+    # XML (so XLSX) cannot hold NUL (shown as U+FFFD); the standard library's XML writer
+    # lets a lone CR be read as LF, lxml's (openpyxl uses it when installed) keeps it
+    from openpyxl.xml import LXML
+
+    shown = {"\0": "\ufffd", "\r": "\r" if LXML else "\n"}.get(trigger, trigger)
     assert cell.data_type == "s" and cell.value == "'" + shown + text[1:]
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
 
@@ -410,6 +438,73 @@ def test_text_is_stored_as_text_even_when_it_looks_like_a_formula(tmp_path):
     write_csv(frame, tmp_path / "t.csv")
     back = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig")
     assert back["text"].tolist()[:2] == ["'=1+1", "plain"] and back["n"].tolist() == [1, -2, 3]
+
+
+# -- Timesketch ---------------------------------------------------------------------------
+
+TIMESKETCH_REQUIRED = ("message", "datetime", "timestamp_desc")
+
+
+def _timesketch_rows(fmt, path):
+    """The events as Timesketch's importers read them: CSV rows by header, or JSON lines."""
+    if fmt == "timesketch-csv":
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("fmt", ["timesketch-csv", "timesketch-jsonl"])
+def test_timesketch_reader_gets_every_dated_event_with_the_required_fields(case, tmp_path, fmt):
+    out = tmp_path / f"case.{fmt.split('-')[1]}"
+    result = export_case(case, fmt, out)
+    rows = _timesketch_rows(fmt, out)
+    assert result.counts == {"events": 9, "undated_left_out": 1}
+    assert [r["id"] for r in rows] == ["e1", "e3", "e4", "e5", "e6", "e7", "e8", "e9", "e10"]
+    for r in rows:
+        assert all(str(r[f]).strip() for f in TIMESKETCH_REQUIRED), r
+        when = dt.datetime.fromisoformat(r["datetime"])
+        assert when.utcoffset() is not None            # ISO 8601 with its offset
+    by_id = {r["id"]: r for r in rows}
+    report = by_id["e3"]
+    assert report["message"] == "[Police] Missing report"
+    assert report["datetime"] == "2025-02-05T22:00:00+00:00"
+    assert report["timestamp_desc"] == "Event time"
+    assert (report["agency"], report["kind"], report["risk_grade"], report["author"]) == \
+        ("Police", "missing_report", "medium", "PC 1")
+    assert by_id["e6"]["message"] == "[Return Interview Service] Child's account or disclosure: " \
+        "Named an older male"
+    # an imprecise date: the start of its month, said so, with the interval's end
+    school = by_id["e1"]
+    assert (school["datetime"], school["when"], school["end"]) == \
+        ("2024-01-01T00:00:00+00:00", "01/2024", "2024-02-01T00:00:00+00:00")
+    assert school["timestamp_desc"] == "Start of the month (no day recorded)"
+    assert by_id["e10"]["recipients"] == "" and "School" in by_id["e10"]["attendees"]
+
+
+def test_timesketch_csv_is_neutralised_and_json_lines_keep_the_text(tmp_path):
+    case = small_case(e6="=HYPERLINK(\"http://example.invalid\")")
+    export_case(case, "timesketch-csv", tmp_path / "t.csv")
+    export_case(case, "timesketch-jsonl", tmp_path / "t.jsonl")
+    csv_rows = {r["id"]: r for r in _timesketch_rows("timesketch-csv", tmp_path / "t.csv")}
+    json_rows = {r["id"]: r for r in _timesketch_rows("timesketch-jsonl", tmp_path / "t.jsonl")}
+    assert csv_rows["e6"]["summary"].startswith("'=HYPERLINK")
+    assert json_rows["e6"]["summary"].startswith("=HYPERLINK")
+    # the byte-order mark (for Excel) sits on the id column, never on a required field
+    header = (tmp_path / "t.csv").read_text("utf-8").splitlines()[0]
+    assert header.startswith("\ufeffid,message,datetime,timestamp_desc")
+
+
+def test_timesketch_is_a_format_of_the_export_command(tmp_path, capsys):
+    from workbench.cli import main
+
+    folder = ROOT / "casestudies" / "county-lines"
+    out = tmp_path / "county.jsonl"
+    assert main(["export", str(folder), "--format", "timesketch-jsonl", "-o", str(out)]) == 0
+    assert "events" in capsys.readouterr().out
+    rows = _timesketch_rows("timesketch-jsonl", out)
+    events = import_chronologies([folder]).events
+    assert len(rows) == int(events["start"].notna().sum()) > 0
+    assert {r["id"] for r in rows} == set(events.loc[events["start"].notna(), "id"])
 
 
 # -- atomic files -------------------------------------------------------------------------

@@ -212,6 +212,25 @@ def test_readme_opens_with_the_two_make_commands_the_ci_calls_then_the_install()
     assert "constraints.txt" in readme and "[images]" in readme and "[analyst]" in readme
 
 
+def test_readme_pictures_load_on_a_package_index_and_from_the_checkout():
+    """Each README picture is an absolute link into the repository that the project's URLs
+    name (a package index cannot follow relative ones), wrapped in a relative link to the
+    same file, which is in the checkout."""
+    readme = (ROOT / "README.md").read_text()
+    source = _project()["urls"]["Source"]
+    owner_repo = source.removeprefix("https://github.com/")
+    assert re.fullmatch(r"[\w.-]+/[\w.-]+", owner_repo), source
+    raw = f"https://raw.githubusercontent.com/{owner_repo}/main/"
+    pictures = re.findall(r"(\[)?!\[[^\]]+\]\(([^)]+)\)(?:\]\(([^)]+)\))?", readme)
+    assert len(pictures) >= 3
+    for wrapped, url, local in pictures:
+        assert url.startswith(raw), url
+        path = url.removeprefix(raw)
+        assert wrapped and local == path and (ROOT / path).is_file(), (url, local)
+    assert {u.split("/")[2] for u in _project()["urls"].values()} == {"github.com"}
+    assert f"mybinder.org/v2/gh/{owner_repo}/HEAD" in (ROOT / "docs" / "deploy.md").read_text()
+
+
 def test_constraints_pin_a_set_that_meets_every_requirement():
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name

@@ -4,7 +4,10 @@ here; tests/test_browser.py runs one)."""
 from __future__ import annotations
 
 import json
+import signal
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -132,6 +135,7 @@ import urllib.request  # noqa: E402
 
 from workbench.serve import (  # noqa: E402
     allowed_hosts,
+    process_group_options,
     redact,
     stop_process_group,
     wait_until_ready,
@@ -201,7 +205,7 @@ def served(request, tmp_path_factory):
                       environ={**os.environ, "HOME": str(tmp)})
     log = open(tmp / "voila.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(plan.command, env=dict(plan.env), cwd=plan.config_dir,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                               stdout=log, stderr=subprocess.STDOUT, **process_group_options())
     try:
         assert wait_until_ready(plan.url, process=process, timeout_s=120), \
             (tmp / "voila.log").read_text()
@@ -240,3 +244,112 @@ def test_the_token_is_in_no_process_list_and_no_log_line(served):
     text = log.read_text()
     assert re.search(r"404 GET /voila/render/nothing\.ipynb\?token=\[secret\]", text), text
     assert secret not in text
+
+
+# -- starting and stopping Voilà, on POSIX and (simulated) on Windows ---------------------
+
+class FakeVoila:
+    """A stand-in for the Voilà process: records how it was started and stopped; serves
+    until Ctrl-C (its first wait), then stops on Ctrl-Break or SIGTERM unless ``deaf``."""
+
+    def __init__(self, command, deaf=False, **kwargs):
+        self.command, self.kwargs, self.deaf = command, kwargs, deaf
+        self.pid, self.returncode, self.signals, self.waits = 4242, None, [], 0
+
+    def poll(self):
+        return self.returncode
+
+    def send_signal(self, sig):
+        self.signals.append(sig)
+        if not self.deaf:
+            self.returncode = 0
+
+    def wait(self, timeout=None):
+        self.waits += 1
+        if self.waits == 1:
+            raise KeyboardInterrupt           # Ctrl-C in the console that runs `serve`
+        if self.returncode is None:
+            if timeout is not None:
+                raise subprocess.TimeoutExpired(self.command, timeout)
+            raise AssertionError("waited for ever on a process nobody stopped")
+        return self.returncode
+
+
+@pytest.fixture
+def fake_voila(plan, monkeypatch):
+    """`workbench serve`'s run() with Voilà replaced by :class:`FakeVoila`: what was
+    started, the commands run beside it, and whether Voilà ignores Ctrl-Break."""
+    import workbench.serve as serve
+
+    fake = SimpleNamespace(started=[], commands=[], deaf=False)
+
+    def popen(command, **kwargs):
+        fake.started.append(FakeVoila(command, deaf=fake.deaf, **kwargs))
+        return fake.started[-1]
+
+    def run(command, **kwargs):
+        fake.commands.append(command)
+        if command[0] == "taskkill":
+            fake.started[-1].returncode = 1   # the tree killed
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(serve.subprocess, "Popen", popen)
+    monkeypatch.setattr(serve.subprocess, "run", run)
+    monkeypatch.setattr(serve, "wait_until_ready", lambda url, **kw: True)
+    return fake
+
+
+def _forbid_killpg(monkeypatch):
+    def killpg(*args):
+        raise AssertionError("os.killpg called on Windows")
+    monkeypatch.setattr(os, "killpg", killpg, raising=False)
+
+
+@pytest.mark.parametrize("deaf", [False, True], ids=["stops-on-ctrl-break", "deaf"])
+def test_on_windows_serve_starts_a_process_group_and_stops_it_without_posix_calls(
+        plan, fake_voila, monkeypatch, deaf):
+    import io
+
+    import workbench.serve as serve
+
+    fake_voila.deaf = deaf
+    started, commands = fake_voila.started, fake_voila.commands
+    monkeypatch.setattr(sys, "platform", "win32")
+    _forbid_killpg(monkeypatch)
+    out = io.StringIO()
+    assert serve.run(plan, out=out) == 0
+    (voila,) = started
+    assert voila.kwargs["creationflags"] == serve.CREATE_NEW_PROCESS_GROUP == 0x200
+    assert "start_new_session" not in voila.kwargs
+    assert voila.signals == [serve.CTRL_BREAK_EVENT]       # Ctrl-Break to its group first
+    assert commands == [["taskkill", "/PID", "4242", "/T", "/F"]]   # then the whole tree
+    assert voila.returncode is not None and plan.url in out.getvalue()
+
+
+def test_on_posix_serve_starts_a_session_and_stops_its_group(plan, fake_voila, monkeypatch):
+    import io
+
+    import workbench.serve as serve
+
+    started, commands = fake_voila.started, fake_voila.commands
+    monkeypatch.setattr(sys, "platform", "linux")
+    sent = []
+
+    def killpg(pid, sig):
+        sent.append((pid, sig))
+        started[-1].returncode = -sig
+    monkeypatch.setattr(os, "killpg", killpg)
+    assert serve.run(plan, out=io.StringIO()) == 0
+    (voila,) = started
+    assert voila.kwargs == {"env": dict(plan.env), "cwd": plan.config_dir,
+                            "start_new_session": True}
+    assert sent == [(4242, signal.SIGTERM), (4242, signal.SIGKILL)] and commands == []
+
+
+def test_the_process_group_options_follow_the_platform(monkeypatch):
+    from workbench.serve import CREATE_NEW_PROCESS_GROUP, process_group_options
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert process_group_options() == {"creationflags": CREATE_NEW_PROCESS_GROUP}
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert process_group_options() == {"start_new_session": True}

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.appcases import write_cases
-from workbench.serve import serve_plan, stop_process_group, wait_until_ready
+from workbench.serve import process_group_options, serve_plan, stop_process_group, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -81,7 +81,7 @@ def launch(root: Path, *, cases: Path | None = None) -> Iterator[Server]:
     with open(log, "wb") as out:
         process = subprocess.Popen(plan.command, env=dict(plan.env), cwd=plan.config_dir,
                                    stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   **process_group_options())
     try:
         if not wait_until_ready(plan.url, process=process, timeout_s=120):
             pytest.fail("Voilà did not start:\n" + log.read_text()[-3000:])

@@ -122,7 +122,8 @@ def _time_option(value: str | None, option: str) -> str | None:
 
 #: the file suffix an output sent to standard output (``-o -``) is written as
 _STDOUT_SUFFIX = {"ocel-json": ".json", "ocel-sqlite": ".sqlite", "xes": ".xes",
-                  "graphml": ".graphml", "gexf": ".gexf", "xlsx": ".xlsx"}
+                  "graphml": ".graphml", "gexf": ".gexf", "xlsx": ".xlsx",
+                  "timesketch-csv": ".csv", "timesketch-jsonl": ".jsonl"}
 
 
 @contextlib.contextmanager
@@ -221,6 +222,18 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     print(f"{summary.path}: {summary.cases:,} cases, {summary.events:,} events, "
           f"{summary.episodes:,} episodes ({summary.repeat_share:.0%} repeats), "
           f"{summary.planted:,} planted failures in {summary.seconds:.1f} s")
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from workbench.outputs.template import template_agencies, write_return_template
+
+    if not args.output.lower().endswith((".xlsx", ".xlsm")) and args.output != "-":
+        raise _Misuse(f"-o {args.output}: the template is a workbook; name it .xlsx")
+    names = template_agencies(args.agency)
+    with _output_path(args.output, suffix=".xlsx") as target:
+        path = write_return_template(target, names)
+    _wrote(path, args.output, f"one sheet per agency: {len(names)}")
     return 0
 
 
@@ -507,7 +520,8 @@ def _cmd_pseudonymise(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-_FORMATS = ("ocel-json", "ocel-sqlite", "xes", "graphml", "gexf", "csv", "xlsx")  # --help stays fast
+_FORMATS = ("ocel-json", "ocel-sqlite", "xes", "graphml", "gexf", "csv", "xlsx",  # --help stays fast
+            "timesketch-csv", "timesketch-jsonl")
 
 
 def _store(args: argparse.Namespace):
@@ -605,6 +619,13 @@ def _parser() -> argparse.ArgumentParser:
                    "events kept, warnings by reason, new agencies, dates made undated) as JSON")
     _reading_options(p)
     p.set_defaults(run=_cmd_import)
+
+    p = sub.add_parser("template", help="write an agency return workbook (one sheet per "
+                       "agency, drop-downs, date hints) that imports back without a mapping")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    p.add_argument("--agency", action="append", metavar="NAME",
+                   help="an agency to give a sheet (repeat; default: the bundled agency list)")
+    p.set_defaults(run=_cmd_template)
 
     p = sub.add_parser("validate", help="check chronologies or case folders; report every "
                        "problem")

@@ -59,8 +59,8 @@ from workbench.apps.settings import ENVIRONMENT, default_store_path
 from workbench.errors import WorkbenchError
 
 __all__ = ["CULL_IDLE_TIMEOUT_S", "CULL_INTERVAL_S", "DEFAULT_PORT", "LOOPBACK", "ServeError",
-           "ServePlan", "dashboards_folder", "run", "serve_plan", "voila_command",
-           "voila_config"]
+           "ServePlan", "dashboards_folder", "process_group_options", "run", "serve_plan",
+           "stop_process_group", "voila_command", "voila_config"]
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -277,7 +277,7 @@ def run(plan: ServePlan, *, out=None) -> int:
     print(f"Starting the dashboards on {plan.address}:{plan.port} (review store: "
           f"{plan.env[ENVIRONMENT['store']]}) …", file=out, flush=True)
     process = subprocess.Popen(plan.command, env=dict(plan.env), cwd=plan.config_dir,
-                               start_new_session=True)
+                               **process_group_options())
     previous = signal.signal(signal.SIGTERM, _stop)  # `kill` stops Voilà and its kernels too
     try:
         if not wait_until_ready(plan.url, process=process):
@@ -299,9 +299,36 @@ def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+#: Windows' process-creation flag and console event (named here, as the subprocess and
+#: signal modules define them only on Windows)
+CREATE_NEW_PROCESS_GROUP = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x00000200)
+CTRL_BREAK_EVENT = getattr(signal, "CTRL_BREAK_EVENT", 1)
+
+
+def _on_windows() -> bool:
+    return sys.platform == "win32"
+
+
+def process_group_options() -> dict[str, object]:
+    """:class:`subprocess.Popen` options that start a process in a group of its own, so
+    that :func:`stop_process_group` can stop it with everything it starts: a new session
+    on POSIX; on Windows (which has no sessions or ``os.killpg``) a new process group,
+    which also keeps the console's Ctrl-C for ``workbench serve`` itself."""
+    if _on_windows():
+        return {"creationflags": CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
 def stop_process_group(process: subprocess.Popen, *, timeout_s: float = 15.0) -> None:
-    """Stop a process started with ``start_new_session=True`` and everything it started
-    (Voilà and its kernels): SIGTERM to its group, then SIGKILL if it lingers."""
+    """Stop a process started with :func:`process_group_options` and everything it
+    started (Voilà and its kernels).
+
+    POSIX: SIGTERM to its group, then SIGKILL if it lingers. Windows: Ctrl-Break to its
+    process group (Voilà stops as on Ctrl-C), then ``taskkill /T /F`` on its process tree
+    for whatever lingers (kernels included)."""
+    if _on_windows():
+        _stop_windows_tree(process, timeout_s=timeout_s)
+        return
     try:
         os.killpg(process.pid, signal.SIGTERM)
     except ProcessLookupError:
@@ -310,6 +337,19 @@ def stop_process_group(process: subprocess.Popen, *, timeout_s: float = 15.0) ->
         process.wait(timeout=timeout_s)
     with contextlib.suppress(ProcessLookupError):  # kernels left behind by Voilà
         os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _stop_windows_tree(process: subprocess.Popen, *, timeout_s: float) -> None:
+    if process.poll() is None:
+        with contextlib.suppress(OSError, ValueError):  # gone meanwhile
+            process.send_signal(CTRL_BREAK_EVENT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout_s)
+    # the tree by the parent's id, for a Voilà deaf to Ctrl-Break and its kernels (a kernel
+    # whose Voilà is gone exits by itself: ipykernel watches its parent on Windows)
+    subprocess.run(["taskkill", "/PID", str(process.pid), "/T", "/F"], check=False,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     process.wait()
 
 

@@ -12,6 +12,9 @@
 ``gexf``       the same network for Gephi
 ``csv``        a folder of tables: events, episodes, hand-offs, flags, action plan
 ``xlsx``       the same tables as worksheets of one workbook
+``timesketch-csv``   a Timesketch timeline: ``message``, ``datetime`` (ISO 8601 with
+               its offset), ``timestamp_desc`` and the event's fields, one row per event
+``timesketch-jsonl`` the same timeline as JSON lines
 ============== ================================================================
 
 Every file is written atomically; CSV and XLSX text is neutralised so that no cell
@@ -51,6 +54,11 @@ from workbench.outputs.exports.tables import (
     export_graph,
     export_tables,
 )
+from workbench.outputs.exports.timesketch import (
+    timesketch_table,
+    write_timesketch_csv,
+    write_timesketch_jsonl,
+)
 from workbench.outputs.exports.xes import xes_document
 
 if TYPE_CHECKING:
@@ -59,10 +67,12 @@ if TYPE_CHECKING:
     from workbench.store import NotesStore
 
 __all__ = ["ACTION_PLAN_COLUMNS", "FORMATS", "ExportResult", "action_plan_table", "export_case",
-           "export_graph", "export_tables", "ocel_document", "write_ocel_json",
-           "write_ocel_sqlite", "xes_document"]
+           "export_graph", "export_tables", "ocel_document", "timesketch_table",
+           "write_ocel_json", "write_ocel_sqlite", "write_timesketch_csv",
+           "write_timesketch_jsonl", "xes_document"]
 
-FORMATS = ("ocel-json", "ocel-sqlite", "xes", "graphml", "gexf", "csv", "xlsx")
+FORMATS = ("ocel-json", "ocel-sqlite", "xes", "graphml", "gexf", "csv", "xlsx",
+           "timesketch-csv", "timesketch-jsonl")
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,10 @@ def export_case(case: Case | Analysis, fmt: str, out: str | Path, *,
                                           "objects": len(doc["objects"]),
                                           "relations": relations,
                                           "undated_left_out": undated})
+    if fmt in ("timesketch-csv", "timesketch-jsonl"):
+        table = timesketch_table(analysis)
+        (write_timesketch_csv if fmt == "timesketch-csv" else write_timesketch_jsonl)(table, out)
+        return ExportResult(fmt, (out,), {"events": len(table), "undated_left_out": undated})
     if fmt == "xes":
         tree = xes_document(analysis)
         with atomic_open(out, "wb") as fh:

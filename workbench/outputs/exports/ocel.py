@@ -5,6 +5,14 @@ meetings; events relate to them with qualifiers. :func:`ocel_document` builds th
 JSON document (the one source of both formats); :func:`write_ocel_json` and
 :func:`write_ocel_sqlite` write it in the JSON format and the relational layout of
 the OCEL 2.0 specification.
+
+The JSON document follows the published schema (ocel-standard.org/2.0/ocel20-schema-json.json):
+every attribute value is a string, read by its declared type (``"3"`` an integer,
+``"true"`` a boolean, an ISO 8601 time). Event types are the kinds' plain-words labels
+("Missing report"); the kind's id is kept in the ``kind`` attribute. An event relates to
+an object once: where one agency is both ``recorded by`` and ``attended by``, the
+relation's qualifier names both (``recorded by and attended by``), so that readers which
+key relations by event and object (pm4py) keep every link.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ import pandas as pd
 from workbench.analysis.analyse import Analysis
 from workbench.case import Case
 from workbench.io.atomic import atomic_open, atomic_path
-from workbench.kinds import MEETING_KINDS
+from workbench.kinds import MEETING_KINDS, kind_labels
 from workbench.outputs.exports._common import analysis_of, case_id_of, iso, plain, split_names
 
 if TYPE_CHECKING:
@@ -32,7 +40,7 @@ __all__ = ["ocel_document", "write_ocel_json", "write_ocel_sqlite"]
 _EPOCH = "1970-01-01T00:00:00Z"
 #: event attributes written to OCEL (name → OCEL type), in this order
 _EVENT_ATTRIBUTES = {
-    "seq": "integer", "agency": "string", "sector": "string", "summary": "string",
+    "kind": "string", "seq": "integer", "agency": "string", "sector": "string", "summary": "string",
     "details": "string", "action": "string", "outcome": "string", "risk_grade": "string",
     "author": "string", "when": "string", "precision": "string", "approximate": "boolean",
     "end": "time", "source": "string",
@@ -71,7 +79,7 @@ def ocel_document(data: Case | Analysis, *, protocol: Protocol | str | None = No
     case_id = case_id_of(analysis)
     case = analysis.case
     objects: dict[str, dict[str, Any]] = {}
-    relations: dict[str, list[tuple[str, str]]] = {i: [] for i in dated["id"]}
+    relations: dict[str, dict[str, list[str]]] = {i: {} for i in dated["id"]}
 
     def obj(oid: str, otype: str, attrs: Mapping[str, object],
             changes: Iterable[tuple[str, object, pd.Timestamp]] = ()) -> None:
@@ -85,13 +93,18 @@ def ocel_document(data: Case | Analysis, *, protocol: Protocol | str | None = No
                         "relationships": []}
 
     def link(event_id: str, oid: str, qualifier: str) -> None:
-        if event_id in relations and (oid, qualifier) not in relations[event_id]:
-            relations[event_id].append((oid, qualifier))
+        if event_id in relations:
+            qualifiers = relations[event_id].setdefault(oid, [])
+            if qualifier not in qualifiers:
+                qualifiers.append(qualifier)
 
     def o2o(source: str, target: str, qualifier: str) -> None:
-        rel = {"objectId": target, "qualifier": qualifier}
-        if rel not in objects[source]["relationships"]:
-            objects[source]["relationships"].append(rel)
+        for rel in objects[source]["relationships"]:
+            if rel["objectId"] == target:
+                if qualifier not in rel["qualifier"].split(" and "):
+                    rel["qualifier"] += f" and {qualifier}"
+                return
+        objects[source]["relationships"].append({"objectId": target, "qualifier": qualifier})
 
     child = f"child:{case_id}"
     child_attrs: dict[str, object] = {"case_id": case_id}
@@ -146,6 +159,7 @@ def ocel_document(data: Case | Analysis, *, protocol: Protocol | str | None = No
         link(h.event_id, oid, "sends")
         if h.answer_id:
             link(h.answer_id, oid, "answers")
+    labels = kind_labels()
     events = []
     for row in dated.itertuples(index=False):
         attributes = []
@@ -154,25 +168,48 @@ def ocel_document(data: Case | Analysis, *, protocol: Protocol | str | None = No
             if value in (None, "") or (name == "end" and row.precision == "minute"):
                 continue
             attributes.append({"name": name, "value": value})
-        events.append({"id": row.id, "type": row.kind, "time": iso(row.start),
+        events.append({"id": row.id, "type": _label(row.kind, labels), "time": iso(row.start),
                        "attributes": attributes,
-                       "relationships": [{"objectId": o, "qualifier": q}
-                                         for o, q in relations[row.id]]})
+                       "relationships": [{"objectId": o, "qualifier": " and ".join(q)}
+                                         for o, q in relations[row.id].items()]})
     linked = {r["objectId"] for e in events for r in e["relationships"]}
     kept = [o for o in objects.values() if o["id"] in linked]
     ids = {o["id"] for o in kept}
     for o in kept:
         o["relationships"] = [r for r in o["relationships"] if r["objectId"] in ids]
+    object_types = {t: _object_attrs(t, kept) for t in _OBJECT_TYPES
+                    if any(o["type"] == t for o in kept)}
+    for o in kept:
+        for a in o["attributes"]:
+            a["value"] = _text(a["value"])
+    for e in events:
+        for a in e["attributes"]:
+            a["value"] = _text(a["value"])
     return {
         "objectTypes": [{"name": t, "attributes": [{"name": n, "type": k}
-                                                   for n, k in _object_attrs(t, kept).items()]}
-                        for t in _OBJECT_TYPES if any(o["type"] == t for o in kept)],
+                                                   for n, k in declared.items()]}
+                        for t, declared in object_types.items()],
         "eventTypes": [{"name": k, "attributes": [{"name": n, "type": t}
                                                   for n, t in _EVENT_ATTRIBUTES.items()]}
-                       for k in dict.fromkeys(dated["kind"])],
+                       for k in dict.fromkeys(_label(k, labels) for k in dated["kind"])],
         "objects": kept,
         "events": events,
     }
+
+
+def _label(kind: str, labels: Mapping[str, str]) -> str:
+    """An event type's name: the kind's plain-words label (the id where it has none)."""
+    return labels.get(kind) or str(kind).replace("_", " ").capitalize()
+
+
+def _text(value: object) -> str:
+    """An attribute value as the OCEL 2.0 JSON schema wants it: a string (``true``/``false``
+    for booleans, the shortest exact decimal for numbers; times are ISO 8601 already)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 2**53 else repr(value)
+    return str(value)
 
 
 def _object_attrs(otype: str, objects: list[dict[str, Any]]) -> dict[str, str]:
@@ -277,12 +314,17 @@ CREATE TABLE object_object (ocel_source_id TEXT, ocel_target_id TEXT, ocel_quali
 
 
 def _sql_value(value: object, kind: str) -> object:
+    """A JSON attribute value (a string, as the schema has it) as the column's type."""
     if value is None:
         return None
     if kind == "time":
         return _sql_time(str(value))
     if kind == "boolean":
-        return int(bool(value))
+        return int(value in (True, "true"))
+    if kind == "integer":
+        return int(str(value))
+    if kind == "float":
+        return float(str(value))
     return value
 
 
