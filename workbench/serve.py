@@ -154,8 +154,11 @@ def voila_config(*, token: str = "", pool_size: int = 1,
     """The settings Voilà reads from ``voila.json``: those a command line cannot carry,
     and the token (a command line is visible to every user of the machine)."""
     return {
+        # the root URL lists the dashboards in the workbench template's own tree.html
+        # (Voilà's JupyterLab file browser there showed a blank grey page)
         "VoilaConfiguration": {"file_allowlist": [], "file_denylist": [".*"],
-                               "extension_denylist": list(UNUSED_EXTENSIONS)},
+                               "extension_denylist": list(UNUSED_EXTENSIONS),
+                               "classic_tree": True},
         "VoilaKernelManager": {"kernel_pools_config": {"default": {"pool_size": pool_size}},
                                "fill_delay": fill_delay},
         "Voila": {"token": token, "tornado_settings": {"headers": HEADERS}},
@@ -231,6 +234,12 @@ def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str |
             env[ENVIRONMENT[name]] = str(Path(folder).expanduser().resolve())
         else:
             env.pop(ENVIRONMENT[name], None)
+    # the kernels share analysed cases there (workbench.apps.cache), this server only
+    env[ENVIRONMENT["cache"]] = str((config_dir / "cache").resolve())
+    # glibc's malloc gives each thread of a kernel (shell, iopub, heartbeat, control)
+    # an arena of its own; two are plenty for a dashboard and keep each page's kernel
+    # some tens of MB smaller
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     host = f"[{address}]" if ":" in address else address
     url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
     command = voila_command(dashboards=dashboards, address=address, port=port,
@@ -343,6 +352,7 @@ def guarded_voila(hosts: tuple[str, ...]):
     from jupyter_server.utils import url_path_join
     from tornado.routing import Matcher, PathMatches, Rule
     from voila.app import Voila
+    from voila.handler import VoilaHandler
 
     allowed = {h.strip("[]").lower() for h in hosts}
     access = logging.getLogger("tornado.access")
@@ -382,6 +392,28 @@ def guarded_voila(hosts: tuple[str, ...]):
 
     tornado.web.RequestHandler._request_summary = request_summary  # type: ignore[method-assign]
 
+    def with_xsrf_cookie(page_class: type) -> type:
+        """The dashboard page's handler, also setting the ``_xsrf`` cookie.
+
+        When its page closes, Voilà's page script posts ``/voila/api/shutdown/<kernel>``
+        with the ``_xsrf`` cookie's value as the form's ``_xsrf`` field; Jupyter Server
+        checks the two match. Tornado sets that cookie only for a handler that reads
+        ``xsrf_token``, which Voilà's page handler never does (its page is rendered by
+        nbconvert, not by ``render_template``), so every shutdown was refused with 403
+        "'_xsrf' argument missing from POST" (voila-dashboards/voila#1458) and each closed
+        page's kernel lived on until culled. Reading it here sets the cookie with the page.
+        """
+
+        class PageWithXsrfCookie(page_class):  # type: ignore[misc, valid-type]
+            async def prepare(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+                result = await super().prepare(*args, **kwargs)
+                if self.current_user is not None and not self._finished:
+                    self.xsrf_token  # noqa: B018 (read for its effect: the cookie)
+                return result
+
+        PageWithXsrfCookie.__name__ = page_class.__name__
+        return PageWithXsrfCookie
+
     def hide_tokens_in_every_log() -> None:
         loggers = [logging.getLogger(), *(v for v in logging.root.manager.loggerDict.values()
                                           if isinstance(v, logging.Logger))]
@@ -401,6 +433,9 @@ def guarded_voila(hosts: tuple[str, ...]):
         def listen(self) -> None:
             hide_tokens_in_every_log()
             self.app.settings["log_function"] = log_request
+            for rule in self.app.wildcard_router.rules:
+                if isinstance(rule.target, type) and issubclass(rule.target, VoilaHandler):
+                    rule.target = with_xsrf_cookie(rule.target)
             router = self.app.default_router
             logout = url_path_join(self.server_url or self.base_url or "/", "logout")
             router.rules[0:0] = [router.process_rule(Rule(WrongHost(), [(r".*", Refuse)])),
