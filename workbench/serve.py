@@ -433,9 +433,13 @@ def guarded_voila(hosts: tuple[str, ...]):
         def listen(self) -> None:
             hide_tokens_in_every_log()
             self.app.settings["log_function"] = log_request
-            for rule in self.app.wildcard_router.rules:
-                if isinstance(rule.target, type) and issubclass(rule.target, VoilaHandler):
-                    rule.target = with_xsrf_cookie(rule.target)
+            routers = [self.app.default_router]           # and the routers within it
+            while routers:
+                for rule in routers.pop().rules:
+                    if isinstance(rule.target, type) and issubclass(rule.target, VoilaHandler):
+                        rule.target = with_xsrf_cookie(rule.target)
+                    elif hasattr(rule.target, "rules"):
+                        routers.append(rule.target)
             router = self.app.default_router
             logout = url_path_join(self.server_url or self.base_url or "/", "logout")
             router.rules[0:0] = [router.process_rule(Rule(WrongHost(), [(r".*", Refuse)])),
