@@ -604,6 +604,32 @@ def test_cohort_window_narrows_every_table(cases):
     assert list(app.figure.data[0].x) == ["2025-03-01"]
 
 
+def test_the_default_cohort_reads_like_a_forces_year(tmp_path):
+    """The cohort shown when none is configured: its busiest twelve months hold many
+    children, some missing again and again, and rates below 100 % with their
+    denominators (the former default answered every hand-off)."""
+    import re
+
+    from workbench.apps.cohort import cohort_for
+    from workbench.apps.settings import Settings
+
+    report, words = cohort_for(Settings(store=tmp_path / "r.sqlite"), tmp_path / "work")
+    app = CohortApp(report=report, source=words)
+    first, last = app.window.value
+    assert report.busiest(12) == (first, last)
+    year = app.view
+    kids = year.children()
+    assert kids["missing"] >= 30 and 5 <= kids["repeat"] < kids["missing"]
+    ri = year.return_interviews.loc["all"]
+    assert 0.5 < ri["on_time"] / ri["found"] < 1.0
+    h = year.handoffs
+    answered = int((h["answered"] + h["late"]).sum())
+    due = int((h["count"] - h["open"]).sum())
+    assert 0.5 < answered / due < 1.0
+    assert re.search(r"by \d+ children \(\d+ of them more than once\)", app.summary.value)
+    assert re.search(r"\d+ of \d+ \(\d+%\)", app.ri_panel.value)
+
+
 def test_the_cohort_includes_the_served_cases(tmp_path, cases):
     """``workbench serve --cases`` cases are part of the default cohort (they were
     left out): the generated children and the served ones, counted together."""
@@ -629,3 +655,41 @@ def test_the_apps_are_widgets_to_display(library, stores):
     for app in (ReviewApp(library=library, store=stores[0], rules=RULES),
                 WorkshopApp(library=library, store=stores[0]), NetworkApp(library=library)):
         assert isinstance(app.widget, w.VBox) and "wb-app" in app.widget._dom_classes
+
+
+# -- kernels share analysed cases ---------------------------------------------------------
+
+def test_kernels_share_an_analysed_case_and_its_flags_through_the_cache(tmp_path, cases,
+                                                                        monkeypatch):
+    """The first kernel analyses a case and keeps it (with its flags) on disk; the next
+    reads it and runs neither the engine nor the rules; a changed chronology is
+    analysed again."""
+    import shutil
+
+    from workbench.analysis.rules import flag_table
+    from workbench.apps import library as library_module
+    from workbench.apps.cache import AnalysisCache
+
+    folder = tmp_path / "cases"
+    shutil.copytree(cases, folder)
+    cache = AnalysisCache(tmp_path / "cache")
+    first = CaseLibrary([folder], bundled=False, cache=cache).analysis("tiny")
+    flags = flag_table(first)
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr(library_module, "analyse", no_engine)
+    monkeypatch.setattr("workbench.analysis.rules._flag_table", no_engine)
+    second = CaseLibrary([folder], bundled=False, cache=cache)
+    shared = second.analysis("tiny")
+    assert shared is not first and shared.equals(first)
+    assert flag_table(shared).drop(columns="sources").equals(flags.drop(columns="sources"))
+    assert second.load("tiny").id == "tiny"
+    monkeypatch.undo()
+    events = folder / "tiny" / "events.csv"
+    events.write_text(events.read_text().replace("attendance falling", "attendance low"))
+    again = CaseLibrary([folder], bundled=False, cache=cache).analysis("tiny")
+    assert "School referral: attendance low" in set(again.events["summary"])
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2

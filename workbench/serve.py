@@ -16,8 +16,11 @@ environment; :func:`run` starts it, waits until it answers, prints the URL to op
 - only ``dashboards/`` is served, no file beside them (an empty file allowlist), and
   only as Voilà dashboards, never as a Jupyter server (which runs any code sent to it);
 - sources stripped from the pages and tracebacks hidden;
-- a preheated kernel per dashboard (the page appears in about 3 s), idle kernels of
-  closed pages culled (``cull_idle_timeout``, checked every ``cull_interval``);
+- a preheated kernel per dashboard (three for the review: a panel opens its pages
+  together), and analysed cases shared by the kernels on disk (``WORKBENCH_CACHE``); a
+  closed page's kernel stopped at once (the page carries the ``_xsrf`` cookie Voilà's
+  shutdown request needs), idle kernels of pages that closed without it culled
+  (``cull_idle_timeout``, checked every ``cull_interval``);
 - Voilà reads only the configuration written here (no ``voila.py`` picked up from the
   working folder).
 
@@ -71,6 +74,10 @@ CULL_IDLE_TIMEOUT_S = 600
 #: seconds after a preheated kernel is taken before the next one starts warming (so
 #: that warming it does not slow the page being opened)
 FILL_DELAY_S = 1.0
+#: preheated kernels kept for a dashboard beyond one: a review panel opens its pages
+#: together (each a few seconds of one core to start cold); a workshop's participants
+#: join over a minute or two, and the others are opened by one person
+POOLS = {"review.ipynb": 3}
 #: the dashboards, in the order the URL list shows them
 DASHBOARDS = ("review.ipynb", "workshop.ipynb", "network.ipynb", "cohort.ipynb")
 #: front-end extensions the dashboards never use: plotly's mime renderer alone is a 4.8 MB
@@ -150,16 +157,27 @@ def allowed_hosts(address: str) -> tuple[str, ...]:
 
 
 def voila_config(*, token: str = "", pool_size: int = 1,
-                 fill_delay: float = FILL_DELAY_S) -> dict[str, object]:
+                 fill_delay: float = FILL_DELAY_S,
+                 pools: Mapping[str, int] | None = None) -> dict[str, object]:
     """The settings Voilà reads from ``voila.json``: those a command line cannot carry,
-    and the token (a command line is visible to every user of the machine)."""
+    and the token (a command line is visible to every user of the machine).
+
+    ``pool_size`` kernels are kept preheated for each dashboard, ``pools`` (notebook
+    name -> size) for those named (no pool at all when ``pool_size`` is 0).
+
+    >>> voila_config(pools={"review.ipynb": 3})["VoilaKernelManager"]["kernel_pools_config"]
+    {'default': {'pool_size': 1}, 'review.ipynb': {'pool_size': 3}}
+    """
+    pools_config = {"default": {"pool_size": pool_size}}
+    if pool_size > 0:
+        pools_config.update({name: {"pool_size": int(n)} for name, n in (pools or {}).items()})
     return {
         # the root URL lists the dashboards in the workbench template's own tree.html
         # (Voilà's JupyterLab file browser there showed a blank grey page)
         "VoilaConfiguration": {"file_allowlist": [], "file_denylist": [".*"],
                                "extension_denylist": list(UNUSED_EXTENSIONS),
                                "classic_tree": True},
-        "VoilaKernelManager": {"kernel_pools_config": {"default": {"pool_size": pool_size}},
+        "VoilaKernelManager": {"kernel_pools_config": pools_config,
                                "fill_delay": fill_delay},
         "Voila": {"token": token, "tornado_settings": {"headers": HEADERS}},
     }
@@ -224,7 +242,7 @@ def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str |
     dashboards = dashboards or dashboards_folder()
     config_dir = Path(config_dir)
     config_dir.mkdir(parents=True, exist_ok=True)
-    config = voila_config(token=token, pool_size=1 if preheat else 0)
+    config = voila_config(token=token, pool_size=1 if preheat else 0, pools=POOLS)
     _write_private(config_dir / "voila.json", json.dumps(config, indent=1))
     env = dict(os.environ if environ is None else environ)
     env[ENVIRONMENT["store"]] = str(Path(store).expanduser().resolve() if store

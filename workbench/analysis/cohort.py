@@ -46,6 +46,24 @@ class CohortReport:
     handoff_rows: pd.DataFrame | None = field(default=None, repr=False)
     #: one row per return (if kept): month found, offered, on_time, ri_hours
     ri_rows: pd.DataFrame | None = field(default=None, repr=False)
+    #: one row per missing episode (if kept): month it began, case_id
+    episode_rows: pd.DataFrame | None = field(default=None, repr=False)
+
+    def children(self) -> dict[str, int]:
+        """Children who went missing (``missing``) and those who went missing more than
+        once (``repeat``) in this report's months (needs the kept episode rows).
+
+        >>> eps = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-02"],
+        ...                     "case_id": ["a", "a", "b"]})
+        >>> r = CohortReport(totals={}, flags=pd.DataFrame(), return_interviews=pd.DataFrame(),
+        ...                  handoffs=pd.DataFrame(), trends=pd.DataFrame(), episode_rows=eps)
+        >>> r.children(), r.within("2025-02").children()
+        ({'missing': 2, 'repeat': 1}, {'missing': 2, 'repeat': 0})
+        """
+        if self.episode_rows is None or self.episode_rows.empty:
+            return {"missing": 0, "repeat": 0}
+        per_child = self.episode_rows["case_id"].value_counts()
+        return {"missing": int(len(per_child)), "repeat": int((per_child > 1).sum())}
 
     @property
     def months(self) -> list[str]:
@@ -113,11 +131,15 @@ class CohortReport:
         if h_rows is not None:
             h_rows = h_rows.loc[_in(h_rows["month"], first, last)]
             handoffs = _handoff_rows_table(h_rows)
+        ep_rows = self.episode_rows
+        if ep_rows is not None:
+            ep_rows = ep_rows.loc[_in(ep_rows["month"], first, last)]
         counted = {name: int(trends[name].sum()) if name in trends else 0
                    for name in ("episodes", "flags", "handoffs")}
         return replace(self, totals={**self.totals, **counted}, flags=flags,
                        return_interviews=ri, handoffs=handoffs, trends=trends,
-                       flag_table=flag_rows, handoff_rows=h_rows, ri_rows=ri_rows)
+                       flag_table=flag_rows, handoff_rows=h_rows, ri_rows=ri_rows,
+                       episode_rows=ep_rows)
 
 
 def _in(months, first: str | None, last: str | None) -> np.ndarray:
@@ -218,6 +240,8 @@ def _summarise(events: pd.DataFrame, profile: Protocol, rules: list[Rule] | None
             "offered": found["ri_first_kind"].isin(("return_interview_offered",
                                                     "return_interview_completed")),
             "on_time": found["ri_hours"] <= hours, "ri_hours": found["ri_hours"]})
+        out["episode_rows"] = pd.DataFrame({"month": _month(ep["start"]),
+                                            "case_id": ep["case_id"].astype(str)})
         out["handoff_rows"] = pd.DataFrame({
             "month": _month(h["sent"]), "sender": h["sender"], "recipient": h["recipient"],
             "status": h["status"], "latency_hours": h["latency_hours"]})
@@ -293,7 +317,7 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
 
     kept = [p["flags"] for p in summaries if p["flags"] is not None]
     rows = {name: pd.concat(gather(name), ignore_index=True) if gather(name) else None
-            for name in ("handoff_rows", "ri_rows")}
+            for name in ("handoff_rows", "ri_rows", "episode_rows")}
     return CohortReport(
         totals=totals,
         flags=_flag_matrix(gather("flag_counts")),

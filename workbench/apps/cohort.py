@@ -45,8 +45,12 @@ from workbench.views.style import OKABE_ITO, base_template
 __all__ = ["GENERATED", "CohortApp", "cohort_figure", "cohort_for", "cohort_source",
            "rate_words"]
 
-#: the synthetic cohort shown when none is configured (``workbench generate``'s settings)
-GENERATED = {"cases": 40, "seed": 1}
+#: the synthetic cohort shown when none is configured (``generate_cohort``'s settings):
+#: children whose review periods all start in 2023 or 2024, so that the busiest year reads
+#: like a force's year: many children, some going missing again and again, most
+#: hand-offs and return interviews on time but not all
+GENERATED = {"cases": 60, "seed": 1, "good_share": 0.2,
+             "starts": ("2023-01-01", "2024-10-01")}
 #: names the page gives the cohort's widgets
 COHORT_ARIA = {".wb-figure": {"role": "figure",
                               "aria-label": "Monthly trends: missing episodes and flags, and "
@@ -173,8 +177,8 @@ def cohort_source(settings: Settings, workdir: str | Path) -> tuple[Path, str]:
         try:
             out = generate_cohort(workdir / "generated", **GENERATED)
             added = _write_cases(served, Path(out.path)) if served is not None else []
-            words = (f"a synthetic cohort of {GENERATED['cases']} children (workbench "
-                     f"generate, seed {GENERATED['seed']})")
+            words = (f"a synthetic cohort of {GENERATED['cases']} children (generated, "
+                     f"seed {GENERATED['seed']})")
             if added:
                 words += f" and the {len(added)} served case(s): {', '.join(added)}"
             return Path(out.path), words
@@ -325,10 +329,13 @@ class CohortApp:
         t = self.view.totals
         span = (f"{_month_label(first)} to {_month_label(last)}" if first and last
                 else "all months")
+        kids = self.view.children() if self.view.episode_rows is not None else None
+        who = (f" by {kids['missing']:,} children ({kids['repeat']:,} of them more than "
+               f"once)" if kids else "")
         self.summary.value = (
             f"<p>{esc(self.source) or 'A cohort'}: <b>{t.get('cases', 0):,}</b> cases, "
             f"{t.get('events', 0):,} events. <b>{esc(span)}</b>: "
-            f"{t.get('episodes', 0):,} missing episodes, {t.get('handoffs', 0):,} "
+            f"{t.get('episodes', 0):,} missing episodes{who}, {t.get('handoffs', 0):,} "
             f"hand-offs, <b>{t.get('flags', 0):,}</b> flags.</p>")
         self.show_pattern(self.pattern_picker.value or None)
         self.flags_panel.value = self._flags_html()
