@@ -619,7 +619,7 @@ def test_the_default_cohort_reads_like_a_forces_year(tmp_path):
     assert report.busiest(12) == (first, last)
     year = app.view
     kids = year.children()
-    assert kids["missing"] >= 30 and 5 <= kids["repeat"] < kids["missing"]
+    assert kids["missing"] >= 40 and 10 <= kids["repeat"] < kids["missing"]
     ri = year.return_interviews.loc["all"]
     assert 0.5 < ri["on_time"] / ri["found"] < 1.0
     h = year.handoffs

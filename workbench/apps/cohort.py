@@ -46,11 +46,11 @@ __all__ = ["GENERATED", "CohortApp", "cohort_figure", "cohort_for", "cohort_sour
            "rate_words"]
 
 #: the synthetic cohort shown when none is configured (``generate_cohort``'s settings):
-#: children whose review periods all start in 2023 or 2024, so that the busiest year reads
+#: children whose review periods all start within one year, so that the busiest year reads
 #: like a force's year: many children, some going missing again and again, most
 #: hand-offs and return interviews on time but not all
-GENERATED = {"cases": 60, "seed": 1, "good_share": 0.2,
-             "starts": ("2023-01-01", "2024-10-01")}
+GENERATED = {"cases": 80, "seed": 1, "good_share": 0.0,
+             "starts": ("2023-06-01", "2024-06-01")}
 #: names the page gives the cohort's widgets
 COHORT_ARIA = {".wb-figure": {"role": "figure",
                               "aria-label": "Monthly trends: missing episodes and flags, and "
