@@ -1,6 +1,7 @@
 """Dashboard load and memory in a real browser, served as ``workbench serve`` serves.
 
-    python bench/bench_dashboards.py [--pages 1,5,20] [--json out.json]
+    python bench/bench_dashboards.py [--room review:1,review:5,workshop:20] [--json out.json]
+    python bench/bench_dashboards.py --http --room review:5   # the server's share only
     python bench/bench_dashboards.py --single [--rounds 5] [--steps 15]
 
 **A room on one laptop** (the default): for each size in ``--pages``, that many pages
@@ -243,6 +244,32 @@ def memory(group: int) -> dict:
             "all_pss_mb": round(sum(p["pss_mb"] for p in found))}
 
 
+def _cpu_seconds(group: int) -> float:
+    total = 0.0
+    for proc in processes(group):
+        try:
+            fields = Path(f"/proc/{proc['pid']}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def settle(group: int, *, quiet_s: float = 0.3, every_s: float = 2.0,
+           timeout_s: float = 180) -> float:
+    """Wait until the server and its kernels are idle (the preheated pools filled and
+    their dashboards run: under ``quiet_s`` of CPU in ``every_s``); seconds waited."""
+    t0 = time.monotonic()
+    before = _cpu_seconds(group)
+    while time.monotonic() - t0 < timeout_s:
+        time.sleep(every_s)
+        now = _cpu_seconds(group)
+        if now - before < quiet_s:
+            break
+        before = now
+    return round(time.monotonic() - t0, 1)
+
+
 def wait_kernels(group: int, at_most: int, timeout_s: float) -> float | None:
     """Seconds until no more than ``at_most`` kernels run (None: not within the timeout)."""
     t0 = time.monotonic()
@@ -301,7 +328,7 @@ async def room(base: str, token: str, group: int, plan: list[tuple[str, int]]) -
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             for dashboard, n in plan:
-                await asyncio.sleep(8)         # the pool refilled, the machine settled
+                await asyncio.to_thread(settle, group)    # the pools refilled
                 before = memory(group)
                 load = _load()
                 pages, first, drawn = await open_together(browser, base, token, dashboard, n,
@@ -339,6 +366,72 @@ async def room(base: str, token: str, group: int, plan: list[tuple[str, int]]) -
     return results
 
 
+def http_room(base: str, token: str, server: int, plan: list[tuple[str, int]]) -> list[dict]:
+    """The server's share alone, without browsers on this machine (in a room each
+    person's browser runs on their own device): ``n`` clients fetch the page together;
+    a page's time is until its last byte, when the kernel has run the dashboard and
+    its widgets are in the page. Then each client closes its page as Voilà's page
+    script does (``POST /voila/api/shutdown/<kernel>`` with the ``_xsrf`` cookie)."""
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(dashboard: str) -> tuple[float, float, str, object]:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        t0 = time.perf_counter()
+        with opener.open(f"{base}/voila/render/{dashboard}.ipynb?token={token}",
+                         timeout=TIMEOUT_S) as response:
+            first = time.perf_counter() - t0
+            html = response.read().decode("utf-8", "replace")
+        kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', html)
+        return first, time.perf_counter() - t0, kernel.group(1) if kernel else "", \
+            (opener, jar)
+
+    def close(kernel: str, client) -> int:
+        opener, jar = client
+        xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
+        body = urllib.parse.urlencode({"_xsrf": xsrf}).encode()
+        try:
+            with opener.open(f"{base}/voila/api/shutdown/{kernel}", data=body,
+                             timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    import urllib.error
+
+    results = []
+    for dashboard, n in plan:
+        settle(server)
+        before = memory(server)
+        load = _load()
+        with ThreadPoolExecutor(n) as pool:
+            got = list(pool.map(fetch, [dashboard] * n))
+        during = memory(server)
+        with ThreadPoolExecutor(n) as pool:
+            statuses = list(pool.map(lambda g: close(g[2], g[3]), got))
+        gone = wait_kernels(server, before["kernels"], 60)
+        done = [g[1] for g in got]
+        result = {"dashboard": dashboard, "pages": n, "load_average_1min": round(load, 1),
+                  "page_complete_s_median": round(statistics.median(done), 1),
+                  "page_complete_s_max": round(max(done), 1),
+                  "kernels_open": during["kernels"],
+                  "kernel_rss_mb_median": during["kernel_rss_mb_median"],
+                  "server_rss_mb_all": during["all_rss_mb"],
+                  "server_pss_mb_all": during["all_pss_mb"],
+                  "shutdown_statuses": sorted(set(statuses)),
+                  "kernels_gone_after_close_s": gone}
+        print(f"{n:2d} × {dashboard} (server only): page complete median "
+              f"{result['page_complete_s_median']} s, max {result['page_complete_s_max']} s; "
+              f"kernels {during['kernels']}, in all {during['all_pss_mb']} MB PSS; shutdown "
+              f"{result['shutdown_statuses']}, kernels gone: {gone} s (load {load:.1f})",
+              flush=True)
+        results.append(result)
+    return results
+
+
 def _serve(root: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
     for name in ("HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
@@ -368,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--room", default="review:1,review:5,workshop:20",
                         help="dashboard:pages,… opened together, in turn (default %(default)s)")
+    parser.add_argument("--http", action="store_true",
+                        help="the room without browsers: the server's share of each page")
     parser.add_argument("--single", action="store_true",
                         help="one page at a time: first widget, step, figures, memory")
     parser.add_argument("--rounds", type=int, default=5)
@@ -392,6 +487,9 @@ def main(argv: list[str] | None = None) -> int:
                                      args.steps)
                     finally:
                         browser.close()
+            elif args.http:
+                result = {"room": http_room(base, plan.token, process.pid,
+                                            _room_plan(args.room)), "cpus": os.cpu_count()}
             else:
                 import asyncio
 
@@ -408,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
                    all(n <= 1 for n in result["figure_widgets_per_view"].values()))
         print("targets met: first widget ≤ 3.5 s: {}, step ≤ 150 ms: {}, ≤ 1 FigureWidget "
               "per view: {}".format(*targets))
-    else:
+    elif not args.http:
         for r in result["room"]:
             if r["pages"] == 5:
                 print(f"target: 5 pages all ready within 15 s: {r['first_widget_s_max'] <= 15}")

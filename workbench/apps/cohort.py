@@ -52,7 +52,9 @@ __all__ = ["GENERATED", "CohortApp", "cohort_figure", "cohort_for", "cohort_sour
 GENERATED = {"cases": 80, "seed": 1, "good_share": 0.0,
              "starts": ("2023-06-01", "2024-06-01")}
 #: names the page gives the cohort's widgets
-COHORT_ARIA = {".wb-figure": {"role": "figure",
+COHORT_ARIA = {".wb-window .noUi-handle-lower": {"aria-label": "Months from"},
+               ".wb-window .noUi-handle-upper": {"aria-label": "Months to"},
+               ".wb-figure": {"role": "figure",
                               "aria-label": "Monthly trends: missing episodes and flags, and "
                                             "the share of hand-offs answered and return "
                                             "interviews on time (the tables below give the "
