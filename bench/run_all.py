@@ -21,7 +21,8 @@ RUNS = [
     ["bench_views.py", "--sizes", "1000", "50000", "--repeat", "5"],
     ["bench_report.py", "--repeat", "3"],
     ["bench_scan.py", "--rows", "5000", "--repeat", "5"],
-    ["bench_dashboards.py", "--rounds", "3"],
+    ["bench_dashboards.py", "--single", "--rounds", "3"],
+    ["bench_dashboards.py", "--room", "review:1,review:5"],
 ]
 FULL = [
     ["bench_engine.py", "cohort", "--sizes", "100000", "1000000", "10000000"],

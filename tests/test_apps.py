@@ -499,6 +499,41 @@ def test_network_lists_each_edges_hand_offs_and_silos(library):
     assert len(figure_widgets(app.widget)) == 1
 
 
+def test_an_agency_without_hand_offs_has_no_silo_measure(library):
+    """Its silo measure is undefined (NaN, shown "– (no hand-offs)"), never 1.00; the
+    others keep theirs; sectors are named in words, never as codes."""
+    import math
+    import re
+
+    app = drawn(NetworkApp(library=library, case="tiny"))
+    silo = app.summary["silo"]
+    assert math.isnan(silo["Return Interview Service"])
+    assert (silo["Police"], silo["School"], silo["Children's Social Care"]) == (0.0, 0.5, 1.0)
+    rows = dict(re.findall(r"<tr><td>([^<]*)</td>(?:<td>[^<]*</td>){5}<td>([^<]*)</td></tr>",
+                           app.silo_panel.value))
+    assert rows == {"Children&#x27;s Social Care": "1.00", "School": "0.50",
+                    "Police": "0.00", "Return Interview Service": "– (no hand-offs)"}
+    shown = app.silo_panel.value + app.figure_text.value + json.dumps(
+        [(t.name, t.hovertext) for t in app.figure.data], default=str, ensure_ascii=False)
+    assert "charity / third sector" in shown and "social care" in shown
+    for code in ("third-sector", "social-care"):
+        assert code not in shown
+    assert "silo measure – (no hand-offs)" in shown and "silo measure 1.00" in shown
+
+
+def test_the_network_window_spans_the_hand_offs_and_names_the_background(library):
+    app = drawn(NetworkApp(library=library, case="tiny"))
+    sent = app.analysis.handoffs["sent"]
+    stops = [t for _, t in app.window.options]
+    assert stops[0] <= sent.min() < stops[1] and stops[-2] <= sent.max() < stops[-1]
+    assert "background" not in app.status.value                 # none before its hand-offs
+    county = NetworkApp(library=CaseLibrary(), case="county-lines")
+    labels = [label for label, _ in county.window.options]
+    assert (labels[0], labels[-1]) == ("Jan 2025", "Jun 2025")  # not 2019: the hand-offs
+    assert ("5 earlier record(s) (2019–2024) are background, before the first hand-off: "
+            "not in the window.") in county.status.value
+
+
 def test_clicking_an_edges_dot_chooses_it(library):
     from plotly.callbacks import Points
 
@@ -518,12 +553,95 @@ def test_cohort_shows_trends_on_a_date_axis_and_its_tables(cases):
     assert len(figure_widgets(app.widget)) == 1
     assert app.figure.layout.xaxis.type == "date"
     assert "<b>2</b> cases" in app.summary.value
-    assert "unanswered-referral" in app.flags_panel.value
-    assert "all months" in app.ri_panel.value
+    assert "Referral or notification not answered in time" in app.flags_panel.value
+    assert "unanswered-referral" not in app.flags_panel.value      # titles, not ids
+    assert "all these months" in app.ri_panel.value
     assert "Police" in app.handoff_panel.value
     app.pattern_picker.value = "closed-while-active"
-    assert app.figure.data[1].name == "Flags: closed-while-active"
+    assert app.figure.data[1].name == "Flags: Case closed while the child kept going missing"
     assert sum(app.figure.data[1].y) == 2
+
+
+def test_cohort_rates_carry_their_denominators(cases):
+    """Every rate says of how many: the month with one return is "0 of 2", not a bare
+    0 % dip; the trend's points carry (part, whole) and grow with the whole."""
+    import re
+
+    report = cohort_report(cases, keep_flags=True, rules=list(RULES))
+    app = CohortApp(report=report, source="two tiny cases")
+    cells = re.findall(r"<td>([^<]*)</td>", app.ri_panel.value)
+    assert cells[:4] == ["2 of 6 (33%)", "2 of 6 (33%)", "26 h", "Mar 2025"]
+    assert cells[4:7] == ["0 of 2 (0%)", "0 of 2 (0%)", "–"]
+    assert "Feb 2025" in cells and "2 of 4 (50%)" in cells
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>(\d+)</td><td>([^<]*)</td>",
+                      app.handoff_panel.value)
+    assert ("Police", "Children&#x27;s Social Care", "4", "4 of 4 (100%)") in rows
+    assert ("Police", "School", "2", "– (none)") in rows            # none due yet
+    answered = next(t for t in app.figure.data if t.name == "Hand-offs answered")
+    on_time = next(t for t in app.figure.data if t.name == "Return interviews on time")
+    assert [tuple(c) for c in answered.customdata] == [(4, 4), (2, 4)]
+    assert [tuple(c) for c in on_time.customdata] == [(2, 4), (0, 2)]
+    assert "of %{customdata[1]}" in on_time.hovertemplate
+    assert on_time.marker.size[1] < on_time.marker.size[0]          # 2 returns < 4
+
+
+def test_cohort_window_narrows_every_table(cases):
+    report = cohort_report(cases, keep_flags=True, rules=list(RULES))
+    app = CohortApp(report=report, source="two tiny cases")
+    assert [m for _, m in app.window.options] == ["2025-02", "2025-03"]
+    assert app.window.value == ("2025-02", "2025-03")               # the busiest year
+    whole = app.view.totals
+    app.window.value = ("2025-03", "2025-03")
+    march = app.view
+    assert "<b>Mar 2025 to Mar 2025</b>" in app.summary.value
+    assert list(march.trends.index) == ["2025-03"]
+    assert march.totals["episodes"] == int(report.trends.loc["2025-03", "episodes"])
+    assert march.totals["episodes"] < whole["episodes"]
+    assert march.return_interviews.loc["all", "found"] == 2
+    assert "Feb 2025" not in app.ri_panel.value
+    assert int(march.flags.to_numpy().sum()) == march.totals["flags"] < whole["flags"]
+    assert int(march.handoffs["count"].sum()) == march.totals["handoffs"]
+    assert list(app.figure.data[0].x) == ["2025-03-01"]
+
+
+def test_the_default_cohort_reads_like_a_forces_year(tmp_path):
+    """The cohort shown when none is configured: its busiest twelve months hold many
+    children, some missing again and again, and rates below 100 % with their
+    denominators (the former default answered every hand-off)."""
+    import re
+
+    from workbench.apps.cohort import cohort_for
+    from workbench.apps.settings import Settings
+
+    report, words = cohort_for(Settings(store=tmp_path / "r.sqlite"), tmp_path / "work")
+    app = CohortApp(report=report, source=words)
+    first, last = app.window.value
+    assert report.busiest(12) == (first, last)
+    year = app.view
+    kids = year.children()
+    assert kids["missing"] >= 40 and 10 <= kids["repeat"] < kids["missing"]
+    ri = year.return_interviews.loc["all"]
+    assert 0.5 < ri["on_time"] / ri["found"] < 1.0
+    h = year.handoffs
+    answered = int((h["answered"] + h["late"]).sum())
+    due = int((h["count"] - h["open"]).sum())
+    assert 0.5 < answered / due < 1.0
+    assert re.search(r"by \d+ children \(\d+ of them more than once\)", app.summary.value)
+    assert re.search(r"\d+ of \d+ \(\d+%\)", app.ri_panel.value)
+
+
+def test_the_cohort_includes_the_served_cases(tmp_path, cases):
+    """``workbench serve --cases`` cases are part of the default cohort (they were
+    left out): the generated children and the served ones, counted together."""
+    from workbench.apps.cohort import GENERATED, cohort_source
+    from workbench.apps.settings import Settings
+
+    folder, words = cohort_source(Settings(store=tmp_path / "r.sqlite", cases=cases),
+                                  tmp_path / "work")
+    report = cohort_report(folder, keep_flags=True, workers=1)
+    assert report.totals["cases"] == GENERATED["cases"] + 2
+    assert words.endswith("and the 2 served case(s): tiny, undeclared")
+    assert "tiny" in set(report.flag_table["case_id"])
 
 
 def test_cohort_figure_has_one_x_per_month(cases):
@@ -537,3 +655,41 @@ def test_the_apps_are_widgets_to_display(library, stores):
     for app in (ReviewApp(library=library, store=stores[0], rules=RULES),
                 WorkshopApp(library=library, store=stores[0]), NetworkApp(library=library)):
         assert isinstance(app.widget, w.VBox) and "wb-app" in app.widget._dom_classes
+
+
+# -- kernels share analysed cases ---------------------------------------------------------
+
+def test_kernels_share_an_analysed_case_and_its_flags_through_the_cache(tmp_path, cases,
+                                                                        monkeypatch):
+    """The first kernel analyses a case and keeps it (with its flags) on disk; the next
+    reads it and runs neither the engine nor the rules; a changed chronology is
+    analysed again."""
+    import shutil
+
+    from workbench.analysis.rules import flag_table
+    from workbench.apps import library as library_module
+    from workbench.apps.cache import AnalysisCache
+
+    folder = tmp_path / "cases"
+    shutil.copytree(cases, folder)
+    cache = AnalysisCache(tmp_path / "cache")
+    first = CaseLibrary([folder], bundled=False, cache=cache).analysis("tiny")
+    flags = flag_table(first)
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr(library_module, "analyse", no_engine)
+    monkeypatch.setattr("workbench.analysis.rules._flag_table", no_engine)
+    second = CaseLibrary([folder], bundled=False, cache=cache)
+    shared = second.analysis("tiny")
+    assert shared is not first and shared.equals(first)
+    assert flag_table(shared).drop(columns="sources").equals(flags.drop(columns="sources"))
+    assert second.load("tiny").id == "tiny"
+    monkeypatch.undo()
+    events = folder / "tiny" / "events.csv"
+    events.write_text(events.read_text().replace("attendance falling", "attendance low"))
+    again = CaseLibrary([folder], bundled=False, cache=cache).analysis("tiny")
+    assert "School referral: attendance low" in set(again.events["summary"])
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2

@@ -153,6 +153,32 @@ def test_a_workshop_reveal_reaches_both_participants_and_their_answers_return(
         visit.check_and_close()
 
 
+KERNEL_ID_JS = """() => JSON.parse(document.getElementById('jupyter-config-data')
+  .textContent).kernelId"""
+
+
+@pytest.mark.browser
+def test_a_closed_pages_kernel_is_stopped(browser, server):
+    """Closing the page (its ``beforeunload`` run, as a closing tab) shuts its kernel
+    down at once: the page carries the ``_xsrf`` cookie that Voilà's shutdown request
+    needs (before, every such request was refused with 403 and the kernel lived on
+    until culled ten minutes later)."""
+    import time
+
+    visit = Visit(browser, server, "network").ready(".js-plotly-plot .scatterlayer")
+    kernel = visit.page.evaluate(KERNEL_ID_JS)
+    assert kernel and f"Kernel shutdown: {kernel}" not in server.log.read_text()
+    assert "_xsrf" in {c["name"] for c in visit.context.cookies()}
+    visit.page.close(run_before_unload=True)
+    deadline = time.monotonic() + LOAD_TIMEOUT_MS / 1000
+    while f"Kernel shutdown: {kernel}" not in server.log.read_text():
+        assert time.monotonic() < deadline, server.log.read_text()[-2000:]
+        assert "403 POST /voila/api/shutdown" not in server.log.read_text()
+        time.sleep(0.2)                                # polling the log for the event
+    assert "403 POST /voila/api/shutdown" not in server.log.read_text()
+    visit.context.close()
+
+
 @pytest.mark.browser
 def test_no_request_left_the_machine(server):
     """Runs last in this module: every page above recorded what it tried (no CDN: the
@@ -197,6 +223,26 @@ def test_the_listing_shows_only_the_dashboards(server):
         listing = json.load(response)
     names = sorted(item["name"] for item in listing["content"] if item["type"] == "notebook")
     assert names == ["cohort.ipynb", "network.ipynb", "review.ipynb", "workshop.ipynb"]
+
+
+@pytest.mark.slow
+def test_the_root_lists_the_dashboards(server):
+    """The address ``workbench serve`` prints (``/?token=…``) is a page listing the four
+    dashboards by name and purpose, each link carrying the token; nothing on it points
+    off the machine (it was a blank grey file browser)."""
+    import re
+
+    with urllib.request.urlopen(f"{server.base}/?token={server.token}",
+                                timeout=60) as response:
+        html = response.read().decode("utf-8")
+    links = re.findall(r'<a class="wb-dashboard" data-dashboard="(\w+)" href="([^"]+)">'
+                       r"<b>([^<]+)</b>", html)
+    assert [(name, title) for name, _, title in links] == [
+        ("review", "Case review"), ("workshop", "Workshop"), ("network", "Agency network"),
+        ("cohort", "Cohort")]
+    for name, href, _ in links:
+        assert href == f"/voila/render/{name}.ipynb?token={server.token}"
+    assert "://" not in html and "<script" not in html
 
 
 @pytest.mark.slow

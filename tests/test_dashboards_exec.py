@@ -43,7 +43,10 @@ assert app.edge_picker.options and "Silo" in app.silo_panel.value
 """,
     "cohort": """
 assert app.figure.layout.xaxis.type == "date"
-assert app.report.totals["cases"] >= 2
+assert "and the 2 served case(s): tiny, undeclared" in app.source
+assert "tiny" in set(app.report.flag_table["case_id"])
+first, last = app.window.value
+assert first < last and " of " in app.ri_panel.value
 """,
 }
 

@@ -129,7 +129,8 @@ def test_text_alternative():
         "Pairs that never answered each other: CAMHS and Children's Social Care; "
         "Police and School."]
     assert "| School | Children's Social Care | 3 | 2 | 1 | 0 | 0 | 2.5 days |" in text
-    assert "| Youth Service | charity / third sector | 1 | 0 | 0 | 1.00 |" in text
+    # no hand-off partner: no silo measure (it was 1.00, "only receives")
+    assert "| Youth Service | charity / third sector | 1 | 0 | 0 | – (no hand-offs) |" in text
 
 
 def test_a_window_is_named_in_the_title():

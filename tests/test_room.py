@@ -43,6 +43,28 @@ def test_every_dashboard_fits_every_screen_and_keeps_to_the_room(browser, server
     visit.check_and_close()
 
 
+#: the network figure's title and subtitle boxes (page pixels) as first drawn
+TITLE_BOXES_JS = """() => { const box = (s) => { const e = document.querySelector(s);
+    if (!e) return null; const r = e.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+  return {title: box('.js-plotly-plot .gtitle'), subtitle: box('.js-plotly-plot .gtitle-subtitle'),
+          plot: box('.js-plotly-plot .main-svg')}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_network_title_never_rides_over_its_subtitle(browser, server, screen):
+    """On first render, at every screen: the subtitle lies wholly below the title,
+    both inside the figure."""
+    visit = Visit(browser, server, "network", size=SCREENS[screen]).ready(READY["network"])
+    visit.page.wait_for_selector(".js-plotly-plot .gtitle-subtitle", state="attached")
+    boxes = visit.page.evaluate(TITLE_BOXES_JS)
+    title, subtitle, plot = boxes["title"], boxes["subtitle"], boxes["plot"]
+    assert title["bottom"] <= subtitle["top"] + 0.5, boxes
+    assert plot["top"] <= title["top"] and subtitle["bottom"] <= plot["bottom"], boxes
+    visit.check_and_close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("screen", ["phone", "projector"])
 def test_a_workshop_in_session_fits_the_phone_and_the_projector(browser, server, screen):

@@ -73,6 +73,9 @@ def test_the_configuration_serves_no_file_beside_the_dashboards(plan):
     assert config["VoilaConfiguration"]["file_denylist"] == [".*"]
     assert config["Voila"]["tornado_settings"]["headers"]["Referrer-Policy"] == "no-referrer"
     assert config["VoilaKernelManager"]["kernel_pools_config"]["default"]["pool_size"] == 1
+    assert config["VoilaKernelManager"]["kernel_pools_config"]["review.ipynb"] == {
+        "pool_size": 3}                      # a panel opens its pages together
+    assert config["VoilaConfiguration"]["classic_tree"] is True     # the root lists them
 
 
 def test_the_kernels_get_the_store_cases_and_cohort(tmp_path):
@@ -83,6 +86,8 @@ def test_the_kernels_get_the_store_cases_and_cohort(tmp_path):
     assert plan.env["WORKBENCH_STORE"] == str(tmp_path / "r.sqlite")
     assert plan.env["WORKBENCH_CASES"] == str(tmp_path / "cases")
     assert "WORKBENCH_COHORT" not in plan.env
+    # analysed cases shared by this server's kernels, in its own configuration folder
+    assert plan.env["WORKBENCH_CACHE"] == str((tmp_path / "cfg" / "cache").resolve())
     default = serve_plan(config_dir=tmp_path / "c2", environ={"HOME": str(tmp_path)})
     assert default.env["WORKBENCH_STORE"] == str(tmp_path / ".local/share/workbench/review.sqlite")
 

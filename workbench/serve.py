@@ -16,8 +16,11 @@ environment; :func:`run` starts it, waits until it answers, prints the URL to op
 - only ``dashboards/`` is served, no file beside them (an empty file allowlist), and
   only as Voilà dashboards, never as a Jupyter server (which runs any code sent to it);
 - sources stripped from the pages and tracebacks hidden;
-- a preheated kernel per dashboard (the page appears in about 3 s), idle kernels of
-  closed pages culled (``cull_idle_timeout``, checked every ``cull_interval``);
+- a preheated kernel per dashboard (three for the review: a panel opens its pages
+  together), and analysed cases shared by the kernels on disk (``WORKBENCH_CACHE``); a
+  closed page's kernel stopped at once (the page carries the ``_xsrf`` cookie Voilà's
+  shutdown request needs), idle kernels of pages that closed without it culled
+  (``cull_idle_timeout``, checked every ``cull_interval``);
 - Voilà reads only the configuration written here (no ``voila.py`` picked up from the
   working folder).
 
@@ -71,6 +74,10 @@ CULL_IDLE_TIMEOUT_S = 600
 #: seconds after a preheated kernel is taken before the next one starts warming (so
 #: that warming it does not slow the page being opened)
 FILL_DELAY_S = 1.0
+#: preheated kernels kept for a dashboard beyond one: a review panel opens its pages
+#: together (each a few seconds of one core to start cold); a workshop's participants
+#: join over a minute or two, and the others are opened by one person
+POOLS = {"review.ipynb": 3}
 #: the dashboards, in the order the URL list shows them
 DASHBOARDS = ("review.ipynb", "workshop.ipynb", "network.ipynb", "cohort.ipynb")
 #: front-end extensions the dashboards never use: plotly's mime renderer alone is a 4.8 MB
@@ -150,13 +157,27 @@ def allowed_hosts(address: str) -> tuple[str, ...]:
 
 
 def voila_config(*, token: str = "", pool_size: int = 1,
-                 fill_delay: float = FILL_DELAY_S) -> dict[str, object]:
+                 fill_delay: float = FILL_DELAY_S,
+                 pools: Mapping[str, int] | None = None) -> dict[str, object]:
     """The settings Voilà reads from ``voila.json``: those a command line cannot carry,
-    and the token (a command line is visible to every user of the machine)."""
+    and the token (a command line is visible to every user of the machine).
+
+    ``pool_size`` kernels are kept preheated for each dashboard, ``pools`` (notebook
+    name -> size) for those named (no pool at all when ``pool_size`` is 0).
+
+    >>> voila_config(pools={"review.ipynb": 3})["VoilaKernelManager"]["kernel_pools_config"]
+    {'default': {'pool_size': 1}, 'review.ipynb': {'pool_size': 3}}
+    """
+    pools_config = {"default": {"pool_size": pool_size}}
+    if pool_size > 0:
+        pools_config.update({name: {"pool_size": int(n)} for name, n in (pools or {}).items()})
     return {
+        # the root URL lists the dashboards in the workbench template's own tree.html
+        # (Voilà's JupyterLab file browser there showed a blank grey page)
         "VoilaConfiguration": {"file_allowlist": [], "file_denylist": [".*"],
-                               "extension_denylist": list(UNUSED_EXTENSIONS)},
-        "VoilaKernelManager": {"kernel_pools_config": {"default": {"pool_size": pool_size}},
+                               "extension_denylist": list(UNUSED_EXTENSIONS),
+                               "classic_tree": True},
+        "VoilaKernelManager": {"kernel_pools_config": pools_config,
                                "fill_delay": fill_delay},
         "Voila": {"token": token, "tornado_settings": {"headers": HEADERS}},
     }
@@ -221,7 +242,7 @@ def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str |
     dashboards = dashboards or dashboards_folder()
     config_dir = Path(config_dir)
     config_dir.mkdir(parents=True, exist_ok=True)
-    config = voila_config(token=token, pool_size=1 if preheat else 0)
+    config = voila_config(token=token, pool_size=1 if preheat else 0, pools=POOLS)
     _write_private(config_dir / "voila.json", json.dumps(config, indent=1))
     env = dict(os.environ if environ is None else environ)
     env[ENVIRONMENT["store"]] = str(Path(store).expanduser().resolve() if store
@@ -231,6 +252,12 @@ def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str |
             env[ENVIRONMENT[name]] = str(Path(folder).expanduser().resolve())
         else:
             env.pop(ENVIRONMENT[name], None)
+    # the kernels share analysed cases there (workbench.apps.cache), this server only
+    env[ENVIRONMENT["cache"]] = str((config_dir / "cache").resolve())
+    # glibc's malloc gives each thread of a kernel (shell, iopub, heartbeat, control)
+    # an arena of its own; two are plenty for a dashboard and keep each page's kernel
+    # some tens of MB smaller
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     host = f"[{address}]" if ":" in address else address
     url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
     command = voila_command(dashboards=dashboards, address=address, port=port,
@@ -383,6 +410,7 @@ def guarded_voila(hosts: tuple[str, ...]):
     from jupyter_server.utils import url_path_join
     from tornado.routing import Matcher, PathMatches, Rule
     from voila.app import Voila
+    from voila.handler import VoilaHandler
 
     allowed = {h.strip("[]").lower() for h in hosts}
     access = logging.getLogger("tornado.access")
@@ -422,6 +450,28 @@ def guarded_voila(hosts: tuple[str, ...]):
 
     tornado.web.RequestHandler._request_summary = request_summary  # type: ignore[method-assign]
 
+    def with_xsrf_cookie(page_class: type) -> type:
+        """The dashboard page's handler, also setting the ``_xsrf`` cookie.
+
+        When its page closes, Voilà's page script posts ``/voila/api/shutdown/<kernel>``
+        with the ``_xsrf`` cookie's value as the form's ``_xsrf`` field; Jupyter Server
+        checks the two match. Tornado sets that cookie only for a handler that reads
+        ``xsrf_token``, which Voilà's page handler never does (its page is rendered by
+        nbconvert, not by ``render_template``), so every shutdown was refused with 403
+        "'_xsrf' argument missing from POST" (voila-dashboards/voila#1458) and each closed
+        page's kernel lived on until culled. Reading it here sets the cookie with the page.
+        """
+
+        class PageWithXsrfCookie(page_class):  # type: ignore[misc, valid-type]
+            async def prepare(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+                result = await super().prepare(*args, **kwargs)
+                if self.current_user is not None and not self._finished:
+                    self.xsrf_token  # noqa: B018 (read for its effect: the cookie)
+                return result
+
+        PageWithXsrfCookie.__name__ = page_class.__name__
+        return PageWithXsrfCookie
+
     def hide_tokens_in_every_log() -> None:
         loggers = [logging.getLogger(), *(v for v in logging.root.manager.loggerDict.values()
                                           if isinstance(v, logging.Logger))]
@@ -441,6 +491,13 @@ def guarded_voila(hosts: tuple[str, ...]):
         def listen(self) -> None:
             hide_tokens_in_every_log()
             self.app.settings["log_function"] = log_request
+            routers = [self.app.default_router]           # and the routers within it
+            while routers:
+                for rule in routers.pop().rules:
+                    if isinstance(rule.target, type) and issubclass(rule.target, VoilaHandler):
+                        rule.target = with_xsrf_cookie(rule.target)
+                    elif hasattr(rule.target, "rules"):
+                        routers.append(rule.target)
             router = self.app.default_router
             logout = url_path_join(self.server_url or self.base_url or "/", "logout")
             router.rules[0:0] = [router.process_rule(Rule(WrongHost(), [(r".*", Refuse)])),

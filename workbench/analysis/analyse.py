@@ -68,6 +68,11 @@ class Analysis:
         return working_calendar(str(self.settings.get("bank_holidays") or "none"),
                                 years_of(self.events["start"]))
 
+    def __getstate__(self) -> dict:
+        """What a pickle keeps (the dashboards' disk cache): everything but the working
+        calendar, which cannot be pickled and is made again when asked for."""
+        return {k: v for k, v in self.__dict__.items() if k != "calendar"}
+
     def derived(self, name: str, build: Callable[[Analysis], pd.DataFrame]) -> pd.DataFrame:
         """A table derived from this analysis, built by ``build(self)`` once and kept.
 

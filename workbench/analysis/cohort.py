@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,25 +42,141 @@ class CohortReport:
     handoffs: pd.DataFrame = field(repr=False)       # sender, recipient → counts, latency
     trends: pd.DataFrame = field(repr=False)         # month → episodes, flags, answered share
     flag_table: pd.DataFrame | None = field(default=None, repr=False)  # every flag (if kept)
+    #: one row per hand-off (if kept): month sent, sender, recipient, status, latency_hours
+    handoff_rows: pd.DataFrame | None = field(default=None, repr=False)
+    #: one row per return (if kept): month found, offered, on_time, ri_hours
+    ri_rows: pd.DataFrame | None = field(default=None, repr=False)
+    #: one row per missing episode (if kept): month it began, case_id
+    episode_rows: pd.DataFrame | None = field(default=None, repr=False)
+
+    def children(self) -> dict[str, int]:
+        """Children who went missing (``missing``) and those who went missing more than
+        once (``repeat``) in this report's months (needs the kept episode rows).
+
+        >>> eps = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-02"],
+        ...                     "case_id": ["a", "a", "b"]})
+        >>> r = CohortReport(totals={}, flags=pd.DataFrame(), return_interviews=pd.DataFrame(),
+        ...                  handoffs=pd.DataFrame(), trends=pd.DataFrame(), episode_rows=eps)
+        >>> r.children(), r.within("2025-02").children()
+        ({'missing': 2, 'repeat': 1}, {'missing': 2, 'repeat': 0})
+        """
+        if self.episode_rows is None or self.episode_rows.empty:
+            return {"missing": 0, "repeat": 0}
+        per_child = self.episode_rows["case_id"].value_counts()
+        return {"missing": int(len(per_child)), "repeat": int((per_child > 1).sum())}
+
+    @property
+    def months(self) -> list[str]:
+        """Every month (``YYYY-MM``, UK time) with an episode, flag, hand-off or return."""
+        ri = self.return_interviews.drop(index="all", errors="ignore").index
+        return sorted({*map(str, self.trends.index), *map(str, ri)})
+
+    def busiest(self, months: int = 12) -> tuple[str, str] | None:
+        """The ``months`` consecutive calendar months with the most missing episodes
+        (the latest such run on a tie), as (first, last) ``YYYY-MM``; None without months.
+
+        >>> trends = pd.DataFrame({"episodes": [9, 1, 0, 5, 6]},
+        ...     index=["2024-01", "2024-02", "2024-05", "2024-06", "2024-07"])
+        >>> r = CohortReport(totals={}, flags=pd.DataFrame(), return_interviews=pd.DataFrame(),
+        ...                  handoffs=pd.DataFrame(), trends=trends)
+        >>> r.busiest(2), r.busiest(3), r.busiest(12)
+        (('2024-06', '2024-07'), ('2024-05', '2024-07'), ('2023-08', '2024-07'))
+        """
+        if not len(self.trends):
+            return None
+        index = pd.PeriodIndex(list(map(str, self.trends.index)), freq="M")
+        per_month = pd.Series(self.trends["episodes"].to_numpy(), index=index)
+        every = pd.period_range(index.min(), index.max(), freq="M")
+        counts = per_month.groupby(level=0).sum().reindex(every, fill_value=0)
+        if len(counts) <= months:
+            last = counts.index[-1]
+        else:
+            sums = counts.rolling(months).sum().iloc[months - 1:]
+            last = sums.index[len(sums) - 1 - int(np.argmax(sums.to_numpy()[::-1]))]
+        return str(last - (months - 1)), str(last)
+
+    def within(self, first: str | None = None, last: str | None = None) -> CohortReport:
+        """The report of the months ``first`` to ``last`` (``YYYY-MM``, both included;
+        None: open), from the rows ``cohort_report(..., keep_flags=True)`` keeps (a
+        report without them keeps its whole-cohort tables). ``totals["cases"]`` stays
+        the cohort's; episodes, hand-offs and flags are counted in the window.
+
+        >>> ri = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-02"],
+        ...                    "offered": [True, True, False], "on_time": [False, True, False],
+        ...                    "ri_hours": [80.0, 10.0, float("nan")]})
+        >>> trends = pd.DataFrame({"episodes": [1, 2], "flags": [0, 0], "handoffs": [0, 0],
+        ...                        "answered": [0, 0]}, index=["2025-01", "2025-02"])
+        >>> r = CohortReport(totals={"cases": 2}, flags=pd.DataFrame(),
+        ...                  return_interviews=_ri_rows_table(ri), handoffs=pd.DataFrame(),
+        ...                  trends=trends, ri_rows=ri)
+        >>> r.return_interviews.loc["all", ["found", "on_time"]].tolist()
+        [3, 1]
+        >>> w = r.within("2025-02")
+        >>> list(w.trends.index), w.return_interviews.loc["all", ["found", "on_time"]].tolist()
+        (['2025-02'], [2, 1])
+        """
+        trends = self.trends.loc[_in(self.trends.index, first, last)] \
+            if len(self.trends) else self.trends
+        ri, ri_rows = self.return_interviews, self.ri_rows
+        if ri_rows is not None:
+            ri_rows = ri_rows.loc[_in(ri_rows["month"], first, last)]
+            ri = _ri_rows_table(ri_rows)
+        flags, flag_rows = self.flags, self.flag_table
+        if flag_rows is not None and "agency" in flag_rows:
+            month = _month(pd.to_datetime(flag_rows["at"], utc=True)).fillna("")
+            flag_rows = flag_rows.loc[_in(month, first, last) & month.ne("").to_numpy()]
+            flags = _flag_matrix([flag_rows.groupby(["pattern", "agency"]).size()]
+                                 if len(flag_rows) else [])
+        handoffs, h_rows = self.handoffs, self.handoff_rows
+        if h_rows is not None:
+            h_rows = h_rows.loc[_in(h_rows["month"], first, last)]
+            handoffs = _handoff_rows_table(h_rows)
+        ep_rows = self.episode_rows
+        if ep_rows is not None:
+            ep_rows = ep_rows.loc[_in(ep_rows["month"], first, last)]
+        counted = {name: int(trends[name].sum()) if name in trends else 0
+                   for name in ("episodes", "flags", "handoffs")}
+        return replace(self, totals={**self.totals, **counted}, flags=flags,
+                       return_interviews=ri, handoffs=handoffs, trends=trends,
+                       flag_table=flag_rows, handoff_rows=h_rows, ri_rows=ri_rows,
+                       episode_rows=ep_rows)
+
+
+def _in(months, first: str | None, last: str | None) -> np.ndarray:
+    """Which of ``months`` (``YYYY-MM``) lie from ``first`` to ``last`` (both included)."""
+    m = pd.Series([str(x) for x in months], dtype=object)
+    ok = pd.Series(True, index=m.index)
+    if first:
+        ok &= m >= first
+    if last:
+        ok &= m <= last
+    return ok.to_numpy(dtype=bool)
+
+
+def _parquet_parts(folder: Path) -> list[Path]:
+    return sorted((folder / "events").glob("*.parquet")) or sorted(folder.glob("*.parquet"))
+
+
+def _case_parts(folder: Path) -> Iterator[pd.DataFrame]:
+    """The case folders' (``*/case.yaml``) event tables, one case at a time."""
+    from workbench.io.casefile import load_case
+
+    for path in sorted(p.parent for p in folder.glob("*/case.yaml")):
+        case = load_case(path)
+        yield case.events.assign(case_id=case.id)
 
 
 def cohort_parts(folder: str | Path, *, columns: list[str] | None = None
                  ) -> Iterator[pd.DataFrame]:
-    """The cohort's event tables, one Parquet file (whole cases) at a time."""
+    """The cohort's event tables, one Parquet file (whole cases) at a time, then one
+    case folder (``*/case.yaml``) at a time: a generated cohort and cases added to it."""
     folder = Path(folder)
-    parts = sorted((folder / "events").glob("*.parquet")) or sorted(folder.glob("*.parquet"))
-    if parts:
-        for part in parts:
-            yield _prepare(pd.read_parquet(part, columns=columns))
-        return
-    from workbench.io.casefile import load_case
-
-    cases = sorted(p.parent for p in folder.glob("*/case.yaml"))
-    if not cases:
+    parts = _parquet_parts(folder)
+    if not parts and not any(folder.glob("*/case.yaml")):
         raise FileNotFoundError(f"{folder}: no events/*.parquet and no case folders")
-    for path in cases:
-        case = load_case(path)
-        yield case.events.assign(case_id=case.id)
+    for part in parts:
+        yield _prepare(pd.read_parquet(part, columns=columns))
+    yield from _case_parts(folder)
 
 
 _TEXT = ("agency", "sector", "kind", "recipients", "attendees", "risk_grade", "refers_to",
@@ -112,10 +228,23 @@ def _summarise(events: pd.DataFrame, profile: Protocol, rules: list[Rule] | None
         anchor = pd.MultiIndex.from_arrays([flags["case_id"],
                                             flags["event_ids"].map(lambda ids: ids[0])])
         agency = events.set_index(["case_id", "id"])["agency"].reindex(anchor).to_numpy()
-        out["flag_counts"] = flags.assign(agency=agency).groupby(["pattern", "agency"]).size()
+        flags = flags.assign(agency=agency)
+        out["flags"] = flags if keep_flags else None
+        out["flag_counts"] = flags.groupby(["pattern", "agency"]).size()
         dated = flags["at"].notna()
         out["flag_months"] = _by_month(flags.loc[dated, "at"], flags=1)
     found = ep.loc[ep["found_at"].notna()]
+    if keep_flags:
+        out["ri_rows"] = pd.DataFrame({
+            "month": _month(found["found_at"]),
+            "offered": found["ri_first_kind"].isin(("return_interview_offered",
+                                                    "return_interview_completed")),
+            "on_time": found["ri_hours"] <= hours, "ri_hours": found["ri_hours"]})
+        out["episode_rows"] = pd.DataFrame({"month": _month(ep["start"]),
+                                            "case_id": ep["case_id"].astype(str)})
+        out["handoff_rows"] = pd.DataFrame({
+            "month": _month(h["sent"]), "sender": h["sender"], "recipient": h["recipient"],
+            "status": h["status"], "latency_hours": h["latency_hours"]})
     out["ri"] = _by_month(
         found["found_at"], found=1,
         offered=found["ri_first_kind"].isin(("return_interview_offered",
@@ -143,19 +272,25 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
 
     Parquet parts are analysed in ``workers`` processes (default: one per core);
     with local ``rules`` (which may not be importable by a worker) or a cohort of
-    case folders, parts are analysed in this process.
+    case folders, parts are analysed in this process. Case folders beside the Parquet
+    parts (cases added to a generated cohort) are part of the cohort. ``keep_flags``
+    also keeps one row per hand-off and per return, which :meth:`CohortReport.within`
+    needs to show a window of months.
     """
     import os
     from concurrent.futures import ProcessPoolExecutor
+    from itertools import chain
 
     profile = load_protocol(protocol)
     folder = Path(folder)
-    files = sorted((folder / "events").glob("*.parquet")) or sorted(folder.glob("*.parquet"))
+    files = _parquet_parts(folder)
     workers = workers or os.cpu_count() or 1
     if files and rules is None and workers > 1 and len(files) > 1:
         pool = ProcessPoolExecutor(max_workers=min(workers, len(files)))
-        parts = pool.map(_summarise_file, files, [profile] * len(files),
-                         [keep_flags] * len(files))
+        parts = chain(pool.map(_summarise_file, files, [profile] * len(files),
+                               [keep_flags] * len(files)),
+                      (_summarise(events, profile, rules, keep_flags)
+                       for events in _case_parts(folder)))
     else:
         pool = None
         parts = (_summarise(events, profile, rules, keep_flags)
@@ -181,6 +316,8 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
         return [p[name] for p in summaries if name in p]
 
     kept = [p["flags"] for p in summaries if p["flags"] is not None]
+    rows = {name: pd.concat(gather(name), ignore_index=True) if gather(name) else None
+            for name in ("handoff_rows", "ri_rows", "episode_rows")}
     return CohortReport(
         totals=totals,
         flags=_flag_matrix(gather("flag_counts")),
@@ -189,7 +326,25 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
         trends=_trends([*gather("episode_months"), *gather("flag_months"),
                         *gather("handoff_months")]),
         flag_table=pd.concat(kept, ignore_index=True) if kept else None,
+        **rows,
     )
+
+
+def _ri_rows_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The return-interview table (month → found, offered, on_time, median_hours,
+    on_time_share, and an ``all`` row) of kept return rows."""
+    per_month = rows.assign(found=1).groupby("month")[["found", "offered", "on_time"]].sum()
+    return _ri_table([per_month.astype(int)] if len(rows) else [], [rows[["month", "ri_hours"]]])
+
+
+def _handoff_rows_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The per-pair hand-off table of kept hand-off rows (as :func:`cohort_report`)."""
+    if rows.empty:
+        return pd.DataFrame()
+    edges = pd.crosstab([rows["sender"], rows["recipient"]], rows["status"])
+    latencies = {key: [values.dropna().to_numpy()] for key, values in
+                 rows.groupby(["sender", "recipient"])["latency_hours"]}
+    return _edge_summary([edges], latencies)
 
 
 def _flag_matrix(parts: list[pd.Series]) -> pd.DataFrame:

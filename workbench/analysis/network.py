@@ -139,7 +139,14 @@ def network_summary(G: nx.DiGraph) -> dict[str, object]:
     - ``one_way_pairs``: pairs where hand-offs went one way only;
     - ``reciprocity``: share of edges whose reverse edge exists;
     - ``silo``: per agency, the share of its hand-off partners it never sent to
-      (0: it passes to everyone it hears from; 1: it only receives).
+      (0: it passes to everyone it hears from; 1: it only receives); undefined (NaN)
+      for an agency with no hand-off partner in the window, which is not a silo by
+      what it did with hand-offs but had none to pass on.
+
+    >>> G = nx.DiGraph([("School", "Police")]); G.add_node("Health")
+    >>> s = network_summary(G)["silo"]
+    >>> s["School"], s["Police"], s["Health"]
+    (0.0, 1.0, nan)
     """
     degree = dict(G.degree(weight="count"))
     hub = max(sorted(degree), key=lambda a: degree[a]) if degree and max(degree.values()) \
@@ -159,7 +166,7 @@ def network_summary(G: nx.DiGraph) -> dict[str, object]:
     for agency in sorted(G):
         partners = set(G.predecessors(agency)) | set(G.successors(agency))
         silo[agency] = (len(partners - set(G.successors(agency))) / len(partners)
-                        if partners else 1.0)
+                        if partners else float("nan"))
     return {
         "hub": hub,
         "received_never_passed": sorted(a for a, d in G.nodes(data=True)

@@ -37,6 +37,7 @@ True
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import cache
 
@@ -58,12 +59,37 @@ class _PageReady(anywidget.AnyWidget):
                    screen: window.innerWidth }); } };"""
 
 
+#: jsonschema's optional IRI checker: where installed (jupyter-events brings it) it
+#: compiles a Lark grammar when imported, about 6 s of CPU
+_IRI_GRAMMAR = "rfc3987_syntax"
+
+
+def _figure_widget_base() -> type:
+    """``go.FigureWidget``, imported without jsonschema's IRI grammar.
+
+    Touching ``go.FigureWidget`` loads plotly's widget base and renderers (and kaleido
+    where it is installed, an extra); the renderers load nbformat, nbformat loads
+    jsonschema, and jsonschema loads ``rfc3987_syntax`` if it can: 6 s of CPU in every
+    kernel, longer than the rest of a dashboard's start, for a format check (``iri``)
+    nothing in a dashboard makes. While plotly's widget base is first imported that
+    module counts as absent (jsonschema then goes without that one check); a process
+    that has already loaded it keeps it.
+    """
+    if "plotly.basewidget" in sys.modules or _IRI_GRAMMAR in sys.modules:
+        return go.FigureWidget
+    sys.modules[_IRI_GRAMMAR] = None  # type: ignore[assignment]  (import: ImportError)
+    try:
+        return go.FigureWidget
+    finally:
+        if sys.modules.get(_IRI_GRAMMAR, False) is None:
+            del sys.modules[_IRI_GRAMMAR]
+
+
 @cache
 def _widget_class() -> type:
-    """The FigureWidget subclass, made on first use: touching ``go.FigureWidget`` loads
-    plotly's widget base, which loads kaleido where it is installed (an extra)."""
+    """The FigureWidget subclass, made on first use (see :func:`_figure_widget_base`)."""
 
-    class _FigureWidget(go.FigureWidget):
+    class _FigureWidget(_figure_widget_base()):  # type: ignore[misc, valid-type]
         """A ``FigureWidget`` whose comm opens with its figure and options already set."""
 
         def __init__(self, fig: go.Figure, *, config: dict):
@@ -110,7 +136,8 @@ class FigureSlot:
 
     @property
     def is_widget(self) -> bool:
-        return isinstance(self.figure, go.FigureWidget)
+        # not isinstance(…, go.FigureWidget): that would import plotly's widget base
+        return self.figure is not None and not isinstance(self.figure, go.Figure)
 
     @property
     def drawn(self) -> bool:
@@ -118,7 +145,9 @@ class FigureSlot:
         return self._drawn
 
     def widget_count(self) -> int:
-        return sum(isinstance(c, go.FigureWidget) for c in self.widget.children)
+        if _widget_class.cache_info().currsize == 0:
+            return 0
+        return sum(isinstance(c, _widget_class()) for c in self.widget.children)
 
     def on_widget(self, callback: Callable[[go.FigureWidget], None]) -> None:
         """Call ``callback(figure_widget)`` whenever the widget is made or redrawn

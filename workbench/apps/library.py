@@ -18,16 +18,20 @@ True
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.analysis.analyse import Analysis, analyse
+from workbench.apps.cache import AnalysisCache
 from workbench.case import Case
 from workbench.errors import CaseValidationError, Problem
 from workbench.io.casefile import load_case, read_yaml
 
 __all__ = ["CaseEntry", "CaseLibrary", "bundled_case_studies"]
+
+_log = logging.getLogger(__name__)
 
 
 def bundled_case_studies() -> Path | None:
@@ -96,7 +100,9 @@ class CaseLibrary:
     ``id@folder``.
     """
 
-    def __init__(self, folders: Iterable[str | Path] = (), *, bundled: bool = True):
+    def __init__(self, folders: Iterable[str | Path] = (), *, bundled: bool = True,
+                 cache: AnalysisCache | None = None):
+        self.cache = cache
         sources: list[tuple[Path, bool]] = []
         home = bundled_case_studies() if bundled else None
         if home is not None:
@@ -118,7 +124,8 @@ class CaseLibrary:
     @classmethod
     def from_settings(cls, settings) -> CaseLibrary:
         """The library a dashboard shows under :class:`~workbench.apps.Settings`."""
-        return cls([settings.cases] if settings.cases is not None else ())
+        cache = AnalysisCache(settings.cache) if getattr(settings, "cache", None) else None
+        return cls([settings.cases] if settings.cases is not None else (), cache=cache)
 
     def __contains__(self, key: object) -> bool:
         return any(e.key == key for e in self.entries)
@@ -152,7 +159,26 @@ class CaseLibrary:
         return self._cases[key]
 
     def analysis(self, key: str) -> Analysis:
-        """The case's :class:`~workbench.analysis.analyse.Analysis` (computed once per library)."""
-        if key not in self._analyses:
+        """The case's :class:`~workbench.analysis.analyse.Analysis` (computed once per
+        library; with a ``cache``, once per server: kept on disk with its flags, under
+        a hash of the case's files and the code)."""
+        if key in self._analyses:
+            return self._analyses[key]
+        entry = self.entry(key)
+        if self.cache is None or entry.problems:
             self._analyses[key] = analyse(self.load(key))
-        return self._analyses[key]
+            return self._analyses[key]
+        kept_as = self.cache.key(entry.path, salt=entry.kind)
+        analysis = self.cache.get(kept_as)
+        if not isinstance(analysis, Analysis) or analysis.case is None:
+            analysis = analyse(self.load(key))
+            from workbench.analysis.rules import flag_table
+
+            try:
+                flag_table(analysis)          # kept with it: every kernel's flags
+            except Exception:  # a failing rule is the review's to report, not the cache's
+                _log.warning("flags of %s not kept with its analysis", key, exc_info=True)
+            self.cache.put(kept_as, analysis)
+        self._cases.setdefault(key, analysis.case)
+        self._analyses[key] = analysis
+        return analysis

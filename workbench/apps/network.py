@@ -31,7 +31,7 @@ from workbench.datetext import day_month_year
 from workbench.errors import CaseValidationError
 from workbench.views.style import SECTOR_LABELS
 
-__all__ = ["NetworkApp", "month_bounds"]
+__all__ = ["NetworkApp", "background_words", "month_bounds"]
 
 #: names and live regions the page gives the network's widgets
 NETWORK_ARIA = {
@@ -60,6 +60,25 @@ def month_bounds(analysis: Analysis) -> list[pd.Timestamp]:
     return [t.tz_localize("Europe/London") for t in pd.date_range(first, last, freq="MS")]
 
 
+def background_words(analysis: Analysis, stops: list[pd.Timestamp]) -> str:
+    """Words for the records kept apart from the window: those dated before its first
+    month (the background of years before the hand-offs), or "" when there are none.
+
+    They are not in any window of the slider: the network is made of hand-offs, and a
+    slider spanning the background would squeeze the hand-offs into one end of it.
+    """
+    if not stops:
+        return ""
+    start = pd.to_datetime(analysis.events["start"], utc=True)
+    before = start.loc[start < stops[0]]
+    if before.empty:
+        return ""
+    years = before.dt.tz_convert("Europe/London").dt.year
+    span = f"{years.min()}" if years.min() == years.max() else f"{years.min()}–{years.max()}"
+    return (f"{len(before)} earlier record(s) ({span}) are background, before the first "
+            f"hand-off: not in the window.")
+
+
 class NetworkApp:
     """The network dashboard's widgets and what they do.
 
@@ -78,6 +97,7 @@ class NetworkApp:
         self.summary: dict | None = None
         self._edges: list[tuple[str, str]] = []
         self._quiet = False
+        self._background = ""
         self._build()
         first = case or (library.entries[0].key if library.entries else None)
         if first is not None:
@@ -136,6 +156,7 @@ class NetworkApp:
             return
         self.key = key
         stops = month_bounds(self.analysis)
+        self._background = background_words(self.analysis, stops)
         self._quiet = True
         try:
             if stops:
@@ -170,7 +191,8 @@ class NetworkApp:
             summary="The network in words")
         handoffs = sum(d["count"] for _, _, d in self.graph.edges(data=True))
         self.status.value = (f"{self.graph.number_of_nodes()} agencies, {handoffs} hand-off(s) "
-                             f"sent {self._window_words(start, end)}")
+                             f"sent {self._window_words(start, end)}"
+                             + (f". {esc(self._background)}" if self._background else ""))
         self._edges = sorted(self.graph.edges)
         options = [(f"{a} → {b} ({self.graph.edges[a, b]['count']} hand-off(s))", (a, b))
                    for a, b in self._edges]
@@ -237,20 +259,23 @@ class NetworkApp:
              for r in rows.itertuples()], label=f"Hand-offs from {sender} to {recipient}")
 
     def _silo_html(self) -> str:
+        from workbench.views.network import silo_words
+
         G, s = self.graph, self.summary
         rows = []
 
         def partners(agency: str) -> set[str]:
             return set(G.predecessors(agency)) | set(G.successors(agency))
 
-        # an agency in no hand-off has no silo measure (it is undefined, not 1.00)
-        for agency in sorted(G, key=lambda a: (not partners(a), -s["silo"].get(a, 0.0), a)):
+        # an agency in no hand-off has no silo measure (NaN: undefined, not 1.00)
+        for agency in sorted(G, key=lambda a: (not partners(a),
+                                               -(s["silo"].get(a) if partners(a) else 0.0),
+                                               a)):
             d = G.nodes[agency]
             sector = d.get("sector", "")
             rows.append([agency, SECTOR_LABELS.get(sector, sector), d.get("events", 0),
                          d.get("sent", 0), d.get("received", 0), len(partners(agency)),
-                         f"{s['silo'].get(agency, 0.0):.2f}" if partners(agency)
-                         else "– (no hand-offs)"])
+                         silo_words(s["silo"].get(agency))])
         lines = [f"Hub: <b>{esc(s['hub'] or '–')}</b> · reciprocity {s['reciprocity']:.2f}",
                  "Received but never passed on: "
                  + (esc(", ".join(s["received_never_passed"])) or "none"),

@@ -27,7 +27,7 @@ __all__ = ["ENVIRONMENT", "Settings", "default_store_path", "settings_from_envir
 APP_NAME = "workbench"
 #: the environment variables ``workbench serve`` sets, by setting
 ENVIRONMENT = {"cases": "WORKBENCH_CASES", "store": "WORKBENCH_STORE",
-               "cohort": "WORKBENCH_COHORT"}
+               "cohort": "WORKBENCH_COHORT", "cache": "WORKBENCH_CACHE"}
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,14 @@ class Settings:
         case studies (None: the bundled ones only).
     cohort : a cohort folder (``events/*.parquet`` or case folders) for the cohort
         dashboard (None: a small one is made).
+    cache : a folder where the server's kernels share analysed cases
+        (:class:`~workbench.apps.cache.AnalysisCache`; None: each kernel analyses its own).
     """
 
     store: Path
     cases: Path | None = None
     cohort: Path | None = None
+    cache: Path | None = None
 
 
 def default_store_path(environ: Mapping[str, str] | None = None, *,
@@ -80,4 +83,4 @@ def settings_from_environment(environ: Mapping[str, str] | None = None) -> Setti
         return Path(value).expanduser() if value else None
 
     return Settings(store=path("store") or default_store_path(environ), cases=path("cases"),
-                    cohort=path("cohort"))
+                    cohort=path("cohort"), cache=path("cache"))

@@ -19,8 +19,10 @@ class _Case(_CaseTools, _PlanStep, _SkeletonStep, _PlantStep, _AssembleStep):
     """Builds one child's chronology: plan, skeleton, planted failures, background."""
 
 
-def _build_case(index: int, seed: np.random.SeedSequence, good_share: float):
+def _build_case(index: int, seed: np.random.SeedSequence, good_share: float,
+                starts: tuple[int, int] | None = None):
     case = _Case(f"G{index + 1:06d}", seed, good_share)
+    case.starts = starts          # days since 1970 the review period may start in
     case.plan()
     case.skeleton()
     case.plant()

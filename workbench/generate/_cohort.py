@@ -41,6 +41,7 @@ class CohortSummary:
 
 def generate_cohort(out: str | os.PathLike, *, cases: int, seed: int,
                     chunk_events: int = 500_000, good_share: float = 0.3,
+                    starts: tuple[str, str] | None = None,
                     progress: bool = False) -> CohortSummary:
     """Write a synthetic cohort of ``cases`` children with planted failures.
 
@@ -51,6 +52,9 @@ def generate_cohort(out: str | os.PathLike, *, cases: int, seed: int,
     seed : the random seed; the same seed gives the same files.
     chunk_events : about how many events each ``events/part-*.parquet`` holds.
     good_share : share of good-practice cases (no failure of any pattern).
+    starts : (first, last) ISO dates each child's review period starts between (default
+        2013-01-01 to 2023-01-01); a span of a year or two gives a cohort whose children
+        are all known in the same year, as a force's year of missing children is.
     progress : show a progress bar (tqdm) on standard error.
 
     Returns
@@ -75,6 +79,13 @@ def generate_cohort(out: str | os.PathLike, *, cases: int, seed: int,
         raise ValueError(f"cases must be at least 1, got {cases}")
     if not 0.0 <= good_share <= 1.0:
         raise ValueError(f"good_share must lie in [0, 1], got {good_share}")
+    window = None
+    if starts is not None:
+        first, last = (int((np.datetime64(d, "D") - np.datetime64("1970-01-01", "D"))
+                           .astype(int)) for d in starts)
+        if last <= first:
+            raise ValueError(f"starts must run forwards, got {starts[0]} to {starts[1]}")
+        window = (first, last)
     began = time.perf_counter()
     path = Path(out)
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
@@ -98,7 +109,7 @@ def generate_cohort(out: str | os.PathLike, *, cases: int, seed: int,
         buffer, buffered = [], 0
 
     for index in range(cases):
-        cid, cols, key, row = _build_case(index, seeds[index], good_share)
+        cid, cols, key, row = _build_case(index, seeds[index], good_share, window)
         buffer.append((cid, cols))
         buffered += row["n_events"]
         events += row["n_events"]

@@ -27,7 +27,7 @@ class _PlanStep:
     # ---- step 1: the plan
     def plan(self) -> None:
         r = self.r
-        s_day = r.randrange(_EPOCH_2013, _EPOCH_2023)
+        s_day = r.randrange(*(getattr(self, "starts", None) or (_EPOCH_2013, _EPOCH_2023)))
         self.S = s_day * _DAY
         self.E_day = s_day + r.randint(420, 900)
         self.E = self.E_day * _DAY

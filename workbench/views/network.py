@@ -48,7 +48,7 @@ from workbench.views.style import (
 )
 
 __all__ = ["UNANSWERED_SCALE", "agency_graph", "describe_network", "network_figure",
-           "network_positions", "network_summary"]
+           "network_positions", "network_summary", "silo_words"]
 
 #: colour of an edge by the share of its decided hand-offs left unanswered
 UNANSWERED_SCALE = [[0.0, OKABE_ITO["blue"]], [0.5, "#A0A0A0"],
@@ -192,6 +192,20 @@ def _edge_hover(a: str, b: str, d: dict) -> str:
     return "<br>".join(lines)
 
 
+def _defined(value: float | None) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def silo_words(value: float | None) -> str:
+    """An agency's silo measure as shown: two decimals, or "– (no hand-offs)" where it is
+    undefined (an agency with no hand-off partner).
+
+    >>> silo_words(0.5), silo_words(float("nan")), silo_words(None)
+    ('0.50', '– (no hand-offs)', '– (no hand-offs)')
+    """
+    return f"{value:.2f}" if _defined(value) else "– (no hand-offs)"
+
+
 def _hours(h: float | None) -> str:
     if h is None or (isinstance(h, float) and math.isnan(h)):
         return "-"
@@ -217,8 +231,8 @@ def _node_traces(G: nx.DiGraph, pos: dict, summary: dict) -> list[dict]:
             hover.append(f"<b>{name}</b> · {SECTOR_LABELS.get(sector, sector)}<br>"
                          f"{d.get('events', 0)} records; sent {d.get('sent', 0)} hand-off(s), "
                          f"received {d.get('received', 0)}"
-                         + (f"<br>silo measure {silo:.2f} (1: only receives)"
-                            if silo is not None else ""))
+                         + f"<br>silo measure {silo_words(silo)}"
+                         + (" (1: only receives)" if _defined(silo) else ""))
             where.append(_text_position(*pos[n]))
         out.append({
             "type": "scatter", "x": xs, "y": ys, "mode": "markers+text", "text": labels,
@@ -350,7 +364,6 @@ def describe_network(G: nx.DiGraph, *, summary: dict | None = None) -> str:
     nodes = markdown_table(
         ["Agency", "Sector", "Records", "Sent", "Received", "Silo (0-1)"],
         [[n, SECTOR_LABELS.get(d.get("sector", "other"), "other"), d.get("events", 0),
-          d.get("sent", 0), d.get("received", 0),
-          f"{summary.get('silo', {}).get(n, 0.0):.2f}"]
+          d.get("sent", 0), d.get("received", 0), silo_words(summary.get("silo", {}).get(n))]
          for n, d in sorted(G.nodes(data=True), key=lambda nd: str(nd[0]))])
     return "\n".join(lines) + "\n\n" + nodes + "\n\n" + table

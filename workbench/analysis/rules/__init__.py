@@ -41,7 +41,7 @@ from workbench.case import Case
 from workbench.protocols import Protocol
 
 __all__ = ["PATTERNS", "SEVERITIES", "Evidence", "Flag", "Rule", "find_flags", "flag_table",
-           "rule", "default_rules", "silenced_table"]
+           "rule", "default_rules", "pattern_titles", "silenced_table"]
 
 PATTERNS = (
     "unanswered-referral", "return-interview-missing", "return-interview-not-shared",
@@ -125,6 +125,15 @@ def default_rules() -> tuple[Rule, ...]:
     return RULES
 
 
+def pattern_titles() -> dict[str, str]:
+    """Each pattern's title as people read it (its bundled rule's title), by pattern id.
+
+    >>> pattern_titles()["unanswered-referral"]
+    'Referral or notification not answered in time'
+    """
+    return {r.pattern: r.title for r in default_rules()}
+
+
 def _raw(analysis: Analysis, rules: Iterable[Rule] | None) -> list[tuple[Rule, pd.DataFrame]]:
     out = []
     for r in rules if rules is not None else default_rules():
@@ -149,9 +158,21 @@ def flag_table(data: Analysis | Case | pd.DataFrame, *, protocol: Protocol | str
     """Every flag of a case or cohort as one table (columns :data:`FLAG_COLUMNS`).
 
     Rows a rule marks ``silenced`` (a date too imprecise for its window) are left
-    out; :func:`silenced_table` lists them.
+    out; :func:`silenced_table` lists them. Given an :class:`Analysis` (under its own
+    protocol), the table is computed once per set of rules and kept with it (a copy
+    is returned), so that an analysis kept on disk brings its flags along.
     """
     analysis = analyse(data, protocol=protocol)
+    if analysis is data:
+        rules = None if rules is None else tuple(rules)
+        name = "flag_table:" + ("bundled" if rules is None else "|".join(
+            f"{r.id}={getattr(r.func, '__module__', '')}.{getattr(r.func, '__qualname__', '')}"
+            f"#{id(r.func)}" for r in rules))
+        return analysis.derived(name, lambda a: _flag_table(a, rules)).copy()
+    return _flag_table(analysis, rules)
+
+
+def _flag_table(analysis: Analysis, rules: Iterable[Rule] | None) -> pd.DataFrame:
     frames = []
     for r, raw in _raw(analysis, rules):
         certainty = raw.get("certainty", pd.Series("certain", index=raw.index))
