@@ -28,9 +28,10 @@ run: setup
 build: setup
 	$(BIN)/workbench build casestudies -o build
 
-# The whole test suite (browser tests included).
+# The whole test suite (browser tests included), on both cores: the tests that drive the
+# browser or the shared Voilà server run on one worker (tests/conftest.py).
 test: setup chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The whole suite with the network switched off (a new network namespace with only
 # loopback up; needs root): proves nothing reaches beyond this machine.

@@ -145,6 +145,16 @@ def test_a_found_in_the_outcome_is_the_found_event_dated_as_written(tmp_path, ou
         ["police-2", "police-2-found", outcome, "outcome"]]
 
 
+def test_a_found_written_after_the_childs_initial_in_the_text_is_a_found_event(tmp_path):
+    path = tmp_path / "review.csv"
+    path.write_text("No.,Date,Agency,Event / information\n"
+                    "34,14/02/2025,Anyshire Constabulary,Mother reported C missing at 1630hrs. "
+                    "Graded medium risk. C found at 2350hrs the same day at the bus station.\n")
+    ev = import_chronologies([path]).events
+    assert ev["kind"].tolist() == ["missing_report", "found"]
+    assert ev["start"].iloc[1] == pd.Timestamp("2025-02-14 23:50", tz="UTC")  # GMT
+
+
 def test_the_derived_found_closes_an_overnight_episode(tmp_path):
     ep = episodes(police(tmp_path, "Found next day at the station"))
     assert ep[["report_id", "found_id"]].values.tolist() == [["police-2", "police-2-found"]]

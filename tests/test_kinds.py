@@ -7,6 +7,10 @@ from workbench.kinds import KINDS, classify, kind_labels, read_grade, split_atte
 
 @pytest.mark.parametrize(("text", "kind"), [
     ("Reported missing by mother at 22:00", "missing_report"),
+    ("Mother reported C missing at 1630hrs. C found at 2350hrs the same day", "missing_report"),
+    ("Child D missing from Hilltop Lodge (last seen 16:00). Found 23/06/2024", "missing_report"),
+    ("Emergency move to Hilltop Lodge, 70 miles away", "placement_move"),
+    ("Mother declined the RI on C's behalf", "return_interview_declined"),
     ("Missing person report - risk graded medium", "missing_report"),
     ("Found by officers at Address 2", "found"),
     ("Returned home by taxi", "found"),

@@ -254,6 +254,8 @@ def test_map_per_file_on_the_command_line(tmp_path, capsys):
     ("Recorded by", "author"), ("Risk grading", "risk"), ("Event ref", "ref"),
     ("Event ref/sequence", "ref"), ("Source ref", "source_ref"), ("Paragraph", "source_ref"),
     ("Responds to", "refers_to"), ("Date of birth", None), ("Colour", None),
+    ("Subject(s)", LABELLED), ("People involved", LABELLED), ("Who", "agency"),
+    ("Classification", "kind"),
 ])
 def test_column_vocabulary(header, field):
     assert field_for(header) == field
@@ -466,3 +468,49 @@ def test_recipients_keep_only_the_names_not_how_or_when_it_went(tmp_path):
 def test_sharing_written_in_the_text_names_the_recipients(tmp_path, text, recipients):
     path = write(tmp_path, "yjs.csv", f"Date,Agency,Event\n05/02/2025,YJS,\"{text}\"\n")
     assert import_chronologies([path]).events["recipients"].tolist() == [recipients]
+
+
+def test_a_police_missing_person_export_is_read_as_episodes(tmp_path):
+    path = write(tmp_path, "MISPER_export_CHILD_B_20250701.csv",
+                 "Occurrence Ref,Reported Date/Time,Subject,Classification,Risk Level,"
+                 "Found/Outcome,Referred to CSC (Y/N),Notes\n"
+                 "MP/25/1,04/01/2025 2210,CHILD B,Missing,Medium,"
+                 "Found 05/01/25 0135hrs at a friend's address.,Y,PPN submitted.\n"
+                 "MP/25/2,21/06/2025 2315,CHILD B,Absent,Absent,Returned home 22/06/25 0010hrs.,N,\n")
+    ev = import_chronologies([path]).events
+    assert ev[["agency", "kind", "recipients"]].values.tolist() == [
+        ["Police", "missing_report", "Children's Social Care"], ["Police", "found", ""],
+        ["Police", "absence_report", ""], ["Police", "found", ""]]
+    assert ev["start"].dt.tz_convert("Europe/London").dt.strftime("%d/%m %H:%M").tolist() == [
+        "04/01 22:10", "05/01 01:35", "21/06 23:15", "22/06 00:10"]
+    rows = ev.loc[ev["kind"] != "found"]  # who the report is about is kept in its text
+    assert (rows["summary"] + rows["details"]).str.contains("Subject: CHILD B").all()
+
+
+def test_a_who_column_is_the_agency_and_a_generic_recipient_is_the_cases_own_name(tmp_path):
+    csc = write(tmp_path, "csc.csv", "Anyshire Children's Social Care - agency return\n"
+                "Date,Event\n06/01/2025,Contact (PPN) from police\n")
+    log = write(tmp_path, "composite.csv", "Date,Who,What happened,Shared with\n"
+                "05/01/2025,PC 1234,Stop and search: cash and two phones,Social Care (front door)\n")
+    ev = import_chronologies([csc, log]).events
+    assert ev[["agency_as_written", "agency", "recipients"]].values.tolist() == [
+        ["PC 1234", "Police", "Anyshire Children's Social Care"],
+        ["Anyshire Children's Social Care", "Anyshire Children's Social Care", ""]]
+    # a row recorded under the generic name keeps it: two agencies, not one
+    log.write_text(log.read_text() + "06/01/2025,SW,Home visit,\n")
+    ev = import_chronologies([csc, log]).events
+    assert ev[["agency_as_written", "agency", "recipients"]].values.tolist()[::2] == [
+        ["PC 1234", "Police", "Children's Social Care"], ["SW", "Children's Social Care", ""]]
+
+
+def test_a_return_interview_row_says_how_it_went_in_its_details(tmp_path):
+    path = write(tmp_path, "harbour.csv", "Date,Agency,Event,Details,Outcome\n"
+                 "02/12/2024,Harbour Project,Return interview,\"RI completed at home. C said "
+                 "'J makes me hold stuff for him'.\",Not sent to police or CSC.\n"
+                 "05/12/2024,Harbour Project,Return home interview,Mother declined the RI on "
+                 "C's behalf.,\n"
+                 "07/12/2024,Harbour Project,Return interview,Booked for 9/12,\n")
+    ev = import_chronologies([path]).events
+    assert ev["kind"].tolist() == ["return_interview_completed", "return_interview_declined",
+                                   "return_interview_offered"]
+    assert ev["recipients"].tolist() == ["", "", ""]

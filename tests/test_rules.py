@@ -133,6 +133,12 @@ RAISED = [
         "protective action by any agency within 5 working days (the first, referral by School, "
         "came on 11/02/2025)", id="disclosure-acted-on-6th-day"),
     pytest.param("victim-blaming-language", [
+        ("20/01/2025 10:00", CSC, "contact", {"details": "CIN review. SW1 recorded that C "
+         "'continues to put herself at risk' and 'needs to take responsibility for her own "
+         "safety'."})],
+        ["e1"], "medium", "Children's Social Care's record of 20/01/2025 describes the child "
+        "with \"put herself at risk\"", id="a-practitioner-quoted-is-the-practitioner"),
+    pytest.param("victim-blaming-language", [
         ("03/02/2025 10:00", "Police", "contact",
          {"details": "She is Streetwise and makes her own choices"})],
         ["e1"], "medium", "Police's record of 03/02/2025 describes the child with \"Streetwise\"",

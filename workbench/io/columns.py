@@ -60,7 +60,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "summary": ("event", "significant event", "summary", "event summary", "title",
                 "what happened", "incident", "event description", "presentation",
                 "presenting issue", "reason for contact", "incident summary", "key event",
-                "description of event", "brief description", "subject", "headline"),
+                "description of event", "brief description", "headline"),
     "details": ("details", "detail", "description", "notes", "narrative", "further details",
                 "comments", "information", "case notes", "full narrative", "observations",
                 "analysis", "record", "narrative details"),
@@ -87,6 +87,8 @@ _SYNONYMS = {syn: field for field, syns in FIELDS.items() for syn in syns}
 _KEYWORDS: tuple[tuple[str | None, re.Pattern[str]], ...] = tuple(
     (field, re.compile(pattern)) for field, pattern in (
         (None, r"\b(?:birth|dob)\b"),
+        # who a row is about ("Subject(s)", "People involved"): kept in the details
+        (LABELLED, r"^subjects?(?: s)?$|^(?:people|persons?|individuals) (?:involved|named|present)$"),
         (LABELLED, r"\b(?:child|childs|young person|young persons|yp|cyp)\b.*\b(?:said|voice|"
                    r"views?|words|account|wishes|feelings|says)\b|\b(?:voice|views?|wishes|"
                    r"feelings|words|account) of\b|\bwhat .* said\b"),

@@ -42,8 +42,9 @@ def own_names(records: list[dict[str, object]], aliases: AliasTable) -> dict[str
     Children's Social Care" when that is the return of the case's only one of its kind.
 
     A generic name counts only when no row is recorded under it, and it is given to the
-    one recording agency whose name contains it (else the one of its sector, where the
-    generic is that sector's usual agency); with two candidates nothing is changed.
+    one recording agency whose name contains it or, where the generic is its sector's
+    usual agency ("Police"), that is of its sector; with two candidates (a neighbouring
+    force beside the home force) nothing is changed.
     """
     recording = {str(r["agency"]) for r in records if r.get("agency")}
     written = {name.strip() for r in records for col in ("recipients", "attendees")
@@ -53,12 +54,12 @@ def own_names(records: list[dict[str, object]], aliases: AliasTable) -> dict[str
     for generic in sorted(written - recording):
         if aliases.normalise(generic) != generic:
             continue  # only a canonical name is generic
-        named = [a for a in own if generic in aliases.find_in_text(a)]
-        if not named and aliases.sector_agencies.get(aliases.sector(generic)) == generic:
-            sector = aliases.sector(generic)
-            named = [a for a in own if aliases.infer_sector(a)[0] == sector]
+        named = {a for a in own if generic in aliases.find_in_text(a)}
+        sector = aliases.sector(generic)
+        if aliases.sector_agencies.get(sector) == generic:  # "Police": any force of the case
+            named |= {a for a in own if aliases.infer_sector(a)[0] == sector}
         if len(named) == 1:
-            out[generic] = named[0]
+            out[generic] = named.pop()
     return out
 
 

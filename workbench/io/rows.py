@@ -329,6 +329,16 @@ class RowReader:
 
     def _kind(self, line: int, values: Mapping[str, str], summary: str, details: str,
               extra: list[str]) -> tuple[str, float, str]:
+        kind, confidence, basis = self._main_kind(line, values, summary, details, extra)
+        if kind == "return_interview_offered" and basis != "column":
+            # "Return interview" names the kind; the rest of the row says how it went
+            rest = classify(" ".join(values.get(f, "") for f in ("details", "action", "outcome")))
+            if rest.kind in ("return_interview_completed", "return_interview_declined"):
+                return rest.kind, rest.confidence, f"{basis}; then {rest.basis}"
+        return kind, confidence, basis
+
+    def _main_kind(self, line: int, values: Mapping[str, str], summary: str, details: str,
+                   extra: list[str]) -> tuple[str, float, str]:
         if "kind" not in values:
             c = classify(summary, details)
             return c.kind, c.confidence, c.basis
