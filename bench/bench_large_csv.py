@@ -1,13 +1,14 @@
 """Validating a large chronology CSV: time and peak memory of ``workbench validate``.
 
-    python bench/bench_large_csv.py [--mb 200] [--repeat 3] [--workbench PATH]
+    python bench/bench_large_csv.py [--mb 190] [--repeat 3] [--workbench PATH]
 
 Writes a fictional chronology in the common layout (Date, Time, Agency, Event,
-Details, Action taken, Outcome, Shared with) of about ``--mb`` megabytes (190: just under the 200 MB limit) to a
-temporary folder, runs ``workbench validate`` on it as a child process ``--repeat``
-times, and prints each run's wall time, peak resident memory (the child's own
-``ru_maxrss``, from ``os.wait4``) and exit status, then the medians. The machine's
-load average is printed beside them: on a shared machine the times vary with it.
+Details, Action taken, Outcome, Shared with) of about ``--mb`` megabytes (190: just
+under the 200 MB limit) to a temporary folder, runs ``workbench validate`` on it as a
+child process ``--repeat`` times, and prints each run's wall time, peak resident
+memory (the child's own ``ru_maxrss``, from ``os.wait4``) and exit status, then the
+medians. The machine's load average is printed beside them: on a shared machine the
+times vary with it.
 ``--workbench`` runs another installation's command (to compare before and after).
 """
 

@@ -12,7 +12,7 @@ import pytest
 
 from workbench.apps.settings import Settings
 from workbench.cli import main
-from workbench.errors import CaseValidationError, Reason, Severity
+from workbench.errors import Reason, Severity
 from workbench.io.casefile import load_case
 from workbench.io.chronology import Limits, read_chronology
 from workbench.io.importer import import_report
@@ -75,10 +75,12 @@ def test_a_quote_closed_far_away_is_not_silent(tmp_path):
         '05/03/2025,School,Absent from school,Looked tired"\n'
         "06/03/2025,School,Referral,Sent\n")
     tables, problems = read_chronology(tmp_path / "far.csv")
-    assert [r.line for r in tables[0].rows] == [2, 5]
-    assert _located(problems, Reason.MALFORMED_QUOTE) == [(2, 37)]
+    assert [r.line for r in tables[0].rows] == [2, 3, 4, 5]
+    assert _located(problems, Reason.MALFORMED_QUOTE) == [(2, 36)]
     found = next(p for p in problems if p.reason is Reason.MALFORMED_QUOTE)
-    assert "lines 2 to 4" in found.message and "3 data line(s)" not in found.message
+    assert "lines 2 to 4" in found.message
+    assert tables[0].rows[0].values["details"] == '"Risk graded medium'
+    assert tables[0].rows[2].values["details"] == 'Looked tired"'
 
 
 def test_text_over_several_lines_in_quotes_is_one_record(tmp_path):

@@ -199,15 +199,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from workbench.errors import Severity
-    from workbench.io.validate import validate
+    from workbench.io.validate import validate_report
 
-    problems = validate(args.path, **_reading_kwargs(args))
+    report = validate_report(args.path, **_reading_kwargs(args))
+    problems = report.problems
     if args.json:
         print(json.dumps([_problem_dict(p) for p in problems], indent=1))
     else:
         _print_problems(problems, sys.stdout)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     if not args.json:
+        for counted in report.counts:
+            print(counted.line())
         print(f"{errors} error(s), {len(problems) - errors} warning(s) in "
               f"{len(args.path)} path(s)")
     return 1 if errors else 0

@@ -127,13 +127,26 @@ def cohort_source(settings: Settings, workdir: str | Path) -> tuple[Path, str]:
                                     "(workbench generate, seed 1)")
         except Exception as exc:  # the generator is optional here: fall back
             reason = f" (no synthetic cohort: {type(exc).__name__})"
+    from workbench.errors import CaseValidationError
     from workbench.io.casefile import write_case
 
     library = CaseLibrary.from_settings(settings)
     folder = workdir / "cases"
+    folder.mkdir(parents=True, exist_ok=True)
+    written, skipped = 0, []
     for entry in library.entries:
-        write_case(library.load(entry.key), folder / entry.key.replace("@", "-"), replace=True)
-    return folder, f"the {len(library.entries)} case studies taken together{reason}"
+        if entry.problems:  # listed as broken: never loaded
+            skipped.append(f"{entry.key} ({entry.problems[0].reason})")
+            continue
+        try:
+            case = library.load(entry.key)
+        except CaseValidationError as exc:
+            skipped.append(f"{entry.key} ({exc.problems[0].reason})")
+            continue
+        write_case(case, folder / entry.key.replace("@", "-"), replace=True)
+        written += 1
+    left = f"; {len(skipped)} skipped as broken: {', '.join(skipped)}" if skipped else ""
+    return folder, f"the {written} case studies taken together{reason}{left}"
 
 
 class CohortApp:

@@ -26,13 +26,23 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
+import dataclasses
+import itertools
 from collections.abc import Mapping
 from pathlib import Path
 
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.columns import FIELDS, TEXT_FIELDS, field_for, find_header, map_columns
+from workbench.io.csvtext import (
+    Record,
+    choose_delimiter,
+    lenient_line,
+    malformed,
+    open_text,
+    records,
+)
 from workbench.io.table import Chronology, Limits, Row, read_table
 from workbench.io.xlsx import Sheet, read_workbook
 
@@ -42,69 +52,76 @@ W = Severity.WARNING
 _LIMITS = Limits()  # the defaults
 
 
-def _decode(name: str, data: bytes, encoding: str | None,
-            problems: list[Problem]) -> str | None:
-    """The file's text: UTF-8 (a byte-order mark accepted) or, when it is not and no
-    encoding was given, Windows-1252 (how Excel saves CSV), with a warning."""
-    try:
-        wanted = encoding or "utf-8"
-        return data.decode("utf-8-sig" if wanted.lower().replace("_", "-") in
-                           ("utf-8", "utf8") else wanted)
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        byte = f"byte 0x{data[exc.start]:02X}"
-        if encoding is None:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                text = None
-            if text is not None:
-                problems.append(Problem(file=name, line=line, column=column, severity=W,
-                                        reason=Reason.NOT_UTF8, value=byte,
-                                        message=f"{byte} is not UTF-8: the file is read as "
-                                        "Windows-1252, as Excel saves CSV (give --encoding if it "
-                                        "is another)"))
-                return text
-        problems.append(Problem(file=name, line=line, column=column, reason=Reason.NOT_UTF8,
-                                value=byte, message=f"{byte} is not {wanted}; the "
-                                "file was probably saved as Windows-1252: save it as UTF-8, or "
-                                "read it with --encoding cp1252"))
-        return None
-    except LookupError:
-        problems.append(Problem(file=name, reason=Reason.NOT_UTF8, value=encoding,
-                                message=f"unknown encoding {encoding!r}"))
-        return None
+def _suspect(record: Record, date_at: int | None, width: int, delimiter: str) -> int:
+    """How many lines inside ``record``'s quoted text are shaped like records of their own
+    (the header's width or more, a date where the date column is)."""
+    from workbench.io.dates import DateError, parse_when
+
+    if date_at is None or width < 3:
+        return 0
+    count = 0
+    for raw in record.raw[1:]:
+        cells, _ = lenient_line(raw.rstrip("\r\n"), delimiter)
+        if len(cells) >= width and date_at < len(cells):
+            with contextlib.suppress(DateError):
+                count += parse_when(cells[date_at].strip()).dated
+    return count
 
 
 def _read_csv(path: Path, name: str, *, mapping: Mapping[str, str], encoding: str | None,
               limits: Limits, agency: str | None, problems: list[Problem]) -> list[Chronology]:
-    text = _decode(name, path.read_bytes(), encoding, problems)
-    if text is None:
+    stream = open_text(path, name, encoding, problems)
+    if stream is None:
         return []
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
-    except csv.Error:
-        dialect = csv.excel
+
+    def mapped(found: list[tuple[int, list[str]]]) -> int:
+        start = find_header(found, mapping)
+        return 0 if start is None else len(map_columns(found[start][1], mapping).index)
+
     old = csv.field_size_limit()
     # no csv limit below the file's own: an over-long field is FIELD_TOO_LARGE, not unreadable
     csv.field_size_limit(max(limits.max_bytes, 131072))
-    records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    line = 1
     try:
-        for cells in reader:
-            records.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        problems.append(Problem(file=name, line=line, reason=Reason.UNREADABLE_FILE,
-                                message=f"CSV cannot be read past this record: {exc}"))
+        with stream:
+            head = list(itertools.islice(stream, 100))
+            delimiter = choose_delimiter(head, mapped)
+            found = list(records(itertools.chain(head, stream), delimiter, name, problems))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(file=name, reason=Reason.NOT_UTF8, message=f"the text cannot "
+                                f"be decoded as {stream.encoding}: {exc.reason}"))
         return []
     finally:
         csv.field_size_limit(old)
-    chron = read_table(path, name, None, records, mapping, limits, problems, agency)
-    return [chron] if chron else []
+    start = find_header([(r.line, r.cells) for r in found[:200]], mapping)
+    if start is not None:
+        header = found[start].cells
+        at = map_columns(header, mapping).index.get("at")
+        out: list[Record] = []
+        for record in found:
+            if record.raw and record.line > found[start].line and \
+                    (n := _suspect(record, at, len(header), delimiter)):
+                cells, column = lenient_line(record.raw[0].rstrip("\r\n"), delimiter)
+                problems.append(malformed(
+                    name, record.line, column, f"a quote opens a field"
+                    f"{'' if column is None else f' at column {column}'} and closes only at "
+                    f"line {record.last}: the quoted text of lines {record.line} to "
+                    f"{record.last} holds {n} line(s) shaped like records of their own, so "
+                    "each line is read on its own, its quote marks kept as text; check the "
+                    "record"))
+                out.append(Record(record.line, cells, record.line))
+                out.extend(Record(record.line + k, lenient_line(raw.rstrip("\r\n"),
+                                                                delimiter)[0], record.line + k)
+                           for k, raw in enumerate(record.raw[1:], 1))
+            else:
+                out.append(record)
+        found = out
+    chron = read_table(path, name, None, [(r.line, r.cells) for r in found], mapping, limits,
+                       problems, agency)
+    if chron is None:
+        return []
+    lines = sum(r.last - r.line + 1 for r in found
+                if r.line > chron.header_line and any(c.strip() for c in r.cells))
+    return [dataclasses.replace(chron, lines=lines)]
 
 
 def _is_chronology(sheet: Sheet, mapping: Mapping[str, str]) -> bool:

@@ -279,7 +279,7 @@ def _summary(reading: _Reading, problems: Sequence[Problem], ok: bool) -> Import
                                  len(chron.rows) if ok else 0,
                                  None if column else fa.resolved.name,
                                  "column" if column else fa.source, dict(chron.columns),
-                                 chron.title_block, chron.header_line))
+                                 chron.title_block, chron.header_line, chron.lines))
     new = []
     registry = reading.registry
     for entry in registry.new.values():

@@ -49,7 +49,9 @@ class Chronology:
     """One agency return as read: where from, which column is which, its rows.
 
     ``title_block`` holds the lines above the header row (a return's title, its
-    agency, the child's label); ``header_line`` is the header's line or row.
+    agency, the child's label); ``header_line`` is the header's line or row; ``lines``
+    counts the physical lines below the header that hold text (a CSV record may span
+    several), so that rows read can be told beside lines read.
     """
 
     path: Path
@@ -62,6 +64,7 @@ class Chronology:
     title_block: tuple[str, ...] = ()
     header_line: int = 1
     several_sheets: bool = field(default=False, compare=False)
+    lines: int = field(default=0, compare=False)  # data lines (rows of a sheet) read
 
     def where(self, line: int, field: str | None = None) -> dict[str, object]:
         """Keyword arguments locating ``field`` of the row at ``line`` in a Problem."""
@@ -263,6 +266,6 @@ def read_table(path: Path, name: str, sheet: str | None, records: list[tuple[int
             extra.append(("Extra fields", ", ".join(c.strip() for c in cells[width:] if c.strip())))
         rows.append(Row(line, values, tuple(extra)))
     return Chronology(path, name, sheet, chron.columns, chron.letters, tuple(rows), agency,
-                      title, header_line)
+                      title, header_line, lines=len(rows))
 
 
