@@ -15,7 +15,9 @@ times vary with it.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -25,9 +27,26 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_import import write_chronology  # noqa: E402
+from bench_import import TEXTS  # noqa: E402
 
 BYTES_PER_ROW = 100  # about, in the common layout written by write_chronology
+
+
+def write_chronology(path: Path, rows: int, seed: int = 1) -> None:
+    """Rows in the common layout, dated over 2010-2024 (every date readable and in the
+    past, so that the figures measure reading, not millions of date warnings)."""
+    rng = random.Random(seed)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Date", "Time", "Agency", "Event", "Details", "Action taken", "Outcome",
+                      "Shared with"])
+        for i in range(rows):
+            day = (i * 5479) // rows  # 15 years of days, in order
+            y, rest = 2010 + day // 365, day % 365
+            m, d = 1 + rest // 31 % 12, 1 + rest % 28
+            agency, text, shared = TEXTS[rng.randrange(len(TEXTS))]
+            out.writerow([f"{d:02d}/{m:02d}/{y}", f"{8 + i % 12:02d}:{i % 60:02d}", agency, text,
+                          f"Entry {i}", "Recorded", "", shared])
 
 
 def run(command: list[str]) -> tuple[float, float, int, str]:

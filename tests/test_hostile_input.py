@@ -176,14 +176,13 @@ def test_far_future_and_two_digit_years_are_warned_on_import(tmp_path):
 
 # -- bounded XLSX ----------------------------------------------------------------------------
 
-def _bomb(path: Path, rows: int, cols: int = 20) -> Path:
+def _bomb(path: Path, rows: int, cols: int = 20, *, dimension: bool = True) -> Path:
     """A workbook whose one sheet declares and holds rows x cols cells of one shared
-    string: small compressed, large uncompressed."""
-    cell = "".join(f'<c r="{chr(65 + c)}{{r}}" t="s"><v>0</v></c>' for c in range(cols))
-    body = "".join(f'<row r="{r}">{cell.format(r=r)}</row>' for r in range(1, rows + 1))
-    last = f"{chr(64 + cols)}{rows}"
+    string: small compressed (the rows repeat byte for byte), large uncompressed."""
+    body = ("<row>" + '<c t="s"><v>0</v></c>' * cols + "</row>") * rows  # no r=: they repeat
+    dim = f'<dimension ref="A1:{chr(64 + cols)}{rows}"/>' if dimension else ""
     sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
-             f'formats.org/spreadsheetml/2006/main"><dimension ref="A1:{last}"/><sheetData>'
+             f'formats.org/spreadsheetml/2006/main">{dim}<sheetData>'
              f"{body}</sheetData></worksheet>")
     ns = "http://schemas.openxmlformats.org"
     parts = {
@@ -243,8 +242,16 @@ def test_xlsx_limits_name_what_is_over(tmp_path):
         tables, problems = read_chronology(small, limits=limits)
         assert tables == [] and [p.reason for p in problems] == [Reason.FILE_TOO_LARGE]
         assert words in problems[0].message
-    tables, problems = read_chronology(small)
-    assert len(tables) == 1 or problems  # within the limits: read as a workbook
+    tables, problems = read_chronology(small)  # within the limits: read (a header, no dates)
+    assert Reason.FILE_TOO_LARGE not in {p.reason for p in problems}
+
+
+def test_cells_are_counted_while_streaming_when_no_dimension_is_declared(tmp_path):
+    bomb = _bomb(tmp_path / "bomb.xlsx", rows=1_000, dimension=False)
+    tables, problems = read_chronology(bomb, limits=Limits(max_cells=10_000))
+    assert tables == [] and [p.reason for p in problems] == [Reason.FILE_TOO_LARGE]
+    assert problems[0].sheet == "Sheet1" and problems[0].line == 501
+    assert "more than 10,000 cells" in problems[0].message
 
 
 # -- a hostile case folder under the cohort dashboard -----------------------------------------

@@ -30,7 +30,7 @@ import contextlib
 import csv
 import dataclasses
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from workbench.errors import Problem, Reason, Severity
@@ -43,8 +43,8 @@ from workbench.io.csvtext import (
     open_text,
     records,
 )
-from workbench.io.table import Chronology, Limits, Row, read_table
-from workbench.io.xlsx import Sheet, read_workbook
+from workbench.io.table import Chronology, Limits, Row, RowMaker, read_table, table_layout
+from workbench.io.xlsx import Sheet, check_limits, read_workbook
 
 __all__ = ["FIELDS", "Chronology", "Limits", "Row", "field_for", "read_chronology"]
 
@@ -68,60 +68,112 @@ def _suspect(record: Record, date_at: int | None, width: int, delimiter: str) ->
     return count
 
 
-def _read_csv(path: Path, name: str, *, mapping: Mapping[str, str], encoding: str | None,
-              limits: Limits, agency: str | None, problems: list[Problem]) -> list[Chronology]:
+_HEAD = 400  # records read before the rows: the header, the title block, column guesses
+
+
+class CsvRows:
+    """The rows of a CSV table, read from the file as they are asked for (once); then
+    ``lines`` holds the data lines read (a record may span several). ``first`` are the
+    records already read (and split), ``rest`` the records still to read."""
+
+    def __init__(self, first: list[Record], rest: Iterator[Record], maker: RowMaker,
+                 split: Callable[[Record], list[Record]], problems: list[Problem],
+                 done: Callable[[], None]):
+        self._first, self._rest, self._maker, self._split = first, rest, maker, split
+        self._problems, self._done = problems, done
+        self.lines = 0
+
+    def __iter__(self) -> Iterator[Row]:
+        header = self._maker.chron.header_line
+        try:
+            split = (r for record in self._rest for r in self._split(record))
+            for r in itertools.chain(self._first, split):
+                if r.line > header and any(c.strip() for c in r.cells):
+                    self.lines += r.last - r.line + 1
+                    yield self._maker.row(r.line, r.cells, self._problems)
+        finally:
+            self._first = []
+            self._done()
+
+
+def _csv_table(path: Path, name: str, *, mapping: Mapping[str, str], encoding: str | None,
+               limits: Limits, agency: str | None,
+               problems: list[Problem]) -> tuple[Chronology, CsvRows] | None:
+    """The table's layout from its first records, and its rows as a stream."""
     stream = open_text(path, name, encoding, problems)
     if stream is None:
-        return []
+        return None
 
     def mapped(found: list[tuple[int, list[str]]]) -> int:
         start = find_header(found, mapping)
         return 0 if start is None else len(map_columns(found[start][1], mapping).index)
 
     old = csv.field_size_limit()
+
+    def done() -> None:
+        stream.close()
+        csv.field_size_limit(old)
+
     # no csv limit below the file's own: an over-long field is FIELD_TOO_LARGE, not unreadable
     csv.field_size_limit(max(limits.max_bytes, 131072))
     try:
-        with stream:
-            head = list(itertools.islice(stream, 100))
-            delimiter = choose_delimiter(head, mapped)
-            found = list(records(itertools.chain(head, stream), delimiter, name, problems))
+        head = list(itertools.islice(stream, 100))
+        delimiter = choose_delimiter(head, mapped)
+        rest = records(itertools.chain(head, stream), delimiter, name, problems)
+        first = list(itertools.islice(rest, _HEAD))
     except UnicodeDecodeError as exc:
+        done()
         problems.append(Problem(file=name, reason=Reason.NOT_UTF8, message=f"the text cannot "
                                 f"be decoded as {stream.encoding}: {exc.reason}"))
+        return None
+    start = find_header([(r.line, r.cells) for r in first[:200]], mapping)
+    header = first[start] if start is not None else None
+    at = map_columns(header.cells, mapping).index.get("at") if header else None
+
+    def split(record: Record) -> list[Record]:
+        """A record whose quoted text holds whole records, read line by line (warned)."""
+        if not (header and record.raw and record.line > header.line and
+                (n := _suspect(record, at, len(header.cells), delimiter))):
+            return [record]
+        cells, column = lenient_line(record.raw[0].rstrip("\r\n"), delimiter)
+        problems.append(malformed(
+            name, record.line, column, f"a quote opens a field"
+            f"{'' if column is None else f' at column {column}'} and closes only at "
+            f"line {record.last}: the quoted text of lines {record.line} to "
+            f"{record.last} holds {n} line(s) shaped like records of their own, so "
+            "each line is read on its own, its quote marks kept as text; check the "
+            "record"))
+        return [Record(record.line, cells, record.line),
+                *(Record(record.line + k, lenient_line(raw.rstrip("\r\n"), delimiter)[0],
+                         record.line + k) for k, raw in enumerate(record.raw[1:], 1))]
+
+    shown = [r for record in first for r in split(record)]
+    found = table_layout(path, name, None, [(r.line, r.cells) for r in shown], mapping,
+                         limits, problems, agency)
+    if found is None:
+        done()
+        return None
+    chron, maker = found
+    return chron, CsvRows(shown, rest, maker, split, problems, done)
+
+
+def _read_csv(path: Path, name: str, *, mapping: Mapping[str, str], encoding: str | None,
+              limits: Limits, agency: str | None, problems: list[Problem],
+              stream: bool = False) -> list[Chronology]:
+    found = _csv_table(path, name, mapping=mapping, encoding=encoding, limits=limits,
+                       agency=agency, problems=problems)
+    if found is None:
         return []
-    finally:
-        csv.field_size_limit(old)
-    start = find_header([(r.line, r.cells) for r in found[:200]], mapping)
-    if start is not None:
-        header = found[start].cells
-        at = map_columns(header, mapping).index.get("at")
-        out: list[Record] = []
-        for record in found:
-            if record.raw and record.line > found[start].line and \
-                    (n := _suspect(record, at, len(header), delimiter)):
-                cells, column = lenient_line(record.raw[0].rstrip("\r\n"), delimiter)
-                problems.append(malformed(
-                    name, record.line, column, f"a quote opens a field"
-                    f"{'' if column is None else f' at column {column}'} and closes only at "
-                    f"line {record.last}: the quoted text of lines {record.line} to "
-                    f"{record.last} holds {n} line(s) shaped like records of their own, so "
-                    "each line is read on its own, its quote marks kept as text; check the "
-                    "record"))
-                out.append(Record(record.line, cells, record.line))
-                out.extend(Record(record.line + k, lenient_line(raw.rstrip("\r\n"),
-                                                                delimiter)[0], record.line + k)
-                           for k, raw in enumerate(record.raw[1:], 1))
-            else:
-                out.append(record)
-        found = out
-    chron = read_table(path, name, None, [(r.line, r.cells) for r in found], mapping, limits,
-                       problems, agency)
-    if chron is None:
+    chron, rows = found
+    if stream:
+        return [dataclasses.replace(chron, stream=rows)]
+    try:
+        kept = tuple(rows)
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(file=name, reason=Reason.NOT_UTF8, message=f"the text cannot "
+                                f"be decoded: {exc.reason}"))
         return []
-    lines = sum(r.last - r.line + 1 for r in found
-                if r.line > chron.header_line and any(c.strip() for c in r.cells))
-    return [dataclasses.replace(chron, lines=lines)]
+    return [dataclasses.replace(chron, rows=kept, lines=rows.lines)]
 
 
 def _is_chronology(sheet: Sheet, mapping: Mapping[str, str]) -> bool:
@@ -142,7 +194,11 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
                problems: list[Problem]) -> list[Chronology]:
     from openpyxl.utils import get_column_letter
 
-    sheets = read_workbook(path, name, problems)
+    if not check_limits(path, name, problems, max_uncompressed=limits.max_uncompressed_bytes,
+                        max_cells=limits.max_cells,
+                        max_shared_strings=limits.max_shared_strings_bytes):
+        return []
+    sheets = read_workbook(path, name, problems, max_cells=limits.max_cells)
     if sheets is None:
         return []
     if sheet is not None:
@@ -190,7 +246,7 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
 def read_chronology(path: str | Path, *, mapping: Mapping[str, str] | None = None,
                     encoding: str | None = None, sheet: str | None = None,
                     agency: str | None = None, limits: Limits = _LIMITS,
-                    known_agency: object = lambda name: False,
+                    known_agency: object = lambda name: False, stream: bool = False,
                     ) -> tuple[list[Chronology], list[Problem]]:
     """Read one chronology file; return its tables (one per sheet read) and problems.
 
@@ -204,6 +260,8 @@ def read_chronology(path: str | Path, *, mapping: Mapping[str, str] | None = Non
     agency : the agency of every row, for a return with no agency column.
     known_agency : predicate telling whether a sheet name is an agency, so that a
         workbook with one sheet per agency is read whole without a warning.
+    stream : a CSV table's rows are read as they are asked for, from its ``stream``
+        (its ``rows`` stay empty): memory stays flat for a long file.
     """
     path = Path(path)
     name = path.name
@@ -225,7 +283,7 @@ def read_chronology(path: str | Path, *, mapping: Mapping[str, str] | None = Non
     mapping = dict(mapping or {})
     if suffix in (".csv", ".tsv", ".txt"):
         tables = _read_csv(path, name, mapping=mapping, encoding=encoding, limits=limits,
-                           agency=agency, problems=problems)
+                           agency=agency, problems=problems, stream=stream)
     elif suffix in (".xlsx", ".xlsm"):
         tables = _read_xlsx(path, name, mapping=mapping, sheet=sheet, limits=limits,
                             agency=agency, known_agency=known_agency, problems=problems)
