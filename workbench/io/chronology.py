@@ -92,8 +92,12 @@ class CsvRows:
                     self.lines += r.last - r.line + 1
                     yield self._maker.row(r.line, r.cells, self._problems)
         finally:
-            self._first = []
-            self._done()
+            self.close()
+
+    def close(self) -> None:
+        """Close the file (when the rows are not all read)."""
+        self._first = []
+        self._done()
 
 
 def _csv_table(path: Path, name: str, *, mapping: Mapping[str, str], encoding: str | None,
@@ -111,8 +115,9 @@ def _csv_table(path: Path, name: str, *, mapping: Mapping[str, str], encoding: s
     old = csv.field_size_limit()
 
     def done() -> None:
-        stream.close()
-        csv.field_size_limit(old)
+        if not stream.closed:
+            stream.close()
+            csv.field_size_limit(old)
 
     # no csv limit below the file's own: an over-long field is FIELD_TOO_LARGE, not unreadable
     csv.field_size_limit(max(limits.max_bytes, 131072))

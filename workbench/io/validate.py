@@ -21,7 +21,7 @@ from workbench.agencies import AliasTable
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.io.casefile import load_case, read_yaml
 from workbench.io.chronology import Limits
-from workbench.io.importer import CHRONOLOGY_SUFFIXES, _read, collect_inputs
+from workbench.io.importer import CHRONOLOGY_SUFFIXES, check_events, collect_inputs
 
 __all__ = ["Counted", "Validation", "validate", "validate_report"]
 
@@ -107,16 +107,14 @@ def validate_report(paths: Iterable[str | Path], *,
     loose = [p for p in chronologies if not p.is_dir()]
     for group in groups + ([loose] if loose else []):
         inputs = collect_inputs(group, agency=agency)
-        reading = _read(inputs.files, mapping=mapping, agency=inputs.agency, encoding=encoding,
-                        sheet=sheet, dayfirst=dayfirst, aliases=aliases or load_aliases(),
-                        born=inputs.born, limits=limits)
-        problems.extend((*inputs.problems, *reading.problems))
-        kept = ({} if reading.events is None else
-                reading.events.groupby(["source_file", "source_sheet"]).size().to_dict())
-        for chron in reading.tables:
+        met, read = check_events(inputs.files, mapping=mapping, agency=inputs.agency,
+                                 encoding=encoding, sheet=sheet, dayfirst=dayfirst,
+                                 aliases=aliases or load_aliases(), born=inputs.born,
+                                 limits=limits)
+        problems.extend((*inputs.problems, *met))
+        for chron, lines, rows in read:
             label = f"{chron.name}!{chron.sheet}" if chron.sheet else chron.name
-            counts.append(Counted(label, chron.lines, len(chron.rows),
-                                  int(kept.get((chron.name, chron.sheet or ""), 0))))
+            counts.append(Counted(label, lines, rows, rows))
     if strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
     return Validation(problems, tuple(counts))
