@@ -267,3 +267,54 @@ def test_the_cohort_fallback_skips_broken_case_folders(tmp_path, monkeypatch):
     assert not {"billion-laughs", "deep-nesting", "python-tag", "merge-key-alias",
                 "hand-edited"} & written
     assert "skipped" in said and "billion-laughs" in said
+
+
+# -- the rest of issue 14's findings ---------------------------------------------------------
+
+def test_import_reports_and_removes_invisible_characters_in_names(tmp_path):
+    (tmp_path / "police.csv").write_text("Date,Agency,Event\n"
+                                         "03/03/2025,Police,Jay\u200bden reported missing\n")
+    report = import_report([tmp_path / "police.csv"])
+    (problem,) = [p for p in report.problems if p.reason is Reason.CONTROL_CHARACTER]
+    assert (problem.line, problem.column) == (2, "Event") and problem.value == "U+200B"
+    assert "invisible" in problem.message
+    assert report.case.events["summary"].tolist() == ["Jayden reported missing"]
+
+
+def test_validate_reads_a_folders_meta_agencies_as_import_does(tmp_path):
+    (tmp_path / "meta.yaml").write_text("id: c\nagencies:\n- name: Anyshire Youth Project\n"
+                                        "  sector: third-sector\n")
+    (tmp_path / "youth.csv").write_text("Date,Agency,Event\n03/03/2025,Anyshire Youth Project,"
+                                        "Session with the child\n")
+    assert [p.reason for p in validate([tmp_path])] == \
+        [p.reason for p in import_report([tmp_path]).problems]
+    assert Reason.UNKNOWN_AGENCY not in {p.reason for p in validate([tmp_path])}
+
+
+def test_a_title_block_says_which_line_was_taken_for_the_header(tmp_path):
+    (tmp_path / "school.csv").write_text("Chronology: Child A\nPrepared by: School\n"
+                                         "Date,Event\n03/03/2025,Absent\n")
+    problems = validate([tmp_path / "school.csv"], agency="School")
+    (title,) = [p for p in problems if p.reason is Reason.TITLE_BLOCK]
+    assert "line 3 ('Date', 'Event') is read as the header" in title.message
+    assert "if it is not the header row" in title.message
+
+
+def test_a_bad_sector_in_an_alias_file_is_one_clean_line(tmp_path, monkeypatch, capsys):
+    import errno
+
+    (tmp_path / "school.csv").write_text("Date,Event\n03/03/2025,Referral to CSC\n")
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("agencies: []\n")
+    real = Path.read_text
+
+    def failing(self, *args, **kwargs):
+        if self == aliases:
+            raise OSError(errno.EIO, "Input/output error", str(aliases))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", failing)
+    assert main(["flags", str(tmp_path / "school.csv"), "--agency", "School",
+                 "--aliases", str(aliases)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"workbench: {aliases}: Input/output error\n"  # bad input: exit 1, not 2

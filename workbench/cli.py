@@ -87,8 +87,9 @@ def _aliases(path: str | None):
         read_yaml_file(path)
     try:
         return load_aliases(path)
-    except (OSError, ValueError) as exc:
+    except (FileNotFoundError, IsADirectoryError, ValueError) as exc:  # the option is wrong
         raise _Misuse(f"--aliases {path}: {exc}") from None
+    # other OS errors (a bad sector, a permission) end as one clean line, exit 1
 
 
 def _reading_kwargs(args: argparse.Namespace) -> dict[str, object]:

@@ -23,7 +23,9 @@ __all__ = ["Chronology", "Limits", "Row", "RowMaker", "read_table", "table_layou
 W = Severity.WARNING
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")  # zero-width
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                      "\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
 _FREE_TEXT = ("summary", "details", "action", "outcome")
 
 
@@ -103,13 +105,15 @@ def _clean_text(value: str, where: dict[str, object], limits: Limits,
         return value
     for pattern, reason, what in ((_CONTROL, Reason.CONTROL_CHARACTER, "control character"),
                                   (_BIDI, Reason.BIDI_CHARACTER, "bidirectional-override "
-                                   "character (can disguise text)")):
+                                   "character (can disguise text)"),
+                                  (_INVISIBLE, Reason.CONTROL_CHARACTER, "invisible (zero-width) "
+                                   "character (can hide a name from the privacy scan)")):
         m = pattern.search(value)
         if m:
             problems.append(Problem(reason=reason, value=f"U+{ord(m.group()):04X}", severity=W,
                                     message=f"{what} U+{ord(m.group()):04X} at character "
                                     f"{m.start() + 1}: removed", **where))
-    return _BIDI.sub("", _CONTROL.sub(" ", value))
+    return _INVISIBLE.sub("", _BIDI.sub("", _CONTROL.sub(" ", value)))
 
 
 def _guess(rows: Sequence[tuple[int, Sequence[str]]], candidates: Sequence[int],
@@ -291,7 +295,10 @@ def table_layout(path: Path, name: str, sheet: str | None,
         problems.append(Problem(reason=Reason.TITLE_BLOCK, severity=W, value=_shorten(title[0]),
                                 message=f"{len(title)} line(s) above the header (from line "
                                 f"{first_line}) are read as the return's title block, not as "
-                                f"events: {_shorten(' | '.join(title), 120)}", **where))
+                                f"events: {_shorten(' | '.join(title), 120)}; line "
+                                f"{header_line} ({', '.join(repr(h) for h in headers[:3] if h)}"
+                                ") is read as the header: if it is not the header row, remove "
+                                "the lines above the real one", **where))
     columns = {f: headers[i] for f, i in index.items()}
     chron = Chronology(path, name, sheet, columns,
                        {f: letters[i] if i < len(letters) else "" for f, i in index.items()},

@@ -77,7 +77,7 @@ def validate_report(paths: Iterable[str | Path], *,
     size limits, as for :func:`~workbench.io.importer.import_chronologies`; with
     ``strict`` every warning is reported as an error.
     """
-    from workbench.agencies import load_aliases
+    from workbench.agencies import agencies_from_meta, load_aliases
 
     problems: list[Problem] = []
     counts: list[Counted] = []
@@ -109,7 +109,8 @@ def validate_report(paths: Iterable[str | Path], *,
         inputs = collect_inputs(group, agency=agency)
         met, read = check_events(inputs.files, mapping=mapping, agency=inputs.agency,
                                  encoding=encoding, sheet=sheet, dayfirst=dayfirst,
-                                 aliases=aliases or load_aliases(), born=inputs.born,
+                                 aliases=(aliases or load_aliases()).with_agencies(
+                                     agencies_from_meta(inputs.meta)), born=inputs.born,
                                  limits=limits)
         problems.extend((*inputs.problems, *met))
         for chron, lines, rows in read:
