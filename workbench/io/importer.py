@@ -39,7 +39,7 @@ from workbench.agencies import Agency, AliasTable, agencies_from_meta, alias_lin
 from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Limits, Row, read_chronology
-from workbench.io.dates import DateError, parse_when
+from workbench.io.dates import DateError, When, parse_when
 from workbench.io.derived import derive_found_events
 from workbench.io.facts import find_facts
 from workbench.io.file_agency import agency_of_file_name, agency_of_title
@@ -131,6 +131,43 @@ def _in_file_order(problems: list[Problem], paths: Sequence[Path]) -> list[Probl
     return sorted(problems, key=lambda p: (rank.get(p.file, -1), p.sheet or "", p.line or 0))
 
 
+def _born(born: str | None, problems: list[Problem]) -> When | None:
+    """The child's date of birth as read (None, with a problem, when it cannot be)."""
+    if not born:
+        return None
+    try:
+        return parse_when(str(born))
+    except DateError as exc:
+        problems.append(Problem(file="child.born", reason=exc.reason, message=exc.message,
+                                value=str(born)))
+        return None
+
+
+def _mixed_zones(reader: RowReader, chron: Chronology, problems: list[Problem]) -> None:
+    if len(reader.zoned_lines) == 2:
+        problems.append(Problem(reason=Reason.MIXED_TIMEZONES, severity=W,
+                                message="some times carry a UTC offset (first at line "
+                                f"{reader.zoned_lines[True]}) and some do not (first at "
+                                f"line {reader.zoned_lines[False]}); times without one are "
+                                "read as Europe/London local time",
+                                **chron.where(reader.zoned_lines[True], "at")))
+
+
+def _empty(tables: Sequence[Chronology], rows: Sequence[int], problems: list[Problem]) -> int:
+    """Say which returns have a header but no rows (an error when none has any); the
+    number of rows in all."""
+    total = sum(rows)
+    for chron, n in zip(tables, rows, strict=True):
+        if not n and total:
+            problems.append(Problem(file=chron.name, sheet=chron.sheet, severity=W,
+                                    reason=Reason.EMPTY_FILE, message="the return has a header "
+                                    "but no events"))
+    if not total and tables and not any(p.severity is E for p in problems):
+        problems.append(Problem(file=tables[0].name, reason=Reason.EMPTY_FILE,
+                                message="the chronology has a header but no events"))
+    return total
+
+
 @dataclass(frozen=True)
 class _Reading:
     events: pd.DataFrame | None
@@ -145,13 +182,7 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
           agency: str | Mapping[str, str] | None, encoding: str | None, sheet: str | None,
           dayfirst: bool, aliases: AliasTable, born: str | None, limits: Limits) -> _Reading:
     problems: list[Problem] = []
-    born_when = None
-    if born:
-        try:
-            born_when = parse_when(str(born))
-        except DateError as exc:
-            problems.append(Problem(file="child.born", reason=exc.reason, message=exc.message,
-                                    value=str(born)))
+    born_when = _born(born, problems)
     paths = [Path(p) for p in paths]
     maps = _mappings(mapping, paths, problems)
     tables: list[Chronology] = []
@@ -176,23 +207,10 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
         for row in chron.rows:
             records.append(reader.record(row))
             file_index.append(i)
-        if len(reader.zoned_lines) == 2:
-            problems.append(Problem(reason=Reason.MIXED_TIMEZONES, severity=W,
-                                    message="some times carry a UTC offset (first at line "
-                                    f"{reader.zoned_lines[True]}) and some do not (first at "
-                                    f"line {reader.zoned_lines[False]}); times without one are "
-                                    "read as Europe/London local time",
-                                    **chron.where(reader.zoned_lines[True], "at")))
+        _mixed_zones(reader, chron, problems)
     problems.extend(registry.problems())
-    for chron in tables:
-        if not chron.rows and records:
-            problems.append(Problem(file=chron.name, sheet=chron.sheet, severity=W,
-                                    reason=Reason.EMPTY_FILE, message="the return has a header "
-                                    "but no events"))
+    _empty(tables, [len(chron.rows) for chron in tables], problems)
     if not records:
-        if tables and not any(p.severity is E for p in problems):
-            problems.append(Problem(file=tables[0].name, reason=Reason.EMPTY_FILE,
-                                    message="the chronology has a header but no events"))
         return _Reading(None, _in_file_order(problems, paths), tuple(tables), tuple(agencies),
                         registry, ())
     link(records, file_index, stems, tables, problems)
@@ -212,13 +230,7 @@ def check_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] |
     :class:`~workbench.io.merge.StreamLinks`); and per table read, its data lines and
     rows. Returns the problems in file order and ``(table, lines, rows)``."""
     problems: list[Problem] = []
-    born_when = None
-    if born:
-        try:
-            born_when = parse_when(str(born))
-        except DateError as exc:
-            problems.append(Problem(file="child.born", reason=exc.reason, message=exc.message,
-                                    value=str(born)))
+    born_when = _born(born, problems)
     paths = [Path(p) for p in paths]
     maps = _mappings(mapping, paths, problems)
 
@@ -262,24 +274,9 @@ def check_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] |
         counts.append((chron, lines, n))
         met, k = later.get(id(chron.stream), ([], 0))
         problems.extend(met[k:])
-        if len(reader.zoned_lines) == 2:
-            problems.append(Problem(reason=Reason.MIXED_TIMEZONES, severity=W,
-                                    message="some times carry a UTC offset (first at line "
-                                    f"{reader.zoned_lines[True]}) and some do not (first at "
-                                    f"line {reader.zoned_lines[False]}); times without one are "
-                                    "read as Europe/London local time",
-                                    **chron.where(reader.zoned_lines[True], "at")))
+        _mixed_zones(reader, chron, problems)
     problems.extend(registry.problems())
-    total = sum(n for _, _, n in counts)
-    for chron, _, n in counts:
-        if not n and total:
-            problems.append(Problem(file=chron.name, sheet=chron.sheet, severity=W,
-                                    reason=Reason.EMPTY_FILE, message="the return has a header "
-                                    "but no events"))
-    if not total:
-        if tables and not any(p.severity is E for p in problems):
-            problems.append(Problem(file=tables[0].name, reason=Reason.EMPTY_FILE,
-                                    message="the chronology has a header but no events"))
+    if not _empty(tables, [n for _, _, n in counts], problems):
         return _in_file_order(problems, paths), counts
     links.finish()
     return _in_file_order(problems, paths), counts
