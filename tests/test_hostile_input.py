@@ -65,6 +65,16 @@ def test_the_import_summary_and_validate_report_rows_read_beside_events_kept(cap
     assert "stray-quote.csv: 8 data line(s) read as 8 row(s); 8 event(s) kept" in out
 
 
+def test_a_failed_import_still_says_how_many_rows_it_read(tmp_path, capsys):
+    (tmp_path / "police.csv").write_text("Date,Agency,Event\n03/03/2025,Police,Missing\n"
+                                         "31/02/2025,Police,Found\n")
+    assert main(["import", str(tmp_path / "police.csv"), "--strict", "-o",
+                 str(tmp_path / "case")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-2:] == ["read 2 row(s) from 1 table(s); kept 0 event(s)",
+                        "1 error(s); nothing written."]
+
+
 def test_a_quote_closed_far_away_is_not_silent(tmp_path):
     """A quote left open that happens to close cleanly lines later holds whole records:
     the rows inside it are named, not silently merged."""

@@ -573,7 +573,7 @@ def test_workbench_import_process_prints_every_problem_and_writes_nothing(tmp_pa
     assert run.stdout == ""
     assert run.stderr.splitlines() == [
         *(str(p) for p in validate([BAD / "several_problems.csv"], strict=True)),
-        "7 error(s); nothing written."]
+        "read 8 row(s) from 1 table(s); kept 0 event(s)", "7 error(s); nothing written."]
     assert not out.exists()
 
 

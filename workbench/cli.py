@@ -188,6 +188,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     _print_problems(report.problems)
     if case is None:
         errors = sum(p.severity is Severity.ERROR for p in report.problems)
+        if report.summary.files:  # the rows read, beside the events kept (none)
+            print(report.summary.lines()[0], file=sys.stderr)
         print(f"{errors} error(s); nothing written.", file=sys.stderr)
         return 1
     for line in report.summary.lines():
