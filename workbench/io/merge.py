@@ -39,13 +39,15 @@ def link(records: list[dict[str, object]], file_index: list[int], stems: list[st
           tables: Sequence[Chronology], problems: list[Problem]) -> None:
     """Make ids unique and resolve each ``refers_to`` to an event id."""
     seen: dict[str, dict[str, object]] = {}
+    ids = {str(r["id"]) for r in records}  # every id given so far (a set: no n² on repeats)
     for rec, f in zip(records, file_index, strict=True):
         wanted = str(rec["id"])
         first = seen.get(wanted)
         if first is not None:
             new, n = f"{stems[f]}-{rec['source_line']}", 2
-            while new in seen or any(new == r["id"] for r in records):
+            while new in seen or new in ids:
                 new, n = f"{stems[f]}-{rec['source_line']}-{n}", n + 1
+            ids.add(new)
             what = f"event reference {rec['ref']!r}" if rec["ref"] else f"row id {wanted!r}"
             problems.append(Problem(reason=Reason.DUPLICATE_EVENT_ID, severity=W,
                                     value=str(rec["ref"] or wanted),
