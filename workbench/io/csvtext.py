@@ -65,7 +65,7 @@ def _nul_pattern(head: bytes) -> str | None:
 
 
 def _first_error(path: Path, codec: str) -> tuple[int, int, int] | None:
-    """(line, column, byte) of the first byte that is not ``codec`` (a UTF-8 family
+    """(line, column, byte) of the first byte that is not ``codec`` (UTF-8, or a one-byte
     codec), reading the file in chunks cut at line ends; None when all of it is."""
     line, carry = 1, b""
     with open(path, "rb") as fh:
@@ -114,13 +114,13 @@ def open_text(path: Path, name: str, encoding: str | None,
         if bad is not None:
             line, column, byte = bad
             shown = f"byte 0x{byte:02X}"
-            if encoding is None:
+            if encoding is None and _first_error(path, "cp1252") is None:
                 problems.append(Problem(file=name, line=line, column=column, severity=W,
                                         reason=Reason.NOT_UTF8, value=shown,
                                         message=f"{shown} is not UTF-8: the file is read as "
                                         "Windows-1252, as Excel saves CSV (give --encoding if "
                                         "it is another)"))
-                return open(path, encoding="cp1252", errors="replace", newline="")
+                return open(path, encoding="cp1252", newline="")
             problems.append(Problem(file=name, line=line, column=column, reason=Reason.NOT_UTF8,
                                     value=shown, message=f"{shown} is not {wanted}; the file "
                                     "was probably saved as Windows-1252: save it as UTF-8, or "
