@@ -256,12 +256,22 @@ def test_xlsx_limits_name_what_is_over(tmp_path):
     assert Reason.FILE_TOO_LARGE not in {p.reason for p in problems}
 
 
-def test_cells_are_counted_while_streaming_when_no_dimension_is_declared(tmp_path):
+def test_values_are_counted_before_loading_when_no_dimension_is_declared(tmp_path):
     bomb = _bomb(tmp_path / "bomb.xlsx", rows=1_000, dimension=False)
     tables, problems = read_chronology(bomb, limits=Limits(max_cells=10_000))
     assert tables == [] and [p.reason for p in problems] == [Reason.FILE_TOO_LARGE]
-    assert problems[0].sheet == "Sheet1" and problems[0].line == 501
-    assert "more than 10,000 cells" in problems[0].message
+    assert problems[0].sheet == "Sheet1" and problems[0].value == "20,000 cells"  # counted
+    assert "more than 10,000 cells hold a value" in problems[0].message
+
+
+def test_cells_are_counted_again_while_streaming(tmp_path):
+    from workbench.io.xlsx import read_workbook
+
+    bomb = _bomb(tmp_path / "bomb.xlsx", rows=1_000, dimension=False)
+    problems = []
+    assert read_workbook(bomb, "bomb.xlsx", problems, max_cells=10_000) is None
+    assert [(p.reason, p.sheet, p.line) for p in problems] == \
+        [(Reason.FILE_TOO_LARGE, "Sheet1", 501)]
 
 
 # -- a hostile case folder under the cohort dashboard -----------------------------------------

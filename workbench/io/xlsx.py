@@ -234,19 +234,41 @@ def check_limits(path: Path, name: str, problems: list[Problem], *, max_uncompre
             if not (info.filename.startswith("xl/worksheets/") and
                     info.filename.endswith(".xml")):
                 continue
+            title = titles.get(info.filename, info.filename)
             with z.open(info) as fh:
                 head = fh.read(8192)
             m = _DIMENSION.search(head)
-            if not m or not m.group(4):
-                continue
-            a, r1, b, r2 = (g.decode() if g else "" for g in m.groups())
-            cells = (_column(b) - _column(a or "A") + 1) * (int(r2) - int(r1 or 1) + 1)
-            if cells > max_cells:
-                ref = m.group(0).split(b'"')[1].decode()
-                return over(f"the sheet declares {ref}, {cells:,} cells (over the limit of "
-                            f"{max_cells:,}): split the workbook", f"{cells:,} cells",
-                            sheet=titles.get(info.filename, info.filename), cell=ref)
+            if m and m.group(4):
+                a, r1, b, r2 = (g.decode() if g else "" for g in m.groups())
+                cells = (_column(b) - _column(a or "A") + 1) * (int(r2) - int(r1 or 1) + 1)
+                if cells > max_cells:
+                    ref = m.group(0).split(b'"')[1].decode()
+                    return over(f"the sheet declares {ref}, {cells:,} cells (over the limit "
+                                f"of {max_cells:,}): split the workbook", f"{cells:,} cells",
+                                sheet=title, cell=ref)
+            values = _count_values(z, info, max_cells)
+            if values > max_cells:  # no dimension, or a false one: the values counted
+                return over(f"more than {max_cells:,} cells hold a value (over the limit): "
+                            "split the workbook", f"{values:,} cells", sheet=title)
     return True
+
+
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
+
+
+def _count_values(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int:
+    """How many cell values (``<v>``, ``<is>``) a sheet part holds, read as a byte
+    stream without parsing (stops once past ``limit``)."""
+    count, tail = 0, b""
+    with z.open(info) as fh:
+        while block := fh.read(1 << 20):
+            chunk = tail + block
+            count += len(_VALUE.findall(chunk))
+            tail = chunk[-8:]
+            count -= len(_VALUE.findall(tail))  # counted again at the next chunk's start
+            if count > limit:
+                break
+    return count + len(_VALUE.findall(tail))
 
 
 def read_workbook(path: Path, name: str, problems: list[Problem], *,
