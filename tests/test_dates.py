@@ -35,7 +35,7 @@ def interval(w: When) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
 
 def test_public_api_is_curated():
     assert sorted(dates.__all__) == sorted(
-        ["PRECISION_RANK", "DateError", "Precision", "When", "parse_when", "span"])
+        ["PRECISION_RANK", "DateError", "Precision", "When", "far_future", "parse_when", "span"])
 
 
 def test_precision_rank_orders_fine_to_coarse():

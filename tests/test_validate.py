@@ -53,6 +53,11 @@ CHRONOLOGY_CASES = [
     case("not_utf8.csv", (R.NOT_UTF8, E, "not_utf8.csv:2:26"), id="not_utf8.csv --encoding utf-8",
          encoding="utf-8"),
     case("bom.csv"),
+    # quotes: RFC 4180, a bad quote is read on its own line, never merged with the next rows
+    case("../hostile/stray-quote.csv", (R.MALFORMED_QUOTE, W, "stray-quote.csv:4:19"),
+         (R.MALFORMED_QUOTE, W, "stray-quote.csv:5:54")),
+    case("../hostile/unclosed-quote.csv", (R.MALFORMED_QUOTE, W, "unclosed-quote.csv:2:46")),
+    case("future_date.csv", (R.FUTURE_DATE, W, "future_date.csv:2:Date")),
     # columns
     case("missing_date_column.csv", (R.MISSING_COLUMN, E, "missing_date_column.csv:1")),
     case("missing_text_column.csv", (R.MISSING_COLUMN, E, "missing_text_column.csv:1")),
@@ -167,7 +172,8 @@ CHRONOLOGY_CASES = [
 ]
 
 #: the events each readable fixture keeps: every data row, none lost
-KEPT = {"not_utf8.csv": 1, "duplicate_column.csv": 1, "synonym_columns.csv": 1,
+KEPT = {"../hostile/stray-quote.csv": 8, "../hostile/unclosed-quote.csv": 7,
+        "future_date.csv": 2, "not_utf8.csv": 1, "duplicate_column.csv": 1, "synonym_columns.csv": 1,
         "synonym_columns.csv --map summary=Event": 1, "empty_agency_cell": 2,
         "guessed_column.csv": 2, "title_block.csv": 2, "no_agency_column.csv": 1,
         "multiline_quoted.csv": 3, "ragged_rows.csv": 3, "control_characters.csv": 2,
@@ -477,7 +483,8 @@ def test_cli_validate_prints_every_problem_and_exits_1_only_on_errors(strict, st
     assert main(["validate", str(path), *(["--strict"] if strict else [])]) == status
     lines = capsys.readouterr().out.splitlines()
     problems = validate([path], strict=strict)
-    assert lines[:-1] == [str(p) for p in problems]
+    assert lines[:-2] == [str(p) for p in problems]
+    assert lines[-2] == "several_problems.csv: 8 data line(s) read as 8 row(s); 8 event(s) kept"
     for line, p in zip(lines, problems, strict=False):
         assert line.startswith(f"{p.location}")
         assert line.endswith(f": {p.severity} [{p.reason}] {p.message}")
@@ -566,7 +573,7 @@ def test_workbench_import_process_prints_every_problem_and_writes_nothing(tmp_pa
     assert run.stdout == ""
     assert run.stderr.splitlines() == [
         *(str(p) for p in validate([BAD / "several_problems.csv"], strict=True)),
-        "7 error(s); nothing written."]
+        "read 8 row(s) from 1 table(s); kept 0 event(s)", "7 error(s); nothing written."]
     assert not out.exists()
 
 

@@ -87,8 +87,9 @@ def _aliases(path: str | None):
         read_yaml_file(path)
     try:
         return load_aliases(path)
-    except (OSError, ValueError) as exc:
+    except (FileNotFoundError, IsADirectoryError, ValueError) as exc:  # the option is wrong
         raise _Misuse(f"--aliases {path}: {exc}") from None
+    # other OS errors (a bad sector, a permission) end as one clean line, exit 1
 
 
 def _reading_kwargs(args: argparse.Namespace) -> dict[str, object]:
@@ -188,6 +189,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     _print_problems(report.problems)
     if case is None:
         errors = sum(p.severity is Severity.ERROR for p in report.problems)
+        if report.summary.files:  # the rows read, beside the events kept (none)
+            print(report.summary.lines()[0], file=sys.stderr)
         print(f"{errors} error(s); nothing written.", file=sys.stderr)
         return 1
     for line in report.summary.lines():
@@ -200,15 +203,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from workbench.errors import Severity
-    from workbench.io.validate import validate
+    from workbench.io.validate import validate_report
 
-    problems = validate(args.path, **_reading_kwargs(args))
+    report = validate_report(args.path, **_reading_kwargs(args))
+    problems = report.problems
     if args.json:
         print(json.dumps([_problem_dict(p) for p in problems], indent=1))
     else:
         _print_problems(problems, sys.stdout)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     if not args.json:
+        for counted in report.counts:
+            print(counted.line())
         print(f"{errors} error(s), {len(problems) - errors} warning(s) in "
               f"{len(args.path)} path(s)")
     return 1 if errors else 0

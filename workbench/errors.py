@@ -60,6 +60,7 @@ class Reason(enum.StrEnum):
     DUPLICATE_COLUMN = "duplicate-column"
     UNKNOWN_MAPPED_COLUMN = "unknown-mapped-column"
     RAGGED_ROW = "ragged-row"
+    MALFORMED_QUOTE = "malformed-quote"  # a quote that breaks RFC 4180: its line read alone
     SEVERAL_SHEETS = "several-sheets"
     UNKNOWN_SHEET = "unknown-sheet"
     HIDDEN_CONTENT = "hidden-content"
@@ -85,6 +86,7 @@ class Reason(enum.StrEnum):
     MIXED_TIMEZONES = "mixed-timezones"
     EXCEL_SERIAL_DATE = "excel-serial-date"
     END_BEFORE_START = "end-before-start"
+    FUTURE_DATE = "future-date"  # more than a year after today (a two-digit year, a typo)
     UNRESOLVED_RELATIVE_DATE = "unresolved-relative-date"
     DATE_NOTE = "date-note"  # the date read from part of the text; the rest kept as a note
     SPLIT_YEAR = "split-year"  # 2014/15: a financial or school year

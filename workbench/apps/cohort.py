@@ -142,20 +142,25 @@ def _served_cases(settings: Settings) -> CaseLibrary | None:
     return library if len(library) else None
 
 
-def _write_cases(library: CaseLibrary, folder: Path) -> list[str]:
-    """Each readable case of ``library`` as a case folder under ``folder``; their keys."""
+def _write_cases(library: CaseLibrary, folder: Path) -> tuple[list[str], list[str]]:
+    """Each readable case of ``library`` as a case folder under ``folder``: the keys
+    written, and the broken ones skipped (with their reason), never loaded."""
     from workbench.errors import CaseValidationError
     from workbench.io.casefile import write_case
 
-    written = []
+    written, skipped = [], []
     for entry in library.entries:
+        if entry.problems:  # listed as broken: never loaded
+            skipped.append(f"{entry.key} ({entry.problems[0].reason})")
+            continue
         try:
             case = library.load(entry.key)
-        except CaseValidationError:
-            continue                                   # a broken case is not the cohort's
+        except CaseValidationError as exc:
+            skipped.append(f"{entry.key} ({exc.problems[0].reason})")
+            continue
         write_case(case, folder / f"served-{entry.key.replace('@', '-')}", replace=True)
         written.append(entry.key)
-    return written
+    return written, skipped
 
 
 def cohort_source(settings: Settings, workdir: str | Path) -> tuple[Path, str]:
@@ -178,7 +183,7 @@ def cohort_source(settings: Settings, workdir: str | Path) -> tuple[Path, str]:
     if generate_cohort is not None:
         try:
             out = generate_cohort(workdir / "generated", **GENERATED)
-            added = _write_cases(served, Path(out.path)) if served is not None else []
+            added = _write_cases(served, Path(out.path))[0] if served is not None else []
             words = (f"a synthetic cohort of {GENERATED['cases']} children (generated, "
                      f"seed {GENERATED['seed']})")
             if added:
@@ -188,8 +193,9 @@ def cohort_source(settings: Settings, workdir: str | Path) -> tuple[Path, str]:
             reason = f" (no synthetic cohort: {type(exc).__name__})"
     library = CaseLibrary.from_settings(settings)
     folder = workdir / "cases"
-    written = _write_cases(library, folder)
-    return folder, f"the {len(written)} case studies taken together{reason}"
+    written, skipped = _write_cases(library, folder)
+    left = f"; {len(skipped)} skipped as broken: {', '.join(skipped)}" if skipped else ""
+    return folder, f"the {len(written)} case studies taken together{reason}{left}"
 
 
 def cohort_for(settings: Settings, workdir: str | Path) -> tuple[CohortReport, str]:

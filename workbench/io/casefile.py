@@ -44,6 +44,7 @@ from workbench.case import (
     case_from_events,
 )
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
+from workbench.io.dates import Precision, far_future
 from workbench.io.facts import FACT_VALUES, find_facts
 from workbench.kinds import GRADES, KINDS
 from workbench.safeyaml import read_yaml_file
@@ -257,8 +258,56 @@ def _read_events(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
                                     message="must be a number"))
     if not numbers_ok:
         return None
-    frame["approximate"] = frame["approximate"].str.lower().eq("true")
+    _check_hand_edits(frame, lines, name, problems)
     return frame
+
+
+_TRUE, _FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0", "")
+_PRECISIONS = tuple(str(p) for p in Precision)
+
+
+def _check_hand_edits(frame: pd.DataFrame, lines: pd.Series, name: str,
+                      problems: list[Problem]) -> None:
+    """What a hand edit can get wrong in values that parse: an end before the start, a
+    precision or flag not in the vocabulary, a confidence outside 0-1, a far-future
+    date. Each is located; what has one reading is read so and warned, the rest are
+    errors. ``frame`` is changed in place (``approximate`` becomes bool)."""
+    W = Severity.WARNING
+
+    def say(i: object, column: str, reason: Reason, message: str, value: object,
+            severity: Severity = W) -> None:
+        problems.append(Problem(file=name, line=int(lines[i]), column=column, reason=reason,
+                                severity=severity, value=str(value), message=message))
+
+    written = frame["approximate"].str.strip().str.lower()
+    for i in frame.index[~written.isin((*_TRUE, *_FALSE))][:20]:
+        say(i, "approximate", Reason.INVALID_CASE_FILE, "must be true or false",
+            frame.at[i, "approximate"], Severity.ERROR)
+    for i in frame.index[written.isin(_TRUE[1:] + _FALSE[1:-1])][:20]:
+        meant = "true" if written[i] in _TRUE else "false"
+        say(i, "approximate", Reason.INVALID_CASE_FILE, f"{frame.at[i, 'approximate']!r} is "
+            f"read as {meant} (write true or false)", frame.at[i, "approximate"])
+    frame["approximate"] = written.isin(_TRUE)
+    bad = ~frame["precision"].isin(_PRECISIONS)
+    for i in frame.index[bad][:20]:
+        say(i, "precision", Reason.INVALID_CASE_FILE, f"{frame.at[i, 'precision']!r} is not a "
+            f"precision ({', '.join(_PRECISIONS)}): read as 'range', the interval from start "
+            "to end", frame.at[i, "precision"])
+    frame.loc[bad, "precision"] = "range"
+    frame.loc[frame["start"].isna(), "precision"] = "undated"
+    confidence = frame["kind_confidence"]
+    for i in frame.index[(confidence < 0) | (confidence > 1)][:20]:
+        say(i, "kind_confidence", Reason.INVALID_CASE_FILE, f"{confidence[i]:g} is outside "
+            f"0 to 1: read as {min(max(confidence[i], 0), 1):g}", confidence[i])
+    frame["kind_confidence"] = confidence.clip(0, 1)
+    late = frame["start"].notna() & frame["end"].notna() & (frame["start"] > frame["end"])
+    for i in frame.index[late][:20]:
+        say(i, "start", Reason.END_BEFORE_START, f"start {frame.at[i, 'start']:%Y-%m-%d %H:%M} "
+            f"is after end {frame.at[i, 'end']:%Y-%m-%d %H:%M}",
+            frame.at[i, "start"], Severity.ERROR)
+    for i in frame.index[frame["start"].notna()]:
+        if why := far_future(frame.at[i, "start"], frame.at[i, "when"]):
+            say(i, "start", Reason.FUTURE_DATE, why, frame.at[i, "start"])
 
 
 def load_case(path: str | Path) -> Case:

@@ -26,15 +26,25 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
-from collections.abc import Mapping
+import dataclasses
+import itertools
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.columns import FIELDS, TEXT_FIELDS, field_for, find_header, map_columns
-from workbench.io.table import Chronology, Limits, Row, read_table
-from workbench.io.xlsx import Sheet, read_workbook
+from workbench.io.csvtext import (
+    Record,
+    choose_delimiter,
+    lenient_line,
+    malformed,
+    open_text,
+    records,
+)
+from workbench.io.table import Chronology, Limits, Row, RowMaker, read_table, table_layout
+from workbench.io.xlsx import Sheet, check_limits, read_workbook
 
 __all__ = ["FIELDS", "Chronology", "Limits", "Row", "field_for", "read_chronology"]
 
@@ -42,69 +52,133 @@ W = Severity.WARNING
 _LIMITS = Limits()  # the defaults
 
 
-def _decode(name: str, data: bytes, encoding: str | None,
-            problems: list[Problem]) -> str | None:
-    """The file's text: UTF-8 (a byte-order mark accepted) or, when it is not and no
-    encoding was given, Windows-1252 (how Excel saves CSV), with a warning."""
+def _suspect(record: Record, date_at: int | None, width: int, delimiter: str) -> int:
+    """How many lines inside ``record``'s quoted text are shaped like records of their own
+    (the header's width or more, a date where the date column is)."""
+    from workbench.io.dates import DateError, parse_when
+
+    if date_at is None or width < 3:
+        return 0
+    count = 0
+    for raw in record.raw[1:]:
+        cells, _ = lenient_line(raw.rstrip("\r\n"), delimiter)
+        if len(cells) >= width and date_at < len(cells):
+            with contextlib.suppress(DateError):
+                count += parse_when(cells[date_at].strip()).dated
+    return count
+
+
+_HEAD = 400  # records read before the rows: the header, the title block, column guesses
+
+
+class CsvRows:
+    """The rows of a CSV table, read from the file as they are asked for (once); then
+    ``lines`` holds the data lines read (a record may span several). ``first`` are the
+    records already read (and split), ``rest`` the records still to read."""
+
+    def __init__(self, first: list[Record], rest: Iterator[Record], maker: RowMaker,
+                 split: Callable[[Record], list[Record]], problems: list[Problem],
+                 done: Callable[[], None]):
+        self._first, self._rest, self._maker, self._split = first, rest, maker, split
+        self._problems, self._done = problems, done
+        self.lines = 0
+
+    def __iter__(self) -> Iterator[Row]:
+        header = self._maker.chron.header_line
+        try:
+            split = (r for record in self._rest for r in self._split(record))
+            for r in itertools.chain(self._first, split):
+                if r.line > header and any(c.strip() for c in r.cells):
+                    self.lines += r.last - r.line + 1
+                    yield self._maker.row(r.line, r.cells, self._problems)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close the file (when the rows are not all read)."""
+        self._first = []
+        self._done()
+
+
+def _csv_table(path: Path, name: str, *, mapping: Mapping[str, str], encoding: str | None,
+               limits: Limits, agency: str | None,
+               problems: list[Problem]) -> tuple[Chronology, CsvRows] | None:
+    """The table's layout from its first records, and its rows as a stream."""
+    stream = open_text(path, name, encoding, problems)
+    if stream is None:
+        return None
+
+    def mapped(found: list[tuple[int, list[str]]]) -> int:
+        start = find_header(found, mapping)
+        return 0 if start is None else len(map_columns(found[start][1], mapping).index)
+
+    old = csv.field_size_limit()
+
+    def done() -> None:
+        if not stream.closed:
+            stream.close()
+            csv.field_size_limit(old)
+
+    # no csv limit below the file's own: an over-long field is FIELD_TOO_LARGE, not unreadable
+    csv.field_size_limit(max(limits.max_bytes, 131072))
     try:
-        wanted = encoding or "utf-8"
-        return data.decode("utf-8-sig" if wanted.lower().replace("_", "-") in
-                           ("utf-8", "utf8") else wanted)
+        head = list(itertools.islice(stream, 100))
+        delimiter = choose_delimiter(head, mapped)
+        rest = records(itertools.chain(head, stream), delimiter, name, problems)
+        first = list(itertools.islice(rest, _HEAD))
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        byte = f"byte 0x{data[exc.start]:02X}"
-        if encoding is None:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                text = None
-            if text is not None:
-                problems.append(Problem(file=name, line=line, column=column, severity=W,
-                                        reason=Reason.NOT_UTF8, value=byte,
-                                        message=f"{byte} is not UTF-8: the file is read as "
-                                        "Windows-1252, as Excel saves CSV (give --encoding if it "
-                                        "is another)"))
-                return text
-        problems.append(Problem(file=name, line=line, column=column, reason=Reason.NOT_UTF8,
-                                value=byte, message=f"{byte} is not {wanted}; the "
-                                "file was probably saved as Windows-1252: save it as UTF-8, or "
-                                "read it with --encoding cp1252"))
+        done()
+        problems.append(Problem(file=name, reason=Reason.NOT_UTF8, message=f"the text cannot "
+                                f"be decoded as {stream.encoding}: {exc.reason}"))
         return None
-    except LookupError:
-        problems.append(Problem(file=name, reason=Reason.NOT_UTF8, value=encoding,
-                                message=f"unknown encoding {encoding!r}"))
+    start = find_header([(r.line, r.cells) for r in first[:200]], mapping)
+    header = first[start] if start is not None else None
+    at = map_columns(header.cells, mapping).index.get("at") if header else None
+
+    def split(record: Record) -> list[Record]:
+        """A record whose quoted text holds whole records, read line by line (warned)."""
+        if not (header and record.raw and record.line > header.line and
+                (n := _suspect(record, at, len(header.cells), delimiter))):
+            return [record]
+        cells, column = lenient_line(record.raw[0].rstrip("\r\n"), delimiter)
+        problems.append(malformed(
+            name, record.line, column, f"a quote opens a field"
+            f"{'' if column is None else f' at column {column}'} and closes only at "
+            f"line {record.last}: the quoted text of lines {record.line} to "
+            f"{record.last} holds {n} line(s) shaped like records of their own, so "
+            "each line is read on its own, its quote marks kept as text; check the "
+            "record"))
+        return [Record(record.line, cells, record.line),
+                *(Record(record.line + k, lenient_line(raw.rstrip("\r\n"), delimiter)[0],
+                         record.line + k) for k, raw in enumerate(record.raw[1:], 1))]
+
+    shown = [r for record in first for r in split(record)]
+    found = table_layout(path, name, None, [(r.line, r.cells) for r in shown], mapping,
+                         limits, problems, agency)
+    if found is None:
+        done()
         return None
+    chron, maker = found
+    return chron, CsvRows(shown, rest, maker, split, problems, done)
 
 
 def _read_csv(path: Path, name: str, *, mapping: Mapping[str, str], encoding: str | None,
-              limits: Limits, agency: str | None, problems: list[Problem]) -> list[Chronology]:
-    text = _decode(name, path.read_bytes(), encoding, problems)
-    if text is None:
+              limits: Limits, agency: str | None, problems: list[Problem],
+              stream: bool = False) -> list[Chronology]:
+    found = _csv_table(path, name, mapping=mapping, encoding=encoding, limits=limits,
+                       agency=agency, problems=problems)
+    if found is None:
         return []
+    chron, rows = found
+    if stream:
+        return [dataclasses.replace(chron, stream=rows)]
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    old = csv.field_size_limit()
-    # no csv limit below the file's own: an over-long field is FIELD_TOO_LARGE, not unreadable
-    csv.field_size_limit(max(limits.max_bytes, 131072))
-    records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    line = 1
-    try:
-        for cells in reader:
-            records.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        problems.append(Problem(file=name, line=line, reason=Reason.UNREADABLE_FILE,
-                                message=f"CSV cannot be read past this record: {exc}"))
+        kept = tuple(rows)
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(file=name, reason=Reason.NOT_UTF8, message=f"the text cannot "
+                                f"be decoded: {exc.reason}"))
         return []
-    finally:
-        csv.field_size_limit(old)
-    chron = read_table(path, name, None, records, mapping, limits, problems, agency)
-    return [chron] if chron else []
+    return [dataclasses.replace(chron, rows=kept, lines=rows.lines)]
 
 
 def _is_chronology(sheet: Sheet, mapping: Mapping[str, str]) -> bool:
@@ -125,7 +199,11 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
                problems: list[Problem]) -> list[Chronology]:
     from openpyxl.utils import get_column_letter
 
-    sheets = read_workbook(path, name, problems)
+    if not check_limits(path, name, problems, max_uncompressed=limits.max_uncompressed_bytes,
+                        max_cells=limits.max_cells,
+                        max_shared_strings=limits.max_shared_strings_bytes):
+        return []
+    sheets = read_workbook(path, name, problems, max_cells=limits.max_cells)
     if sheets is None:
         return []
     if sheet is not None:
@@ -173,7 +251,7 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
 def read_chronology(path: str | Path, *, mapping: Mapping[str, str] | None = None,
                     encoding: str | None = None, sheet: str | None = None,
                     agency: str | None = None, limits: Limits = _LIMITS,
-                    known_agency: object = lambda name: False,
+                    known_agency: object = lambda name: False, stream: bool = False,
                     ) -> tuple[list[Chronology], list[Problem]]:
     """Read one chronology file; return its tables (one per sheet read) and problems.
 
@@ -187,6 +265,8 @@ def read_chronology(path: str | Path, *, mapping: Mapping[str, str] | None = Non
     agency : the agency of every row, for a return with no agency column.
     known_agency : predicate telling whether a sheet name is an agency, so that a
         workbook with one sheet per agency is read whole without a warning.
+    stream : a CSV table's rows are read as they are asked for, from its ``stream``
+        (its ``rows`` stay empty): memory stays flat for a long file.
     """
     path = Path(path)
     name = path.name
@@ -208,7 +288,7 @@ def read_chronology(path: str | Path, *, mapping: Mapping[str, str] | None = Non
     mapping = dict(mapping or {})
     if suffix in (".csv", ".tsv", ".txt"):
         tables = _read_csv(path, name, mapping=mapping, encoding=encoding, limits=limits,
-                           agency=agency, problems=problems)
+                           agency=agency, problems=problems, stream=stream)
     elif suffix in (".xlsx", ".xlsm"):
         tables = _read_xlsx(path, name, mapping=mapping, sheet=sheet, limits=limits,
                             agency=agency, known_agency=known_agency, problems=problems)

@@ -44,6 +44,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import replace
@@ -56,7 +57,7 @@ from workbench.io.date_clock import EMBEDDED, EMBEDDED_HHMM, Local, finish, time
 from workbench.io.date_grammar import FORMS, _day, _numeric, read_calendar, read_relative
 from workbench.io.when import PRECISION_RANK, DateError, Precision, When
 
-__all__ = ["PRECISION_RANK", "DateError", "Precision", "When", "parse_when", "span"]
+__all__ = ["PRECISION_RANK", "DateError", "Precision", "When", "far_future", "parse_when", "span"]
 
 #: how far an open-ended date (``before 2012``) reaches on its unwritten side
 OPEN_YEARS = 18
@@ -402,3 +403,34 @@ def span(first: When, last: When) -> When:
     return When(text, first.start, last.end, coarser if same else Precision.RANGE,
                 first.approximate or last.approximate, first.relative or last.relative,
                 first.zoned or last.zoned, first.warnings + last.warnings, note, open_side)
+
+
+@functools.lru_cache(maxsize=2)
+def _horizon(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(day, tz="UTC") + pd.Timedelta(days=367)
+
+
+_TWO_DIGIT_YEAR = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-](\d{2})(?![\d/.\-])")
+
+
+def far_future(start: object, written: str = "", *,
+               today: pd.Timestamp | None = None) -> str | None:
+    """Why ``start`` is suspect, when it lies more than a year after ``today``: a
+    two-digit year read into this century, or a typing slip. None otherwise.
+
+    >>> far_future(pd.Timestamp("2069-02-05", tz="UTC"), "05/02/69")[:60]
+    "2069-02-05 is more than a year from now (written '05/02/69':"
+    >>> far_future(pd.Timestamp("2025-02-05", tz="UTC"), "05/02/25") is None
+    True
+    """
+    if start is None or pd.isna(start):
+        return None
+    ts = pd.Timestamp(start)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    if ts <= (_horizon(dt.date.today()) if today is None else today + pd.Timedelta(days=366)):
+        return None
+    m = _TWO_DIGIT_YEAR.search(written or "")
+    why = (f" (written {written!r}: a two-digit year, read as {ts.year}; write the year "
+           "in full)" if m else f" (written {written!r})" if written else "")
+    return f"{ts.date()} is more than a year from now{why}: check the date"

@@ -38,12 +38,12 @@ import pandas as pd
 from workbench.agencies import Agency, AliasTable, agencies_from_meta, alias_lines, load_aliases
 from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
-from workbench.io.chronology import Chronology, Limits, read_chronology
-from workbench.io.dates import DateError, parse_when
+from workbench.io.chronology import Chronology, Limits, Row, read_chronology
+from workbench.io.dates import DateError, When, parse_when
 from workbench.io.derived import derive_found_events
 from workbench.io.facts import find_facts
 from workbench.io.file_agency import agency_of_file_name, agency_of_title
-from workbench.io.merge import close_open, link, order, stems_of, use_own_names
+from workbench.io.merge import StreamLinks, close_open, link, order, stems_of, use_own_names
 from workbench.io.rows import AgencyRegistry, FileAgency, RowReader, slug
 from workbench.io.summary import FileSummary, ImportSummary, NewAgency, count_reasons
 
@@ -78,12 +78,14 @@ def _file_agency(chron: Chronology, aliases: AliasTable, problems: list[Problem]
     return FileAgency(r, source)
 
 
-def _citations(chron: Chronology, mapping: Mapping[str, str], problems: list[Problem]) -> bool:
-    """Whether the return's reference column cites sources (its values repeat)."""
+def _citations(chron: Chronology, mapping: Mapping[str, str], problems: list[Problem], *,
+               rows: Iterable[Row] | None = None) -> bool:
+    """Whether the return's reference column cites sources (its values repeat); ``rows``
+    when they are not ``chron.rows`` (a stream)."""
     if "ref" not in chron.columns or "source_ref" in chron.columns or "ref" in mapping:
         return False
     seen: dict[str, int] = {}
-    for row in chron.rows:
+    for row in chron.rows if rows is None else rows:
         ref = row.values.get("ref")
         if not ref:
             continue
@@ -129,6 +131,43 @@ def _in_file_order(problems: list[Problem], paths: Sequence[Path]) -> list[Probl
     return sorted(problems, key=lambda p: (rank.get(p.file, -1), p.sheet or "", p.line or 0))
 
 
+def _born(born: str | None, problems: list[Problem]) -> When | None:
+    """The child's date of birth as read (None, with a problem, when it cannot be)."""
+    if not born:
+        return None
+    try:
+        return parse_when(str(born))
+    except DateError as exc:
+        problems.append(Problem(file="child.born", reason=exc.reason, message=exc.message,
+                                value=str(born)))
+        return None
+
+
+def _mixed_zones(reader: RowReader, chron: Chronology, problems: list[Problem]) -> None:
+    if len(reader.zoned_lines) == 2:
+        problems.append(Problem(reason=Reason.MIXED_TIMEZONES, severity=W,
+                                message="some times carry a UTC offset (first at line "
+                                f"{reader.zoned_lines[True]}) and some do not (first at "
+                                f"line {reader.zoned_lines[False]}); times without one are "
+                                "read as Europe/London local time",
+                                **chron.where(reader.zoned_lines[True], "at")))
+
+
+def _empty(tables: Sequence[Chronology], rows: Sequence[int], problems: list[Problem]) -> int:
+    """Say which returns have a header but no rows (an error when none has any); the
+    number of rows in all."""
+    total = sum(rows)
+    for chron, n in zip(tables, rows, strict=True):
+        if not n and total:
+            problems.append(Problem(file=chron.name, sheet=chron.sheet, severity=W,
+                                    reason=Reason.EMPTY_FILE, message="the return has a header "
+                                    "but no events"))
+    if not total and tables and not any(p.severity is E for p in problems):
+        problems.append(Problem(file=tables[0].name, reason=Reason.EMPTY_FILE,
+                                message="the chronology has a header but no events"))
+    return total
+
+
 @dataclass(frozen=True)
 class _Reading:
     events: pd.DataFrame | None
@@ -143,13 +182,7 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
           agency: str | Mapping[str, str] | None, encoding: str | None, sheet: str | None,
           dayfirst: bool, aliases: AliasTable, born: str | None, limits: Limits) -> _Reading:
     problems: list[Problem] = []
-    born_when = None
-    if born:
-        try:
-            born_when = parse_when(str(born))
-        except DateError as exc:
-            problems.append(Problem(file="child.born", reason=exc.reason, message=exc.message,
-                                    value=str(born)))
+    born_when = _born(born, problems)
     paths = [Path(p) for p in paths]
     maps = _mappings(mapping, paths, problems)
     tables: list[Chronology] = []
@@ -174,23 +207,10 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
         for row in chron.rows:
             records.append(reader.record(row))
             file_index.append(i)
-        if len(reader.zoned_lines) == 2:
-            problems.append(Problem(reason=Reason.MIXED_TIMEZONES, severity=W,
-                                    message="some times carry a UTC offset (first at line "
-                                    f"{reader.zoned_lines[True]}) and some do not (first at "
-                                    f"line {reader.zoned_lines[False]}); times without one are "
-                                    "read as Europe/London local time",
-                                    **chron.where(reader.zoned_lines[True], "at")))
+        _mixed_zones(reader, chron, problems)
     problems.extend(registry.problems())
-    for chron in tables:
-        if not chron.rows and records:
-            problems.append(Problem(file=chron.name, sheet=chron.sheet, severity=W,
-                                    reason=Reason.EMPTY_FILE, message="the return has a header "
-                                    "but no events"))
+    _empty(tables, [len(chron.rows) for chron in tables], problems)
     if not records:
-        if tables and not any(p.severity is E for p in problems):
-            problems.append(Problem(file=tables[0].name, reason=Reason.EMPTY_FILE,
-                                    message="the chronology has a header but no events"))
         return _Reading(None, _in_file_order(problems, paths), tuple(tables), tuple(agencies),
                         registry, ())
     use_own_names(records, aliases)
@@ -200,6 +220,67 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
     frame = order(records, file_index)
     return _Reading(frame[list(EVENT_COLUMNS)], problems, tuple(tables), tuple(agencies),
                     registry, tuple(records))
+
+
+def check_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
+                 agency: str | Mapping[str, str] | None, encoding: str | None,
+                 sheet: str | None, dayfirst: bool, aliases: AliasTable, born: str | None,
+                 limits: Limits) -> tuple[list[Problem], list[tuple[Chronology, int, int]]]:
+    """The problems :func:`read_events` finds, with each CSV read as a stream and each
+    event forgotten once checked (memory stays flat however long the file; see
+    :class:`~workbench.io.merge.StreamLinks`); and per table read, its data lines and
+    rows. Returns the problems in file order and ``(table, lines, rows)``."""
+    problems: list[Problem] = []
+    born_when = _born(born, problems)
+    paths = [Path(p) for p in paths]
+    maps = _mappings(mapping, paths, problems)
+
+    later: dict[int, tuple[list[Problem], int]] = {}  # a stream's problems, met as it is read
+
+    def read(path: Path, into: list[Problem]) -> list[Chronology]:
+        own = agency.get(path.name) if isinstance(agency, Mapping) else agency
+        found, met = read_chronology(path, mapping=maps[path.name], encoding=encoding,
+                                     sheet=sheet, agency=own, limits=limits, stream=True,
+                                     known_agency=lambda n: aliases.normalise(n) is not None)
+        into.extend(met)
+        later.update((id(chron.stream), (met, len(met))) for chron in found)
+        return found
+
+    tables = [chron for path in paths for chron in read(path, problems)]
+    registry = AgencyRegistry(aliases)
+    stems = stems_of(tables)
+    links = StreamLinks(stems, tables, problems)
+    counts: list[tuple[Chronology, int, int]] = []
+    for i, (chron, stem) in enumerate(zip(tables, stems, strict=True)):
+        fa = _file_agency(chron, aliases, problems)
+        own_map = maps[chron.path.name]
+        cites = False
+        if chron.stream is not None and "ref" in chron.columns:  # a first pass for citations
+            again = [t for t in read(chron.path, []) if t.sheet == chron.sheet]
+            cites = bool(again) and _citations(again[0], own_map, problems,
+                                               rows=again[0].stream)
+            for t in again:
+                t.stream.close()  # type: ignore[union-attr]
+        elif chron.stream is None:
+            cites = _citations(chron, own_map, problems)
+        reader = RowReader(chron, stem, aliases=aliases, dayfirst=dayfirst, born=born_when,
+                           problems=problems, registry=registry, file_agency=fa,
+                           citations=cites)
+        rows = chron.stream if chron.stream is not None else chron.rows
+        n = 0
+        for row in rows:
+            links.add(reader.record(row), i)
+            n += 1
+        lines = getattr(rows, "lines", chron.lines)
+        counts.append((chron, lines, n))
+        met, k = later.get(id(chron.stream), ([], 0))
+        problems.extend(met[k:])
+        _mixed_zones(reader, chron, problems)
+    problems.extend(registry.problems())
+    if not _empty(tables, [n for _, _, n in counts], problems):
+        return _in_file_order(problems, paths), counts
+    links.finish()
+    return _in_file_order(problems, paths), counts
 
 
 def read_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None = None,
@@ -280,7 +361,7 @@ def _summary(reading: _Reading, problems: Sequence[Problem], ok: bool) -> Import
                                  len(chron.rows) if ok else 0,
                                  None if column else fa.resolved.name,
                                  "column" if column else fa.source, dict(chron.columns),
-                                 chron.title_block, chron.header_line))
+                                 chron.title_block, chron.header_line, chron.lines))
     new = []
     registry = reading.registry
     for entry in registry.new.values():

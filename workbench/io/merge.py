@@ -79,13 +79,15 @@ def link(records: list[dict[str, object]], file_index: list[int], stems: list[st
           tables: Sequence[Chronology], problems: list[Problem]) -> None:
     """Make ids unique and resolve each ``refers_to`` to an event id."""
     seen: dict[str, dict[str, object]] = {}
+    ids = {str(r["id"]) for r in records}  # every id given so far (a set: no n² on repeats)
     for rec, f in zip(records, file_index, strict=True):
         wanted = str(rec["id"])
         first = seen.get(wanted)
         if first is not None:
             new, n = f"{stems[f]}-{rec['source_line']}", 2
-            while new in seen or any(new == r["id"] for r in records):
+            while new in seen or new in ids:
                 new, n = f"{stems[f]}-{rec['source_line']}-{n}", n + 1
+            ids.add(new)
             what = f"event reference {rec['ref']!r}" if rec["ref"] else f"row id {wanted!r}"
             problems.append(Problem(reason=Reason.DUPLICATE_EVENT_ID, severity=W,
                                     value=str(rec["ref"] or wanted),
@@ -182,3 +184,80 @@ def order(records: list[dict[str, object]], file_index: list[int]) -> pd.DataFra
     return frame.reset_index(drop=True)
 
 
+
+
+class StreamLinks:
+    """What :func:`link` and :func:`close_open` find, for records given one at a time
+    and then forgotten (``workbench validate`` on a long file): memory holds only the
+    ids made from references, the rows that cite or are cited, and open-ended rows.
+
+    Ids made from a table's file and line are unique by construction, so they are not
+    kept (a reference id written to look like another return's line id is the one case
+    this can miss)."""
+
+    def __init__(self, stems: list[str], tables: Sequence[Chronology], problems: list[Problem]):
+        self.stems, self.tables, self.problems = stems, tables, problems
+        self.seen: dict[str, str] = {}  # id made from a reference -> where first
+        self.by_ref: dict[tuple[int, str], list[tuple[int, str]]] = {}
+        self.refs: list[tuple[int, int, str]] = []  # (table, line, written)
+        self.open: list[tuple[int, dict[str, object]]] = []
+        self.first: object = None
+        self.last: object = None
+
+    def add(self, rec: dict[str, object], f: int) -> None:
+        line, wanted = int(rec["source_line"]), str(rec["id"])  # type: ignore[call-overload]
+        first = self.seen.get(wanted)
+        if rec["ref"] or first is not None:
+            if first is not None:
+                new, n = f"{self.stems[f]}-{line}", 2
+                while new in self.seen:
+                    new, n = f"{self.stems[f]}-{line}-{n}", n + 1
+                what = (f"event reference {rec['ref']!r}" if rec["ref"] else
+                         f"row id {wanted!r}")
+                self.problems.append(Problem(
+                    reason=Reason.DUPLICATE_EVENT_ID, severity=W, value=str(rec["ref"] or wanted),
+                    message=f"{what} gives the id {wanted!r}, already used at {first}: this "
+                    f"event's id is {new!r}",
+                    **self.tables[f].where(line, "ref")))
+                wanted = new
+            self.seen[wanted] = str(rec["source"])
+        for ref in (rec["ref"], rec["source_ref"]):
+            if ref:
+                self.by_ref.setdefault((f, slug(str(ref))), []).append((line, wanted))
+        if rec["refers_to_written"]:
+            self.refs.append((f, line, str(rec["refers_to_written"])))
+        if rec["_open"]:
+            self.open.append((f, {k: rec[k] for k in ("start", "end", "_open", "_open_label",
+                                                      "_open_message", "source_line")}))
+        elif rec["start"] is not None:
+            self.first = rec["start"] if self.first is None else min(self.first, rec["start"])
+            self.last = rec["end"] if self.last is None else max(self.last, rec["end"])
+
+    def finish(self) -> None:
+        for f, line, written in self.refs:
+            own = self.by_ref.get((f, slug(written)), [])
+            earlier = [r for r in own if r[0] < line]
+            if len(own) == 1 or earlier:
+                continue
+            if any(c in self.seen or self._line_id(c) for c in (written, slug(written))):
+                continue
+            if len(own) > 1:
+                lines = ", ".join(str(r[0]) for r in own)
+                why = f"which {len(own)} rows of this return cite (lines {lines})"
+            else:
+                why = "which is not in the chronology"
+            self.problems.append(Problem(
+                reason=Reason.UNKNOWN_EVENT_REFERENCE, severity=W, value=written,
+                message=f"refers to {written!r}, {why}: not linked (the reference is kept in "
+                f"the details; use a reference from the same return, or a full id such as "
+                f"{self.stems[f]}-14)", **self.tables[f].where(line, "refers_to")))
+        records = [rec for _, rec in self.open]
+        closed = [{"start": self.first, "end": self.last, "_open": ""}] \
+            if self.first is not None else []
+        close_open(closed + records, [0] * len(closed) + [f for f, _ in self.open],
+                   self.tables, self.problems)
+
+    def _line_id(self, name: str) -> bool:
+        """Whether ``name`` is the line id of a row of some table (``police-14``)."""
+        stem, _, number = name.rpartition("-")
+        return number.isdigit() and stem in self.stems

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from workbench.agencies import AliasTable, Resolved, name_key, yaml_scalar
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Row
-from workbench.io.dates import DateError, Precision, When, parse_when, span
+from workbench.io.dates import DateError, Precision, When, far_future, parse_when, span
 from workbench.kinds import (
     GRADES,
     HANDOFF_KINDS,
@@ -201,6 +201,8 @@ class RowReader:
             field_ = "time" if reason is Reason.AMBIGUOUS_TIME and "time" in values else "at"
             self.warn(reason, message, line, field_, values.get(field_))
         if first.start is not None:
+            if why := far_future(first.start, values.get("at", "")):
+                self.warn(Reason.FUTURE_DATE, why, line, "at", values.get("at"))
             self.zoned_lines.setdefault(first.zoned, line)
             if not first.relative:
                 self.anchor = first

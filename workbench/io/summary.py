@@ -43,6 +43,7 @@ class FileSummary:
     columns: Mapping[str, str]
     title_block: tuple[str, ...]
     header_line: int
+    lines: int = 0  # data lines read (a record may span several); rows <= lines
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class ImportSummary:
             where = f"{f.file}!{f.sheet}" if f.sheet else f.file
             agency = (f"agency from the {f.agency_source}: {f.agency}" if f.agency_source != "column"
                       else "agency from its agency column")
-            out.append(f"  {where}: {f.rows} row(s); {agency}")
+            lines = f" from {f.lines} data line(s)" if f.lines != f.rows else ""
+            out.append(f"  {where}: {f.rows} row(s){lines}; {agency}")
         for a in self.new_agencies:
             merge = f"; to read it as {a.merge_with}, add to the alias file:\n{a.alias_lines}" \
                 if a.merge_with else ""

@@ -8,8 +8,9 @@ of their own (kept under their names). What is only unusual is a warning.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,12 +18,14 @@ from workbench.errors import Problem, Reason, Severity, _shorten
 from workbench.io.columns import FIELDS, TEXT_FIELDS, find_header, map_columns
 from workbench.io.dates import DateError, parse_when
 
-__all__ = ["Chronology", "Limits", "Row", "read_table"]
+__all__ = ["Chronology", "Limits", "Row", "RowMaker", "read_table", "table_layout"]
 
 W = Severity.WARNING
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")  # zero-width
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                      "\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
 _FREE_TEXT = ("summary", "details", "action", "outcome")
 
 
@@ -30,8 +33,11 @@ _FREE_TEXT = ("summary", "details", "action", "outcome")
 class Limits:
     """Size limits that protect a review laptop from a runaway file."""
 
-    max_bytes: int = 200_000_000
+    max_bytes: int = 200_000_000  # the file as stored (an XLSX: compressed)
     max_field_chars: int = 32_000
+    max_uncompressed_bytes: int = 500_000_000  # an XLSX's parts, from its zip directory
+    max_cells: int = 1_000_000  # cells of an XLSX (each sheet's dimension, then counted)
+    max_shared_strings_bytes: int = 100_000_000  # an XLSX's shared strings, uncompressed
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,9 @@ class Chronology:
     """One agency return as read: where from, which column is which, its rows.
 
     ``title_block`` holds the lines above the header row (a return's title, its
-    agency, the child's label); ``header_line`` is the header's line or row.
+    agency, the child's label); ``header_line`` is the header's line or row; ``lines``
+    counts the physical lines below the header that hold text (a CSV record may span
+    several), so that rows read can be told beside lines read.
     """
 
     path: Path
@@ -62,6 +70,8 @@ class Chronology:
     title_block: tuple[str, ...] = ()
     header_line: int = 1
     several_sheets: bool = field(default=False, compare=False)
+    lines: int = field(default=0, compare=False)  # data lines (rows of a sheet) read
+    stream: Iterable[Row] | None = field(default=None, compare=False, repr=False)
 
     def where(self, line: int, field: str | None = None) -> dict[str, object]:
         """Keyword arguments locating ``field`` of the row at ``line`` in a Problem."""
@@ -95,13 +105,15 @@ def _clean_text(value: str, where: dict[str, object], limits: Limits,
         return value
     for pattern, reason, what in ((_CONTROL, Reason.CONTROL_CHARACTER, "control character"),
                                   (_BIDI, Reason.BIDI_CHARACTER, "bidirectional-override "
-                                   "character (can disguise text)")):
+                                   "character (can disguise text)"),
+                                  (_INVISIBLE, Reason.CONTROL_CHARACTER, "invisible (zero-width) "
+                                   "character (can hide a name from the privacy scan)")):
         m = pattern.search(value)
         if m:
             problems.append(Problem(reason=reason, value=f"U+{ord(m.group()):04X}", severity=W,
                                     message=f"{what} U+{ord(m.group()):04X} at character "
                                     f"{m.start() + 1}: removed", **where))
-    return _BIDI.sub("", _CONTROL.sub(" ", value))
+    return _INVISIBLE.sub("", _BIDI.sub("", _CONTROL.sub(" ", value)))
 
 
 def _guess(rows: Sequence[tuple[int, Sequence[str]]], candidates: Sequence[int],
@@ -132,6 +144,64 @@ def read_table(path: Path, name: str, sheet: str | None, records: list[tuple[int
            mapping: Mapping[str, str], limits: Limits, problems: list[Problem],
            agency: str | None, letters_of: list[str] | None = None) -> Chronology | None:
     """Header detection, field mapping and per-cell checks shared by CSV and XLSX."""
+    found = table_layout(path, name, sheet, records, mapping, limits, problems, agency,
+                         letters_of)
+    if found is None:
+        return None
+    chron, rows = found
+    body = [rows.row(line, cells, problems) for line, cells in records
+            if line > chron.header_line and any(c.strip() for c in cells)]
+    return dataclasses.replace(chron, rows=tuple(body), lines=len(body))
+
+
+class RowMaker:
+    """Builds each :class:`Row` of a table once its layout is known (so that a long
+    table can be read as a stream, one row at a time)."""
+
+    def __init__(self, chron: Chronology, index: Mapping[str, int],
+                 labelled: Mapping[int, str], width: int, limits: Limits):
+        self.chron, self.index, self.labelled = chron, dict(index), dict(labelled)
+        self.width, self.limits = width, limits
+        self.last_field = next((f for f, i in index.items() if i == width - 1), None)
+
+    def row(self, line: int, cells: Sequence[str], problems: list[Problem]) -> Row:
+        chron, width, limits, index = self.chron, self.width, self.limits, self.index
+        cells = list(cells)
+        overflow = ""
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            overflow = ",".join(cells[width - 1:]) if self.last_field in _FREE_TEXT else ""
+            kept = ("joined to the last column, as if a comma had no quotes"
+                    if overflow else "kept in the details as 'Extra fields'")
+            problems.append(Problem(reason=Reason.RAGGED_ROW, severity=W,
+                                    value=f"{len(cells)} fields",
+                                    message=f"{len(cells)} fields where the header has {width}; "
+                                    f"the extra text is {kept}", **chron.where(line)))
+        elif len(cells) < width and chron.sheet is None:
+            problems.append(Problem(reason=Reason.RAGGED_ROW, severity=W,
+                                    value=f"{len(cells)} fields",
+                                    message=f"{len(cells)} fields where the header has {width}; "
+                                    "the missing trailing fields are read as empty",
+                                    **chron.where(line)))
+        values: dict[str, str] = {}
+        for fld, i in index.items():
+            value = (overflow if overflow and i == width - 1 else
+                     cells[i] if i < len(cells) else "").strip()
+            if value:
+                values[fld] = _clean_text(value, chron.where(line, fld), limits, problems)
+        extra = [(label, _clean_text(cells[i].strip(), {**chron.where(line), "column": label},
+                                     limits, problems))
+                 for i, label in self.labelled.items() if i < len(cells) and cells[i].strip()]
+        if len(cells) > width and not overflow and any(c.strip() for c in cells[width:]):
+            extra.append(("Extra fields", ", ".join(c.strip() for c in cells[width:] if c.strip())))
+        return Row(line, values, tuple(extra))
+
+
+def table_layout(path: Path, name: str, sheet: str | None,
+                 records: Sequence[tuple[int, Sequence[str]]], mapping: Mapping[str, str],
+                 limits: Limits, problems: list[Problem], agency: str | None,
+                 letters_of: list[str] | None = None) -> tuple[Chronology, RowMaker] | None:
+    """The table's header, columns and title block (a Chronology with no rows yet), and
+    the maker of its rows; from ``records``, the table's first records (or all)."""
     base: dict[str, object] = {"file": name, "sheet": sheet}
     start = find_header(records, mapping)
     if start is None:
@@ -225,44 +295,12 @@ def read_table(path: Path, name: str, sheet: str | None, records: list[tuple[int
         problems.append(Problem(reason=Reason.TITLE_BLOCK, severity=W, value=_shorten(title[0]),
                                 message=f"{len(title)} line(s) above the header (from line "
                                 f"{first_line}) are read as the return's title block, not as "
-                                f"events: {_shorten(' | '.join(title), 120)}", **where))
+                                f"events: {_shorten(' | '.join(title), 120)}; line "
+                                f"{header_line} ({', '.join(repr(h) for h in headers[:3] if h)}"
+                                ") is read as the header: if it is not the header row, remove "
+                                "the lines above the real one", **where))
     columns = {f: headers[i] for f, i in index.items()}
     chron = Chronology(path, name, sheet, columns,
                        {f: letters[i] if i < len(letters) else "" for f, i in index.items()},
                        (), agency, title, header_line)
-    width = len(headers)
-    last_field = next((f for f, i in index.items() if i == width - 1), None)
-    rows: list[Row] = []
-    for line, cells in body:
-        cells = list(cells)
-        overflow = ""
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            overflow = ",".join(cells[width - 1:]) if last_field in _FREE_TEXT else ""
-            kept = ("joined to the last column, as if a comma had no quotes"
-                    if overflow else "kept in the details as 'Extra fields'")
-            problems.append(Problem(reason=Reason.RAGGED_ROW, severity=W,
-                                    value=f"{len(cells)} fields",
-                                    message=f"{len(cells)} fields where the header has {width}; "
-                                    f"the extra text is {kept}", **chron.where(line)))
-        elif len(cells) < width and sheet is None:
-            problems.append(Problem(reason=Reason.RAGGED_ROW, severity=W,
-                                    value=f"{len(cells)} fields",
-                                    message=f"{len(cells)} fields where the header has {width}; "
-                                    "the missing trailing fields are read as empty",
-                                    **chron.where(line)))
-        values: dict[str, str] = {}
-        for fld, i in index.items():
-            value = (overflow if overflow and i == width - 1 else
-                     cells[i] if i < len(cells) else "").strip()
-            if value:
-                values[fld] = _clean_text(value, chron.where(line, fld), limits, problems)
-        extra = [(label, _clean_text(cells[i].strip(), {**chron.where(line), "column": label},
-                                     limits, problems))
-                 for i, label in labelled.items() if i < len(cells) and cells[i].strip()]
-        if len(cells) > width and not overflow and any(c.strip() for c in cells[width:]):
-            extra.append(("Extra fields", ", ".join(c.strip() for c in cells[width:] if c.strip())))
-        rows.append(Row(line, values, tuple(extra)))
-    return Chronology(path, name, sheet, chron.columns, chron.letters, tuple(rows), agency,
-                      title, header_line)
-
-
+    return chron, RowMaker(chron, index, labelled, len(headers), limits)
