@@ -76,7 +76,7 @@ def drawn(app):
 
 
 def cursor_x(app) -> str:
-    return app.figure.data[app._cursor_traces[0]].x[0]
+    return app.timeline.cursor_x
 
 
 # -- settings, library, gate ------------------------------------------------------------
@@ -240,11 +240,11 @@ def test_a_note_that_could_not_be_saved_says_so_and_keeps_the_text(review, monke
     monkeypatch.setattr(review.store, "add_note", full)
     review.name_input.value = "CD"
     review.note_input.value = "Nobody rang the school back"
-    draft = review._draft_id
+    draft = review.notes.draft_id
     assert review.save_note() is None
     assert "Not saved" in review.note_status.value and "disk is full" in review.note_status.value
     assert review.note_input.value == "Nobody rang the school back"   # the typed text is kept
-    assert review._draft_id == draft                                   # a retry saves it once
+    assert review.notes.draft_id == draft                                   # a retry saves it once
 
 
 def test_key_practice_episodes_include_high_severity_flag_evidence(review):

@@ -20,7 +20,7 @@ DASHBOARDS = sorted((ROOT / "dashboards").glob("*.ipynb"))
 CHECKS = {
     "review": """
 import plotly.graph_objects as go
-assert app.current.key == "tiny" and app._poller.running
+assert app.current.key == "tiny" and app.polling
 before = app.knowledge_panel.value
 app.next_button.click()
 assert app.position == 1 and app.knowledge_panel.value != before
