@@ -445,8 +445,7 @@ def test_rejoining_from_the_same_browser_is_the_same_participant(room, library, 
     session = trainer.open_workshop("tiny")
     a.join(session.join_code, name="AB", agency="Police", discipline="policing")
     reloaded = WorkshopApp(library=library, store=stores[1])
-    reloaded.page._on_msg(None, {"event": "page", "query": {},
-                                 "stored": dict(a.page._remember["stored"])}, None)
+    reloaded.page.opened({}, a.page.remembered["stored"])
     assert reloaded.code_input.value == session.join_code and reloaded.name_input.value == "AB"
     reloaded.join_button.click()
     assert reloaded.me.id == a.me.id

@@ -27,7 +27,7 @@ assert app.position == 1 and app.knowledge_panel.value != before
 assert app.figure.layout.xaxis.type == "date"
 """,
     "workshop": """
-assert app.role.value == "participant" and app._poller.running
+assert app.role.value == "participant" and app.polling
 app.role.value = "facilitator"
 app.case_picker.value = "undeclared"
 assert app.open_button.disabled and "anonymisation" in app.gate_panel.value

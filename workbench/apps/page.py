@@ -166,12 +166,23 @@ class PageHelper(anywidget.AnyWidget):
         self._remember = {"stored": dict(stored or {}), "query": dict(query or {}),
                           "serial": self._serial}
 
-    def _on_msg(self, _widget, content, _buffers) -> None:
-        if content.get("event") != "page":
-            return
-        query = {str(k): str(v) for k, v in (content.get("query") or {}).items()}
-        stored = dict(content.get("stored") or {})
-        self.page = {"query": query, "stored": stored, "width": content.get("width"),
-                     "screen": content.get("screen")}
+    @property
+    def remembered(self) -> dict:
+        """What :meth:`remember` last asked the browser to keep (``stored``, ``query``)."""
+        return {"stored": dict(self._remember.get("stored", {})),
+                "query": dict(self._remember.get("query", {}))}
+
+    def opened(self, query: Mapping[str, object], stored: Mapping[str, object], *,
+               width: int | None = None, screen: int | None = None) -> None:
+        """A page opened with this URL query and these kept values (what the browser
+        sends; tests call it to stand for a reload)."""
+        q = {str(k): str(v) for k, v in (query or {}).items()}
+        kept = dict(stored or {})
+        self.page = {"query": q, "stored": kept, "width": width, "screen": screen}
         for callback in tuple(self._callbacks):
-            callback(query, stored)
+            callback(q, kept)
+
+    def _on_msg(self, _widget, content, _buffers) -> None:
+        if content.get("event") == "page":
+            self.opened(content.get("query") or {}, content.get("stored") or {},
+                        width=content.get("width"), screen=content.get("screen"))
