@@ -247,6 +247,105 @@ def test_a_note_that_could_not_be_saved_says_so_and_keeps_the_text(review, monke
     assert review.notes.draft_id == draft                                   # a retry saves it once
 
 
+def _write(app, name, text, *, at=3):
+    app.go_to(at)
+    app.name_input.value = name
+    app.note_input.value = text
+    return app.save_note()
+
+
+def test_an_author_edits_and_withdraws_a_note_and_it_leaves_every_screen(library, stores,
+                                                                        review):
+    other = ReviewApp(library=library, store=stores[1], case="tiny", rules=RULES)
+    note = _write(review, "AB", "Seen by Jo Bloggs at the station")
+    other.refresh()
+    assert "Jo Bloggs" in other.notes_panel.value and other.notes.own_notes() == []
+    assert other.notes.mine_box.layout.display == "none"      # nothing of theirs to change
+    assert [v for _, v in review.notes.mine.options] == [note.id]
+    review.notes.mine.value = note.id
+    assert review.notes.start_edit()
+    assert review.note_input.value == "Seen by Jo Bloggs at the station"
+    assert review.save_button.description == "Save changes"
+    review.note_input.value = "Seen by the child's aunt at the station"
+    assert review.save_note().id == note.id
+    other.refresh()
+    assert "the child&#x27;s aunt" in other.notes_panel.value and "Jo Bloggs" not in \
+        other.notes_panel.value
+    assert "edited" in other.notes_panel.value
+    other.go_to(3)
+    assert "aunt" in other.event_panel.value
+    review.notes.mine.value = note.id
+    review.notes.withdraw_button.click()
+    assert "Withdrawn" in review.note_status.value
+    other.refresh()
+    for app in (review, other):
+        assert "aunt" not in app.notes_panel.value + app.event_panel.value
+        assert "No notes yet" in app.notes_panel.value
+    assert other.notes.withdraw(note.id) is False                 # not theirs (and gone)
+    assert [a["action"] for a in stores[1].audit(review.session.id)][-2:] == \
+        ["edit-note", "withdraw-note"]
+
+
+def test_a_reload_keeps_ones_notes_ones_own(library, stores, review):
+    note = _write(review, "AB", "Mine after a reload")
+    reloaded = ReviewApp(library=library, store=stores[1], case="tiny", rules=RULES)
+    assert reloaded.notes.own_notes() == []
+    reloaded.page.opened({}, review.page.remembered["stored"])
+    assert reloaded.name_input.value == "AB"
+    assert [n.id for n in reloaded.notes.own_notes()] == [note.id]
+    assert reloaded.notes.start_edit(note.id)
+
+
+def test_an_edit_that_could_not_be_saved_says_so_and_keeps_the_text(review, monkeypatch):
+    from workbench.errors import StoreError
+
+    note = _write(review, "AB", "First words")
+    review.notes.start_edit(note.id)
+    review.note_input.value = "Better words"
+
+    def full(*args, **kwargs):
+        raise StoreError("The review store's disk is full: free some space", reason="full")
+
+    monkeypatch.setattr(review.store, "edit_note", full)
+    assert review.save_note() is None
+    assert "Not saved: The review store&#x27;s disk is full" in review.note_status.value
+    assert review.note_input.value == "Better words" and review.notes.editing == note.id
+
+
+def test_followers_screens_move_to_the_chairs_step_and_rejoin_in_one_click(library, stores):
+    chair, one, two = (ReviewApp(library=library, store=s, case="tiny", rules=RULES)
+                       for s in (stores[0], stores[1], NotesStore(stores[0].path)))
+    chair.together.follow_button.click()
+    assert "Give your name" in chair.together.status.value        # a name first
+    for app, name in ((chair, "AB"), (one, "CD"), (two, "EF")):
+        app.name_input.value = name
+    chair.together.chair_button.click()
+    assert chair.together.chairing and "nobody yet" in chair.together.status.value
+    for app in (one, two):
+        app.refresh()
+        assert "AB</b> chairs" in app.together.status.value
+        app.together.follow_button.click()
+        assert "Following <b>AB</b>" in app.together.status.value
+    chair.refresh()
+    assert "Following you (2): CD, EF" in chair.together.status.value
+    chair.go_to(5)
+    chair.next()
+    for app in (one, two):
+        app.refresh()
+        assert app.position == 6 and "Event 7 of 10" in app.event_panel.value
+    one.previous()                                   # stepping by hand: on one's own
+    assert not one.together.following and one.position == 5
+    chair.next()
+    one.refresh()
+    two.refresh()
+    assert one.position == 5 and two.position == 7
+    chair.refresh()
+    assert "Following you (1): EF" in chair.together.status.value
+    assert one.together.follow_button.description == "Rejoin the chair"
+    one.together.follow_button.click()               # one click back to the chair's step
+    assert one.position == 7 and one.together.following
+
+
 def test_key_practice_episodes_include_high_severity_flag_evidence(review):
     assert review.key_practice_episodes() == {"e4"}
     review.kpe_button.click()

@@ -233,7 +233,7 @@ class NotesStore:
         rows = self._read("SELECT * FROM notes WHERE id = ? AND withdrawn_at IS NULL",
                           (note_id,))
         if not rows:
-            raise UnknownItemError(f"no note {note_id!r}")
+            raise UnknownItemError(f"no note {note_id!r} (it may have been withdrawn)")
         return self._note(rows[0])
 
     def notes(self, session_id: str, *, event_id: str | None = None) -> list[Note]:
