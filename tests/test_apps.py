@@ -635,3 +635,69 @@ def test_the_apps_are_widgets_to_display(library, stores):
     for app in (ReviewApp(library=library, store=stores[0], rules=RULES),
                 WorkshopApp(library=library, store=stores[0]), NetworkApp(library=library)):
         assert isinstance(app.widget, w.VBox) and "wb-app" in app.widget._dom_classes
+
+
+# -- opening one's own case ---------------------------------------------------------------
+
+ODD = (b"Ref,Seen on,What happened\r\n"
+       b"R1,05/02/2025 22:10,Reported missing by carer\r\n"
+       b"R2,06/02/2025 09:00,Found at a friend's house\r\n")
+
+
+def test_an_uploaded_chronology_is_imported_fixed_and_opened_without_a_restart(
+        tmp_path, stores):
+    served = tmp_path / "served"
+    library = CaseLibrary([served], bundled=False)
+    app = ReviewApp(library=library, store=stores[0], rules=RULES, upload_to=served)
+    assert app.current is None and len(app.case_picker.options) == 0
+    panel = app.upload
+    # a return whose columns the importer cannot name: it says so, and offers the headers
+    result = panel.take({"northshire-police.csv": b"Ref,When,Code\r\nR1,x,y\r\n"})
+    assert result.key_folder is None and "Not imported" in panel.summary.value
+    assert "no event text column" in panel.summary.value
+    text = panel.choices[("northshire-police.csv", "summary")]
+    assert [v for _, v in text.options] == [None, "Ref", "When", "Code"]
+    assert text.value is None and "wb-undecided" in text._dom_classes
+    assert panel.choices[("northshire-police.csv", "at")].value == "When"
+    text.value = "Code"                              # the person decides; import again
+    panel.import_button.click()
+    assert panel.result.key_folder == served / "northshire-police"
+    assert "&#x27;x&#x27; is not a date" in panel.summary.value    # assumed, said by row
+    assert app.current.key == "northshire-police"
+    assert app.current.analysis.events["summary"].tolist() == ["y"]
+    # a return the importer reads with assumptions: each said, by row
+    result = panel.take({"odd.csv": ODD})
+    assert result.key_folder == served / "odd"
+    html = panel.summary.value
+    assert "Imported." in html and "<code>odd.csv:1</code>" in html
+    assert "every row is read as &#x27;Odd&#x27; (from the file name" in html
+    assert app.current.key == "odd"
+    assert sorted(k for _, k in app.case_picker.options) == ["northshire-police", "odd"]
+    assert app.current.case.agencies[0].name == "Odd"
+    # the person says which agency wrote it, and imports again: the case is replaced
+    panel.choices[("odd.csv", "agency")].value = "Northshire Police"
+    panel.title_input.value = "Child K (uploaded)"
+    panel.import_button.click()
+    assert [a.name for a in app.current.case.agencies] == ["Northshire Police"]
+    assert "Case review: Child K (uploaded)" in app.title.value
+    assert len(app.current.order) == 2
+    # another page (a new kernel) opening now shows the new case as imported
+    fresh = ReviewApp(library=CaseLibrary([served], bundled=False), store=stores[1],
+                      rules=RULES, case="odd")
+    assert fresh.current.key == "odd"
+    assert [a.name for a in fresh.current.case.agencies] == ["Northshire Police"]
+
+
+def test_a_library_reads_a_case_again_when_it_is_re_imported(tmp_path):
+    from workbench.apps.upload import import_files
+
+    import_files({"odd.csv": ODD}, tmp_path)
+    library = CaseLibrary([tmp_path], bundled=False)
+    assert len(library.load("odd").events) == 2
+    first = library.analysis("odd")
+    assert library.analysis("odd") is first                       # computed once
+    import_files({"odd.csv": ODD + b"R3,07/02/2025 10:00,Return interview\r\n"}, tmp_path)
+    assert len(library.load("odd").events) == 3                   # no restart
+    assert library.analysis("odd") is not first
+    with pytest.raises(ValueError, match="not a chronology file: notes.pdf"):
+        import_files({"notes.pdf": b"%PDF"}, tmp_path)

@@ -97,6 +97,8 @@ class CaseLibrary:
     """
 
     def __init__(self, folders: Iterable[str | Path] = (), *, bundled: bool = True):
+        folders = tuple(folders)
+        self._args = (folders, bundled)
         sources: list[tuple[Path, bool]] = []
         home = bundled_case_studies() if bundled else None
         if home is not None:
@@ -112,13 +114,24 @@ class CaseLibrary:
                 entries[key] = CaseEntry(key, entry.title, entry.path, entry.kind,
                                          entry.bundled, entry.problems)
         self.entries: tuple[CaseEntry, ...] = tuple(entries.values())
-        self._cases: dict[str, Case] = {}
-        self._analyses: dict[str, Analysis] = {}
+        self._cases: dict[str, tuple[tuple, Case]] = {}
+        self._analyses: dict[str, tuple[tuple, Analysis]] = {}
 
     @classmethod
     def from_settings(cls, settings) -> CaseLibrary:
-        """The library a dashboard shows under :class:`~workbench.apps.Settings`."""
-        return cls([settings.cases] if settings.cases is not None else ())
+        """The library a dashboard shows under :class:`~workbench.apps.Settings` (its
+        cases folder, or the folder uploads go to when that is not served)."""
+        folder = settings.cases if settings.cases is not None else settings.upload_folder
+        return cls([folder])
+
+    def rescan(self) -> CaseLibrary:
+        """The same folders listed again (a case imported since is listed)."""
+        return type(self)(*self._args[:1], bundled=self._args[1])
+
+    def key_of(self, folder: str | Path) -> str | None:
+        """The key of the case in this folder, if listed."""
+        target = Path(folder).resolve()
+        return next((e.key for e in self.entries if e.path.resolve() == target), None)
 
     def __contains__(self, key: object) -> bool:
         return any(e.key == key for e in self.entries)
@@ -146,13 +159,31 @@ class CaseLibrary:
         return next((e.key for e in self.entries if e.key.split("@")[0] == case_id), None)
 
     def load(self, key: str) -> Case:
-        """The case under ``key`` (read once per library)."""
-        if key not in self._cases:
-            self._cases[key] = self.entry(key).load()
-        return self._cases[key]
+        """The case under ``key``: read once per library, and again when its files
+        change (a re-import is seen on the next load, with no restart)."""
+        entry = self.entry(key)
+        stamp = _stamp(entry.path)
+        kept = self._cases.get(key)
+        if kept is None or kept[0] != stamp:
+            self._cases[key] = (stamp, entry.load())
+            self._analyses.pop(key, None)
+        return self._cases[key][1]
 
     def analysis(self, key: str) -> Analysis:
-        """The case's :class:`~workbench.analysis.analyse.Analysis` (computed once per library)."""
-        if key not in self._analyses:
-            self._analyses[key] = analyse(self.load(key))
-        return self._analyses[key]
+        """The case's :class:`~workbench.analysis.analyse.Analysis` (computed once per
+        reading of the case)."""
+        case = self.load(key)
+        stamp = self._cases[key][0]
+        kept = self._analyses.get(key)
+        if kept is None or kept[0] != stamp:
+            self._analyses[key] = (stamp, analyse(case))
+        return self._analyses[key][1]
+
+
+def _stamp(folder: Path) -> tuple:
+    """What changes when a case folder's files do (names, sizes, modification times)."""
+    try:
+        return tuple(sorted((p.name, s.st_size, s.st_mtime_ns) for p in folder.iterdir()
+                            if p.is_file() for s in (p.stat(),)))
+    except OSError:
+        return ()

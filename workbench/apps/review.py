@@ -239,11 +239,12 @@ class ReviewApp:
                                     actor="review dashboard")
         return first()
 
-    def case_imported(self, key: str | None) -> None:
-        """A case was imported into the served folder: list it (and open it)."""
+    def case_imported(self, folder) -> None:
+        """A case was imported into ``folder``: list it with the others and open it."""
         self.library = self.library.rescan()
         self.header.set_options(self.library.options())
-        if key is not None and key in self.library:
+        key = self.library.key_of(folder)
+        if key is not None:
             self.select_case(key)
 
     # -- stepping ------------------------------------------------------------------------
