@@ -686,6 +686,11 @@ def test_an_uploaded_chronology_is_imported_fixed_and_opened_without_a_restart(
                       rules=RULES, case="odd")
     assert fresh.current.key == "odd"
     assert [a.name for a in fresh.current.case.agencies] == ["Northshire Police"]
+    # an upload while a longer case stands at a later event opens the new one at its start
+    app.go_to(1)
+    panel.take({"one-row.csv": b"Date,Event\r\n05/02/2025,Reported missing\r\n"})
+    assert app.current.key == "one-row" and app.position == 0
+    assert "Event 1 of 1" in app.event_panel.value
 
 
 def test_a_library_reads_a_case_again_when_it_is_re_imported(tmp_path):
@@ -701,3 +706,21 @@ def test_a_library_reads_a_case_again_when_it_is_re_imported(tmp_path):
     assert library.analysis("odd") is not first
     with pytest.raises(ValueError, match="not a chronology file: notes.pdf"):
         import_files({"notes.pdf": b"%PDF"}, tmp_path)
+
+
+def test_a_page_opened_in_a_kernel_started_before_an_import_shows_the_new_case(tmp_path,
+                                                                               stores):
+    from workbench.apps.upload import import_files
+
+    import_files({"odd.csv": ODD}, tmp_path)
+    preheated = ReviewApp(library=CaseLibrary([tmp_path], bundled=False), store=stores[0],
+                          rules=RULES)
+    first = preheated.current.case
+    import_files({"later.csv": ODD}, tmp_path)                   # a new case, then
+    import_files({"odd.csv": ODD.replace(b"friend", b"cousin")}, tmp_path)  # a re-import
+    preheated.page.opened({"case": "later"}, {})
+    assert preheated.current.key == "later"
+    assert sorted(k for _, k in preheated.case_picker.options) == ["later", "odd"]
+    preheated.page.opened({"case": "odd"}, {})
+    assert preheated.current.case is not first
+    assert "cousin" in " ".join(preheated.current.analysis.events["summary"])

@@ -125,8 +125,15 @@ class CaseLibrary:
         return cls([folder])
 
     def rescan(self) -> CaseLibrary:
-        """The same folders listed again (a case imported since is listed)."""
-        return type(self)(*self._args[:1], bundled=self._args[1])
+        """The same folders listed again (a case imported since is listed); what was read
+        of the cases still listed is kept (and read again if their files changed)."""
+        fresh = type(self)(*self._args[:1], bundled=self._args[1])
+        for key in set(self._cases) & set(fresh.keys()):
+            if fresh.entry(key).path == self.entry(key).path:
+                fresh._cases[key] = self._cases[key]
+                if key in self._analyses:
+                    fresh._analyses[key] = self._analyses[key]
+        return fresh
 
     def key_of(self, folder: str | Path) -> str | None:
         """The key of the case in this folder, if listed."""

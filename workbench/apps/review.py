@@ -52,7 +52,6 @@ REVIEW_ARIA = {
     ".wb-evidence select": {"aria-labelledby": "wb-evidence-heading"},
     ".wb-events-list select": {"aria-label": "All events"},
     ".wb-my-notes select": {"aria-labelledby": "wb-my-notes-heading"},
-    ".wb-upload input": {"aria-label": "Chronology file to open"},
     ".wb-slider .noUi-handle": {"aria-label": "Event number"},
     ".wb-status": {"role": "status"},
     ".wb-message": {"role": "status"},
@@ -175,6 +174,7 @@ class ReviewApp:
         """A page opened: take up the name and the place it had (its URL first, then
         what the browser kept), so a reload loses neither."""
         self.notes.take_up(stored)
+        self._relist()
         case = query.get("case") or stored.get("case")
         event = query.get("event") or (stored.get("event") if case == stored.get("case")
                                        else None)
@@ -211,7 +211,7 @@ class ReviewApp:
         self.status.value = status_html(rc, trouble)
         self.flags.set_case(rc)
         self.header.show_case(key)
-        self.stepper.ids = tuple(rc.order["id"])
+        self.stepper.load(rc.order["id"], start=start)
         self.notes.set_session(self.session, rc)
         self.together.set_session(self.session)
         self.go_to(start)
@@ -238,6 +238,18 @@ class ReviewApp:
             self.store.open_session(case.id, kind="review", title=case.title or case.id,
                                     actor="review dashboard")
         return first()
+
+    def _relist(self) -> None:
+        """List the cases again (a page opening in a kernel started earlier, a preheated
+        one, shows the cases imported since, and a re-imported case as it is now)."""
+        fresh = self.library.rescan()
+        if fresh.options() != self.library.options():
+            self.library = fresh
+            self.header.set_options(fresh.options())
+        rc = self.current
+        if rc is not None and rc.key in self.library and \
+                self.library.load(rc.key) is not rc.case:
+            self.select_case(rc.key)
 
     def case_imported(self, folder) -> None:
         """A case was imported into ``folder``: list it with the others and open it."""

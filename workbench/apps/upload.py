@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ __all__ = ["SUFFIXES", "Choice", "ImportResult", "UploadPanel", "choices_of", "i
 #: the files an upload takes
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 _SHOWN = 40  # warnings listed before "and N more"
+_log = logging.getLogger("workbench.apps")
 _FIELD_WORDS = {"agency": "Agency (no agency column)", "at": "Date column",
                 "summary": "Event text column"}
 
@@ -208,10 +210,15 @@ class UploadPanel:
             self.summary.value = f"<span class='wb-problem'>Not imported: {esc(str(exc))}</span>"
             return None
         self.result = result
-        self._show_choices(choices_of(result.report))
         self.summary.value = summary_html(result)
+        self._show_choices(choices_of(result.report))
         if result.key_folder is not None:
-            self.on_imported(result.key_folder)
+            try:
+                self.on_imported(result.key_folder)
+            except Exception as exc:  # the case is written; say why it did not open
+                _log.exception("an imported case could not be opened")
+                self.summary.value += (f"<p class='wb-problem'>The case was imported but "
+                                       f"could not be opened: {esc(str(exc))}</p>")
         return result
 
     def _show_choices(self, choices: list[Choice]) -> None:
