@@ -215,7 +215,7 @@ class ReviewApp:
         self.notes.set_session(self.session, rc)
         self.together.set_session(self.session)
         self.go_to(start)
-        self.message.value = background
+        self.stepper.message = background
 
     def _flags(self, analysis: Analysis) -> tuple[pd.DataFrame, str]:
         """The case's flags; a rule that fails leaves the review running without flags."""
@@ -320,7 +320,7 @@ class ReviewApp:
         """Go to the next event that a flag starts from, and show that flag."""
         rc = self.current
         if rc is None or rc.flags.empty:
-            self.message.value = "This case has no flags."
+            self.stepper.message = "This case has no flags."
             return
         if self.stepper.next_in(self.flags.anchors(), "flag"):
             self._after_move()
