@@ -149,6 +149,9 @@ class FollowPanel:
                                  "it to lead the room's screens.</span>")
         elif self.following:
             self.status.value = f"Following <b>{esc(chair.name)}</b> (the chair)."
+        elif self.participant is None:
+            self.status.value = (f"<b>{esc(chair.name)}</b> chairs this walk-through: follow "
+                                 "to step with them.")
         else:
             self.status.value = (f"<b>{esc(chair.name)}</b> chairs; you are stepping on your "
                                  "own.")

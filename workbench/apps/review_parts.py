@@ -179,7 +179,10 @@ class TimelineView:
         self.text.add_class("wb-figure-text")
         self._traces: tuple[int | None, int | None] = (None, None)
         self._rc: ReviewCase | None = None
-        self.widget = panel([self.slot.widget, self.text], basis="620px",
+        hint = w.HTML("<span class='wb-muted'>Swipe the timeline sideways to see all of "
+                      "it.</span>")
+        hint.add_class("wb-narrow-only")
+        self.widget = panel([hint, self.slot.widget, self.text], basis="620px",
                             css="wb-timeline-panel")
 
     @property

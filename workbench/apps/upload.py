@@ -160,15 +160,15 @@ class UploadPanel:
         self.folder, self.on_imported = Path(folder), on_imported
         self.files: dict[str, bytes] = {}
         self.result: ImportResult | None = None
-        self.upload = fill(w.FileUpload(accept=",".join(SUFFIXES), multiple=True,
-                                        description="Choose files"), basis="200px",
-                           css="wb-upload")
+        self.upload = button(w.FileUpload(accept=",".join(SUFFIXES), multiple=True,
+                                          description="Choose chronology files",
+                                          layout=w.Layout(width="auto")), css="wb-upload")
         self.upload.observe(self._on_upload, "value")
         self.title_input = fill(w.Text(description="Case title",
                                        placeholder="e.g. Child K, 2025 (optional)"),
                                 basis="260px", css="wb-upload-title")
         self.import_button = button(w.Button(description="Import again with these choices",
-                                             disabled=True), css="wb-import")
+                                             layout=w.Layout(display="none")), css="wb-import")
         self.import_button.on_click(lambda _: self.run())
         self.choice_box = w.VBox(layout=w.Layout(width="100%"))
         self.choice_box.add_class("wb-upload-choices")
@@ -244,4 +244,4 @@ class UploadPanel:
             rows.append(row([widgets[k] for k in widgets if k[0] == file]))
         self.choices = widgets
         self.choice_box.children = rows
-        self.import_button.disabled = not choices
+        self.import_button.layout.display = "" if choices else "none"
