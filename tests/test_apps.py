@@ -344,6 +344,15 @@ def test_followers_screens_move_to_the_chairs_step_and_rejoin_in_one_click(libra
     assert one.together.follow_button.description == "Rejoin the chair"
     one.together.follow_button.click()               # one click back to the chair's step
     assert one.position == 7 and one.together.following
+    # a follower who reloads the page still follows; a chair who reloads still chairs
+    for app in (two, chair):
+        reloaded = ReviewApp(library=library, store=app.store, case="tiny", rules=RULES)
+        reloaded.page.opened({}, app.page.remembered["stored"])
+        assert reloaded.together.following == (app is two)
+        assert reloaded.together.chairing == (app is chair)
+    reloaded.next()                                  # the reloaded chair still leads
+    two.refresh()
+    assert two.position == reloaded.position == 8
 
 
 def test_key_practice_episodes_include_high_severity_flag_evidence(review):

@@ -31,8 +31,10 @@ class FollowPanel:
     """
 
     def __init__(self, store: NotesStore, *, me: Callable[[], Participant | None],
-                 go_to: Callable[[str], None], has_event: Callable[[str], bool]):
+                 go_to: Callable[[str], None], has_event: Callable[[str], bool],
+                 known: Callable[[], Participant | None] = lambda: None):
         self.store, self.me, self.go_to, self.has_event = store, me, go_to, has_event
+        self.known = known
         self.session: Session | None = None
         self.participant: Participant | None = None
         self.following = False
@@ -125,6 +127,11 @@ class FollowPanel:
             return
         self.session = s = self.store.session(self.session.id)
         people = self.store.participants(s.id)
+        if self.participant is None:        # a reload: this browser's participant, if any
+            kept = self.known()
+            mine = next((p for p in people if kept is not None and p.id == kept.id), None)
+            if mine is not None:
+                self.participant, self.following = mine, mine.following
         chair = next((p for p in people if p.id == s.chair_id), None)
         followers = [p.name for p in people if p.following and p.id != s.chair_id]
         if self.following and s.step_event and self.has_event(s.step_event):

@@ -150,6 +150,7 @@ class PageHelper(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._callbacks: list[Callable[[dict, dict], None]] = []
         self._serial = 0
+        self._kept: dict = {}
         self.page: dict | None = None
         self.on_msg(self._on_msg)
 
@@ -163,13 +164,15 @@ class PageHelper(anywidget.AnyWidget):
                  query: Mapping[str, str | None] | None = None) -> None:
         """Keep ``stored`` in the browser's storage and ``query`` in the page's URL."""
         self._serial += 1
+        self._kept.update(stored or {})
         self._remember = {"stored": dict(stored or {}), "query": dict(query or {}),
                           "serial": self._serial}
 
     @property
     def remembered(self) -> dict:
-        """What :meth:`remember` last asked the browser to keep (``stored``, ``query``)."""
-        return {"stored": dict(self._remember.get("stored", {})),
+        """What the browser keeps from :meth:`remember` (``stored``: every value asked,
+        the latest of each, as the page merges them) and the query last asked."""
+        return {"stored": dict(self._kept),
                 "query": dict(self._remember.get("query", {}))}
 
     def opened(self, query: Mapping[str, object], stored: Mapping[str, object], *,

@@ -103,7 +103,8 @@ class ReviewApp:
                                 remember=lambda v: self.page.remember(stored=v))
         self.together = FollowPanel(store, me=self.notes.me, go_to=self._follow_to,
                                     has_event=lambda e: self.current is not None
-                                    and self.current.has_event(e))
+                                    and self.current.has_event(e),
+                                    known=lambda: self.notes.participant)
         self.upload = None
         if upload_to is not None:
             from workbench.apps.upload import UploadPanel
@@ -181,7 +182,8 @@ class ReviewApp:
         if case and case in self.library and (self.current is None or self.current.key != case):
             self.select_case(case)
         if event and self.current is not None and self.current.has_event(event):
-            self.go_to(str(event))
+            self._show(str(event))          # the place it had (not a step by hand)
+        self.together.refresh()             # a follower goes on following, a chair chairing
 
     # -- opening a case ------------------------------------------------------------------
     def select_case(self, key: str) -> None:
