@@ -115,11 +115,25 @@ def test_the_chair_steps_and_two_followers_pages_show_the_same_event(browser, se
         visit.page.click(".wb-follow")
         visit.wait_text(".wb-follow-status", "Following AB")
     chair.wait_text(".wb-follow-status", "Following you (2): CD, EF")
-    for _ in range(3):
+    for _ in range(2):
         chair.page.click(".wb-next")
+    for visit in followers:
+        visit.wait_text(".wb-event", "Event 8 of 102", timeout=15_000)
+        visit.page.evaluate("""() => { window.wbSeen = null; new MutationObserver(() => {
+            if (!window.wbSeen && document.querySelector('.wb-event').innerText
+                .includes('Event 9 of 102')) window.wbSeen = Date.now(); })
+          .observe(document.querySelector('.wb-event'), {subtree: true, childList: true,
+                                                          characterData: true}); }""")
+    clicked = chair.page.evaluate("() => { document.querySelector('.wb-next').click(); "
+                                  "return Date.now(); }")
     chair.wait_text(".wb-event", "Event 9 of 102")
+    lags = []
     for visit in followers:
         visit.wait_text(".wb-event", "Event 9 of 102", timeout=15_000)
+        visit.page.wait_for_function("() => window.wbSeen !== null")
+        lags.append(visit.page.evaluate("() => window.wbSeen") - clicked)
+    print(f"followers moved {lags} ms after the chair's click")
+    assert max(lags) < 3000, lags        # about 0.5 s (the store is polled twice a second)
     # one steps freely, the other stays; one click rejoins the chair
     followers[0].page.click(".wb-prev")
     followers[0].wait_text(".wb-follow-status", "stepping on your own")
