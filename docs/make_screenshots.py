@@ -8,7 +8,7 @@ projector), and writes what each screen shows: a phone in portrait (390×844), a
 (1366×768) and a projector (1920×1080). No request leaves the machine (everything not
 to the local server is aborted, and counted: the script fails if any was tried).
 
-    python docs/make_screenshots.py [--out docs/screenshots]
+    python docs/make_screenshots.py [--out docs/screenshots] [--only review]
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def _settled(page) -> None:
                   "requestAnimationFrame(r)))")
 
 
-def shoot(pages: Pages, out: Path) -> list[Path]:
+def shoot(pages: Pages, out: Path, only: str | None = None) -> list[Path]:
     written = []
 
     def save(page, name: str, *, full: bool = False) -> None:
@@ -116,7 +116,11 @@ def shoot(pages: Pages, out: Path) -> list[Path]:
             review.click(".wb-tag-missed-opportunity")
             review.click(".wb-save")
             _text_has(review, ".wb-notes", "never chased")
+            review.click(".wb-take-chair")
+            _text_has(review, ".wb-follow-status", "You chair this walk-through")
             save(review, "review-full", full=True)
+    if only == "review":
+        return written
 
     # workshop: a facilitator's console, two participants on phones, the projector
     trainer = pages.open("workshop", ".wb-role", "laptop")
@@ -171,6 +175,8 @@ def shoot(pages: Pages, out: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).parent / "screenshots"))
+    parser.add_argument("--only", choices=["review"], default=None,
+                        help="only the review dashboard's screenshots")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -208,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                 browser = p.chromium.launch(executable_path=chromium, args=ARGS)
                 pages = Pages(browser, f"http://127.0.0.1:{plan.port}", plan.token)
                 try:
-                    shoot(pages, out)
+                    shoot(pages, out, args.only)
                 finally:
                     browser.close()
                 if pages.external:

@@ -76,7 +76,7 @@ def drawn(app):
 
 
 def cursor_x(app) -> str:
-    return app.figure.data[app._cursor_traces[0]].x[0]
+    return app.timeline.cursor_x
 
 
 # -- settings, library, gate ------------------------------------------------------------
@@ -240,11 +240,119 @@ def test_a_note_that_could_not_be_saved_says_so_and_keeps_the_text(review, monke
     monkeypatch.setattr(review.store, "add_note", full)
     review.name_input.value = "CD"
     review.note_input.value = "Nobody rang the school back"
-    draft = review._draft_id
+    draft = review.notes.draft_id
     assert review.save_note() is None
     assert "Not saved" in review.note_status.value and "disk is full" in review.note_status.value
     assert review.note_input.value == "Nobody rang the school back"   # the typed text is kept
-    assert review._draft_id == draft                                   # a retry saves it once
+    assert review.notes.draft_id == draft                                   # a retry saves it once
+
+
+def _write(app, name, text, *, at=3):
+    app.go_to(at)
+    app.name_input.value = name
+    app.note_input.value = text
+    return app.save_note()
+
+
+def test_an_author_edits_and_withdraws_a_note_and_it_leaves_every_screen(library, stores,
+                                                                        review):
+    other = ReviewApp(library=library, store=stores[1], case="tiny", rules=RULES)
+    note = _write(review, "AB", "Seen by Jo Bloggs at the station")
+    other.refresh()
+    assert "Jo Bloggs" in other.notes_panel.value and other.notes.own_notes() == []
+    assert other.notes.mine_box.layout.display == "none"      # nothing of theirs to change
+    assert [v for _, v in review.notes.mine.options] == [note.id]
+    review.notes.mine.value = note.id
+    assert review.notes.start_edit()
+    assert review.note_input.value == "Seen by Jo Bloggs at the station"
+    assert review.save_button.description == "Save changes"
+    review.note_input.value = "Seen by the child's aunt at the station"
+    assert review.save_note().id == note.id
+    other.refresh()
+    assert "the child&#x27;s aunt" in other.notes_panel.value and "Jo Bloggs" not in \
+        other.notes_panel.value
+    assert "edited" in other.notes_panel.value
+    other.go_to(3)
+    assert "aunt" in other.event_panel.value
+    review.notes.mine.value = note.id
+    review.notes.withdraw_button.click()
+    assert "Withdrawn" in review.note_status.value
+    other.refresh()
+    for app in (review, other):
+        assert "aunt" not in app.notes_panel.value + app.event_panel.value
+        assert "No notes yet" in app.notes_panel.value
+    assert other.notes.withdraw(note.id) is False                 # not theirs (and gone)
+    assert [a["action"] for a in stores[1].audit(review.session.id)][-2:] == \
+        ["edit-note", "withdraw-note"]
+
+
+def test_a_reload_keeps_ones_notes_ones_own(library, stores, review):
+    note = _write(review, "AB", "Mine after a reload")
+    reloaded = ReviewApp(library=library, store=stores[1], case="tiny", rules=RULES)
+    assert reloaded.notes.own_notes() == []
+    reloaded.page.opened({}, review.page.remembered["stored"])
+    assert reloaded.name_input.value == "AB"
+    assert [n.id for n in reloaded.notes.own_notes()] == [note.id]
+    assert reloaded.notes.start_edit(note.id)
+
+
+def test_an_edit_that_could_not_be_saved_says_so_and_keeps_the_text(review, monkeypatch):
+    from workbench.errors import StoreError
+
+    note = _write(review, "AB", "First words")
+    review.notes.start_edit(note.id)
+    review.note_input.value = "Better words"
+
+    def full(*args, **kwargs):
+        raise StoreError("The review store's disk is full: free some space", reason="full")
+
+    monkeypatch.setattr(review.store, "edit_note", full)
+    assert review.save_note() is None
+    assert "Not saved: The review store&#x27;s disk is full" in review.note_status.value
+    assert review.note_input.value == "Better words" and review.notes.editing == note.id
+
+
+def test_followers_screens_move_to_the_chairs_step_and_rejoin_in_one_click(library, stores):
+    chair, one, two = (ReviewApp(library=library, store=s, case="tiny", rules=RULES)
+                       for s in (stores[0], stores[1], NotesStore(stores[0].path)))
+    chair.together.follow_button.click()
+    assert "Give your name" in chair.together.status.value        # a name first
+    for app, name in ((chair, "AB"), (one, "CD"), (two, "EF")):
+        app.name_input.value = name
+    chair.together.chair_button.click()
+    assert chair.together.chairing and "nobody yet" in chair.together.status.value
+    for app in (one, two):
+        app.refresh()
+        assert "AB</b> chairs" in app.together.status.value
+        app.together.follow_button.click()
+        assert "Following <b>AB</b>" in app.together.status.value
+    chair.refresh()
+    assert "Following you (2): CD, EF" in chair.together.status.value
+    chair.go_to(5)
+    chair.next()
+    for app in (one, two):
+        app.refresh()
+        assert app.position == 6 and "Event 7 of 10" in app.event_panel.value
+    one.previous()                                   # stepping by hand: on one's own
+    assert not one.together.following and one.position == 5
+    chair.next()
+    one.refresh()
+    two.refresh()
+    assert one.position == 5 and two.position == 7
+    chair.refresh()
+    assert "Following you (1): EF" in chair.together.status.value
+    assert one.together.follow_button.description == "Rejoin the chair"
+    one.together.follow_button.click()               # one click back to the chair's step
+    assert one.position == 7 and one.together.following
+    # a follower who reloads the page still follows; a chair who reloads still chairs
+    for app in (two, chair):
+        reloaded = ReviewApp(library=library, store=app.store, case="tiny", rules=RULES)
+        reloaded.page.opened({}, app.page.remembered["stored"])
+        assert reloaded.together.following == (app is two)
+        assert reloaded.together.chairing == (app is chair)
+    reloaded.next()                                  # the reloaded chair still leads
+    two.refresh()
+    assert two.position == reloaded.position == 8
 
 
 def test_key_practice_episodes_include_high_severity_flag_evidence(review):
@@ -445,8 +553,7 @@ def test_rejoining_from_the_same_browser_is_the_same_participant(room, library, 
     session = trainer.open_workshop("tiny")
     a.join(session.join_code, name="AB", agency="Police", discipline="policing")
     reloaded = WorkshopApp(library=library, store=stores[1])
-    reloaded.page._on_msg(None, {"event": "page", "query": {},
-                                 "stored": dict(a.page._remember["stored"])}, None)
+    reloaded.page.opened({}, a.page.remembered["stored"])
     assert reloaded.code_input.value == session.join_code and reloaded.name_input.value == "AB"
     reloaded.join_button.click()
     assert reloaded.me.id == a.me.id
@@ -693,3 +800,92 @@ def test_kernels_share_an_analysed_case_and_its_flags_through_the_cache(tmp_path
     again = CaseLibrary([folder], bundled=False, cache=cache).analysis("tiny")
     assert "School referral: attendance low" in set(again.events["summary"])
     assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2
+
+
+# -- opening one's own case ---------------------------------------------------------------
+
+ODD = (b"Ref,Seen on,What happened\r\n"
+       b"R1,05/02/2025 22:10,Reported missing by carer\r\n"
+       b"R2,06/02/2025 09:00,Found at a friend's house\r\n")
+
+
+def test_an_uploaded_chronology_is_imported_fixed_and_opened_without_a_restart(
+        tmp_path, stores):
+    served = tmp_path / "served"
+    library = CaseLibrary([served], bundled=False)
+    app = ReviewApp(library=library, store=stores[0], rules=RULES, upload_to=served)
+    assert app.current is None and len(app.case_picker.options) == 0
+    panel = app.upload
+    # a return whose columns the importer cannot name: it says so, and offers the headers
+    result = panel.take({"northshire-police.csv": b"Ref,When,Code\r\nR1,x,y\r\n"})
+    assert result.key_folder is None and "Not imported" in panel.summary.value
+    assert "no event text column" in panel.summary.value
+    text = panel.choices[("northshire-police.csv", "summary")]
+    assert [v for _, v in text.options] == [None, "Ref", "When", "Code"]
+    assert text.value is None and "wb-undecided" in text._dom_classes
+    assert panel.choices[("northshire-police.csv", "at")].value == "When"
+    text.value = "Code"                              # the person decides; import again
+    panel.import_button.click()
+    assert panel.result.key_folder == served / "northshire-police"
+    assert "&#x27;x&#x27; is not a date" in panel.summary.value    # assumed, said by row
+    assert app.current.key == "northshire-police"
+    assert app.current.analysis.events["summary"].tolist() == ["y"]
+    # a return the importer reads with assumptions: each said, by row
+    result = panel.take({"odd.csv": ODD})
+    assert result.key_folder == served / "odd"
+    html = panel.summary.value
+    assert "Imported." in html and "<code>odd.csv:1</code>" in html
+    assert "every row is read as &#x27;Odd&#x27; (from the file name" in html
+    assert app.current.key == "odd"
+    assert sorted(k for _, k in app.case_picker.options) == ["northshire-police", "odd"]
+    assert app.current.case.agencies[0].name == "Odd"
+    # the person says which agency wrote it, and imports again: the case is replaced
+    panel.choices[("odd.csv", "agency")].value = "Northshire Police"
+    panel.title_input.value = "Child K (uploaded)"
+    panel.import_button.click()
+    assert [a.name for a in app.current.case.agencies] == ["Northshire Police"]
+    assert "Case review: Child K (uploaded)" in app.title.value
+    assert len(app.current.order) == 2
+    # another page (a new kernel) opening now shows the new case as imported
+    fresh = ReviewApp(library=CaseLibrary([served], bundled=False), store=stores[1],
+                      rules=RULES, case="odd")
+    assert fresh.current.key == "odd"
+    assert [a.name for a in fresh.current.case.agencies] == ["Northshire Police"]
+    # an upload while a longer case stands at a later event opens the new one at its start
+    app.go_to(1)
+    panel.take({"one-row.csv": b"Date,Event\r\n05/02/2025,Reported missing\r\n"})
+    assert app.current.key == "one-row" and app.position == 0
+    assert "Event 1 of 1" in app.event_panel.value
+
+
+def test_a_library_reads_a_case_again_when_it_is_re_imported(tmp_path):
+    from workbench.apps.upload import import_files
+
+    import_files({"odd.csv": ODD}, tmp_path)
+    library = CaseLibrary([tmp_path], bundled=False)
+    assert len(library.load("odd").events) == 2
+    first = library.analysis("odd")
+    assert library.analysis("odd") is first                       # computed once
+    import_files({"odd.csv": ODD + b"R3,07/02/2025 10:00,Return interview\r\n"}, tmp_path)
+    assert len(library.load("odd").events) == 3                   # no restart
+    assert library.analysis("odd") is not first
+    with pytest.raises(ValueError, match="not a chronology file: notes.pdf"):
+        import_files({"notes.pdf": b"%PDF"}, tmp_path)
+
+
+def test_a_page_opened_in_a_kernel_started_before_an_import_shows_the_new_case(tmp_path,
+                                                                               stores):
+    from workbench.apps.upload import import_files
+
+    import_files({"odd.csv": ODD}, tmp_path)
+    preheated = ReviewApp(library=CaseLibrary([tmp_path], bundled=False), store=stores[0],
+                          rules=RULES)
+    first = preheated.current.case
+    import_files({"later.csv": ODD}, tmp_path)                   # a new case, then
+    import_files({"odd.csv": ODD.replace(b"friend", b"cousin")}, tmp_path)  # a re-import
+    preheated.page.opened({"case": "later"}, {})
+    assert preheated.current.key == "later"
+    assert sorted(k for _, k in preheated.case_picker.options) == ["later", "odd"]
+    preheated.page.opened({"case": "odd"}, {})
+    assert preheated.current.case is not first
+    assert "cousin" in " ".join(preheated.current.analysis.events["summary"])

@@ -101,6 +101,79 @@ def test_a_note_saved_by_one_participant_appears_for_another(browser, server):
     two.check_and_close()
 
 
+@pytest.mark.browser
+def test_the_chair_steps_and_two_followers_pages_show_the_same_event(browser, server):
+    chair = Visit(browser, server, "review").ready(".wb-take-chair")
+    followers = [Visit(browser, server, "review"), Visit(browser, server, "review")]
+    chair.page.fill(".wb-name input", "AB")
+    chair.page.click(".wb-take-chair")
+    chair.wait_text(".wb-follow-status", "You chair this walk-through")
+    for visit, name in zip(followers, ["CD", "EF"], strict=True):
+        visit.ready(".wb-name input")
+        visit.page.fill(".wb-name input", name)
+        visit.wait_text(".wb-follow-status", "AB chairs")       # through the store
+        visit.page.click(".wb-follow")
+        visit.wait_text(".wb-follow-status", "Following AB")
+    chair.wait_text(".wb-follow-status", "Following you (2): CD, EF")
+    for _ in range(2):
+        chair.page.click(".wb-next")
+    for visit in followers:
+        visit.wait_text(".wb-event", "Event 8 of 102", timeout=15_000)
+        visit.page.evaluate("""() => { window.wbSeen = null; new MutationObserver(() => {
+            if (!window.wbSeen && document.querySelector('.wb-event').innerText
+                .includes('Event 9 of 102')) window.wbSeen = Date.now(); })
+          .observe(document.querySelector('.wb-event'), {subtree: true, childList: true,
+                                                          characterData: true}); }""")
+    clicked = chair.page.evaluate("() => { document.querySelector('.wb-next').click(); "
+                                  "return Date.now(); }")
+    chair.wait_text(".wb-event", "Event 9 of 102")
+    lags = []
+    for visit in followers:
+        visit.wait_text(".wb-event", "Event 9 of 102", timeout=15_000)
+        visit.page.wait_for_function("() => window.wbSeen !== null")
+        lags.append(visit.page.evaluate("() => window.wbSeen") - clicked)
+    print(f"followers moved {lags} ms after the chair's click")
+    assert max(lags) < 3000, lags        # about 0.5 s (the store is polled twice a second)
+    # one steps freely, the other stays; one click rejoins the chair
+    followers[0].page.click(".wb-prev")
+    followers[0].wait_text(".wb-follow-status", "stepping on your own")
+    chair.wait_text(".wb-follow-status", "Following you (1): EF")
+    chair.page.click(".wb-next")
+    followers[1].wait_text(".wb-event", "Event 10 of 102", timeout=15_000)
+    assert "Event 8 of 102" in followers[0].text(".wb-event")
+    followers[0].page.click(".wb-follow:has-text('Rejoin the chair')")
+    followers[0].wait_text(".wb-event", "Event 10 of 102", timeout=15_000)
+    for visit in (chair, *followers):
+        visit.check_and_close()
+
+
+@pytest.mark.browser
+def test_a_chronology_uploaded_in_the_page_opens_as_a_case(browser, server):
+    visit = Visit(browser, server, "review").ready(".wb-upload")
+    csv = (b"Date,Event\r\n05/02/2025 22:10,Reported missing by carer\r\n"
+           b"06/02/2025 09:00,Found at a friend's house\r\n")
+    with visit.page.expect_file_chooser() as chooser:     # the upload button opens it
+        visit.page.click(".wb-upload")
+    chooser.value.set_files(files=[{"name": "upload-test-police.csv", "mimeType": "text/csv",
+                                    "buffer": csv}])
+    visit.wait_text(".wb-upload-summary", "Imported.")
+    assert "from the file name" in visit.text(".wb-upload-summary")   # what was assumed
+    visit.wait_text(".wb-app h2", "Uploaded: upload-test-police.csv")
+    visit.wait_text(".wb-event", "of 2")
+    labels = visit.page.eval_on_selector_all(".wb-case select option",
+                                             "os => os.map(o => o.textContent)")
+    assert any("upload-test-police" in label for label in labels)
+    # the agency as the person says it, imported again: the page shows it
+    visit.page.fill(".wb-choice-agency input", "Northshire Police")
+    visit.page.click(".wb-import")
+    visit.wait_text(".wb-knowledge", "Northshire Police")
+    visit.check_and_close()
+    # the first page opened after the re-import shows the new case
+    again = Visit(browser, server, "review", query="case=upload-test-police")
+    again.wait_text(".wb-knowledge", "Northshire Police")
+    again.check_and_close()
+
+
 # -- workshop: facilitator and two participants -----------------------------------------
 
 @pytest.mark.browser

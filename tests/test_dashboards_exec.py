@@ -20,14 +20,14 @@ DASHBOARDS = sorted((ROOT / "dashboards").glob("*.ipynb"))
 CHECKS = {
     "review": """
 import plotly.graph_objects as go
-assert app.current.key == "tiny" and app._poller.running
+assert app.current.key == "tiny" and app.polling
 before = app.knowledge_panel.value
 app.next_button.click()
 assert app.position == 1 and app.knowledge_panel.value != before
 assert app.figure.layout.xaxis.type == "date"
 """,
     "workshop": """
-assert app.role.value == "participant" and app._poller.running
+assert app.role.value == "participant" and app.polling
 app.role.value = "facilitator"
 app.case_picker.value = "undeclared"
 assert app.open_button.disabled and "anonymisation" in app.gate_panel.value

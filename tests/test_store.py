@@ -262,3 +262,73 @@ def test_an_unknown_session_is_a_clear_key_error(store):
     with pytest.raises(UnknownItemError, match="no session with join code 'ZZZZZZ'") as caught:
         store.session_by_code("zzzzzz")
     assert isinstance(caught.value, KeyError)
+
+
+# -- notes edited and withdrawn by their author; walking a review together ------------------
+
+def test_a_version_1_store_gains_note_edits_and_a_chair_keeping_its_notes(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    db = open_store(path, create=True, migrations=MIGRATIONS[:1])
+    db.execute("INSERT INTO sessions (id, case_id, kind, title, join_code, created_at) "
+               "VALUES ('s1', 'case-a', 'review', 't', 'ABCDEF', 0)")
+    db.execute("INSERT INTO participants (id, session_id, name, agency, discipline, role, "
+               "joined_at) VALUES ('p1', 's1', 'AB', 'Police', 'policing', 'participant', 0)")
+    db.execute("INSERT INTO notes (id, session_id, participant_id, author, agency, discipline,"
+               " text, tags, created_at) VALUES ('n1', 's1', 'p1', 'AB', 'Police', 'policing',"
+               " 'Written under version 1', '[]', 0)")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    db.close()
+    store = NotesStore(path, create=False)
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    (note,) = store.notes("s1")
+    assert note.text == "Written under version 1" and note.participant_id == "p1"
+    assert note.edited_at is None and store.session("s1").chair_id is None
+    me = store.participants("s1")[0]
+    assert store.edit_note("n1", participant=me, text="Edited after the upgrade").edited_at
+    store.close()
+
+
+def test_only_its_author_edits_or_withdraws_a_note_and_the_audit_keeps_no_text(store):
+    session, me = _note(store)
+    other = store.join(session.id, name="CD", agency="School", discipline="education")
+    note = store.add_note(session.id, participant=me, text="Jo Bloggs said so",
+                          event_id="e1", tags=["question"])
+    with pytest.raises(PermissionError, match=r"only its author \(SW 1\)"):
+        store.edit_note(note.id, participant=other, text="changed by someone else")
+    with pytest.raises(PermissionError):
+        store.withdraw_note(note.id, participant=other)
+    assert store.note(note.id).text == "Jo Bloggs said so"           # nothing changed
+    edited = store.edit_note(note.id, participant=me, text="The child's aunt said so",
+                             tags=["missed opportunity"])
+    assert edited.text == "The child's aunt said so" and edited.tags == ("missed opportunity",)
+    assert edited.edited_at >= note.created_at and edited.participant_id == me.id
+    store.withdraw_note(note.id, participant=me)
+    assert store.notes(session.id) == []
+    with pytest.raises(KeyError, match="withdrawn"):
+        store.note(note.id)
+    with pytest.raises(KeyError):
+        store.edit_note(note.id, participant=me, text="again")
+    raw = store._db.execute("SELECT text FROM notes WHERE id = ?", (note.id,)).fetchone()
+    assert raw["text"] == ""                                           # gone from the file
+    audit = [(a["actor"], a["action"], a["detail"].get("note")) for a in store.audit(session.id)]
+    assert audit[-2:] == [("SW 1", "edit-note", note.id), ("SW 1", "withdraw-note", note.id)]
+    dumped = repr(store.audit())
+    assert "Jo Bloggs" not in dumped and "aunt" not in dumped          # no text in the audit
+
+
+def test_the_chair_sets_the_step_and_the_store_knows_who_follows(store, tmp_path):
+    session = store.open_session("case-a")
+    chair = store.join(session.id, name="AB", agency="", discipline="independent reviewer")
+    follower = store.join(session.id, name="CD", agency="", discipline="education")
+    assert store.set_step(session.id, "e3", participant=chair) is False  # nobody chairs yet
+    assert store.take_chair(session.id, participant=chair).chair_id == chair.id
+    other = NotesStore(tmp_path / "review.sqlite")                  # another kernel
+    before = other.version()
+    assert store.set_step(session.id, "e3", participant=chair)
+    assert other.version() != before                                # its poller sees it
+    assert other.session(session.id).step_event == "e3"
+    assert store.set_step(session.id, "e4", participant=follower) is False
+    assert other.session(session.id).step_event == "e3"
+    assert store.set_following(follower, True).following
+    assert [p.name for p in other.participants(session.id) if p.following] == ["CD"]
+    other.close()

@@ -234,8 +234,13 @@ STYLE = """<style>
 .wb-projecting .wb-projector h3, .wb-projecting .wb-revealed h3 { font-size: 26px; }
 .wb-projecting .wb-card, .wb-projecting .wb-note { font-size: 18px; }
 .wb-projecting .wb-story h3 { font-size: 22px; }
+.wb-narrow-only { display: none; }
 @media (max-width: 640px) {
   .wb-app h2 { font-size: 18px; }
+  .wb-narrow-only { display: block; }
+  /* a phone: the timeline keeps a readable width in a box that scrolls sideways */
+  .wb-timeline-panel .wb-figure { overflow-x: auto !important; overflow-y: hidden !important; }
+  .wb-timeline-panel .wb-figure > * { min-width: 660px; }
   .wb-kv th { width: 6em; }
   .wb-wide-only { display: none !important; }
   .wb-event-panel { order: -1; }

@@ -102,6 +102,8 @@ class CaseLibrary:
 
     def __init__(self, folders: Iterable[str | Path] = (), *, bundled: bool = True,
                  cache: AnalysisCache | None = None):
+        folders = tuple(folders)
+        self._args = (folders, bundled)
         self.cache = cache
         sources: list[tuple[Path, bool]] = []
         home = bundled_case_studies() if bundled else None
@@ -118,14 +120,32 @@ class CaseLibrary:
                 entries[key] = CaseEntry(key, entry.title, entry.path, entry.kind,
                                          entry.bundled, entry.problems)
         self.entries: tuple[CaseEntry, ...] = tuple(entries.values())
-        self._cases: dict[str, Case] = {}
-        self._analyses: dict[str, Analysis] = {}
+        self._cases: dict[str, tuple[tuple, Case]] = {}
+        self._analyses: dict[str, tuple[tuple, Analysis]] = {}
 
     @classmethod
     def from_settings(cls, settings) -> CaseLibrary:
-        """The library a dashboard shows under :class:`~workbench.apps.Settings`."""
+        """The library a dashboard shows under :class:`~workbench.apps.Settings` (its
+        cases folder, or the folder uploads go to when that is not served)."""
+        folder = settings.cases if settings.cases is not None else settings.upload_folder
         cache = AnalysisCache(settings.cache) if getattr(settings, "cache", None) else None
-        return cls([settings.cases] if settings.cases is not None else (), cache=cache)
+        return cls([folder], cache=cache)
+
+    def rescan(self) -> CaseLibrary:
+        """The same folders listed again (a case imported since is listed); what was read
+        of the cases still listed is kept (and read again if their files changed)."""
+        fresh = type(self)(self._args[0], bundled=self._args[1], cache=self.cache)
+        for key in set(self._cases) & set(fresh.keys()):
+            if fresh.entry(key).path == self.entry(key).path:
+                fresh._cases[key] = self._cases[key]
+                if key in self._analyses:
+                    fresh._analyses[key] = self._analyses[key]
+        return fresh
+
+    def key_of(self, folder: str | Path) -> str | None:
+        """The key of the case in this folder, if listed."""
+        target = Path(folder).resolve()
+        return next((e.key for e in self.entries if e.path.resolve() == target), None)
 
     def __contains__(self, key: object) -> bool:
         return any(e.key == key for e in self.entries)
@@ -153,32 +173,49 @@ class CaseLibrary:
         return next((e.key for e in self.entries if e.key.split("@")[0] == case_id), None)
 
     def load(self, key: str) -> Case:
-        """The case under ``key`` (read once per library)."""
-        if key not in self._cases:
-            self._cases[key] = self.entry(key).load()
-        return self._cases[key]
+        """The case under ``key``: read once per library, and again when its files
+        change (a re-import is seen on the next load, with no restart)."""
+        entry = self.entry(key)
+        stamp = _stamp(entry.path)
+        kept = self._cases.get(key)
+        if kept is None or kept[0] != stamp:
+            self._cases[key] = (stamp, entry.load())
+            self._analyses.pop(key, None)
+        return self._cases[key][1]
 
     def analysis(self, key: str) -> Analysis:
         """The case's :class:`~workbench.analysis.analyse.Analysis` (computed once per
-        library; with a ``cache``, once per server: kept on disk with its flags, under
-        a hash of the case's files and the code)."""
-        if key in self._analyses:
-            return self._analyses[key]
+        reading of the case; with a ``cache``, once per server: kept on disk with its
+        flags, under a hash of the case's files and the code)."""
         entry = self.entry(key)
+        stamp = _stamp(entry.path)
+        kept = self._analyses.get(key)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
         if self.cache is None or entry.problems:
-            self._analyses[key] = analyse(self.load(key))
-            return self._analyses[key]
-        kept_as = self.cache.key(entry.path, salt=entry.kind)
-        analysis = self.cache.get(kept_as)
-        if not isinstance(analysis, Analysis) or analysis.case is None:
             analysis = analyse(self.load(key))
-            from workbench.analysis.rules import flag_table
+        else:
+            kept_as = self.cache.key(entry.path, salt=entry.kind)
+            analysis = self.cache.get(kept_as)
+            if not isinstance(analysis, Analysis) or analysis.case is None:
+                analysis = analyse(self.load(key))
+                from workbench.analysis.rules import flag_table
 
-            try:
-                flag_table(analysis)          # kept with it: every kernel's flags
-            except Exception:  # a failing rule is the review's to report, not the cache's
-                _log.warning("flags of %s not kept with its analysis", key, exc_info=True)
-            self.cache.put(kept_as, analysis)
-        self._cases.setdefault(key, analysis.case)
-        self._analyses[key] = analysis
+                try:
+                    flag_table(analysis)          # kept with it: every kernel's flags
+                except Exception:  # a failing rule is the review's to report, not the cache's
+                    _log.warning("flags of %s not kept with its analysis", key, exc_info=True)
+                self.cache.put(kept_as, analysis)
+            if self._cases.get(key, ((),))[0] != stamp:
+                self._cases[key] = (stamp, analysis.case)
+        self._analyses[key] = (stamp, analysis)
         return analysis
+
+
+def _stamp(folder: Path) -> tuple:
+    """What changes when a case folder's files do (names, sizes, modification times)."""
+    try:
+        return tuple(sorted((p.name, s.st_size, s.st_mtime_ns) for p in folder.iterdir()
+                            if p.is_file() for s in (p.stat(),)))
+    except OSError:
+        return ()

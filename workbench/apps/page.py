@@ -150,6 +150,7 @@ class PageHelper(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._callbacks: list[Callable[[dict, dict], None]] = []
         self._serial = 0
+        self._kept: dict = {}
         self.page: dict | None = None
         self.on_msg(self._on_msg)
 
@@ -163,15 +164,28 @@ class PageHelper(anywidget.AnyWidget):
                  query: Mapping[str, str | None] | None = None) -> None:
         """Keep ``stored`` in the browser's storage and ``query`` in the page's URL."""
         self._serial += 1
+        self._kept.update(stored or {})
         self._remember = {"stored": dict(stored or {}), "query": dict(query or {}),
                           "serial": self._serial}
 
-    def _on_msg(self, _widget, content, _buffers) -> None:
-        if content.get("event") != "page":
-            return
-        query = {str(k): str(v) for k, v in (content.get("query") or {}).items()}
-        stored = dict(content.get("stored") or {})
-        self.page = {"query": query, "stored": stored, "width": content.get("width"),
-                     "screen": content.get("screen")}
+    @property
+    def remembered(self) -> dict:
+        """What the browser keeps from :meth:`remember` (``stored``: every value asked,
+        the latest of each, as the page merges them) and the query last asked."""
+        return {"stored": dict(self._kept),
+                "query": dict(self._remember.get("query", {}))}
+
+    def opened(self, query: Mapping[str, object], stored: Mapping[str, object], *,
+               width: int | None = None, screen: int | None = None) -> None:
+        """A page opened with this URL query and these kept values (what the browser
+        sends; tests call it to stand for a reload)."""
+        q = {str(k): str(v) for k, v in (query or {}).items()}
+        kept = dict(stored or {})
+        self.page = {"query": q, "stored": kept, "width": width, "screen": screen}
         for callback in tuple(self._callbacks):
-            callback(query, stored)
+            callback(q, kept)
+
+    def _on_msg(self, _widget, content, _buffers) -> None:
+        if content.get("event") == "page":
+            self.opened(content.get("query") or {}, content.get("stored") or {},
+                        width=content.get("width"), screen=content.get("screen"))

@@ -50,6 +50,12 @@ class Settings:
     cohort: Path | None = None
     cache: Path | None = None
 
+    @property
+    def upload_folder(self) -> Path:
+        """Where a case uploaded in the review dashboard is written: the cases folder,
+        or ``cases`` beside the review store when none is served."""
+        return self.cases if self.cases is not None else self.store.parent / "cases"
+
 
 def default_store_path(environ: Mapping[str, str] | None = None, *,
                        system: str = sys.platform) -> Path:

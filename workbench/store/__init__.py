@@ -33,23 +33,15 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 from workbench.errors import UnknownItemError
+from workbench.store import _record
 from workbench.store._schema import SCHEMA_VERSION, open_store, store_error
+from workbench.store._values import Answer, Note, Participant, Session
 
 __all__ = ["SCHEMA_VERSION", "TAGS", "Answer", "Note", "NotesStore", "Participant", "Session"]
-
-#: review-record item kind -> (table, columns besides id, case_id, session_id, times)
-_RECORD_TABLES = {
-    "episode": ("review_episodes", ("title", "first_event", "last_event", "description")),
-    "finding": ("review_findings", ("title", "text", "flags", "events", "episodes", "factors")),
-    "recommendation": ("review_recommendations", ("text", "findings", "addressed_to")),
-    "action": ("review_actions", ("recommendation", "text", "owner", "due", "status",
-                                  "progress")),
-}
-_JSON_COLUMNS = ("flags", "events", "episodes", "factors", "findings")
 
 TAGS = ("missed opportunity", "good practice", "key practice episode", "question")
 #: SQLite errors that are the caller's (a reference to no session, a misused API), not
@@ -58,52 +50,12 @@ _CALLER_ERRORS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.Inte
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
-@dataclass(frozen=True)
-class Session:
-    id: str
-    case_id: str
-    kind: str
-    title: str
-    join_code: str
-    reveal_seq: int | None
-    decision: str | None
-    created_at: float
-
-
-@dataclass(frozen=True)
-class Participant:
-    id: str
-    session_id: str
-    name: str
-    agency: str
-    discipline: str
-    role: str
-
-
-@dataclass(frozen=True)
-class Note:
-    id: str
-    session_id: str
-    author: str
-    agency: str
-    discipline: str
-    event_id: str | None
-    handoff_id: str | None
-    text: str
-    tags: tuple[str, ...]
-    created_at: float
-
-
-@dataclass(frozen=True)
-class Answer:
-    id: str
-    participant_id: str
-    author: str
-    discipline: str
-    decision: str
-    text: str
-    agency_to_act: str
-    created_at: float
+def _tags(tags: Iterable[str]) -> tuple[str, ...]:
+    tags = tuple(dict.fromkeys(tags))
+    unknown = [t for t in tags if t not in TAGS]
+    if unknown:
+        raise ValueError(f"unknown tag(s) {unknown} (tags: {', '.join(TAGS)})")
+    return tags
 
 
 class NotesStore:
@@ -224,10 +176,7 @@ class NotesStore:
             sql, params = sql + " WHERE case_id = ?", (case_id,)
         return [self._session(r) for r in self._read(sql + " ORDER BY created_at", params)]
 
-    @staticmethod
-    def _session(row: sqlite3.Row) -> Session:
-        return Session(row["id"], row["case_id"], row["kind"], row["title"], row["join_code"],
-                       row["reveal_seq"], row["decision"], row["created_at"])
+    _session = staticmethod(Session.from_row)
 
     def set_reveal(self, session_id: str, seq: int, *, decision: str | None = None,
                    actor: str = "facilitator") -> Session:
@@ -255,9 +204,7 @@ class NotesStore:
         return Participant(pid, session_id, name.strip(), agency, discipline, role)
 
     def participants(self, session_id: str) -> list[Participant]:
-        return [Participant(r["id"], r["session_id"], r["name"], r["agency"], r["discipline"],
-                            r["role"])
-                for r in self._read("SELECT * FROM participants WHERE session_id = ? "
+        return [Participant.from_row(r) for r in self._read("SELECT * FROM participants WHERE session_id = ? "
                                     "ORDER BY joined_at", (session_id,))]
 
     # -- notes --------------------------------------------------------------------------
@@ -268,10 +215,7 @@ class NotesStore:
         text = text.strip()
         if not text:
             raise ValueError("a note needs some text")
-        tags = tuple(dict.fromkeys(tags))
-        unknown = [t for t in tags if t not in TAGS]
-        if unknown:
-            raise ValueError(f"unknown tag(s) {unknown} (tags: {', '.join(TAGS)})")
+        tags = _tags(tags)
         nid = note_id or str(uuid.uuid4())
         with self._write() as db:
             db.execute("INSERT OR IGNORE INTO notes (id, session_id, participant_id, author, "
@@ -286,9 +230,10 @@ class NotesStore:
         return self.note(nid)
 
     def note(self, note_id: str) -> Note:
-        rows = self._read("SELECT * FROM notes WHERE id = ?", (note_id,))
+        rows = self._read("SELECT * FROM notes WHERE id = ? AND withdrawn_at IS NULL",
+                          (note_id,))
         if not rows:
-            raise UnknownItemError(f"no note {note_id!r}")
+            raise UnknownItemError(f"no note {note_id!r} (it may have been withdrawn)")
         return self._note(rows[0])
 
     def notes(self, session_id: str, *, event_id: str | None = None) -> list[Note]:
@@ -296,13 +241,73 @@ class NotesStore:
         if event_id is not None:
             sql += " AND event_id = ?"
             params.append(event_id)
+        sql += " AND withdrawn_at IS NULL"
         return [self._note(r) for r in self._read(sql + " ORDER BY created_at, id", params)]
 
-    @staticmethod
-    def _note(r: sqlite3.Row) -> Note:
-        return Note(r["id"], r["session_id"], r["author"], r["agency"], r["discipline"],
-                    r["event_id"], r["handoff_id"], r["text"], tuple(json.loads(r["tags"])),
-                    r["created_at"])
+    _note = staticmethod(Note.from_row)
+
+    def _own_note(self, db: sqlite3.Connection, note_id: str, participant: Participant
+                  ) -> sqlite3.Row:
+        row = db.execute("SELECT * FROM notes WHERE id = ? AND withdrawn_at IS NULL",
+                         (note_id,)).fetchone()
+        if row is None:
+            raise UnknownItemError(f"no note {note_id!r} (it may have been withdrawn)")
+        if row["participant_id"] != participant.id:
+            raise PermissionError(f"only its author ({row['author']}) can change this note")
+        return row
+
+    def edit_note(self, note_id: str, *, participant: Participant, text: str,
+                  tags: Iterable[str] | None = None) -> Note:
+        """Change the text (and tags) of one's own note; the audit records that it was
+        edited, by whom and when (not the text). Raises ``PermissionError`` for a note
+        of someone else, :class:`~workbench.errors.UnknownItemError` for none."""
+        text = text.strip()
+        if not text:
+            raise ValueError("a note needs some text (withdraw it to remove it)")
+        with self._write() as db:
+            row = self._own_note(db, note_id, participant)
+            new_tags = tuple(json.loads(row["tags"])) if tags is None else _tags(tags)
+            if text != row["text"] or new_tags != tuple(json.loads(row["tags"])):
+                db.execute("UPDATE notes SET text = ?, tags = ?, edited_at = ? WHERE id = ?",
+                           (text, json.dumps(new_tags), time.time(), note_id))
+                self._audit(db, row["session_id"], participant.name, "edit-note",
+                            note=note_id, participant=participant.id)
+        return self.note(note_id)
+
+    def withdraw_note(self, note_id: str, *, participant: Participant) -> None:
+        """Withdraw one's own note: its text is removed from the store (every screen
+        loses it at its next look); the audit records who withdrew it and when, never
+        the text (it may be a real name typed by mistake)."""
+        with self._write() as db:
+            row = self._own_note(db, note_id, participant)
+            db.execute("UPDATE notes SET text = '', tags = '[]', withdrawn_at = ? WHERE id = ?",
+                       (time.time(), note_id))
+            self._audit(db, row["session_id"], participant.name, "withdraw-note",
+                        note=note_id, participant=participant.id)
+
+    # -- walking a review together ------------------------------------------------------
+    def take_chair(self, session_id: str, *, participant: Participant) -> Session:
+        """Make ``participant`` the chair of a review session (whose step others follow)."""
+        with self._write() as db:
+            db.execute("UPDATE sessions SET chair_id = ? WHERE id = ?",
+                       (participant.id, session_id))
+            self._audit(db, session_id, participant.name, "chair", participant=participant.id)
+        return self.session(session_id)
+
+    def set_step(self, session_id: str, event_id: str, *, participant: Participant) -> bool:
+        """The chair stands at ``event_id``; False (nothing written) for anyone else."""
+        with self._write() as db:
+            done = db.execute("UPDATE sessions SET step_event = ? WHERE id = ? AND "
+                              "chair_id = ? AND COALESCE(step_event, '') != ?",
+                              (event_id, session_id, participant.id, event_id)).rowcount
+        return bool(done) or self.session(session_id).chair_id == participant.id
+
+    def set_following(self, participant: Participant, following: bool) -> Participant:
+        """Say whether this participant's screen follows the chair."""
+        with self._write() as db:
+            db.execute("UPDATE participants SET following = ? WHERE id = ?",
+                       (int(following), participant.id))
+        return replace(participant, following=bool(following))
 
     # -- workshop answers ---------------------------------------------------------------
     def answer(self, session_id: str, *, participant: Participant, decision: str, text: str,
@@ -341,107 +346,26 @@ class NotesStore:
                  "actor": r["actor"], "action": r["action"], "detail": json.loads(r["detail"])}
                 for r in self._read(sql + " ORDER BY seq", params)]
 
-    # -- the review record (workbench.review_record) ---------------------------------------
-    @staticmethod
-    def _record_kind(item: object) -> str:
-        from workbench.review_record import KINDS
-
-        kind = KINDS.get(type(item))
-        if kind is None:
-            raise TypeError(f"not a review-record item: {type(item).__name__} (items: "
-                            "KeyPracticeEpisode, Finding, Recommendation, Action)")
-        return kind
-
+    # -- the review record (workbench.review_record): workbench.store._record ----------
     def save(self, item: object, *, actor: str = "reviewer") -> object:
         """Save a review-record item (a key practice episode, finding, recommendation
-        or action); return it as stored.
-
-        The item's client-made ``id`` makes the save idempotent: saving the same value
-        again writes nothing, saving a changed value with the same id edits it (its
-        place in the record is kept). Each change is audited.
-        """
-        kind = self._record_kind(item)
-        table, columns = _RECORD_TABLES[kind]
-        values = item.to_dict()  # type: ignore[attr-defined]
-        row = {c: json.dumps(values[c]) if c in _JSON_COLUMNS else values[c] for c in columns}
-        with self._write() as db:
-            old = db.execute(f"SELECT * FROM {table} WHERE id = ?", (values["id"],)).fetchone()
-            if old is not None and old["case_id"] != values["case_id"]:
-                raise ValueError(f"{kind} {values['id']!r} belongs to case {old['case_id']!r}, "
-                                 f"not {values['case_id']!r}")
-            now = time.time()
-            if old is None:
-                names = ("id", "case_id", "session_id", *columns, "created_at", "updated_at")
-                db.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
-                           f"({', '.join('?' * len(names))})",
-                           (values["id"], values["case_id"], values["session_id"],
-                            *row.values(), now, now))
-                change = "new"
-            elif any(old[c] != v for c, v in row.items()) or \
-                    old["session_id"] != values["session_id"]:
-                sets = ", ".join(f"{c} = ?" for c in (*columns, "session_id", "updated_at"))
-                db.execute(f"UPDATE {table} SET {sets} WHERE id = ?",
-                           (*row.values(), values["session_id"], now, values["id"]))
-                change = "edit"
-            else:
-                change = None  # a retry of the same value
-            if change:
-                self._audit(db, values["session_id"], actor, f"save-{kind}", id=values["id"],
-                            case_id=values["case_id"], change=change)
-        return self._record_item(kind, values["id"])
+        or action); return it as stored. The item's client-made ``id`` makes the save
+        idempotent: saving the same value again writes nothing, saving a changed value
+        with the same id edits it (its place in the record is kept). Each change is
+        audited."""
+        return _record.save(self, item, actor=actor)
 
     def delete(self, item: object, *, actor: str = "reviewer") -> bool:
         """Remove a review-record item; True when it was there. The audit keeps its text."""
-        kind = self._record_kind(item)
-        table, _ = _RECORD_TABLES[kind]
-        values = item.to_dict()  # type: ignore[attr-defined]
-        with self._write() as db:
-            gone = db.execute(f"DELETE FROM {table} WHERE id = ?", (values["id"],)).rowcount
-            if gone:
-                self._audit(db, values["session_id"], actor, f"delete-{kind}", id=values["id"],
-                            case_id=values["case_id"], item=values)
-        return bool(gone)
+        return _record.delete(self, item, actor=actor)
 
     def set_action_status(self, action_id: str, status: str, *, progress: str | None = None,
                           actor: str = "reviewer") -> object:
         """Move an action of the plan to a new status (and note progress); return it."""
-        from dataclasses import replace
-
-        action = self._record_item("action", action_id)
-        changes: dict[str, object] = {"status": status}
-        if progress is not None:
-            changes["progress"] = progress
-        return self.save(replace(action, **changes), actor=actor)  # type: ignore[type-var]
-
-    def _record_item(self, kind: str, item_id: str) -> object:
-        table, _ = _RECORD_TABLES[kind]
-        rows = self._read(f"SELECT * FROM {table} WHERE id = ?", (item_id,))
-        if not rows:
-            raise UnknownItemError(f"no {kind} {item_id!r}")
-        return self._to_item(kind, rows[0])
-
-    @staticmethod
-    def _to_item(kind: str, row: sqlite3.Row) -> object:
-        from workbench.review_record import KINDS
-
-        cls = next(c for c, k in KINDS.items() if k == kind)
-        _, columns = _RECORD_TABLES[kind]
-        values = {c: json.loads(row[c]) if c in _JSON_COLUMNS else row[c] for c in columns}
-        return cls(id=row["id"], case_id=row["case_id"], session_id=row["session_id"],
-                   **values)
+        return _record.set_action_status(self, action_id, status, progress=progress,
+                                         actor=actor)
 
     def review_record(self, case_id: str, *, session_id: str | None = None):
         """The review record of a case (every item, in the order first saved); with
         ``session_id`` only the items captured in that session."""
-        from workbench.review_record import ReviewRecord
-
-        groups = {}
-        for kind, (table, _) in _RECORD_TABLES.items():
-            sql, params = f"SELECT * FROM {table} WHERE case_id = ?", [case_id]
-            if session_id is not None:
-                sql += " AND session_id = ?"
-                params.append(session_id)
-            rows = self._read(sql + " ORDER BY rowid", params)  # order first saved
-            groups[kind] = tuple(self._to_item(kind, r) for r in rows)
-        return ReviewRecord(case_id, episodes=groups["episode"], findings=groups["finding"],
-                            recommendations=groups["recommendation"], actions=groups["action"])
+        return _record.review_record(self, case_id, session_id=session_id)

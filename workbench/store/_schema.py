@@ -80,8 +80,19 @@ CREATE INDEX IF NOT EXISTS review_recommendations_by_case
 CREATE INDEX IF NOT EXISTS review_actions_by_case ON review_actions(case_id, created_at);
 """
 
+#: version 2: notes can be edited and withdrawn by their author (the text of a withdrawn
+#: note is gone; the audit says who withdrew it, when); a review session has a chair whose
+#: step the participants who follow it see
+_V2 = """
+ALTER TABLE notes ADD COLUMN edited_at REAL;
+ALTER TABLE notes ADD COLUMN withdrawn_at REAL;
+ALTER TABLE sessions ADD COLUMN chair_id TEXT;
+ALTER TABLE sessions ADD COLUMN step_event TEXT;
+ALTER TABLE participants ADD COLUMN following INTEGER NOT NULL DEFAULT 0;
+"""
+
 #: (version, statements) in order; a new version appends here, never edits a step
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
 #: the version this workbench writes and reads
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 _OURS = "sessions"  # a table every review store has
