@@ -33,7 +33,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from workbench.serve import serve_plan, stop_process_group, wait_until_ready
+from workbench.serve import (
+    free_port,
+    private_environ,
+    serve_plan,
+    stop_process_group,
+    wait_until_ready,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -76,11 +81,6 @@ STEP_JS = """async (n) => {
 #: seconds a page of the room bench may take to be drawn (counted as not ready after)
 TIMEOUT_S = 240
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _load() -> float:
@@ -433,13 +433,8 @@ def http_room(base: str, token: str, server: int, plan: list[tuple[str, int]]) -
 
 
 def _serve(root: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
-    for name in ("HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
-                 "IPYTHONDIR"):
-        (root / name).mkdir()
-        env[name] = str(root / name)
-    env.update(JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    plan = serve_plan(port=_free_port(), token=secrets.token_urlsafe(24),
+    env = private_environ(root)
+    plan = serve_plan(port=free_port(), token=secrets.token_urlsafe(24),
                       store=root / "review.sqlite", config_dir=root / "config", environ=env)
     log = root / "voila.log"
     with open(log, "wb") as out:

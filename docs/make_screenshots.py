@@ -14,16 +14,21 @@ to the local server is aborted, and counted: the script fails if any was tried).
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from workbench.apps.page import voila_page_settings
-from workbench.serve import process_group_options, serve_plan, stop_process_group, wait_until_ready
+from workbench.serve import (
+    free_port,
+    private_environ,
+    process_group_options,
+    serve_plan,
+    stop_process_group,
+    wait_until_ready,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tests' browser finder: Chromium, Chrome or Edge on any OS
@@ -36,11 +41,6 @@ READY = {"review": ".js-plotly-plot .xaxislayer-above text",
          "network": ".js-plotly-plot .scatterlayer",
          "cohort": ".js-plotly-plot .xaxislayer-above text"}
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Pages:
@@ -189,13 +189,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="workbench-shots-") as tmp:
         root = Path(tmp)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
-        for name in ("HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
-                     "IPYTHONDIR"):
-            (root / name).mkdir()
-            env[name] = str(root / name)
-        env.update(JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
-        plan = serve_plan(port=_free_port(), token=secrets.token_urlsafe(24),
+        env = private_environ(root)
+        plan = serve_plan(port=free_port(), token=secrets.token_urlsafe(24),
                           store=root / "review.sqlite", config_dir=root / "config",
                           environ=env)
         command, env = list(plan.command), dict(plan.env)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,14 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from workbench.serve import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 URLPATH = "voila/render/dashboards/review.ipynb"
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.slow
@@ -42,7 +38,7 @@ def test_the_binder_urlpath_renders_the_review_dashboard(tmp_path):
         env[name] = str(tmp_path / sub)
     env.update(JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1",
                TMPDIR=str(tmp_path))
-    port, token = _free_port(), "binder-test-token"
+    port, token = free_port(), "binder-test-token"
     log = tmp_path / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(

@@ -29,7 +29,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
@@ -43,7 +42,7 @@ from workbench.case import case_from_events
 from workbench.io.casefile import load_case, write_case
 from workbench.outputs.report import write_report
 from workbench.review_record import Action, Finding, KeyPracticeEpisode, Recommendation
-from workbench.serve import serve_plan, stop_process_group, wait_until_ready
+from workbench.serve import free_port, serve_plan, stop_process_group, wait_until_ready
 from workbench.store import NotesStore
 from workbench.timeline import timeline_figure
 from workbench.views.network import network_figure
@@ -388,11 +387,6 @@ def test_report_runs_no_payload_and_shows_each_as_text(browser, case, report_sto
 
 # -- the review dashboard -----------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, cases_folder):
@@ -410,7 +404,7 @@ def server(tmp_path_factory, cases_folder):
         (root / sub).mkdir(parents=True, exist_ok=True)
         env[name] = str(root / sub)
     env.update(JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    plan = serve_plan(port=_free_port(), token=secrets.token_urlsafe(24),
+    plan = serve_plan(port=free_port(), token=secrets.token_urlsafe(24),
                       store=root / "review.sqlite", cases=cases_folder,
                       config_dir=root / "config", dashboards=dashboards, environ=env)
     log = root / "voila.log"

@@ -132,7 +132,6 @@ def test_cli_refuses_unsafe_serving(argv, message, capsys, tmp_path):
 
 import os  # noqa: E402
 import re  # noqa: E402
-import socket  # noqa: E402
 import stat  # noqa: E402
 import subprocess  # noqa: E402
 import urllib.error  # noqa: E402
@@ -140,6 +139,7 @@ import urllib.request  # noqa: E402
 
 from workbench.serve import (  # noqa: E402
     allowed_hosts,
+    free_port,
     process_group_options,
     redact,
     stop_process_group,
@@ -184,11 +184,6 @@ def test_a_named_store_that_is_missing_is_refused_unless_asked(tmp_path):
     serve_plan(store=tmp_path / "new.sqlite", config_dir=tmp_path / "c", environ={})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _get(port: int, path: str, host: str | None = None) -> tuple[int, str]:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
@@ -205,7 +200,7 @@ def served(request, tmp_path_factory):
     """Voilà started as `workbench serve` starts it (without preheated kernels)."""
     tmp = tmp_path_factory.mktemp(request.param)
     token = "" if request.param == "no-token" else "s3cret-" + os.urandom(8).hex()
-    plan = serve_plan(port=_free_port(), token=token, config_dir=tmp / "cfg",
+    plan = serve_plan(port=free_port(), token=token, config_dir=tmp / "cfg",
                       store=tmp / "r.sqlite", create_store=True, preheat=False,
                       environ={**os.environ, "HOME": str(tmp)})
     log = open(tmp / "voila.log", "w")  # noqa: SIM115 - closed below

@@ -14,10 +14,8 @@ Waits are event-driven (a selector or a condition), never fixed sleeps.
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -27,7 +25,14 @@ from pathlib import Path
 import pytest
 
 from tests.appcases import write_cases
-from workbench.serve import process_group_options, serve_plan, stop_process_group, wait_until_ready
+from workbench.serve import (
+    free_port,
+    private_environ,
+    process_group_options,
+    serve_plan,
+    stop_process_group,
+    wait_until_ready,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -35,11 +40,6 @@ LOAD_TIMEOUT_MS = 120_000
 #: the three screens a review uses: a phone in portrait, a laptop, a projector
 SCREENS = {"phone": (390, 844), "laptop": (1366, 768), "projector": (1920, 1080)}
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -65,14 +65,7 @@ def launch(root: Path, *, cases: Path | None = None) -> Iterator[Server]:
         shutil.copy(notebook, dashboards)
     (dashboards / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\nnot for the room")
     (dashboards / "notes.txt").write_text("not for the room")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
-    for name, sub in (("HOME", "home"), ("JUPYTER_CONFIG_DIR", "jupyter/config"),
-                      ("JUPYTER_DATA_DIR", "jupyter/data"),
-                      ("JUPYTER_RUNTIME_DIR", "jupyter/runtime"), ("IPYTHONDIR", "ipython"),
-                      ("TMPDIR", "tmp")):
-        (root / sub).mkdir(parents=True, exist_ok=True)
-        env[name] = str(root / sub)
-    env.update(JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env = private_environ(root)
     plan = serve_plan(port=free_port(), token=secrets.token_urlsafe(24),
                       store=root / "review.sqlite",
                       cases=cases if cases is not None else write_cases(root / "cases"),

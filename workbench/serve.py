@@ -49,6 +49,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -62,8 +63,9 @@ from workbench.apps.settings import ENVIRONMENT, default_store_path
 from workbench.errors import WorkbenchError
 
 __all__ = ["CULL_IDLE_TIMEOUT_S", "CULL_INTERVAL_S", "DEFAULT_PORT", "LOOPBACK", "ServeError",
-           "ServePlan", "dashboards_folder", "process_group_options", "run", "serve_plan",
-           "stop_process_group", "voila_command", "voila_config"]
+           "ServePlan", "dashboards_folder", "free_port", "private_environ",
+           "process_group_options", "run", "serve_plan", "stop_process_group", "voila_command",
+           "voila_config"]
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -210,6 +212,29 @@ def voila_command(*, dashboards: Path, address: str, port: int,
         "--strip_sources=True", "--show_tracebacks=False",
         "--VoilaConfiguration.show_margins=False",
     ]
+
+
+def free_port() -> int:
+    """A loopback port free at this moment (for tests, benches and screenshots)."""
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+def private_environ(root: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A copy of the environment with no ``WORKBENCH_`` settings and with Jupyter's and
+    IPython's state in folders under ``root`` (made here), so that a server started
+    for a test, a bench or the screenshots touches nothing of the user's."""
+    env = {k: v for k, v in (os.environ if environ is None else environ).items()
+           if not k.startswith("WORKBENCH_")}
+    for name, sub in (("HOME", "home"), ("JUPYTER_CONFIG_DIR", "jupyter/config"),
+                      ("JUPYTER_DATA_DIR", "jupyter/data"),
+                      ("JUPYTER_RUNTIME_DIR", "jupyter/runtime"), ("IPYTHONDIR", "ipython"),
+                      ("TMPDIR", "tmp")):
+        (Path(root) / sub).mkdir(parents=True, exist_ok=True)
+        env[name] = str(Path(root) / sub)
+    env.update(JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    return env
 
 
 def serve_plan(*, lan: str | None = None, port: int = DEFAULT_PORT, token: str | None = None,
