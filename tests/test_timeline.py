@@ -574,3 +574,12 @@ def test_in_a_browser_user_text_stays_text_and_the_page_needs_no_network(fig, tm
         in squeezed
     assert disclosure["elements"] == assessment["elements"] == 0 and links == 0
     assert assessment["bold"] == 1          # only the workbench's own bold kind label
+
+
+def test_episode_captions_never_sit_on_each_other():
+    from workbench.views.timeline_traces import _caption_rows
+
+    days = pd.Series(pd.to_datetime(["2025-01-01", "2025-03-01", "2025-03-03", "2025-03-05",
+                                     "2025-06-01"], utc=True))
+    # far apart they alternate as before; three in a week: the third is left to the hover
+    assert _caption_rows(days).tolist() == [0, 1, 0, -1, 0]
