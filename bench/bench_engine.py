@@ -275,6 +275,7 @@ def main() -> None:
     p = sub.add_parser("case")
     p.add_argument("--events", type=int, default=1000)
     p.add_argument("--repeat", type=int, default=7)
+    p.add_argument("--keep", help="folder to keep the generated cohort in")
     p.set_defaults(run=bench_case)
     p = sub.add_parser("cohort")
     p.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
