@@ -74,9 +74,12 @@ def agency_sectors(analysis: Analysis) -> pd.DataFrame:
 
 def _agency_sectors(analysis: Analysis) -> pd.DataFrame:
     ev = analysis.events
+    # rows that repeat a (case, agency, sector) already seen, or name no one, are
+    # dropped before the sort and the split (the same table, a fraction of the work)
     own = ev[["case_id", "agency"]].assign(
-        sector=ev["sector"] if "sector" in ev.columns else "")
-    named = [ev[["case_id", c]].rename(columns={c: "agency"}).assign(
+        sector=ev["sector"] if "sector" in ev.columns else "").drop_duplicates()
+    named = [ev.loc[ev[c].fillna("").ne("").to_numpy(), ["case_id", c]].drop_duplicates()
+             .rename(columns={c: "agency"}).assign(
         agency=lambda f: f["agency"].str.split("; ")).explode("agency").assign(sector="")
         for c in ("recipients", "attendees") if c in ev.columns]
     table = pd.concat([own, *named], ignore_index=True).astype(object)
