@@ -28,10 +28,10 @@ run: setup
 build: setup
 	$(BIN)/workbench build casestudies -o build
 
-# The whole test suite (browser tests included), on both cores: the tests that drive the
-# browser or the shared Voilà server run on one worker (tests/conftest.py).
+# The whole test suite (browser tests included), on both cores; each test module runs
+# whole on one worker (its module-scoped browser and fixtures are made once).
 test: setup chromium
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The whole suite with the network switched off (a new network namespace with only
 # loopback up; needs root): proves nothing reaches beyond this machine.

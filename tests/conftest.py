@@ -53,11 +53,3 @@ def server(tmp_path_factory):
     with launch(tmp_path_factory.mktemp("serve")) as running:
         yield running
 
-
-def pytest_collection_modifyitems(config, items):
-    """With ``-n 2 --dist loadgroup`` (``make test``) every test that drives the browser
-    or the shared Voilà server runs on one worker, so there is one server and one
-    Chromium at a time; the rest is spread over both cores."""
-    for item in items:
-        if item.get_closest_marker("browser") or "server" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("browser"))
