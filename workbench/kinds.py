@@ -55,11 +55,15 @@ class Classification:
 
 
 @cache
-def _vocabulary() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+def _entries() -> tuple[dict, ...]:
+    """The kinds of ``data/kinds.yaml``, read once."""
     text = resources.files("workbench").joinpath("data/kinds.yaml").read_text("utf-8")
-    return tuple(
-        (k["kind"], k["label"], tuple(k["phrases"])) for k in load_yaml(text, name="kinds.yaml")["kinds"]  # type: ignore[index]
-    )
+    return tuple(load_yaml(text, name="kinds.yaml")["kinds"])  # type: ignore[index]
+
+
+@cache
+def _vocabulary() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    return tuple((k["kind"], k["label"], tuple(k["phrases"])) for k in _entries())
 
 
 KINDS: tuple[str, ...] = tuple(kind for kind, _, _ in _vocabulary())
@@ -67,9 +71,7 @@ KINDS: tuple[str, ...] = tuple(kind for kind, _, _ in _vocabulary())
 
 @cache
 def _column_words() -> dict[str, str]:
-    text = resources.files("workbench").joinpath("data/kinds.yaml").read_text("utf-8")
-    return {word: k["kind"] for k in load_yaml(text, name="kinds.yaml")["kinds"]  # type: ignore[index]
-            for word in k.get("column_words", ())}
+    return {word: k["kind"] for k in _entries() for word in k.get("column_words", ())}
 
 
 def kind_of_column_word(value: str) -> str | None:
