@@ -56,7 +56,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
              "incident type", "type of contact", "type of incident", "type of event",
              "incident contact type", "contact incident type", "nature of contact",
              "record type", "entry type", "activity type", "classification",
-             "report classification", "missing classification", "occurrence type"),
+             "report classification", "missing classification", "occurrence type", "activity"),
     "summary": ("event", "significant event", "summary", "event summary", "title",
                 "what happened", "incident", "event description", "presentation",
                 "presenting issue", "reason for contact", "incident summary", "key event",
@@ -87,6 +87,9 @@ _SYNONYMS = {syn: field for field, syns in FIELDS.items() for syn in syns}
 _KEYWORDS: tuple[tuple[str | None, re.Pattern[str]], ...] = tuple(
     (field, re.compile(pattern)) for field, pattern in (
         (None, r"\b(?:birth|dob)\b"),
+        # "Shared with / when", "Sent to (date)": who it went to, whatever else is named
+        ("shared_with", r"^(?:information |info )?(?:shared|sent|passed|referred|copied|notified)"
+                        r" (?:with|to)\b"),
         # who a row is about ("Subject(s)", "People involved"): kept in the details
         (LABELLED, r"^subjects?(?: s)?$|^(?:people|persons?|individuals) (?:involved|named|present)$"),
         (LABELLED, r"\b(?:child|childs|young person|young persons|yp|cyp)\b.*\b(?:said|voice|"

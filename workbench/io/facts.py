@@ -218,15 +218,35 @@ def child_quotes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# a family member or friend speaking: their quoted words are theirs, not the record's
+_FAMILY_SAYS = re.compile(r"\b(?:mother|mum|father|dad|parents?|carers?|step-?\w+|grand\w+|"
+                          r"gran|nan|aunt|uncle|sister|brother|siblings?|friends?|neighbours?)"
+                          r"\b[^.!?]*\b(?:said|says|told|tells|described|describes|called|"
+                          r"calls|reported|reports|stated|states|thinks|thought|believes)\b",
+                          re.IGNORECASE)
+
+
+def family_quotes(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` (quote marks included) quoting a family member or friend.
+
+    >>> text = 'Mother said she has "an older boyfriend". SW: he is an adult.'
+    >>> [text[a:b] for a, b in family_quotes(text)]
+    ['"an older boyfriend"']
+    """
+    return [(offset + a, offset + b) for offset, sentence in _sentences(text)
+            for a, b, _ in _quotes(sentence) if _FAMILY_SAYS.search(sentence[:a])]
+
+
 @lru_cache(maxsize=1 << 14)
 def practitioner_words(text: str) -> str:
-    """``text`` with the child's quoted words blanked out (the same length, so places
-    in it still hold): what the practitioner wrote in their own words.
+    """``text`` with the child's, the family's and friends' quoted words blanked out
+    (the same length, so places in it still hold): what the practitioner wrote in
+    their own words.
 
     >>> practitioner_words('She said "I am streetwise". Staff think she is streetwise')
     'She said                 . Staff think she is streetwise'
     """
-    spans = child_quotes(text) if text else []
+    spans = [*child_quotes(text), *family_quotes(text)] if text else []
     for a, b in spans:
         text = text[:a] + " " * (b - a) + text[b:]
     return text

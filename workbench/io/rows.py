@@ -35,7 +35,7 @@ from workbench.kinds import (
     split_attendees,
 )
 
-__all__ = ["AgencyRegistry", "FileAgency", "RowReader", "slug"]
+__all__ = ["AgencyRegistry", "FileAgency", "RowReader", "informed_by", "slug"]
 
 W = Severity.WARNING
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -54,10 +54,18 @@ _SHARED_TO = re.compile(
     r"referred|referral|faxed|escalated|reported|handed\s+over|uploaded)"
     r"(?:\s+(?:on|over|across|immediately|by\s+(?:phone|e-?mail|letter)|the\s+same\s+day))*"
     r"\s+(?:to|with)\s+(?P<who>[^.;\n]+)", re.IGNORECASE)
-_INFORMED = re.compile(r"\b(?:informed|notified|updated|alerted|e-?mailed|made\s+aware\s+(?:of\s+)?)"
+_INFORMED = re.compile(r"\b(?:informed|notified|updated|alerted|e-?mailed|phoned|rang|telephoned|"
+                       r"made\s+aware\s+(?:of\s+)?)"
                        r"\s+(?P<who>[^.;\n]+)", re.IGNORECASE)
 _WAS_INFORMED = re.compile(r"(?P<who>[^.;:\n]+?)\s+(?:informed|notified|updated|made\s+aware)\b",
                            re.IGNORECASE)
+# information that came from another agency: "SW6 reported ...", "Harbour Project shared
+# RHI by phone", "Information received from CSC", "CSC told us"
+_FROM = re.compile(r"(?:^|[.;!?\n]\s*)(?P<who>[^.;:!?\n]{1,60}?)\s+(?:reported|passed\s+on|shared|"
+                   r"told\s+(?:us|school|police|staff)|phoned|rang|called|raised|e-?mailed|"
+                   r"notified|informed|disclosed\s+to\s+us)\b"
+                   r"|\b(?:received|information|referral|call|phone\s+call|e-?mail)\s+from\s+"
+                   r"(?P<from>[^.;:!?\n]{1,60})", re.IGNORECASE)
 # a sharing denied or only intended: "No notification of the placement sent to",
 # "SW to send placement notifications to"
 _SHARE_NOT = re.compile(r"\b(?:not|no|never|nor|without|failed\s+to|unable\s+to|yet\s+to)\b"
@@ -72,6 +80,12 @@ _NOT_SHARED = re.compile(r"(?:no|n|none|nil|n/?a|-+|not shared|no one|nobody|not
 _YES = re.compile(r"^(?:yes|y)\b[\s:\-\u2013,]*", re.IGNORECASE)
 _CHAIR = re.compile(r"\b(?:chaired|convened|called|led|held)\s+by\s+(?:the\s+)?([^.;,\n]+)",
                     re.IGNORECASE)
+# a return interview's row that says it took place
+_HELD = re.compile(r"\binterview(?:ed)?\s*(?:held|completed|done|took place|undertaken)\b"
+                   r"|\binterview (?:date|held)\s*:\s*\d", re.IGNORECASE)
+#: an agency column that may only say where the information came from
+_INFORMANT_HEADERS = frozenset(["source", "source of information", "information source", "from",
+                                "who", "who by", "informant", "reported by"])
 _TIME_REASONS = (Reason.UNPARSEABLE_TIME, Reason.NONEXISTENT_TIME)
 #: the usual convenor of a multi-agency meeting when none is written
 CONVENOR = "Children's Social Care"
@@ -154,6 +168,12 @@ class RowReader:
         self.registry, self.file_agency, self.citations = registry, file_agency, citations
         self.anchor: When | None = None
         self.zoned_lines: dict[bool, int] = {}
+        # a return whose title names its agency and whose "Source" column says where each
+        # piece of information came from ("Phone call from CSC", "Pastoral lead"): the rows
+        # are the titled agency's, the source is kept in the details
+        header = chron.columns.get("agency", "")
+        self.informant = (file_agency.source == "title block" and not file_agency.resolved.meeting
+                          and name_key(header) in _INFORMANT_HEADERS) and header
 
     def warn(self, reason: Reason, message: str, line: int, field_: str | None,
              value: object = None) -> None:
@@ -222,7 +242,8 @@ class RowReader:
             self._known_or_new(r, line, "agency", row=True)
             return r, written
         fa = self.file_agency
-        if "agency" in self.chron.columns and fa.source in ("title block", "file name"):
+        if "agency" in self.chron.columns and fa.source in ("title block", "file name") \
+                and not self.informant:
             self.warn(Reason.MISSING_VALUE, f"the agency cell is empty: read as "
                       f"{fa.resolved.name!r}, the return's agency (from its {fa.source})",
                       line, "agency")
@@ -279,8 +300,11 @@ class RowReader:
     def record(self, row: Row) -> dict[str, object]:
         chron, line, values = self.chron, row.line, row.values
         when, undated = self.when(line, values)
-        resolved, written = self.agency(line, values)
         extra = [f"{label}: {text}" for label, text in row.extra]
+        if self.informant and values.get("agency"):
+            extra.insert(0, f"{self.informant}: {values['agency']}")
+            values = {k: v for k, v in values.items() if k != "agency"}
+        resolved, written = self.agency(line, values)
         summary = values.get("summary") or values.get("details", "")
         details = values.get("details", "") if values.get("summary") else ""
         kind, confidence, basis = self._kind(line, values, summary, details, extra)
@@ -334,9 +358,15 @@ class RowReader:
         kind, confidence, basis = self._main_kind(line, values, summary, details, extra)
         if kind == "return_interview_offered" and basis != "column":
             # "Return interview" names the kind; the rest of the row says how it went
-            rest = classify(" ".join(values.get(f, "") for f in ("details", "action", "outcome")))
+            rest = classify(" ".join([*(values.get(f, "") for f in ("details", "action",
+                                                                     "outcome")), *extra]))
             if rest.kind in ("return_interview_completed", "return_interview_declined"):
                 return rest.kind, rest.confidence, f"{basis}; then {rest.basis}"
+            # "Interview held: 17/03, school", or the child's own words written down
+            if (held := _HELD.search(" ".join([details, *extra]))) or \
+                    classify(summary).kind == "disclosure":
+                why = f'"{held.group(0)}"' if held else "the child's account is written"
+                return "return_interview_completed", confidence, f"{basis}; then {why}"
         return kind, confidence, basis
 
     def _main_kind(self, line: int, values: Mapping[str, str], summary: str, details: str,
@@ -429,3 +459,18 @@ class RowReader:
                   f"{len(attendees)} attendee(s) read from its text; override the agency if "
                   "another agency held it", line, "agency", written)
         return convenor, sector, attendees
+
+
+def informed_by(text: str, aliases: AliasTable) -> list[str]:
+    """Agencies a row's text says its information came from: "SW6 reported sexualised
+    messages", "Harbour Project shared RHI by phone", "received from CSC".
+
+    >>> from workbench.agencies import load_aliases
+    >>> informed_by("SW6 reported messages on the phone, shown by Mother.", load_aliases())
+    ["Children's Social Care"]
+    """
+    found: list[str] = []
+    for m in _FROM.finditer(text):
+        who = m.group("who") or m.group("from")
+        found += aliases.find_in_text(_WHO_END.sub("", _MEANS.sub(" ", who)))
+    return list(dict.fromkeys(found))

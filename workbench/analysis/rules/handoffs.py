@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.agencies import load_aliases
 from workbench.analysis.analyse import Analysis
 from workbench.analysis.roles import lead_agencies, role_agencies, role_label
 from workbench.analysis.rules import rule
@@ -34,6 +35,7 @@ from workbench.analysis.rules._common import (
     verdict,
     width,
 )
+from workbench.io.rows import informed_by
 from workbench.kinds import MEETING_KINDS
 
 __all__ = ["handoff_times", "information_not_shared", "placement_not_notified", "share_times",
@@ -141,6 +143,19 @@ def _what(anchors: pd.DataFrame) -> pd.Series:
                      index=anchors.index)
 
 
+def _told_by_recipient(rows: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
+    """Whether each row's text says its information came from its recipient's sector
+    ("SW6 reported messages on her phone" recorded by the police, the lead being CSC)."""
+    if rows.empty:
+        return np.zeros(0, dtype=bool)
+    aliases = load_aliases()
+    sector = dict(zip(ev["agency"], ev["sector"], strict=True))
+    told = [{aliases.sector(name) for name in informed_by(f"{s}\n{d}", aliases)}
+            for s, d in zip(rows["summary"], rows["details"], strict=True)]
+    return np.array([(sector.get(lead) or aliases.sector(lead)) in sectors
+                     for lead, sectors in zip(rows["recipient"], told, strict=True)], dtype=bool)
+
+
 @rule("wb.information-not-shared", pattern="information-not-shared",
       title="Information not shared with the lead agency", severity="medium",
       settings=("share_working_days", "concern_phrases", "lead_recent_days", "bank_holidays"))
@@ -153,7 +168,7 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     anchors = dated(ev, ev["sector"].ne("family") & ev["agency"].ne("")
                     & ~ev["kind"].isin(MEETING_KINDS)
                     & (ev["child_voice"].eq("disclosure") | ev["kind"].eq("exclusion")
-                       | what.ne("")), columns=("child_voice",))
+                       | what.ne("")), columns=("child_voice", "summary", "details"))
     anchors = anchors.assign(what=what.loc[anchors.index])
     if anchors.empty:
         return none()
@@ -167,6 +182,8 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     if rows.empty:
         return none()
     rows = rows.rename(columns={"agency": "sender", "lead": "recipient"})
+    # what the lead itself told the recorder ("SW6 reported ...") is not kept from it
+    rows = rows.loc[~_told_by_recipient(rows, ev)]
     # a hand-off to the lead, or a meeting both attended, shares it
     sent = share_times(analysis).rename(columns={"event_id": "id"})
     res = answered_within(rows, sent, by=["case_id", "sender", "recipient"], amount=days,
