@@ -514,3 +514,78 @@ def test_a_return_interview_row_says_how_it_went_in_its_details(tmp_path):
     assert ev["kind"].tolist() == ["return_interview_completed", "return_interview_declined",
                                    "return_interview_offered"]
     assert ev["recipients"].tolist() == ["", "", ""]
+
+
+# --- returns as agencies write them (issue 10, second pass) ---------------------------
+
+def test_a_titled_returns_source_column_says_where_information_came_from(tmp_path):
+    path = write(tmp_path, "school.csv", "Northby High School\nSafeguarding record, Child A\n"
+                 "Date,Source,What happened,What we did\n"
+                 "03/03/2025,Phone call from CSC,Child A missing at the weekend,Room booked\n"
+                 "10/03/2025,Pastoral lead,Child A tired in form time,Emailed SW6\n")
+    case = import_chronologies([path])
+    ev = case.events
+    assert ev["agency"].tolist() == ["Northby High School"] * 2
+    assert ev["details"].str.startswith("Source: ").tolist() == [True, True]
+    assert "Source: Phone call from CSC" in ev.loc[0, "details"]
+    assert Reason.MISSING_VALUE not in [p.reason for p in case.problems]
+
+
+def test_a_cell_naming_several_agencies_is_the_first_with_the_others_present(tmp_path):
+    path = write(tmp_path, "review.csv", "Date,Agency,Event\n"
+                 "22/06/2024,Kirkdale Police / Hilltop Lodge,Child A missing from the home\n")
+    ev = import_chronologies([path]).events
+    assert (ev.loc[0, "agency"], ev.loc[0, "attendees"]) == ("Kirkdale Police", "Hilltop Lodge")
+    assert ev.loc[0, "agency_as_written"] == "Kirkdale Police / Hilltop Lodge"
+
+
+def test_a_return_home_interview_row_is_held_when_it_says_so_or_holds_the_childs_words(tmp_path):
+    path = write(tmp_path, "charity.csv", "Date,Activity,Summary,Interview held,Shared with / when\n"
+                 "04/03/2025,RHI,Argued at home and stayed with a friend,\"04/03/2025 11:00, school\","
+                 "SW6 and police 04/03/2025\n"
+                 "17/03/2025,RHI,\"Child A said: \"\"A man gives us vodka. I'm scared of him.\"\"\",,"
+                 "SW6 by phone 15:30\n"
+                 "20/03/2025,RHI,Arranged for next week,,\n")
+    case = import_chronologies([path])
+    ev = case.events
+    assert ev["kind"].tolist() == ["return_interview_completed", "return_interview_completed",
+                                   "return_interview_offered"]
+    assert ev["recipients"].tolist() == ["Children's Social Care; Police",
+                                         "Children's Social Care", ""]
+
+
+def test_a_list_of_who_was_told_keeps_the_agencies_and_the_words(tmp_path):
+    path = write(tmp_path, "kp.csv", "Date,Agency,Event,Shared with\n"
+                 "14/01/2025,Kestrel Project,Return interview held,"
+                 "Allocated SW not yet - sent to CSC MASH; police\n"
+                 "24/02/2025,Kestrel Project,Declined,SW informed of decline\n"
+                 "03/03/2025,Kestrel Project,Session,written summary emailed 17:40\n")
+    ev = import_chronologies([path]).events
+    assert ev["recipients"].tolist() == ["Children's Social Care; Police",
+                                         "Children's Social Care", ""]
+    assert "Shared with: written summary emailed 17:40" in ev.loc[2, "details"]
+
+
+def test_what_the_lead_told_an_agency_is_not_information_it_kept(tmp_path):
+    from workbench import analyse, find_flags
+
+    path = write(tmp_path, "all.csv", "Date,Agency,Event\n"
+                 "01/04/2025,CSC,Case allocated to SW6 for assessment\n"
+                 "24/04/2025,Police,SW6 reported sexualised messages from an adult on her phone (CSE concern)\n"
+                 "25/04/2025,Police,Adult Male 1 messages found on her phone (CSE concern)\n"
+                 "20/05/2025,CSC,Home visit\n")
+    flags = find_flags(analyse(import_chronologies([path])))
+    kept = [f.events[0].source for f in flags if f.pattern == "information-not-shared"]
+    assert kept == ["all.csv:4"]
+
+
+def test_a_familys_quoted_words_are_not_the_records_label(tmp_path):
+    from workbench import analyse, find_flags
+
+    path = write(tmp_path, "csc.csv", "Date,Agency,Event\n"
+                 "06/03/2025,CSC,\"Mother said Child A has \"\"an older boyfriend\"\". SW explained "
+                 "this is an adult exploiting her.\"\n"
+                 "07/03/2025,CSC,Child A has an older boyfriend who collects her from school\n")
+    flags = find_flags(analyse(import_chronologies([path])))
+    assert [f.events[0].source for f in flags if f.pattern == "victim-blaming-language"] == [
+        "csc.csv:3"]

@@ -433,6 +433,8 @@ def random_case(draw) -> pd.DataFrame:
     rows = []
     for n in range(draw(st.integers(0, 24))):
         when = BASE + dt.timedelta(minutes=draw(st.integers(0, 60 * 24 * 120)))
+        if when.date() == dt.date(2025, 3, 30) and when.hour == 1:  # never was in London
+            when += dt.timedelta(hours=1)
         day_only = draw(st.booleans()) and draw(st.booleans())
         fields = {"summary": draw(st.sampled_from(TEXTS)),
                   "risk_grade": draw(st.sampled_from(["", "", "absent", "low", "high"])),

@@ -39,7 +39,7 @@ import pandas as pd
 from workbench.analysis.episodes import event_frame
 from workbench.analysis.facts import fact_frame, with_fact_columns
 from workbench.case import Case
-from workbench.kinds import HANDOFF_KINDS, MEETING_KINDS
+from workbench.kinds import HANDOFF_KINDS
 from workbench.protocols import Protocol, load_protocol
 from workbench.timeutil import deadline_after, working_calendar, working_days_between
 
@@ -129,8 +129,7 @@ def _attended(ev: pd.DataFrame) -> pd.DataFrame:
     if "attendees" not in ev.columns:
         return ev.loc[[], ["case_id", "id", "seq", "agency", "kind", "start", "precision",
                            "refers_to"]]
-    meetings = ev.loc[ev["kind"].isin(MEETING_KINDS) & ev["attendees"].ne("")
-                      & ev["start"].notna(),
+    meetings = ev.loc[ev["attendees"].ne("") & ev["start"].notna(),  # meetings, joint rows
                       ["case_id", "id", "seq", "agency", "kind", "start", "precision",
                        "refers_to", "attendees"]]
     if meetings.empty:

@@ -90,9 +90,10 @@ def knowledge_matrix(analysis: Analysis, *, share_context_days: int = 14) -> pd.
 
     # hand-offs and meetings in time order (a small loop: one review is 10^2-10^3 events)
     shares = ev["recipients"].ne("").to_numpy()
-    for i in np.flatnonzero(np.isin(kinds, MEETING_KINDS) | shares):
+    together = ev["attendees"].ne("").to_numpy()  # meetings, and joint rows
+    for i in np.flatnonzero(np.isin(kinds, MEETING_KINDS) | together | shares):
         when = start[i]
-        if kinds[i] in MEETING_KINDS:
+        if kinds[i] in MEETING_KINDS or together[i]:
             present = [a for a in ev["attendees"].iat[i].split("; ") if a in col]
             if senders[i] in col and senders[i] not in present:
                 present.append(senders[i])

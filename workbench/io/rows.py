@@ -83,6 +83,13 @@ _CHAIR = re.compile(r"\b(?:chaired|convened|called|led|held)\s+by\s+(?:the\s+)?(
 # a return interview's row that says it took place
 _HELD = re.compile(r"\binterview(?:ed)?\s*(?:held|completed|done|took place|undertaken)\b"
                    r"|\binterview (?:date|held)\s*:\s*\d", re.IGNORECASE)
+# a cell naming several agencies at once: "Hilltop Lodge / Kirkdale Police Division"
+_JOINT = re.compile(r"\s+/\s+|\s*;\s*")
+# words that are no part of an agency's name, in a list of who was told
+_NOT_A_NAME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\([^)]*$|^[^(]*\)|\b(?:informed|e-?mailed|sent|copy|copied|via|summary|note|"
+                         r"notes|possible|not|yet|phoned|verbal|written|update|of|by|re|about|"
+                         r"asked|told|called)\b", re.IGNORECASE)
+_NOT_A_NAME_CUT = re.compile(r"\bnot\s+yet\b[^-]*(?:-|$)|\d{1,2}[:.]\d{2}\b", re.IGNORECASE)
 #: an agency column that may only say where the information came from
 _INFORMANT_HEADERS = frozenset(["source", "source of information", "information source", "from",
                                 "who", "who by", "informant", "reported by"])
@@ -234,13 +241,20 @@ class RowReader:
             where = self.chron.where(line, field_)
             self.registry.note(r, where, field_ or "agency", row=row)
 
-    def agency(self, line: int, values: Mapping[str, str]) -> tuple[Resolved, str]:
-        """The row's agency as read, and its ``agency_as_written``."""
+    def agency(self, line: int, values: Mapping[str, str]) -> tuple[Resolved, str, list[str]]:
+        """The row's agency as read, its ``agency_as_written``, and the other agencies of
+        a joint row ("Hilltop Lodge / Kirkdale Police": the first records, all know)."""
         written = values.get("agency", "")
         if written:
             r = self.aliases.resolve(written)
+            pieces = [p for p in _JOINT.split(written) if p.strip()]
+            if len(pieces) > 1 and not r.known and not r.meeting:
+                each = [self.aliases.resolve(p) for p in pieces]
+                for one in each:
+                    self._known_or_new(one, line, "agency", row=True)
+                return each[0], written, [o.name for o in each[1:] if not o.meeting]
             self._known_or_new(r, line, "agency", row=True)
-            return r, written
+            return r, written, []
         fa = self.file_agency
         if "agency" in self.chron.columns and fa.source in ("title block", "file name") \
                 and not self.informant:
@@ -248,7 +262,7 @@ class RowReader:
                       f"{fa.resolved.name!r}, the return's agency (from its {fa.source})",
                       line, "agency")
         self._known_or_new(fa.resolved, line, None, row=True)
-        return fa.resolved, fa.resolved.written
+        return fa.resolved, fa.resolved.written, []
 
     def names(self, text: str, line: int, field_: str, *, strict: bool) -> tuple[list[str], bool]:
         """Agencies listed in a cell; whether every item was one. With ``strict``
@@ -265,6 +279,13 @@ class RowReader:
             if not r.known and not r.meeting and r.basis.startswith("no word") and (
                     inner := self.aliases.find_in_text(item)):  # "SW1 updated", "Notes to GP"
                 found.extend(inner)
+                continue
+            if not strict and not r.known and not r.meeting and _NOT_A_NAME.search(item):
+                # "SW informed of decline", "written summary emailed 17:40": the names in it
+                every = False
+                cut = " ".join(_NOT_A_NAME_CUT.sub(" ", item).split())
+                whole = self.aliases.resolve(cut) if cut else r
+                found.extend([whole.name] if whole.known else self.aliases.find_in_text(cut))
                 continue
             if r.meeting or (strict and not r.known and r.basis.startswith("no word")):
                 every = False
@@ -304,7 +325,7 @@ class RowReader:
         if self.informant and values.get("agency"):
             extra.insert(0, f"{self.informant}: {values['agency']}")
             values = {k: v for k, v in values.items() if k != "agency"}
-        resolved, written = self.agency(line, values)
+        resolved, written, joint = self.agency(line, values)
         summary = values.get("summary") or values.get("details", "")
         details = values.get("details", "") if values.get("summary") else ""
         kind, confidence, basis = self._kind(line, values, summary, details, extra)
@@ -324,6 +345,8 @@ class RowReader:
                                       strict=True)
         grade = self._grade(line, values, summary, details, extra)
         recipients = self._recipients(line, values, kind, summary, extra)
+        if joint:  # the others named with the agency were there: they know what it records
+            attendees = list(dict.fromkeys([*attendees, *joint]))
         ref = values.get("ref")
         citation = values.get("source_ref") or (ref if self.citations else "")
         ident = ref if ref and not self.citations else None

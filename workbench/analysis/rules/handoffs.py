@@ -61,8 +61,8 @@ _SHARE = ["case_id", "sender", "recipient", "event_id", "seq", "lo", "last", "lo
 
 def _share_times(analysis: Analysis) -> pd.DataFrame:
     t = analysis.timed
-    meetings = dated(t, t["kind"].isin(MEETING_KINDS) & t["attendees"].ne(""),
-                     columns=("attendees",))
+    # a meeting, or a joint row ("Hilltop Lodge / Kirkdale Police"): all there share
+    meetings = dated(t, t["attendees"].ne(""), columns=("attendees",))
     present = meetings.assign(sender=(meetings["agency"] + "; " + meetings["attendees"])
                               .str.split("; ")).explode("sender")
     pairs = present.merge(present[["_row", "sender"]].rename(columns={"sender": "recipient"}),
@@ -156,6 +156,23 @@ def _told_by_recipient(rows: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
                      for lead, sectors in zip(rows["recipient"], told, strict=True)], dtype=bool)
 
 
+def _generic_to_lead(sent: pd.DataFrame, rows: pd.DataFrame, ev: pd.DataFrame) -> pd.DataFrame:
+    """``sent`` with each share to a sector's generic name ("Children's Social Care",
+    "Police": "shared with both social work teams") also reaching the case's leads of
+    that sector, however the chronology names them."""
+    aliases = load_aliases()
+    generic = {name: sector for sector, name in aliases.sector_agencies.items()}
+    shares = sent.loc[sent["recipient"].isin(list(generic))]
+    if shares.empty or rows.empty:
+        return sent
+    sector = dict(zip(ev["agency"], ev["sector"], strict=True))
+    leads = rows[["case_id", "recipient"]].drop_duplicates()
+    leads = leads.assign(sector=[sector.get(r) or aliases.sector(r) for r in leads["recipient"]])
+    shares = (shares.assign(sector=shares["recipient"].map(generic)).drop(columns="recipient")
+              .merge(leads, on=["case_id", "sector"]))
+    return pd.concat([sent, shares.loc[:, list(sent.columns)]], ignore_index=True)
+
+
 @rule("wb.information-not-shared", pattern="information-not-shared",
       title="Information not shared with the lead agency", severity="medium",
       settings=("share_working_days", "concern_phrases", "lead_recent_days", "bank_holidays"))
@@ -185,7 +202,7 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     # what the lead itself told the recorder ("SW6 reported ...") is not kept from it
     rows = rows.loc[~_told_by_recipient(rows, ev)]
     # a hand-off to the lead, or a meeting both attended, shares it
-    sent = share_times(analysis).rename(columns={"event_id": "id"})
+    sent = _generic_to_lead(share_times(analysis).rename(columns={"event_id": "id"}), rows, ev)
     res = answered_within(rows, sent, by=["case_id", "sender", "recipient"], amount=days,
                           unit="working days", ends=chronology_end(ev),
                           calendar=analysis.calendar)
