@@ -589,3 +589,12 @@ def test_a_familys_quoted_words_are_not_the_records_label(tmp_path):
     flags = find_flags(analyse(import_chronologies([path])))
     assert [f.events[0].source for f in flags if f.pattern == "victim-blaming-language"] == [
         "csc.csv:3"]
+
+
+def test_a_separator_in_brackets_is_part_of_the_name_and_all_is_nobody_in_particular(tmp_path):
+    path = write(tmp_path, "csc.csv", "Date,Agency,Event,Shared with\n"
+                 "05/02/2025,CSC,Strategy discussion,\"Police (DS, CSE desk); school nurse\"\n"
+                 "06/02/2025,CSC,Safety plan agreed,All\n")
+    ev = import_chronologies([path]).events
+    assert ev["recipients"].tolist() == ["Police; School Nursing", ""]
+    assert "Shared with: All" in ev.loc[1, "details"]

@@ -40,6 +40,7 @@ __all__ = ["AgencyRegistry", "FileAgency", "RowReader", "informed_by", "slug"]
 W = Severity.WARNING
 _SLUG = re.compile(r"[^a-z0-9]+")
 _RECIPIENT_SPLIT = re.compile(r"\s*[;,/+\n]\s*")
+_BRACKETED = re.compile(r"\([^()]*\)")
 _AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _AFTER_TO = re.compile(r"\b(?:to|with|into)\b(.*?)(?:\b(?:from|by)\b|$)", re.IGNORECASE)
 # when and how a hand-off went, written beside a recipient: "CSC by phone 05/09", "(same day)"
@@ -88,7 +89,7 @@ _JOINT = re.compile(r"\s+/\s+|\s*;\s*")
 # words that are no part of an agency's name, in a list of who was told
 _NOT_A_NAME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\([^)]*$|^[^(]*\)|\b(?:informed|e-?mailed|sent|copy|copied|via|summary|note|"
                          r"notes|possible|not|yet|phoned|verbal|written|update|of|by|re|about|"
-                         r"asked|told|called)\b", re.IGNORECASE)
+                         r"asked|told|called|all|everyone|attendees)\b", re.IGNORECASE)
 _NOT_A_NAME_CUT = re.compile(r"\bnot\s+yet\b[^-]*(?:-|$)|\d{1,2}[:.]\d{2}\b", re.IGNORECASE)
 #: an agency column that may only say where the information came from
 _INFORMANT_HEADERS = frozenset(["source", "source of information", "information source", "from",
@@ -298,8 +299,10 @@ class RowReader:
         """The names in a list: split at ``;``, ``,``, ``/``, and at ``and`` only between
         names (``CSC and Children and Families Team`` is two; ``A and E`` is one)."""
         out: list[str] = []
+        # a separator inside brackets is part of the name: "Police (DS, CSE desk)"
+        text = _BRACKETED.sub(lambda m: _RECIPIENT_SPLIT.sub(" \x00 ", m.group(0)), text)
         for piece in _RECIPIENT_SPLIT.split(_MEANS.sub(" ", text)):
-            piece = " ".join(piece.split())
+            piece = " ".join(piece.replace("\x00", ",").split()).replace(" , ", ", ")
             parts = _AND.split(piece)
             if len(parts) == 1:
                 out.append(piece)
