@@ -583,3 +583,18 @@ def test_episode_captions_never_sit_on_each_other():
                                      "2025-06-01"], utc=True))
     # far apart they alternate as before; three in a week: the third is left to the hover
     assert _caption_rows(days).tolist() == [0, 1, 0, -1, 0]
+
+
+def test_timeline_spec_is_the_tables_the_figure_and_the_words_are_made_of():
+    from workbench import TimelineSpec, analyse, timeline_spec, tiny_case
+
+    analysis = analyse(tiny_case())
+    spec = timeline_spec(analysis, at="2025-03-04 12:00", viewer="Police")
+    assert isinstance(spec, TimelineSpec)
+    assert spec.viewer == "Police" and spec.at == pd.Timestamp("2025-03-04 12:00", tz="UTC")
+    # the police knew their own three events by then, and nothing of the school's disclosure
+    assert spec.events["id"].nunique() == len(spec.events) == 3
+    assert set(spec.events["lane"]) == {"Police"} and spec.hidden == 3
+    assert spec.figure(width=900).to_plotly_json() == timeline_figure(
+        analysis, at="2025-03-04 12:00", viewer="Police", width=900).to_plotly_json()
+    assert spec.describe() == describe_timeline(analysis, at="2025-03-04 12:00", viewer="Police")

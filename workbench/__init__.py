@@ -58,6 +58,8 @@ _API = {
     "cohort_report": "workbench.analysis.cohort",
     # views
     "timeline_figure": "workbench.timeline",
+    "timeline_spec": "workbench.timeline",
+    "TimelineSpec": "workbench.timeline",
     "network_figure": "workbench.views.network",
     "write_figure": "workbench.views.style",
     # review record, store, outputs

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import fields
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -70,7 +71,50 @@ from workbench.views.timeline_traces import (
     _subtitle,
 )
 
-__all__ = ["CHILD_LANE", "WEBGL_THRESHOLD", "describe_timeline", "timeline_figure"]
+__all__ = ["CHILD_LANE", "WEBGL_THRESHOLD", "TimelineSpec", "describe_timeline",
+           "timeline_figure", "timeline_spec"]
+
+
+class TimelineSpec(_Prepared):
+    """What one timeline shows, as tables (pure data: no figure is made until asked).
+
+    ``lanes`` (lane, sector, y), ``events`` (the visible events with their lane, place
+    and x positions, and whether each lies after the cursor), ``episodes``, ``handoffs``,
+    ``flags`` (one row per flag and visible event), ``at``, ``viewer`` and ``hidden``
+    (events the viewer did not know). :meth:`figure` draws it; :meth:`describe` says it.
+    """
+
+    def figure(self, *, width: int | None = None, height: int | None = None) -> go.Figure:
+        """The plotly figure of this timeline (what :func:`timeline_figure` returns)."""
+        return _draw(self, width=width, height=height)
+
+    def describe(self) -> str:
+        """The timeline as words and a table (what :func:`describe_timeline` returns)."""
+        return _describe(self)
+
+
+def timeline_spec(analysis: Analysis, *, flags: pd.DataFrame | Iterable | None = None,
+                  pattern: str | None = None, at: pd.Timestamp | str | None = None,
+                  viewer: str | None = None) -> TimelineSpec:
+    """The tables a timeline of one analysed case shows, for a figure, words or a test.
+
+    Takes what :func:`timeline_figure` takes (but no size); computes nothing the
+    analysis does not hold (flags default to ``analysis.flags``).
+
+    >>> from workbench.analysis.analyse import analyse
+    >>> from workbench.examples import tiny_case
+    >>> spec = timeline_spec(analyse(tiny_case()), at="2025-03-04 12:00")
+    >>> spec.lanes["lane"].tolist()
+    ["Child's own words", 'Police', "Children's Social Care", 'School']
+    >>> len(spec.events), int(spec.events["future"].sum())
+    (6, 3)
+    >>> spec.describe().splitlines()[1]
+    'As known at 4 Mar 2025 12:00: 3 later events are greyed out.'
+    >>> spec.figure().layout.title.text
+    'Timeline of Child A: a tiny example'
+    """
+    p = _prepare(analysis, flags=flags, pattern=pattern, at=at, viewer=viewer)
+    return TimelineSpec(**{f.name: getattr(p, f.name) for f in fields(p)})
 
 
 def timeline_figure(analysis: Analysis, *, flags: pd.DataFrame | Iterable | None = None,
@@ -90,15 +134,18 @@ def timeline_figure(analysis: Analysis, *, flags: pd.DataFrame | Iterable | None
     viewer : with ``at`` (default: the end of the record), only what this agency knew.
     width, height : pixels (height defaults to fit the lanes and the legend).
     """
-    prep = _prepare(analysis, flags=flags, pattern=pattern, at=at, viewer=viewer)
-    return _draw(prep, width=width, height=height)
+    return timeline_spec(analysis, flags=flags, pattern=pattern, at=at,
+                         viewer=viewer).figure(width=width, height=height)
 
 
 def describe_timeline(analysis: Analysis, *, flags: pd.DataFrame | Iterable | None = None,
                       pattern: str | None = None, at: pd.Timestamp | str | None = None,
                       viewer: str | None = None) -> str:
     """The timeline as words and a table, for reports and screen readers."""
-    p = _prepare(analysis, flags=flags, pattern=pattern, at=at, viewer=viewer)
+    return timeline_spec(analysis, flags=flags, pattern=pattern, at=at, viewer=viewer).describe()
+
+
+def _describe(p: _Prepared) -> str:
     ev = p.events
     dated = ev.loc[ev["place"] != "undated", "start"]
     span = (f" from {_day(dated.min())} to {_day(dated.max())}" if len(dated) else "")
