@@ -36,14 +36,6 @@ def test_without_a_reference_the_recipients_next_event_is_the_inferred_answer():
     assert h["latency_hours"] == 24.0
 
 
-def test_a_new_missing_report_or_found_is_never_the_inferred_answer():
-    h = one(("03/02/2025 10:00", CSC, "referral", {"recipients": ["Police"]}),
-            ("04/02/2025 22:00", "Police", "missing_report"),
-            ("05/02/2025 06:00", "Police", "found"),
-            ("06/02/2025 10:00", "Police", "contact"))
-    assert (h["answer_id"], h["answer_basis"], h["status"]) == ("e4", "inferred", "answered")
-
-
 @pytest.mark.parametrize(("sent", "answered", "days", "status"), [
     ("03/02/2025 10:00", "10/02/2025 16:00", 5, "answered"),   # Mon -> Mon
     ("03/02/2025 10:00", "11/02/2025 09:00", 6, "late"),       # Mon -> Tue

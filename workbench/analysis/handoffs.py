@@ -90,11 +90,8 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
                           "x_precision"]],
                 on=["case_id", "event_id", "recipient"], how="left")
     h = h.sort_values("sent", kind="stable")
-    # a recipient's next record answers by inference, unless it is only a new missing
-    # report or a found (the police reporting the next episode answer no referral)
-    pool = answers.loc[~answers["kind"].isin(_NEVER_AN_ANSWER)].rename(
-        columns={"agency": "recipient", "id": "i_id", "kind": "i_kind", "start": "i_at",
-                 "precision": "i_precision"})
+    pool = answers.rename(columns={"agency": "recipient", "id": "i_id", "kind": "i_kind",
+                                   "start": "i_at", "precision": "i_precision"})
     h = pd.merge_asof(h, pool[["case_id", "recipient", "i_id", "i_kind", "i_at", "i_precision"]],
                       left_on="sent", right_on="i_at", by=["case_id", "recipient"],
                       direction="forward",
@@ -125,10 +122,6 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
         h["asks"].eq("") & h["event_kind"].isin(("referral", "notification")))
     return h.loc[:, list(HANDOFF_COLUMNS)].sort_values(["case_id", "sent"], kind="stable"
                                                         ).reset_index(drop=True)
-
-
-#: kinds that are never inferred to answer a hand-off (they may answer one explicitly)
-_NEVER_AN_ANSWER = ("missing_report", "found")
 
 
 def _attended(ev: pd.DataFrame) -> pd.DataFrame:
