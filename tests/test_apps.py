@@ -889,3 +889,25 @@ def test_a_page_opened_in_a_kernel_started_before_an_import_shows_the_new_case(t
     preheated.page.opened({"case": "odd"}, {})
     assert preheated.current.case is not first
     assert "cousin" in " ".join(preheated.current.analysis.events["summary"])
+
+
+def test_a_figure_sent_to_a_page_takes_edits_after_a_grace_even_if_plotly_never_reports(
+        monkeypatch):
+    import asyncio
+
+    import plotly.graph_objects as go
+
+    from workbench.apps import _figure
+
+    monkeypatch.setattr(_figure, "DRAWN_GRACE_S", 0.05)
+
+    async def scenario():
+        slot = _figure.FigureSlot(width=600)
+        slot.show(go.Figure(go.Scatter(x=["2025-01-01"], y=[1])))
+        slot.page_ready()                       # the widget is sent; plotly.js says nothing
+        slot.edit(lambda fig: fig.update_layout(title="moved"))
+        waiting = slot.figure.layout.title.text
+        await asyncio.sleep(0.3)
+        return waiting, slot.drawn, slot.figure.layout.title.text
+
+    assert asyncio.run(scenario()) == (None, True, "moved")

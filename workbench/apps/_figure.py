@@ -37,6 +37,7 @@ True
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -48,7 +49,10 @@ import plotly.graph_objects as go
 from workbench.apps._html import replace_figure
 from workbench.views.style import figure_config
 
-__all__ = ["FigureSlot"]
+__all__ = ["DRAWN_GRACE_S", "FigureSlot"]
+
+#: seconds after which a figure widget sent to a page is taken as drawn
+DRAWN_GRACE_S = 8.0
 
 
 class _PageReady(anywidget.AnyWidget):
@@ -196,6 +200,17 @@ class FigureSlot:
         self.figure = figure
         self.widget.children = (figure,)
         self._notify()
+        self._grace(figure)
+
+    def _grace(self, figure: go.FigureWidget) -> None:
+        """Take the widget as drawn :data:`DRAWN_GRACE_S` seconds after it was sent even
+        if plotly.js reported no first layout (it reports none when it has nothing to
+        add, and a loaded machine can lose the moment): edits must never wait forever."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:        # no event loop (a script, a doctest): edits wait
+            return
+        loop.call_later(DRAWN_GRACE_S, lambda: self.figure is figure and self.figure_drawn())
 
     def figure_drawn(self) -> None:
         """The page has drawn the widget (plotly.js reports its first layout after
