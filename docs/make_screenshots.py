@@ -107,7 +107,8 @@ def shoot(pages: Pages, out: Path, only: str | None = None) -> list[Path]:
         save(review, "review" if screen == "laptop" else f"review-{screen}")
         if screen == "laptop":
             review.click(".wb-next-flag")
-            review.wait_for_selector(".wb-evidence option", state="attached", timeout=60_000)
+            review.wait_for_selector(".wb-evidence input[type=radio]", state="attached",
+                                     timeout=60_000)
             review.fill(".wb-name input", "SW 1")
             review.select_option(".wb-agency select", label="Children's Social Care")
             review.fill(".wb-discipline input", "social work")

@@ -451,15 +451,15 @@ def test_review_dashboard_runs_no_payload(browser, server, case):
         tab.check_inert(allowed_external=KNOWN_EXTERNAL)
 
         # every flag: its explanation and evidence carry the payload agencies' names
-        flags = page.locator(".wb-flags select option")
+        flags = page.locator(".wb-flags input[type=radio]")
         assert flags.count() >= 2
         details, before = [], ""
         for i in range(flags.count()):
-            page.select_option(".wb-flags select", index=i)
+            flags.nth(i).check()
             page.wait_for_function(
                 "(b) => { const e = document.querySelector('.wb-flag-detail'); "
                 "return e && e.innerText.trim() !== '' && e.innerText !== b; }",
-                arg=before, timeout=15_000)
+                arg=before, timeout=60_000)
             before = page.inner_text(".wb-flag-detail")
             details += [before, page.inner_text(".wb-evidence"), page.inner_text(".wb-event")]
         flagged = " ".join(details)

@@ -192,6 +192,12 @@ STYLE = """<style>
 .wb-app .widget-tab > .p-TabBar .p-TabBar-tab, .wb-app .widget-tab > .lm-TabBar .lm-TabBar-tab {
   flex: 0 1 auto; min-width: 0; }
 .wb-scroll { overflow-x: auto; max-width: 100%; }
+.wb-app .wb-choices .widget-radio-box { max-height: 13em; overflow-y: auto; }
+.wb-app .wb-choices .widget-radio-box label { display: flex; align-items: center; gap: 6px;
+  white-space: normal; line-height: 1.3; font-size: 12.5px; margin: 4px 0; height: auto;
+  min-height: 26px; }
+.wb-app .wb-choices .widget-radio-box input { order: -1; width: 24px; height: 24px; margin: 0;
+  flex: none; }
 .wb-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
          white-space: nowrap; }
 .wb-table { border-collapse: collapse; font-size: 12.5px; width: 100%; }

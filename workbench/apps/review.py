@@ -48,8 +48,9 @@ __all__ = ["DISCIPLINES", "KPE_TAG", "ReviewApp", "ReviewCase", "review_case"]
 
 #: names, live regions and figure roles the page gives the review's widgets
 REVIEW_ARIA = {
-    ".wb-flags select": {"aria-labelledby": "wb-flags-heading"},
-    ".wb-evidence select": {"aria-labelledby": "wb-evidence-heading"},
+    ".wb-flags .widget-radio-box": {"role": "radiogroup", "aria-labelledby": "wb-flags-heading"},
+    ".wb-evidence .widget-radio-box": {"role": "radiogroup",
+                                       "aria-labelledby": "wb-evidence-heading"},
     ".wb-events-list select": {"aria-label": "All events"},
     ".wb-my-notes select": {"aria-labelledby": "wb-my-notes-heading"},
     ".wb-slider .noUi-handle": {"aria-label": "Event number"},

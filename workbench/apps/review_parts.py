@@ -244,9 +244,12 @@ class FlagsPanel:
         self.on_go = on_go
         self._quiet = False
         self._rc: ReviewCase | None = None
-        self.flag_list = fill(w.Select(options=[], rows=7), css="wb-flags")
+        # radio buttons, not a list box: a long flag or source wraps instead of being cut
+        self.flag_list = fill(w.RadioButtons(options=[], value=None), css="wb-flags")
+        self.flag_list.add_class("wb-choices")
         self.flag_list.observe(self._on_flag, "value")
-        self.evidence_list = fill(w.Select(options=[], rows=4), css="wb-evidence")
+        self.evidence_list = fill(w.RadioButtons(options=[], value=None), css="wb-evidence")
+        self.evidence_list.add_class("wb-choices")
         self.evidence_list.observe(self._on_evidence, "value")
         self.flag_detail = w.HTML(layout=w.Layout(width="100%"))
         self.flag_detail.add_class("wb-flag-detail")
