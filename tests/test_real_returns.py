@@ -598,3 +598,28 @@ def test_a_separator_in_brackets_is_part_of_the_name_and_all_is_nobody_in_partic
     ev = import_chronologies([path]).events
     assert ev["recipients"].tolist() == ["Police; School Nursing", ""]
     assert "Shared with: All" in ev.loc[1, "details"]
+
+
+def test_a_referral_received_is_not_one_made_and_a_role_is_the_cases_agency(tmp_path):
+    school = write(tmp_path, "school.csv", "Date,Agency,Event\n"
+                   "07/10/2024,Southby Academy,Form tutor worried: Child A tired in lessons\n"
+                   "09/10/2024,Southby Academy,Form tutor spoke to Child A\n")
+    health = write(tmp_path, "health.csv", "Date,Service,Presentation,Information shared with\n"
+                   "08/10/2024,School Nursing,Referred by form tutor for tiredness,"
+                   "Form tutor; GP letter\n")
+    case = import_chronologies([school, health])
+    row = case.events.loc[case.events["source"].eq("health.csv:2")].iloc[0]
+    assert row["kind"] == "contact"
+    assert row["recipients"] == "Southby Academy; GP"
+
+
+def test_a_notification_to_the_family_needs_no_answer(tmp_path):
+    from workbench import analyse
+
+    path = write(tmp_path, "csc.csv", "Date,Agency,Event,Shared with\n"
+                 "14/10/2024,CSC,Notification of the strategy outcome,Mother\n"
+                 "14/10/2024,CSC,Notification of the strategy outcome,Police\n"
+                 "30/11/2024,CSC,Case note\n")
+    h = analyse(import_chronologies([path])).handoffs
+    assert dict(zip(h["recipient"], h["needs_answer"], strict=True)) == {
+        "Family": False, "Police": True}

@@ -118,10 +118,18 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     answer_precision = h["x_precision"].where(has_x, h["i_precision"])
     h["certain"] = h["precision"].isin(_PRECISE) & (~answered
                                                     | answer_precision.isin(_PRECISE))
-    h["needs_answer"] = h["asks"].eq("request") | (
-        h["asks"].eq("") & h["event_kind"].isin(("referral", "notification")))
+    # a family told something owes the agencies no answer
+    family = {*ev.loc[ev["sector"].eq("family"), "agency"], FAMILY} if "sector" in ev.columns \
+        else {FAMILY}
+    h["needs_answer"] = (h["asks"].eq("request") | (
+        h["asks"].eq("") & h["event_kind"].isin(("referral", "notification")))) & \
+        ~h["recipient"].isin(list(family))
     return h.loc[:, list(HANDOFF_COLUMNS)].sort_values(["case_id", "sent"], kind="stable"
                                                         ).reset_index(drop=True)
+
+
+#: the family's generic name (the agencies' name for it when no relative is named)
+FAMILY = "Family"
 
 
 def _attended(ev: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from workbench.agencies import AliasTable
+from workbench.agencies import AliasTable, name_key
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.chronology import Chronology
 from workbench.io.dates import open_message
@@ -52,6 +52,14 @@ def own_names(records: list[dict[str, object]], aliases: AliasTable) -> dict[str
     own = sorted(a for a in recording if aliases.normalise(a) is None)
     out: dict[str, str] = {}
     for generic in sorted(written - recording):
+        sector, word = aliases.infer_sector(generic)
+        if aliases.normalise(generic) is None and word and name_key(generic) == word:
+            # a role and nothing else ("Form tutor", "DSL"): the case's one agency of its sector
+            named = {a for a in recording if aliases.sector(a) == sector
+                     or aliases.infer_sector(a)[0] == sector}
+            if len(named) == 1:
+                out[generic] = named.pop()
+            continue
         if aliases.normalise(generic) != generic:
             continue  # only a canonical name is generic
         named = {a for a in own if generic in aliases.find_in_text(a)}

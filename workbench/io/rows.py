@@ -89,7 +89,7 @@ _JOINT = re.compile(r"\s+/\s+|\s*;\s*")
 # words that are no part of an agency's name, in a list of who was told
 _NOT_A_NAME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\([^)]*$|^[^(]*\)|\b(?:informed|e-?mailed|sent|copy|copied|via|summary|note|"
                          r"notes|possible|not|yet|phoned|verbal|written|update|of|by|re|about|"
-                         r"asked|told|called|all|everyone|attendees)\b", re.IGNORECASE)
+                         r"asked|told|called|all|everyone|attendees|letter)\b", re.IGNORECASE)
 _NOT_A_NAME_CUT = re.compile(r"\bnot\s+yet\b[^-]*(?:-|$)|\d{1,2}[:.]\d{2}\b", re.IGNORECASE)
 #: an agency column that may only say where the information came from
 _INFORMANT_HEADERS = frozenset(["source", "source of information", "information source", "from",
