@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from workbench.errors import CaseValidationError, Problem, Place, Reason
+from workbench.errors import CaseValidationError, Place, Problem, Reason
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "decode_text", "load_yaml", "read_yaml_file"]
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import combinations
+from typing import TypedDict
 
 import networkx as nx
 import numpy as np
@@ -128,7 +129,18 @@ def _sector(analysis: Analysis, agency: str) -> str:
     return load_aliases().sector(agency)
 
 
-def network_summary(G: nx.DiGraph) -> dict[str, object]:
+class NetworkSummary(TypedDict):
+    """What :func:`network_summary` returns (a plain dict, typed)."""
+
+    hub: str | None
+    received_never_passed: list[str]
+    silent_pairs: list[tuple[str, str]]
+    one_way_pairs: list[tuple[str, str]]
+    reciprocity: float
+    silo: dict[str, float]
+
+
+def network_summary(G: nx.DiGraph) -> NetworkSummary:
     """What a reviewer reads off the network.
 
     - ``hub``: the agency most hand-offs pass through (highest total degree

@@ -184,7 +184,7 @@ def escape_series(values: pd.Series, *, limit: int | None = None,
 
 
 class _Wraps(dict):
-    def get(self, n):  # type: ignore[override]
+    def get(self, n):
         if n not in self:
             self[n] = re.compile(rf"([^\n]{{1,{n}}})(?:[ \t]+|$)")
         return self[n]
@@ -245,7 +245,8 @@ def segments(x0: Sequence, y0: Sequence, x1: Sequence, y1: Sequence) -> tuple[li
     return list(xs), list(ys)
 
 
-def per_point(values_a: Sequence, values_b: Sequence, blank: object = "") -> list:
+def per_point(values_a: Sequence[object] | np.ndarray, values_b: Sequence[object] | np.ndarray,
+              blank: object = "") -> list:
     """A per-point array for a :func:`segments` trace: start value, end value, blank."""
     n = len(values_a)
     out = np.empty(3 * n, dtype=object)
