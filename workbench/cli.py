@@ -23,8 +23,12 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from workbench.terminal import SafeStream, escape_control
+
+if TYPE_CHECKING:
+    from workbench.agencies import AliasTable
 
 __all__ = ["main"]
 
@@ -78,7 +82,7 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
                         "error (for a clean return)")
 
 
-def _aliases(path: str | None):
+def _aliases(path: str | None) -> AliasTable:
     from workbench.agencies import load_aliases
 
     if path:  # bounded YAML first (no aliases, no deep nesting), with its location
@@ -92,7 +96,19 @@ def _aliases(path: str | None):
     # other OS errors (a bad sector, a permission) end as one clean line, exit 1
 
 
-def _reading_kwargs(args: argparse.Namespace) -> dict[str, object]:
+class _Reading(TypedDict):
+    """How to read chronologies: the keyword options the importer and validator share."""
+
+    mapping: dict[str, str]
+    agency: str | dict[str, str] | None
+    encoding: str | None
+    sheet: str | None
+    dayfirst: bool
+    aliases: AliasTable
+    strict: bool
+
+
+def _reading_kwargs(args: argparse.Namespace) -> _Reading:
     return {"mapping": _pairs(args.map, "--map"), "agency": _agency_option(args.agency),
             "encoding": args.encoding, "sheet": args.sheet, "dayfirst": not args.month_first,
             "aliases": _aliases(args.aliases), "strict": args.strict}
@@ -830,8 +846,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout, stderr = sys.stdout, sys.stderr
     machine = bool(getattr(args, "json", False) or getattr(args, "csv", False))
     tty = bool(getattr(stdout, "isatty", lambda: False)())
-    sys.stdout = SafeStream(stdout, escape=tty or not machine)  # type: ignore[assignment]
-    sys.stderr = SafeStream(stderr)  # type: ignore[assignment]
+    sys.stdout = SafeStream(stdout, escape=tty or not machine)
+    sys.stderr = SafeStream(stderr)
     try:
         try:
             status = int(args.run(args))

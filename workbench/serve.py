@@ -58,6 +58,7 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from workbench.apps.settings import ENVIRONMENT, default_store_path
 from workbench.errors import WorkbenchError
@@ -361,7 +362,12 @@ def _on_windows() -> bool:
     return sys.platform == "win32"
 
 
-def process_group_options() -> dict[str, object]:
+class _GroupOptions(TypedDict, total=False):
+    creationflags: int
+    start_new_session: bool
+
+
+def process_group_options() -> _GroupOptions:
     """:class:`subprocess.Popen` options that start a process in a group of its own, so
     that :func:`stop_process_group` can stop it with everything it starts: a new session
     on POSIX; on Windows (which has no sessions or ``os.killpg``) a new process group,
@@ -441,7 +447,7 @@ def guarded_voila(hosts: tuple[str, ...]):
     access = logging.getLogger("tornado.access")
 
     class WrongHost(Matcher):
-        def match(self, request):  # type: ignore[no-untyped-def]
+        def match(self, request):
             host = (request.host_name or "").strip("[]").lower()
             return None if host in allowed else {}
 
@@ -469,7 +475,7 @@ def guarded_voila(hosts: tuple[str, ...]):
 
     summary = tornado.web.RequestHandler._request_summary
 
-    def request_summary(self) -> str:  # type: ignore[no-untyped-def]
+    def request_summary(self) -> str:
         """The "GET /path?query (address)" of error log lines, without the token."""
         return redact(summary(self))
 
@@ -487,8 +493,8 @@ def guarded_voila(hosts: tuple[str, ...]):
         page's kernel lived on until culled. Reading it here sets the cookie with the page.
         """
 
-        class PageWithXsrfCookie(page_class):  # type: ignore[misc, valid-type]
-            async def prepare(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        class PageWithXsrfCookie(page_class):
+            async def prepare(self, *args, **kwargs):
                 result = await super().prepare(*args, **kwargs)
                 if self.current_user is not None and not self._finished:
                     self.xsrf_token  # noqa: B018 (read for its effect: the cookie)
@@ -505,7 +511,7 @@ def guarded_voila(hosts: tuple[str, ...]):
                 if not any(isinstance(f, Redact) for f in handler.filters):
                     handler.addFilter(Redact())
 
-    def log_request(handler) -> None:  # type: ignore[no-untyped-def]
+    def log_request(handler) -> None:
         status = handler.get_status()
         log = access.info if status < 400 else access.warning if status < 500 else access.error
         request = handler.request

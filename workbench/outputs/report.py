@@ -102,7 +102,7 @@ def _event_date(row: Mapping[str, Any]) -> str:
     return str(row.get("when") or "") or "undated"
 
 
-def _number(value: object, digits: int = 0) -> str:
+def _number(value: float | None, digits: int = 0) -> str:
     if value is None or pd.isna(value):
         return ""
     return f"{float(value):.{digits}f}"
