@@ -116,7 +116,7 @@ class FollowPanel:
         steps by hand steps freely from now on."""
         if self.session is None:
             return
-        if self.chairing:
+        if self.chairing and self.participant is not None:
             self.store.set_step(self.session.id, event_id, participant=self.participant)
         elif self.following:
             self.step_freely()
