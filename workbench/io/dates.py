@@ -165,10 +165,10 @@ class _Reader:
         reach = pd.DateOffset(years=OPEN_YEARS)
         if m["before"] or m["by"] or m["y2"]:
             end = side.start if m["before"] else side.end
-            start, open_side = end - reach, "start"  # type: ignore[operator]
+            start, open_side = end - reach, "start"
         else:
             start = side.end if m["after"] else side.start
-            end, open_side = start + reach, "end"  # type: ignore[operator]
+            end, open_side = start + reach, "end"
         message = open_message(self.label, open_side, start, end)
         return When(self.label, start, end, Precision.RANGE, side.approximate, side.relative,
                     side.zoned, side.warnings + ((Reason.OPEN_ENDED_DATE, message),), note,
@@ -294,7 +294,7 @@ def _bounded(w: When, born: When | None) -> When:
         return w
     if not w.start < born.start < w.end:  # type: ignore[operator]
         return w
-    message = open_message(w.text, "start", born.start, w.end,  # type: ignore[arg-type]
+    message = open_message(w.text, "start", born.start, w.end,
                            "at the child's birth")
     notes = tuple((r, message if r is Reason.OPEN_ENDED_DATE else m) for r, m in w.warnings)
     return replace(w, start=born.start, warnings=notes)

@@ -20,10 +20,14 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from workbench.errors import Problem, Reason, Severity, _shorten
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._reader import WorkSheetParser
 
 __all__ = ["Sheet", "cell_text", "check_limits", "read_workbook"]
 
@@ -65,7 +69,7 @@ class _TooLarge(Exception):
 
 
 def _parse(book: object, ws: object, *, data_only: bool,
-           each: Callable[[int, list], None]) -> object:
+           each: Callable[[int, list], None]) -> WorkSheetParser:
     """Stream the sheet's rows to ``each(number, cells)``; return the parser (its merged
     cells and row and column dimensions are known once every row is read)."""
     from openpyxl.worksheet._reader import WorkSheetParser
