@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -183,10 +184,10 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
           dayfirst: bool, aliases: AliasTable, born: str | None, limits: Limits) -> _Reading:
     problems: list[Problem] = []
     born_when = _born(born, problems)
-    paths = [Path(p) for p in paths]
-    maps = _mappings(mapping, paths, problems)
+    files = [Path(p) for p in paths]
+    maps = _mappings(mapping, files, problems)
     tables: list[Chronology] = []
-    for path in paths:
+    for path in files:
         own = agency.get(path.name) if isinstance(agency, Mapping) else agency
         found, met = read_chronology(path, mapping=maps[path.name], encoding=encoding,
                                      sheet=sheet, agency=own, limits=limits,
@@ -211,12 +212,12 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
     problems.extend(registry.problems())
     _empty(tables, [len(chron.rows) for chron in tables], problems)
     if not records:
-        return _Reading(None, _in_file_order(problems, paths), tuple(tables), tuple(agencies),
+        return _Reading(None, _in_file_order(problems, files), tuple(tables), tuple(agencies),
                         registry, ())
     use_own_names(records, aliases)
     link(records, file_index, stems, tables, problems)
     close_open(records, file_index, tables, problems)
-    problems = _in_file_order(problems, paths)
+    problems = _in_file_order(problems, files)
     frame = order(records, file_index)
     return _Reading(frame[list(EVENT_COLUMNS)], problems, tuple(tables), tuple(agencies),
                     registry, tuple(records))
@@ -232,8 +233,8 @@ def check_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] |
     rows. Returns the problems in file order and ``(table, lines, rows)``."""
     problems: list[Problem] = []
     born_when = _born(born, problems)
-    paths = [Path(p) for p in paths]
-    maps = _mappings(mapping, paths, problems)
+    files = [Path(p) for p in paths]
+    maps = _mappings(mapping, files, problems)
 
     later: dict[int, tuple[list[Problem], int]] = {}  # a stream's problems, met as it is read
 
@@ -246,7 +247,7 @@ def check_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] |
         later.update((id(chron.stream), (met, len(met))) for chron in found)
         return found
 
-    tables = [chron for path in paths for chron in read(path, problems)]
+    tables = [chron for path in files for chron in read(path, problems)]
     registry = AgencyRegistry(aliases)
     stems = stems_of(tables)
     links = StreamLinks(stems, tables, problems)
@@ -278,9 +279,9 @@ def check_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] |
         _mixed_zones(reader, chron, problems)
     problems.extend(registry.problems())
     if not _empty(tables, [n for _, _, n in counts], problems):
-        return _in_file_order(problems, paths), counts
+        return _in_file_order(problems, files), counts
     links.finish()
-    return _in_file_order(problems, paths), counts
+    return _in_file_order(problems, files), counts
 
 
 def read_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None = None,
@@ -321,7 +322,7 @@ def collect_inputs(paths: Iterable[str | Path], *, agency: str | Mapping[str, st
     from workbench.io.casefile import read_yaml
 
     files: list[Path] = []
-    merged: dict[str, object] = {}
+    merged: dict[str, Any] = {}  # the metadata as written (YAML)
     problems: list[Problem] = []
     for path in map(Path, paths):
         if not path.is_dir():
