@@ -112,8 +112,8 @@ class FollowPanel:
         self.refresh()
 
     def stepped(self, event_id: str) -> None:
-        """This screen stepped by hand: a chair's step goes to the room; a follower who
-        steps by hand steps freely from now on."""
+        """A step taken by hand on this screen: a chair's step goes to the room; a follower
+        who steps by hand steps freely from now on."""
         if self.session is None:
             return
         if self.chairing and self.participant is not None:

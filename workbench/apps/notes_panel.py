@@ -161,7 +161,7 @@ class NotesPanel:
 
     # -- who is writing ---------------------------------------------------------------------
     def me(self) -> Participant | None:
-        """This browser's participant in the session (joined on first need), or None (and
+        """The participant this browser writes as (joined on first need), or None (and
         the status says why) when no name is given."""
         name = self.name_input.value.strip()
         if self.session is None:

@@ -195,7 +195,7 @@ def _split_year(m: re.Match[str], shown: str) -> Local | None:
     return _span_of(first, 4, 17, Precision.RANGE, "month", shown)._replace(warnings=(note,))
 
 
-def read_calendar(s: str, *, dayfirst: bool, shown: str) -> Local:
+def read_calendar(s: str, *, dayfirst: bool, shown: str) -> Local:  # noqa: C901 (to split)
     """Read an absolute date (no marker, no time) from its tidied lower-case form."""
     for pattern, word in _PART_WORDS:
         s = pattern.sub(word, s)

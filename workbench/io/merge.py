@@ -25,6 +25,7 @@ W = Severity.WARNING
 
 
 def stems_of(tables: Sequence[Chronology]) -> list[str]:
+    """Each table's stem for its event ids: its file's name (and sheet's), made unique."""
     stems: list[str] = []
     for chron in tables:
         stem = slug(chron.path.stem) + (f"-{slug(chron.sheet)}" if chron.several_sheets and

@@ -100,6 +100,7 @@ CONVENOR = "Children's Social Care"
 
 
 def slug(text: str) -> str:
+    """``text`` as a lower-case slug for ids (``"x"`` when nothing is left)."""
     return _SLUG.sub("-", text.lower()).strip("-") or "x"
 
 

@@ -196,7 +196,7 @@ class RowMaker:
         return Row(line, values, tuple(extra))
 
 
-def table_layout(path: Path, name: str, sheet: str | None,
+def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to split)
                  records: Sequence[tuple[int, Sequence[str]]], mapping: Mapping[str, str],
                  limits: Limits, problems: list[Problem], agency: str | None,
                  letters_of: list[str] | None = None) -> tuple[Chronology, RowMaker] | None:

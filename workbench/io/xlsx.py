@@ -83,7 +83,7 @@ def _parse(book: object, ws: object, *, data_only: bool,
     return parser
 
 
-def _sheet(book: object, ws: object, name: str, problems: list[Problem],
+def _sheet(book: object, ws: object, name: str, problems: list[Problem],  # noqa: C901 (to split)
            max_cells: int) -> Sheet:
     title = ws.title  # type: ignore[attr-defined]
     grid: dict[int, dict[int, str]] = {}

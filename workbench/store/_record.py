@@ -93,7 +93,6 @@ def delete(store: NotesStore, item: object, *, actor: str = "reviewer") -> bool:
 def set_action_status(store: NotesStore, action_id: str, status: str, *, progress: str | None = None,
                       actor: str = "reviewer") -> object:
     """Move an action of the plan to a new status (and note progress); return it."""
-
     action = _record_item(store, "action", action_id)
     changes: dict[str, object] = {"status": status}
     if progress is not None:

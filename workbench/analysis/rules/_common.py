@@ -343,7 +343,7 @@ def kind_label(kind: pd.Series) -> pd.Series:
 
 
 def ordinal(n: pd.Series) -> pd.Series:
-    """1st, 2nd, 3rd, 4th …"""
+    """Each number as an ordinal: 1st, 2nd, 3rd, 4th, …."""
     n = n.astype(int)
     suffix = np.where((n % 100 >= 11) & (n % 100 <= 13), "th",
                       np.select([n % 10 == 1, n % 10 == 2, n % 10 == 3], ["st", "nd", "rd"],

@@ -58,7 +58,7 @@ _OBJECT_TYPES = {
 }
 
 
-def ocel_document(data: Case | Analysis, *, protocol: Protocol | str | None = None
+def ocel_document(data: Case | Analysis, *, protocol: Protocol | str | None = None  # noqa: C901 (to split)
                   ) -> dict[str, Any]:
     """The case as an OCEL 2.0 JSON document (a dict: ``objectTypes``, ``eventTypes``,
     ``objects``, ``events``).
