@@ -50,13 +50,13 @@ class Protocol:
 
     name: str
     title: str
-    settings: Mapping[str, object] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)  # values as written in YAML
     guidance: Mapping[str, str] = field(default_factory=dict)
 
     def __reduce__(self):  # picklable for worker processes (mapping proxies are not)
         return (_rebuild, (self.name, self.title, dict(self.settings), dict(self.guidance)))
 
-    def __getitem__(self, key: str) -> object:
+    def __getitem__(self, key: str) -> Any:
         return self.settings[key]
 
     def with_settings(self, **changes: object) -> Protocol:

@@ -283,6 +283,7 @@ def _text_facts_uncached(text: str) -> tuple[tuple[str, str, str], ...]:
     p = _patterns()
     out: list[tuple[str, str, str]] = [("child_account", v, w) for v, w in _accounts(text)]
     seen: set[str] = set()
+    m: re.Match[str] | None
     for m in p.exploitation.finditer(text):
         phrase = " ".join(m.group(1).lower().split())
         if phrase not in seen and not _negated(text, m.start()):
@@ -336,7 +337,7 @@ def _field_facts(ev: pd.DataFrame, field: str) -> pd.DataFrame:
     """Facts of one text field, read once per distinct text."""
     text = _column(ev, field)
     codes, uniques = pd.factorize(text.to_numpy(dtype=object))
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for code, value in enumerate(uniques):
         if not value:
             continue
@@ -399,7 +400,7 @@ def _grades(events: pd.DataFrame) -> pd.DataFrame:
         hit = np.array([f is not None and f[0] == g for f, g in zip(found, value, strict=True)],
                        dtype=bool)
         if hit.any():
-            words[hit] = [f[1] for f, h in zip(found, hit, strict=True) if h]
+            words[hit] = [f[1] for f, h in zip(found, hit, strict=True) if h and f is not None]
             field[hit] = name
     return pd.DataFrame({"_row": rows, "_n": -1, "fact": "risk_grade", "value": value,
                          "words": words, "field": field})

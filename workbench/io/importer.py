@@ -45,7 +45,7 @@ from workbench.io.derived import derive_found_events
 from workbench.io.facts import find_facts
 from workbench.io.file_agency import agency_of_file_name, agency_of_title
 from workbench.io.merge import StreamLinks, close_open, link, order, stems_of, use_own_names
-from workbench.io.rows import AgencyRegistry, FileAgency, RowReader, slug
+from workbench.io.rows import AgencyRegistry, FileAgency, Record, RowReader, slug
 from workbench.io.summary import FileSummary, ImportSummary, NewAgency, count_reasons
 
 __all__ = ["ImportReport", "import_chronologies", "import_report", "read_events"]
@@ -176,7 +176,7 @@ class _Reading:
     tables: tuple[Chronology, ...]
     file_agencies: tuple[FileAgency, ...]
     registry: AgencyRegistry
-    records: tuple[dict[str, object], ...]
+    records: tuple[Record, ...]
 
 
 def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
@@ -195,7 +195,7 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
         tables.extend(found)
         problems.extend(met)
     registry = AgencyRegistry(aliases)
-    records: list[dict[str, object]] = []
+    records: list[Record] = []
     file_index: list[int] = []
     stems = stems_of(tables)
     agencies = []
