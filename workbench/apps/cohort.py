@@ -1,5 +1,8 @@
 """The cohort dashboard: the same engine over many cases, for analysts and managers.
 
+Why one module: the cohort page, its figure and where its cohort comes from are one
+dashboard's parts; :func:`cohort_figure` is the piece to move to ``views/`` next.
+
 :class:`CohortApp` shows :func:`workbench.analysis.cohort.cohort_report` of a cohort folder:
 monthly trends (:func:`cohort_figure`: missing episodes and flags, hand-off answer
 rate and return-interview timeliness, on one date axis), flags per pattern and

@@ -1,6 +1,9 @@
 """The case file: a folder with ``case.yaml`` (metadata), ``events.csv`` (events) and
 ``facts.csv`` (the facts found inside the rows, with their words).
 
+Why one module: reading and writing the case folder stay side by side, so the format
+is defined once (what :func:`write_case` writes is what :func:`load_case` checks).
+
 The format is documented in ``docs/case-format.md``. :func:`write_case` writes the
 folder atomically (a crash leaves the old case or the new one); :func:`load_case`
 reads and validates it, reporting every problem at once.

@@ -1,5 +1,9 @@
 """Reading chronology dates into honest intervals of time.
 
+Why one module: it is date reading's public face (:func:`parse_when`, open-ended and
+relative dates, days and spans); the grammar and the clock already live apart
+(:mod:`workbench.io.date_grammar`, :mod:`workbench.io.date_clock`).
+
 A date in a chronology is rarely an instant. ``2014``, ``March 2014``, ``c.2016``,
 ``?22/05/2016``, ``age 13`` and ``the next day`` each name a *stretch* of time in
 which the event happened, and the workbench keeps that stretch instead of making up

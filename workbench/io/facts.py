@@ -1,5 +1,8 @@
 """The facts inside a row: what a record says besides its one main kind.
 
+Why one module (just over 400 lines): the vocabulary of facts and the patterns that
+find each share one set of sentence and negation rules, read together when a fact is added.
+
 A row of a chronology has one kind (``missing_report``, ``return_interview_completed``
 …) and any number of *facts* found in its text and columns, each keeping the words
 that gave it (for the timeline's hover and the review record):

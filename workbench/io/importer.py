@@ -1,5 +1,8 @@
 """Import: agency chronologies in, one validated composite :class:`Case` out.
 
+Why one module: the import is one pass (read each return, give ids, merge, summarise)
+that reads top to bottom here; rows, merging and the summary already live apart.
+
 Reading (:mod:`workbench.io.chronology`) gives rows of text; :mod:`workbench.io.rows`
 reads each row's dates, agency, kind, recipients, attendees and risk grading; this
 module gives every row an id, merges the returns into one composite chronology in

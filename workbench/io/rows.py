@@ -1,5 +1,8 @@
 """One return's rows read into event records: dates, agency, kind, recipients, meetings.
 
+Why one module: a row's fields are read in one pass that shares the row's agency,
+dates and warnings (:class:`RowReader`), with the registry that counts the agencies met.
+
 Every row becomes a record; what could not be read as written is a warning saying
 what was assumed, and the written text is never dropped (a date that cannot be
 read leaves the row undated, in its place, with the text in ``when``; a kind,

@@ -1,5 +1,8 @@
 """The review report: one self-contained HTML file that works offline and prints well.
 
+Why one module: it gathers one report's sections for one template, a short function
+per section side by side.
+
 :func:`build_report` gathers a case's analysis (episodes, hand-offs, flags,
 knowledge gaps, the agency network), the review store's record (key practice
 episodes, findings, recommendations, the action plan) and a session's notes and

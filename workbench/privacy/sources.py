@@ -1,5 +1,8 @@
 """Reading files into texts to scan, each text with the place it came from.
 
+Why one module: one short reader per file format (CSV, XLSX, SQLite, YAML, text), all
+sharing :class:`Place` and :class:`Unit`; ``privacy/`` stays whole.
+
 A *unit* is one piece of text (a CSV field, a spreadsheet cell, a comment, a
 document property, a whole text file) and its :class:`Place`. Readers never
 interpret a value; they only say where it is. Structure that says more than the
