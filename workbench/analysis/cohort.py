@@ -143,7 +143,7 @@ class CohortReport:
                        episode_rows=ep_rows)
 
 
-def _in(months, first: str | None, last: str | None) -> np.ndarray:
+def _in(months: Iterable[object], first: str | None, last: str | None) -> np.ndarray:
     """Which of ``months`` (``YYYY-MM``) lie from ``first`` to ``last`` (both included)."""
     m = pd.Series([str(x) for x in months], dtype=object)
     ok = pd.Series(True, index=m.index)
@@ -314,7 +314,7 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
             totals[key] += value
         for key, values in part["latencies"].items():
             latencies.setdefault(key, []).append(values)
-    def gather(name: str) -> list:
+    def gather(name: str) -> list[Any]:
         return [p[name] for p in summaries if name in p]
 
     kept = [p["flags"] for p in summaries if p["flags"] is not None]

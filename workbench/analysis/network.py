@@ -54,7 +54,8 @@ def _ts(value: pd.Timestamp | str | None) -> pd.Timestamp | None:
     return ts.tz_localize("Europe/London").tz_convert("UTC") if ts.tzinfo is None else ts
 
 
-def _window(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+def _window(frame: pd.DataFrame, column: str, start: pd.Timestamp | str | None,
+            end: pd.Timestamp | str | None) -> pd.DataFrame:
     start, end = _ts(start), _ts(end)
     keep = pd.Series(True, index=frame.index)
     if start is not None:
@@ -81,7 +82,8 @@ def edge_table(handoffs: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"median": "latency_median_hours", "max": "latency_max_hours"})
 
 
-def agency_graph(data: Analysis | Case | pd.DataFrame, *, start=None, end=None) -> nx.DiGraph:
+def agency_graph(data: Analysis | Case | pd.DataFrame, *, start: pd.Timestamp | str | None = None,
+                 end: pd.Timestamp | str | None = None) -> nx.DiGraph:
     """Agencies as nodes, hand-offs as directed edges, within an optional window.
 
     Node attributes: ``sector``, ``events`` (records in the window), ``sent`` and

@@ -414,7 +414,7 @@ def _round_trip(old_text: str, meta: Mapping[str, object]) -> str | None:
     return out.getvalue()
 
 
-def _update(old, new: Mapping[str, object]) -> None:  # old: a ruamel CommentedMap
+def _update(old: Any, new: Mapping[str, object]) -> None:  # old: a ruamel CommentedMap
     from ruamel.yaml.comments import CommentedMap
 
     for key in [k for k in old if k not in new]:

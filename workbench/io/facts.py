@@ -51,6 +51,7 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,7 +79,7 @@ _WORDS_LIMIT = 300
 
 
 @cache
-def _vocabulary() -> dict:
+def _vocabulary() -> dict[str, Any]:
     text = resources.files("workbench").joinpath("data/facts.yaml").read_text("utf-8")
     return yaml.safe_load(text)
 
@@ -112,7 +113,7 @@ def _any(phrases: Sequence[str]) -> str:
 class _Patterns:
     """The vocabulary compiled once."""
 
-    def __init__(self, v: dict) -> None:
+    def __init__(self, v: dict[str, Any]) -> None:
         c = v["child_account"]
         child, pron, verbs = _any(c["child"]), _any(c["pronouns"]), _any(c["verbs"])
         gap = r"(?:\s+(?!not\b|never\b|n't\b)\w+){0,2}?"  # "later", "has", "then": not negations
