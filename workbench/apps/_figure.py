@@ -210,7 +210,12 @@ class FigureSlot:
             loop = asyncio.get_running_loop()
         except RuntimeError:        # no event loop (a script, a doctest): edits wait
             return
-        loop.call_later(DRAWN_GRACE_S, lambda: self.figure is figure and self.figure_drawn())
+
+        def drawn_by_now() -> None:
+            if self.figure is figure:  # not replaced meanwhile
+                self.figure_drawn()
+
+        loop.call_later(DRAWN_GRACE_S, drawn_by_now)
 
     def figure_drawn(self) -> None:
         """The page has drawn the widget (plotly.js reports its first layout after
