@@ -52,6 +52,7 @@ screenshots: setup chromium
 lint: setup
 	$(BIN)/ruff check workbench tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Fidelity on the field corpus (tests/field/): docs/evaluation.md, before and after.
 evaluate: setup

@@ -42,3 +42,18 @@ def test_views_never_import_the_rules_or_the_knowledge_model():
         assert not any(m.startswith("workbench.analysis.rules") for m in imported), path
     spec = _imported_modules(PACKAGE / "views" / "timeline_spec.py")
     assert "workbench.analysis.knowledge" not in spec
+
+
+MAX_LINES = 400
+
+
+def test_no_module_is_over_400_lines_unless_its_docstring_says_why():
+    """Small parts: a module over 400 lines says why it is one ("Why one module: ...")."""
+    unexplained = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text("utf-8")
+        lines = len(text.splitlines())
+        if lines > MAX_LINES and "Why one module" not in (ast.get_docstring(ast.parse(text)) or ""):
+            unexplained[str(path.relative_to(ROOT))] = lines
+    assert not unexplained, f"over {MAX_LINES} lines with no 'Why one module' in the docstring: " \
+                            f"{unexplained}"

@@ -31,7 +31,7 @@ AXES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
 # -- each dashboard loads ---------------------------------------------------------------
 
 @pytest.mark.browser
-@pytest.mark.parametrize("dashboard, ready", [
+@pytest.mark.parametrize(("dashboard", "ready"), [
     ("review", ".js-plotly-plot .xaxislayer-above text"),
     ("network", ".js-plotly-plot .scatterlayer"),
     ("cohort", ".js-plotly-plot .xaxislayer-above text"),

@@ -27,7 +27,7 @@ def test_the_split_is_fixed_and_halves_the_corpus():
     assert len(test) == (len(CASES) + 1) // 2
 
 
-@pytest.mark.parametrize("text, key", [
+@pytest.mark.parametrize(("text", "key"), [
     ("police.csv:7", ("police.csv", None, 7)),
     ("CSC.xlsx!Contacts!12", ("csc.xlsx", "contacts", 12)),
     ("yjs.xlsx!Youth Justice Service:4", ("yjs.xlsx", "youth justice service", 4)),

@@ -30,6 +30,7 @@ def test_every_bundled_profile_loads():
     ("share_targets: [Police, Children's Social Care]", "not roles"),
     ("notify_on_placement: [police, Host Authority]", "'Host Authority'"),
     ("bank_holidays: wales", "bank_holidays 'wales'"),
+    ("share_targets: police", "a list of roles, not 'police'"),  # one word, not a list
 ])
 def test_a_local_profile_naming_agencies_or_an_unknown_nation_is_refused(tmp_path, settings,
                                                                          words):

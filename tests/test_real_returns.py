@@ -66,7 +66,7 @@ PANEL = """Date,Agency,Event
 """
 
 
-@pytest.fixture()
+@pytest.fixture
 def review(tmp_path):
     """A review's set of returns: XLSX and CSV, each with its own columns, none with an
     agency column, one with a title block."""

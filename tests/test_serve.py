@@ -114,7 +114,7 @@ def test_dashboard_urls_carry_the_token(plan):
     assert urls["review"] == f"http://127.0.0.1:8899/voila/render/review.ipynb?token={plan.token}"
 
 
-@pytest.mark.parametrize("argv, message", [
+@pytest.mark.parametrize(("argv", "message"), [
     (["serve", "--lan", "192.168.1.20", "--no-token"], "needs a token"),
     (["serve", "--lan", "0.0.0.0"], "every network"),
     (["serve", "--port", "0"], "--port must lie"),
@@ -154,7 +154,7 @@ def test_the_token_is_never_on_the_command_line_and_its_file_is_private(plan):
     assert json.loads(config.read_text())["Voila"]["token"] == plan.token
 
 
-@pytest.mark.parametrize("lan, message", [
+@pytest.mark.parametrize(("lan", "message"), [
     ("::ffff:0.0.0.0", "every network"),
     ("::ffff:0:0", "every network"),
     ("::", "every network"),

@@ -179,7 +179,7 @@ def test_no_user_text_reaches_plotly_as_markup_maths_or_a_link(fig):
     assert "&lt;a href=\"javascript:alert(1)\"&gt;click&lt;/a&gt;" in flat
 
 
-@pytest.mark.parametrize("text, safe", [
+@pytest.mark.parametrize(("text", "safe"), [
     ("<b>bold</b>", "&lt;b&gt;bold&lt;/b&gt;"),
     ("$x$", "&#36;x&#36;"),
     ("a & b", "a &amp; b"),
@@ -365,7 +365,7 @@ def many_events(n: int) -> pd.DataFrame:
     return table
 
 
-@pytest.mark.parametrize("n, webgl", [(WEBGL_THRESHOLD // 4, False),
+@pytest.mark.parametrize(("n", "webgl"), [(WEBGL_THRESHOLD // 4, False),
                                       (WEBGL_THRESHOLD + 500, True)])
 def test_webgl_markers_above_the_threshold_and_one_trace_per_kind(n, webgl):
     f = timeline_figure(analyse(many_events(n)), flags=NO_FLAGS)

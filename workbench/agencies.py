@@ -37,6 +37,7 @@ from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import yaml
 
@@ -229,10 +230,10 @@ class AliasTable:
         sector, word = self.infer_sector(base or text)
         role = self.sector_agencies.get(sector)
         if sector == "family" and role in self.names:  # "Mother of Child A" is the family
-            return Resolved(text, role, sector, base or text, True,  # type: ignore[arg-type]
+            return Resolved(text, role, sector, base or text, True,
                             basis=f"a family member ('{word}')")
         if _ROLE.match(name_key(base or text)) and role in self.names:  # "PC 1" is Police
-            return Resolved(text, role, sector, base or text, True,  # type: ignore[arg-type]
+            return Resolved(text, role, sector, base or text, True,
                             basis=f"a role of {role} ('{word}')")
         basis = f"sector from the word '{word}'" if word else "no word that says its sector"
         return Resolved(text, base or text, sector, detail, False, basis=basis)
@@ -291,9 +292,9 @@ def _agencies_from_yaml(data: object, origin: str) -> tuple[Agency, ...]:
     return tuple(out)
 
 
-def _rules_from_yaml(data: Mapping[str, object], origin: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _rules_from_yaml(data: Mapping[str, Any], origin: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     rules = []
-    for item in data.get("sector_words") or ():  # type: ignore[union-attr]
+    for item in data.get("sector_words") or ():
         if not isinstance(item, Mapping) or str(item.get("sector")) not in SECTORS:
             raise ValueError(f"{origin}: each sector_words entry needs a sector of {SECTORS}")
         rules.append((str(item["sector"]), tuple(str(w) for w in item.get("words") or ())))

@@ -119,15 +119,24 @@ class Case:
         merged = {k: dict(v) for k, v in self.overrides.items()}
         for event_id, fields in overrides.items():
             mine = merged.setdefault(event_id, {})
-            facts = {**dict(mine.get(FACTS_OVERRIDE) or {}), **dict(fields.get(FACTS_OVERRIDE) or {})}
+            both = {**_facts_of(mine), **_facts_of(fields)}
             mine.update(fields)
-            if facts:
-                mine[FACTS_OVERRIDE] = facts
+            if both:
+                mine[FACTS_OVERRIDE] = both
         base = self.events if self.imported is None else self.imported
         facts = self.facts if self.imported_facts is None else self.imported_facts
         return replace(self, events=apply_overrides(base, merged), overrides=merged,
                        imported=base, imported_facts=facts,
                        facts=None if facts is None else apply_fact_overrides(facts, merged))
+
+
+def _facts_of(fields: Mapping[str, object]) -> dict[str, object]:
+    """The reviewers' facts among one event's override fields (``{fact: value}``)."""
+    facts = fields.get(FACTS_OVERRIDE) or {}
+    if not isinstance(facts, Mapping):
+        raise TypeError(f"the {FACTS_OVERRIDE!r} override is a mapping of fact to value, "
+                        f"not {type(facts).__name__}")
+    return dict(facts)
 
 
 def apply_overrides(events: pd.DataFrame,
@@ -161,7 +170,7 @@ def apply_fact_overrides(facts: pd.DataFrame,
     [['e1', 'request', 'inform', '', 'override']]
     """
     changes = [(str(e), str(f), v) for e, fields in overrides.items()
-               for f, v in dict(fields.get(FACTS_OVERRIDE) or {}).items()]
+               for f, v in _facts_of(fields).items()]
     if not changes:
         return facts
     drop = pd.MultiIndex.from_tuples([(e, f) for e, f, _ in changes])

@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
 __all__ = [
     "CaseValidationError",
@@ -106,6 +107,21 @@ class Reason(enum.StrEnum):
     INVALID_KEY_FILE = "invalid-key-file"
     WEAK_KEY = "weak-key"
     OUTPUT_INSIDE_INPUT = "output-inside-input"
+
+
+class Place(TypedDict, total=False):
+    """A place in a file, as keyword arguments: ``Problem(file=..., **place)``."""
+
+    line: int | None
+    column: str | int | None
+    sheet: str | None
+    cell: str | None
+
+
+class Where(Place):
+    """A file and a place in it, as keyword arguments: ``Problem(..., **where)``."""
+
+    file: str
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 from workbench.safeyaml import load_yaml
 
@@ -55,7 +56,7 @@ class Classification:
 
 
 @cache
-def _entries() -> tuple[dict, ...]:
+def _entries() -> tuple[dict[str, Any], ...]:
     """The kinds of ``data/kinds.yaml``, read once."""
     text = resources.files("workbench").joinpath("data/kinds.yaml").read_text("utf-8")
     return tuple(load_yaml(text, name="kinds.yaml")["kinds"])  # type: ignore[index]

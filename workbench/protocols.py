@@ -23,12 +23,13 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from workbench.errors import UnknownProtocolError
 from workbench.safeyaml import load_yaml
@@ -49,13 +50,13 @@ class Protocol:
 
     name: str
     title: str
-    settings: Mapping[str, object] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)  # values as written in YAML
     guidance: Mapping[str, str] = field(default_factory=dict)
 
     def __reduce__(self):  # picklable for worker processes (mapping proxies are not)
         return (_rebuild, (self.name, self.title, dict(self.settings), dict(self.guidance)))
 
-    def __getitem__(self, key: str) -> object:
+    def __getitem__(self, key: str) -> Any:
         return self.settings[key]
 
     def with_settings(self, **changes: object) -> Protocol:
@@ -68,7 +69,7 @@ def _rebuild(name: str, title: str, settings: dict, guidance: dict) -> Protocol:
     return Protocol(name, title, MappingProxyType(settings), MappingProxyType(guidance))
 
 
-def _merge(base: Protocol, data: Mapping[str, object]) -> Protocol:
+def _merge(base: Protocol, data: Mapping[str, Any]) -> Protocol:
     return Protocol(
         name=str(data.get("name") or base.name),
         title=str(data.get("title") or base.title),
@@ -83,7 +84,7 @@ def _bundled(name: str) -> Protocol:
     return _from_data(load_yaml(text, name=f"{name}.yaml"))  # type: ignore[arg-type]
 
 
-def _from_data(data: Mapping[str, object]) -> Protocol:
+def _from_data(data: Mapping[str, Any]) -> Protocol:
     parent = data.get("extends")
     base = load_protocol(str(parent)) if parent else Protocol(name="", title="")
     return _checked(_merge(base, data))
@@ -93,7 +94,11 @@ def _checked(profile: Protocol) -> Protocol:
     """The profile, once its roles and nation are known values (else a clear error)."""
     problems = []
     for key in _ROLE_SETTINGS:
-        unknown = [r for r in profile.settings.get(key) or () if r not in ROLES]
+        roles = profile.settings.get(key) or ()
+        if isinstance(roles, str) or not isinstance(roles, Iterable):
+            problems.append(f"{key} is a list of roles, not {roles!r} (roles: {', '.join(ROLES)})")
+            continue
+        unknown = [r for r in roles if r not in ROLES]
         if unknown:
             problems.append(f"{key} names {', '.join(map(repr, unknown))}, which are not roles "
                             f"(roles: {', '.join(ROLES)}; profiles name roles, not agencies)")

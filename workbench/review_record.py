@@ -35,7 +35,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["ACTION_STATUSES", "FACTOR_LEVELS", "Action", "ContributoryFactor", "Finding",
            "KeyPracticeEpisode", "Recommendation", "ReviewRecord", "flag_key"]
@@ -160,7 +160,7 @@ def _factors(value: Iterable[object] | None) -> tuple[ContributoryFactor, ...]:
         elif isinstance(item, Mapping):
             out.append(ContributoryFactor(str(item["level"]), str(item["text"])))
         else:
-            level, text = item  # type: ignore[misc]
+            level, text = cast("Iterable[object]", item)  # a (level, text) pair
             out.append(ContributoryFactor(str(level), str(text)))
     return tuple(out)
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from workbench.errors import CaseValidationError, Problem, Reason
+from workbench.errors import CaseValidationError, Place, Problem, Reason
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "decode_text", "load_yaml", "read_yaml_file"]
 
@@ -57,7 +57,7 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused(f"YAML alias *{event.anchor} refused: write the value out in "
@@ -83,7 +83,7 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
                               re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
-def _where(mark: yaml.Mark | None) -> dict[str, int | None]:
+def _where(mark: yaml.Mark | None) -> Place:
     return {"line": mark.line + 1 if mark else None,
             "column": mark.column + 1 if mark else None}
 

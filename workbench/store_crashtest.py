@@ -26,6 +26,8 @@ __all__ = ["CrashResult", "run_crash_test"]
 
 @dataclass(frozen=True)
 class CrashResult:
+    """What a crash test found: notes acknowledged, and how many were lost or changed."""
+
     rounds: int
     writers: int
     acknowledged: int

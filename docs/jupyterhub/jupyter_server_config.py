@@ -1,5 +1,5 @@
 # Each participant's single-user server under JupyterHub (docs/deploy.md): Voilà only,
-# with the safe defaults of `workbench serve` (workbench/serve.py, SECURITY.md).
+# with the safe defaults of `workbench serve` (workbench/serve/, SECURITY.md).
 # docs/jupyterhub/Dockerfile copies it to /etc/jupyter/ in the participants' image.
 c = get_config()  # noqa: F821 (provided by Jupyter when it loads this file)
 

@@ -20,9 +20,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,7 @@ class Analysis:
         default_factory=lambda: pd.DataFrame(columns=["case_id", *FACT_COLUMNS]), repr=False)
 
     @property
-    def settings(self):
+    def settings(self) -> Mapping[str, Any]:
         return self.protocol.settings
 
     @cached_property
@@ -68,7 +69,7 @@ class Analysis:
         return working_calendar(str(self.settings.get("bank_holidays") or "none"),
                                 years_of(self.events["start"]))
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         """What a pickle keeps (the dashboards' disk cache): everything but the working
         calendar, which cannot be pickled and is made again when asked for."""
         return {k: v for k, v in self.__dict__.items() if k != "calendar"}

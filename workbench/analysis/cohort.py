@@ -18,9 +18,10 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -142,7 +143,7 @@ class CohortReport:
                        episode_rows=ep_rows)
 
 
-def _in(months, first: str | None, last: str | None) -> np.ndarray:
+def _in(months: Iterable[object], first: str | None, last: str | None) -> np.ndarray:
     """Which of ``months`` (``YYYY-MM``) lie from ``first`` to ``last`` (both included)."""
     m = pd.Series([str(x) for x in months], dtype=object)
     ok = pd.Series(True, index=m.index)
@@ -213,13 +214,13 @@ def _by_month(times: pd.Series, **columns: pd.Series | int) -> pd.DataFrame:
 
 
 def _summarise(events: pd.DataFrame, profile: Protocol, rules: list[Rule] | None,
-               keep_flags: bool) -> dict[str, object]:
+               keep_flags: bool) -> dict[str, Any]:
     """Small aggregates of one part of the cohort (whole cases)."""
     hours = float(profile.settings["return_interview_hours"])
     analysis = analyse(events, protocol=profile)
     flags = flag_table(analysis, rules=rules)
     ep, h = analysis.episodes, analysis.handoffs
-    out: dict[str, object] = {
+    out: dict[str, Any] = {
         "totals": {"cases": int(events["case_id"].nunique()), "events": len(events),
                    "episodes": len(ep), "handoffs": len(h), "flags": len(flags)},
         "flags": flags if keep_flags else None,
@@ -260,7 +261,7 @@ def _summarise(events: pd.DataFrame, profile: Protocol, rules: list[Rule] | None
     return out
 
 
-def _summarise_file(path: Path, profile: Protocol, keep_flags: bool) -> dict[str, object]:
+def _summarise_file(path: Path, profile: Protocol, keep_flags: bool) -> dict[str, Any]:
     return _summarise(_prepare(pd.read_parquet(path)), profile, None, keep_flags)
 
 
@@ -285,6 +286,7 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
     folder = Path(folder)
     files = _parquet_parts(folder)
     workers = workers or os.cpu_count() or 1
+    parts: Iterable[dict[str, Any]]
     if files and rules is None and workers > 1 and len(files) > 1:
         pool = ProcessPoolExecutor(max_workers=min(workers, len(files)))
         parts = chain(pool.map(_summarise_file, files, [profile] * len(files),
@@ -312,7 +314,7 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
             totals[key] += value
         for key, values in part["latencies"].items():
             latencies.setdefault(key, []).append(values)
-    def gather(name: str) -> list:
+    def gather(name: str) -> list[Any]:
         return [p[name] for p in summaries if name in p]
 
     kept = [p["flags"] for p in summaries if p["flags"] is not None]

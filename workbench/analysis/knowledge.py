@@ -113,7 +113,7 @@ def knowledge_matrix(analysis: Analysis, *, share_context_days: int = 14) -> pd.
                 continue
             since = last_share.get((sender, recipient), when - context)
             since = max(since, when - context)
-            rows = [r for r in own_rows if start[r] > since] + [i]
+            rows = [int(r) for r in own_rows if start[r] > since] + [i]
             target = position.get(ev["refers_to"].iat[i])
             if target is not None:
                 rows.append(target)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import combinations
+from typing import TypedDict
 
 import networkx as nx
 import numpy as np
@@ -53,7 +54,8 @@ def _ts(value: pd.Timestamp | str | None) -> pd.Timestamp | None:
     return ts.tz_localize("Europe/London").tz_convert("UTC") if ts.tzinfo is None else ts
 
 
-def _window(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+def _window(frame: pd.DataFrame, column: str, start: pd.Timestamp | str | None,
+            end: pd.Timestamp | str | None) -> pd.DataFrame:
     start, end = _ts(start), _ts(end)
     keep = pd.Series(True, index=frame.index)
     if start is not None:
@@ -80,7 +82,8 @@ def edge_table(handoffs: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"median": "latency_median_hours", "max": "latency_max_hours"})
 
 
-def agency_graph(data: Analysis | Case | pd.DataFrame, *, start=None, end=None) -> nx.DiGraph:
+def agency_graph(data: Analysis | Case | pd.DataFrame, *, start: pd.Timestamp | str | None = None,
+                 end: pd.Timestamp | str | None = None) -> nx.DiGraph:
     """Agencies as nodes, hand-offs as directed edges, within an optional window.
 
     Node attributes: ``sector``, ``events`` (records in the window), ``sent`` and
@@ -128,7 +131,18 @@ def _sector(analysis: Analysis, agency: str) -> str:
     return load_aliases().sector(agency)
 
 
-def network_summary(G: nx.DiGraph) -> dict[str, object]:
+class NetworkSummary(TypedDict):
+    """What :func:`network_summary` returns (a plain dict, typed)."""
+
+    hub: str | None
+    received_never_passed: list[str]
+    silent_pairs: list[tuple[str, str]]
+    one_way_pairs: list[tuple[str, str]]
+    reciprocity: float
+    silo: dict[str, float]
+
+
+def network_summary(G: nx.DiGraph) -> NetworkSummary:
     """What a reviewer reads off the network.
 
     - ``hub``: the agency most hand-offs pass through (highest total degree

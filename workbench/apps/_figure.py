@@ -81,7 +81,7 @@ def _figure_widget_base() -> type:
     """
     if "plotly.basewidget" in sys.modules or _IRI_GRAMMAR in sys.modules:
         return go.FigureWidget
-    sys.modules[_IRI_GRAMMAR] = None  # type: ignore[assignment]  (import: ImportError)
+    sys.modules[_IRI_GRAMMAR] = None  # type: ignore[assignment]  # None: importing it fails
     try:
         return go.FigureWidget
     finally:
@@ -93,7 +93,7 @@ def _figure_widget_base() -> type:
 def _widget_class() -> type:
     """The FigureWidget subclass, made on first use (see :func:`_figure_widget_base`)."""
 
-    class _FigureWidget(_figure_widget_base()):  # type: ignore[misc, valid-type]
+    class _FigureWidget(_figure_widget_base()):  # type: ignore[misc]  # a class made at run time
         """A ``FigureWidget`` whose comm opens with its figure and options already set."""
 
         def __init__(self, fig: go.Figure, *, config: dict):
@@ -210,7 +210,12 @@ class FigureSlot:
             loop = asyncio.get_running_loop()
         except RuntimeError:        # no event loop (a script, a doctest): edits wait
             return
-        loop.call_later(DRAWN_GRACE_S, lambda: self.figure is figure and self.figure_drawn())
+
+        def drawn_by_now() -> None:
+            if self.figure is figure:  # not replaced meanwhile
+                self.figure_drawn()
+
+        loop.call_later(DRAWN_GRACE_S, drawn_by_now)
 
     def figure_drawn(self) -> None:
         """The page has drawn the widget (plotly.js reports its first layout after

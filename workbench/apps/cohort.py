@@ -1,5 +1,8 @@
 """The cohort dashboard: the same engine over many cases, for analysts and managers.
 
+Why one module: the cohort page, its figure and where its cohort comes from are one
+dashboard's parts; :func:`cohort_figure` is the piece to move to ``views/`` next.
+
 :class:`CohortApp` shows :func:`workbench.analysis.cohort.cohort_report` of a cohort folder:
 monthly trends (:func:`cohort_figure`: missing episodes and flags, hand-off answer
 rate and return-interview timeliness, on one date axis), flags per pattern and
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TypedDict
 
 import ipywidgets as w
 import pandas as pd
@@ -45,12 +49,20 @@ from workbench.views.style import OKABE_ITO, base_template
 __all__ = ["GENERATED", "CohortApp", "cohort_figure", "cohort_for", "cohort_source",
            "rate_words"]
 
+
+class _Generated(TypedDict):
+    cases: int
+    seed: int
+    good_share: float
+    starts: tuple[str, str]
+
+
 #: the synthetic cohort shown when none is configured (``generate_cohort``'s settings):
 #: children whose review periods all start within one year, so that the busiest year reads
 #: like a force's year: many children, some going missing again and again, most
 #: hand-offs and return interviews on time but not all
-GENERATED = {"cases": 80, "seed": 1, "good_share": 0.0,
-             "starts": ("2023-06-01", "2024-06-01")}
+GENERATED: _Generated = {"cases": 80, "seed": 1, "good_share": 0.0,
+                         "starts": ("2023-06-01", "2024-06-01")}
 #: names the page gives the cohort's widgets
 COHORT_ARIA = {".wb-window .noUi-handle-lower": {"aria-label": "Months from"},
                ".wb-window .noUi-handle-upper": {"aria-label": "Months to"},
@@ -175,12 +187,12 @@ def cohort_source(settings: Settings, workdir: str | Path) -> tuple[Path, str]:
         return settings.cohort, f"the cohort in {settings.cohort}"
     workdir = Path(workdir)
     served = _served_cases(settings)
+    reason = ""
     try:
         from workbench.generate import generate_cohort
-    except ImportError:
-        generate_cohort = None
-    reason = ""
-    if generate_cohort is not None:
+    except ImportError:  # no generator: the case studies instead
+        pass
+    else:
         try:
             out = generate_cohort(workdir / "generated", **GENERATED)
             added = _write_cases(served, Path(out.path))[0] if served is not None else []
@@ -213,7 +225,7 @@ def cohort_for(settings: Settings, workdir: str | Path) -> tuple[CohortReport, s
             return kept
     folder, source = cohort_source(settings, workdir)
     report = cohort_report(folder, keep_flags=True)
-    if key is not None:
+    if cache is not None and key is not None:
         cache.put(key, (report, source))
     return report, source
 

@@ -112,11 +112,11 @@ class FollowPanel:
         self.refresh()
 
     def stepped(self, event_id: str) -> None:
-        """This screen stepped by hand: a chair's step goes to the room; a follower who
-        steps by hand steps freely from now on."""
+        """A step taken by hand on this screen: a chair's step goes to the room; a follower
+        who steps by hand steps freely from now on."""
         if self.session is None:
             return
-        if self.chairing:
+        if self.chairing and self.participant is not None:
             self.store.set_step(self.session.id, event_id, participant=self.participant)
         elif self.following:
             self.step_freely()

@@ -196,8 +196,10 @@ class CaseLibrary:
             analysis = analyse(self.load(key))
         else:
             kept_as = self.cache.key(entry.path, salt=entry.kind)
-            analysis = self.cache.get(kept_as)
-            if not isinstance(analysis, Analysis) or analysis.case is None:
+            cached = self.cache.get(kept_as)
+            if isinstance(cached, Analysis) and cached.case is not None:
+                analysis = cached
+            else:
                 analysis = analyse(self.load(key))
                 from workbench.analysis.rules import flag_table
 
@@ -206,7 +208,7 @@ class CaseLibrary:
                 except Exception:  # a failing rule is the review's to report, not the cache's
                     _log.warning("flags of %s not kept with its analysis", key, exc_info=True)
                 self.cache.put(kept_as, analysis)
-            if self._cases.get(key, ((),))[0] != stamp:
+            if self._cases.get(key, ((),))[0] != stamp and analysis.case is not None:
                 self._cases[key] = (stamp, analysis.case)
         self._analyses[key] = (stamp, analysis)
         return analysis

@@ -16,11 +16,12 @@ Examples
 from __future__ import annotations
 
 import ipywidgets as w
+import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
 from workbench.analysis.analyse import Analysis
-from workbench.analysis.network import agency_graph, network_summary
+from workbench.analysis.network import NetworkSummary, agency_graph, network_summary
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import STYLE, Safe, esc, local_time, table, text_block, words_html
 from workbench.apps._key import key_outside
@@ -93,8 +94,8 @@ class NetworkApp:
         self.library, self.width = library, width
         self.key: str | None = None
         self.analysis: Analysis | None = None
-        self.graph = None
-        self.summary: dict | None = None
+        self.graph: nx.DiGraph = nx.DiGraph()  # empty until a case is open
+        self.summary: NetworkSummary = network_summary(self.graph)
         self._edges: list[tuple[str, str]] = []
         self._quiet = False
         self._background = ""
@@ -240,6 +241,8 @@ class NetworkApp:
 
     def show_edge(self, sender: str, recipient: str) -> None:
         """List the hand-offs from ``sender`` to ``recipient`` in the window."""
+        if self.analysis is None:
+            return
         h = self.analysis.handoffs
         ids = set(self.graph.edges[sender, recipient]["handoffs"]) \
             if self.graph.has_edge(sender, recipient) else set()
@@ -269,7 +272,7 @@ class NetworkApp:
 
         # an agency in no hand-off has no silo measure (NaN: undefined, not 1.00)
         for agency in sorted(G, key=lambda a: (not partners(a),
-                                               -(s["silo"].get(a) if partners(a) else 0.0),
+                                               -(s["silo"][a] if partners(a) else 0.0),
                                                a)):
             d = G.nodes[agency]
             sector = d.get("sector", "")

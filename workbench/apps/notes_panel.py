@@ -136,6 +136,8 @@ class NotesPanel:
         """The event shown: notes are about it or one of its hand-offs."""
         rc = self._rc
         self._here = event_id
+        if rc is None:  # no case open yet
+            return
         h = rc.analysis.handoffs
         mine = h.loc[h["event_id"] == event_id]
         options = [(f"this event: {rc.labels.get(event_id, event_id)}", ("event", event_id))]
@@ -159,7 +161,7 @@ class NotesPanel:
 
     # -- who is writing ---------------------------------------------------------------------
     def me(self) -> Participant | None:
-        """This browser's participant in the session (joined on first need), or None (and
+        """The participant this browser writes as (joined on first need), or None (and
         the status says why) when no name is given."""
         name = self.name_input.value.strip()
         if self.session is None:
@@ -196,6 +198,8 @@ class NotesPanel:
         what, target = self.target.value
         try:
             me = self.me()
+            if me is None:  # no name given (the status says so)
+                return None
             if self.editing is not None:
                 note = self.store.edit_note(self.editing, participant=me, text=text, tags=tags)
             else:

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 import pandas as pd
@@ -43,6 +44,9 @@ from workbench.apps.review_parts import FlagsPanel, ReviewHeader, StepControls, 
 from workbench.case import Case
 from workbench.errors import CaseValidationError
 from workbench.store import NotesStore, Session
+
+if TYPE_CHECKING:
+    from workbench.apps.poller import StorePoller
 
 __all__ = ["DISCIPLINES", "KPE_TAG", "ReviewApp", "ReviewCase", "review_case"]
 
@@ -91,7 +95,7 @@ class ReviewApp:
         self.current: ReviewCase | None = None
         self.session: Session | None = None
         self.stepper = Stepper()
-        self._poller = None
+        self._poller: StorePoller | None = None
         self.header = ReviewHeader(library.options(), on_case=self.select_case)
         self.controls = StepControls(interval=play_interval, on_step=self._on_step,
                                      on_slider=self.go_to, can_play=self._can_play)
@@ -237,10 +241,12 @@ class ReviewApp:
         def first() -> Session | None:
             return next((s for s in self.store.sessions(case_id=case.id)
                          if s.kind == "review"), None)
-        if first() is None:
-            self.store.open_session(case.id, kind="review", title=case.title or case.id,
-                                    actor="review dashboard")
-        return first()
+        found = first()
+        if found is None:
+            opened = self.store.open_session(case.id, kind="review", title=case.title or case.id,
+                                             actor="review dashboard")
+            found = first() or opened  # another kernel's, if it opened one first
+        return found
 
     def _relist(self) -> None:
         """List the cases again (a page opening in a kernel started earlier, a preheated
@@ -266,7 +272,7 @@ class ReviewApp:
     def go_to(self, where: int | str) -> None:
         """Stand at an event (its position in the order, or its id), by hand: a chair's
         step goes to the room; a follower steps freely from here."""
-        if self._show(where):
+        if self._show(where) and self.stepper.event_id is not None:
             self.together.stepped(self.stepper.event_id)
 
     def _follow_to(self, event_id: str) -> None:
@@ -327,7 +333,8 @@ class ReviewApp:
             return
         if self.stepper.next_in(self.flags.anchors(), "flag"):
             self._after_move()
-            self.flags.choose_at(self.stepper.event_id)
+            if self.stepper.event_id is not None:
+                self.flags.choose_at(self.stepper.event_id)
 
     def key_practice_episodes(self) -> frozenset[str]:
         """Events that are key practice episodes: tagged so in a note, or evidence of a

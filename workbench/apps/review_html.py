@@ -54,6 +54,7 @@ def handoff_words(rc: ReviewCase | None, handoff_id: str) -> str:
 
 
 def tags_html(tags: Sequence[str]) -> str:
+    """A note's tags as chips."""
     return "".join(f'<span class="wb-chip {_TAG_CLASS.get(t, "")}">{esc(t)}</span>'
                    for t in tags)
 

@@ -210,13 +210,15 @@ class TimelineView:
 
     def move(self, i: int) -> None:
         """Move the cursor to event ``i``: a few values restyled, nothing rebuilt."""
-        self.slot.edit(lambda fig, i=i: self._move(fig, i))
+        self.slot.edit(lambda fig: self._move(fig, i))
 
     def _move(self, fig: go.Figure | None, i: int) -> None:
         line, after = self._traces
         rc = self._rc
-        at = rc.order["at"].iat[i] if rc is not None else None
-        if fig is None or line is None or at is None or pd.isna(at):
+        if fig is None or line is None or rc is None:
+            return
+        at = rc.order["at"].iat[i]
+        if pd.isna(at):
             return
         t = local_iso(pd.Series([at]))[0]
         stamp = rc.order["moment"].iat[i]
@@ -296,6 +298,8 @@ class FlagsPanel:
 
     def show(self, i: int) -> None:
         rc = self._rc
+        if rc is None:
+            return
         f = rc.flags.iloc[i]
         self._quiet = True
         try:
@@ -308,7 +312,7 @@ class FlagsPanel:
         self.flag_detail.value = flag_detail_html(f)
 
     def _on_flag(self, change) -> None:
-        if change["new"] is not None and not self._quiet:
+        if change["new"] is not None and not self._quiet and self._rc is not None:
             self.show(change["new"])
             ids = self._rc.flags["event_ids"].iat[change["new"]]
             if len(ids):

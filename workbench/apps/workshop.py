@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 import plotly.graph_objects as go
@@ -54,6 +55,9 @@ from workbench.case import Case
 from workbench.errors import CaseValidationError
 from workbench.store import Answer, NotesStore, Participant, Session
 
+if TYPE_CHECKING:
+    from workbench.apps.poller import StorePoller
+
 __all__ = ["QUESTION", "WorkshopApp", "decision_key", "parse_decision", "revealed_case"]
 
 class WorkshopApp:
@@ -77,7 +81,7 @@ class WorkshopApp:
         self.facilitating = False
         self.projecting = False
         self._shown: tuple[int | None, str | None] | None = None
-        self._poller = None
+        self._poller: StorePoller | None = None
         self._build()
         self.role.value = role
 
@@ -132,15 +136,15 @@ class WorkshopApp:
     @property
     def figure(self) -> go.Figure | go.FigureWidget | None:
         """The revealed timeline (a ``FigureWidget`` once a page shows it)."""
-        return self.figure_slot.figure
+        return self.revealed.figure_slot.figure
 
     def _on_page(self, query: dict, stored: dict) -> None:
         """A page opened: fill the join form (and the facilitator's resume code) with what
         this browser used last, so a reload is one tap from where it was."""
         self._stored = dict(stored)
         self.joining.take_up(stored, query)
-        if not self.resume_code.value and isinstance(stored.get("facilitating"), str):
-            self.resume_code.value = stored["facilitating"]
+        if not self.console.resume_code.value and isinstance(stored.get("facilitating"), str):
+            self.console.resume_code.value = stored["facilitating"]
         if query.get("view") == "projector" and query.get("code") and self.session is None:
             self.role.value = "projector"
             self.watch(query["code"])
@@ -156,10 +160,10 @@ class WorkshopApp:
             self.body.children = ([self.projector_panel, self.view] if in_session
                                   else [self.projector_form])
         elif self.facilitating:
-            self.body.children = ([self.controls, self.facilitator_side, self.view]
-                                  if in_session else [self.setup])
-            if not in_session and self.case_picker.value is None and self.library.entries:
-                self.case_picker.value = self.library.entries[0].key
+            self.body.children = ([self.console.controls, self.facilitator_side, self.view]
+                                  if in_session else [self.console.setup])
+            if not in_session and self.console.case_picker.value is None and self.library.entries:
+                self.console.case_picker.value = self.library.entries[0].key
         else:
             self.body.children = ([self.answer_box, self.view] if in_session
                                   else [self.join_form])
@@ -172,14 +176,14 @@ class WorkshopApp:
             problems = self.gate(self.library.load(key))
         except CaseValidationError as exc:
             problems = [f"the case could not be read: {p}" for p in exc.problems[:5]]
-        self.open_button.disabled = bool(problems)
-        self.gate_panel.value = gate_html(problems)
+        self.console.open_button.disabled = bool(problems)
+        self.console.gate_panel.value = gate_html(problems)
         return problems
 
     def open_workshop(self, key: str | None = None) -> Session | None:
         """Open a workshop on the chosen case; nothing is revealed until the facilitator
         reveals the first event."""
-        key = key or self.case_picker.value
+        key = key or self.console.case_picker.value
         if key is None or self.check_case(key):
             return None
         case = self.library.load(key)
@@ -214,7 +218,7 @@ class WorkshopApp:
 
     def reveal_next(self, n: int = 1) -> None:
         """Reveal the next ``n`` events (and close the question, if one is open)."""
-        if self.session is None:
+        if self.session is None or self.case is None:
             return
         seqs = self.case.events["seq"].sort_values()
         later = seqs[seqs > (self.session.reveal_seq or 0)]
@@ -227,7 +231,7 @@ class WorkshopApp:
         """Open a decision point at the reveal point: the room answers ``question``."""
         if self.session is None or not self.facilitating:
             return None
-        text = (question or self.question.value).strip() or QUESTION
+        text = (question or self.console.question.value).strip() or QUESTION
         key = decision_key(self.session.reveal_seq or 0, text)
         self.reveal(self.session.reveal_seq or 0, decision=key)
         return key
@@ -270,10 +274,10 @@ class WorkshopApp:
     def join(self, code: str | None = None, *, name: str | None = None,
              agency: str | None = None, discipline: str | None = None) -> Participant | None:
         """Join the workshop with this code (form values by default)."""
-        code = self.code_input.value if code is None else code
-        name = (self.name_input.value if name is None else name).strip()
-        agency = (self.agency_input.value if agency is None else agency).strip()
-        discipline = (self.discipline_input.value if discipline is None else discipline).strip()
+        code = self.joining.code_input.value if code is None else code
+        name = (self.joining.name_input.value if name is None else name).strip()
+        agency = (self.joining.agency_input.value if agency is None else agency).strip()
+        discipline = (self.joining.discipline_input.value if discipline is None else discipline).strip()
         if not name or not discipline:
             self.status.value = ('<span class="wb-problem">Give your name (or initials) and '
                                  "your discipline.</span>")
@@ -303,17 +307,17 @@ class WorkshopApp:
             return None
         session = self.store.session(self.session.id)
         if not session.decision:
-            self.answer_status.value = "The question is closed."
+            self.answers.answer_status.value = "The question is closed."
             return None
-        text = (self.answer_input.value if text is None else text).strip()
+        text = (self.answers.answer_input.value if text is None else text).strip()
         if not text:
-            self.answer_status.value = '<span class="wb-problem">Write your answer first.</span>'
+            self.answers.answer_status.value = '<span class="wb-problem">Write your answer first.</span>'
             return None
-        act = self.act_input.value if agency_to_act is None else agency_to_act
+        act = self.answers.act_input.value if agency_to_act is None else agency_to_act
         answer = self.store.answer(session.id, participant=self.me, decision=session.decision,
                                    text=text, agency_to_act=act or NOT_SURE)
-        self.answer_status.value = ("Sent. You can change your answer until the "
-                                    "facilitator moves on.")
+        self.answers.answer_status.value = ("Sent. You can change your answer until the "
+                                            "facilitator moves on.")
         return answer
 
     # -- what everyone sees --------------------------------------------------------------
@@ -329,10 +333,10 @@ class WorkshopApp:
         self._layout()
         who = ("facilitating (this console is private)" if self.facilitating else
                "showing it to the room (not a participant)" if self.projecting else
-               f"taking part as {esc(self.me.name)}")
+               f"taking part as {esc(self.me.name)}" if self.me is not None else "taking part")
         self.status.value = (f"Workshop <b>{esc(session.title)}</b> · you are {who}")
         if self.facilitating:
-            self.code_panel.value = join_code_html(session.join_code)
+            self.console.code_panel.value = join_code_html(session.join_code)
             self.console.set_case(self.case)
         self.view.layout.display = "flex"
         self.refresh()
@@ -355,12 +359,14 @@ class WorkshopApp:
             self._show_tally(session)
 
     def _show_revealed(self, reveal: int | None) -> None:
+        if self.case is None:
+            return
         agencies = self.revealed.show(self.case, reveal, count_all=self.facilitating)
         if agencies:
             self.answers.set_agencies(agencies)
         if self.facilitating:
             ev = self.case.events.sort_values("seq")
-            self.coming_panel.value = coming_html(ev.loc[ev["seq"] > (reveal or 0)])
+            self.console.coming_panel.value = coming_html(ev.loc[ev["seq"] > (reveal or 0)])
 
     def _show_question(self, decision: str | None) -> None:
         parsed = parse_decision(decision)

@@ -63,6 +63,7 @@ def decision_key(seq: int, question: str) -> str:
 
 
 def parse_decision(key: str | None) -> tuple[int, str] | None:
+    """A stored decision point as ``(seq, question)`` (:func:`decision_key` undone)."""
     if not key:
         return None
     seq, _, question = key.partition("|")

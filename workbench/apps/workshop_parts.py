@@ -41,10 +41,10 @@ class FacilitatorConsole:
     """Choose a case and open (or resume) a workshop; then reveal, ask, and see the
     answers, the room and what comes next (private: never projected)."""
 
-    def __init__(self, options: list[tuple[str, str]], *, on_case: Callable[[str], None],
-                 on_open: Callable[[], None], on_resume: Callable[[str], None],
+    def __init__(self, options: list[tuple[str, str]], *, on_case: Callable[[str], object],
+                 on_open: Callable[[], object], on_resume: Callable[[str], object],
                  on_reveal_next: Callable[[int], None], on_reveal: Callable[[int], None],
-                 on_ask: Callable[[], None]):
+                 on_ask: Callable[[], object]):
         self.case_picker = fill(w.Dropdown(options=options, value=None, description="Case"),
                                 basis="300px", max_width="620px", css="wb-case")
         self.case_picker.observe(lambda c: on_case(c["new"]) if c["new"] is not None
@@ -122,7 +122,7 @@ class FacilitatorConsole:
 class ProjectorForm:
     """The room's screen: give a join code, then show the workshop (not a participant)."""
 
-    def __init__(self, *, on_watch: Callable[[str], None]):
+    def __init__(self, *, on_watch: Callable[[str], object]):
         self.watch_code = fill(w.Text(description="Join code", placeholder="e.g. K7M2QX"),
                                basis="200px", max_width="320px", css="wb-watch-code")
         self.watch_button = button(w.Button(description="Show this workshop",
@@ -141,7 +141,7 @@ class ProjectorForm:
 class JoinForm:
     """A participant's join form (phone first: one column, every field full width)."""
 
-    def __init__(self, *, on_join: Callable[[], None]):
+    def __init__(self, *, on_join: Callable[[], object]):
         self.code_input = fill(w.Text(description="Join code", placeholder="e.g. K7M2QX"),
                                basis="200px", css="wb-join-code-input")
         self.name_input = fill(w.Text(description="You", placeholder="name or initials"),
@@ -175,7 +175,7 @@ class JoinForm:
 class AnswerBox:
     """The question put to the room and a participant's answer to it."""
 
-    def __init__(self, *, on_submit: Callable[[], None]):
+    def __init__(self, *, on_submit: Callable[[], object]):
         self.question_panel = w.HTML(layout=L(width="100%"))
         self.question_panel.add_class("wb-question-text")
         self.answer_input = fill(w.Textarea(placeholder="What would you do now?", rows=4),

@@ -34,7 +34,7 @@ def load(*paths: str | Path, **options: object) -> Case:
     if len(paths) == 1 and (first / "case.yaml").is_file():
         from workbench.io.casefile import load_case
 
-        return load_case(first, **options)  # type: ignore[arg-type]
+        return load_case(first, **options)
     from workbench.io.importer import import_chronologies
 
     return import_chronologies([Path(p) for p in paths], **options)  # type: ignore[arg-type]

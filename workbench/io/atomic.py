@@ -39,7 +39,7 @@ import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, overload
 
 import pandas as pd
 
@@ -125,6 +125,10 @@ def atomic_write(path: str | Path, data: str | bytes, *, encoding: str = "utf-8"
     return Path(path)
 
 
+@overload
+def neutralise(value: str) -> str: ...
+@overload
+def neutralise(value: object) -> object: ...
 def neutralise(value: object) -> object:
     """Text with ``'`` before each formula trigger at its start or after a list
     separator (see the module); anything else as is."""
@@ -143,9 +147,8 @@ def cell_text(value: object) -> object:
     if isinstance(value, pd.Timestamp):
         if pd.isna(value):
             return None
-        if value.tzinfo is not None:
-            value = value.tz_convert(_LOCAL).tz_localize(None)
-        return value.to_pydatetime()
+        local = value.tz_convert(_LOCAL).tz_localize(None) if value.tzinfo is not None else value
+        return local.to_pydatetime()
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return pd.Timestamp(value).tz_convert(_LOCAL).tz_localize(None).to_pydatetime()
     if isinstance(value, float) and value != value:  # NaN
@@ -208,7 +211,7 @@ def _xlsx_value(value: object) -> object:
     value = cell_text(value)
     if isinstance(value, str):
         value = neutralise(value)
-        return _XML_ILLEGAL.sub("\ufffd", value)  # type: ignore[arg-type]
+        return _XML_ILLEGAL.sub("\ufffd", value)
     if isinstance(value, (bool, int, float, dt.datetime, dt.date)) or value is None:
         return value
     return neutralise(str(value))

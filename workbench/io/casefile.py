@@ -1,6 +1,9 @@
 """The case file: a folder with ``case.yaml`` (metadata), ``events.csv`` (events) and
 ``facts.csv`` (the facts found inside the rows, with their words).
 
+Why one module: reading and writing the case folder stay side by side, so the format
+is defined once (what :func:`write_case` writes is what :func:`load_case` checks).
+
 The format is documented in ``docs/case-format.md``. :func:`write_case` writes the
 folder atomically (a crash leaves the old case or the new one); :func:`load_case`
 reads and validates it, reporting every problem at once.
@@ -29,6 +32,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -43,7 +47,7 @@ from workbench.case import (
     Case,
     case_from_events,
 )
-from workbench.errors import CaseValidationError, Problem, Reason, Severity
+from workbench.errors import CaseValidationError, Problem, Reason, Severity, Where
 from workbench.io.dates import Precision, far_future
 from workbench.io.facts import FACT_VALUES, find_facts
 from workbench.kinds import GRADES, KINDS
@@ -58,7 +62,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def read_yaml(path: Path, problems: list[Problem] | None = None, *,
-              name: str | None = None) -> Mapping[str, object]:
+              name: str | None = None) -> Mapping[str, Any]:
     """Parse a YAML file with the bounded safe loader (:mod:`workbench.safeyaml`:
     no aliases, no deep nesting, no tags); problems carry line and column.
 
@@ -118,9 +122,9 @@ def _check_meta(meta: Mapping[str, object], name: str, lines: Mapping[str, int],
 
 def _check_overrides(overrides: Mapping[str, object], ids: set[str], name: str,
                      lines: Mapping[str, int], problems: list[Problem]) -> None:
-    allowed = {"kind": KINDS, "risk_grade": ("", *GRADES)}
+    allowed: dict[str, tuple[str, ...]] = {"kind": KINDS, "risk_grade": ("", *GRADES)}
     for event_id, fields in overrides.items():
-        where = {"file": name, "line": lines.get(str(event_id)), "column": str(event_id)}
+        where: Where = {"file": name, "line": lines.get(str(event_id)), "column": str(event_id)}
         if str(event_id) not in ids:
             problems.append(Problem(reason=Reason.UNKNOWN_EVENT_REFERENCE, value=str(event_id),
                                     message=f"override for event {event_id!r}, which is not in "
@@ -147,7 +151,7 @@ def _check_overrides(overrides: Mapping[str, object], ids: set[str], name: str,
                                         f"{', '.join(a for a in allowed[key] if a)})", **where))
 
 
-def _check_fact_overrides(facts: object, where: Mapping[str, object],
+def _check_fact_overrides(facts: object, where: Where,
                           problems: list[Problem]) -> None:
     """``facts: {fact: value}`` (null removes a fact): known facts and allowed values."""
     if not isinstance(facts, Mapping):
@@ -155,14 +159,15 @@ def _check_fact_overrides(facts: object, where: Mapping[str, object],
                                 "of fact: value (null removes the fact)", **where))
         return
     for fact, value in facts.items():
+        allowed = FACT_VALUES.get(fact)
         if fact not in FACT_VALUES:
             problems.append(Problem(reason=Reason.UNKNOWN_FIELD, value=str(fact),
                                     message=f"{fact!r} is not a fact (facts: "
                                     f"{', '.join(FACT_VALUES)})", **where))
-        elif value is not None and FACT_VALUES[fact] and str(value) not in FACT_VALUES[fact]:
+        elif value is not None and allowed and str(value) not in allowed:
             problems.append(Problem(reason=Reason.INVALID_CASE_FILE, value=str(value),
                                     message=f"{value!r} is not allowed for the fact {fact} "
-                                    f"(allowed: {', '.join(FACT_VALUES[fact])}, or null)",
+                                    f"(allowed: {', '.join(allowed)}, or null)",
                                     **where))
 
 
@@ -328,7 +333,9 @@ def load_case(path: str | Path) -> Case:
     if len(problems) == before:  # read: check it (an empty file lacks format and id)
         _check_meta(meta, meta_name, lines, problems)
     events = _read_events(folder / "events.csv", problems)
-    overrides = meta.get("overrides") if isinstance(meta.get("overrides"), Mapping) else {}
+    overrides = meta.get("overrides")
+    if not isinstance(overrides, Mapping):
+        overrides = {}
     facts = None
     if events is not None:
         _check_overrides(overrides, set(events["id"]), meta_name, lines, problems)
@@ -407,7 +414,7 @@ def _round_trip(old_text: str, meta: Mapping[str, object]) -> str | None:
     return out.getvalue()
 
 
-def _update(old, new: Mapping[str, object]) -> None:  # old: a ruamel CommentedMap
+def _update(old: Any, new: Mapping[str, object]) -> None:  # old: a ruamel CommentedMap
     from ruamel.yaml.comments import CommentedMap
 
     for key in [k for k in old if k not in new]:

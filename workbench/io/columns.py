@@ -191,13 +191,13 @@ def map_columns(headers: Sequence[str], mapping: Mapping[str, str], *,
     keyed = [name_key(h) for h in headers]
     out: dict[str, int] = {}
     bad: list[tuple[str, str, str]] = []
-    for field, header in mapping.items():
-        if field not in FIELDS:
-            bad.append((field, header, "field"))
+    for wanted, header in mapping.items():
+        if wanted not in FIELDS:
+            bad.append((wanted, header, "field"))
         elif name_key(header) not in keyed:
-            bad.append((field, header, "column"))
+            bad.append((wanted, header, "column"))
         else:
-            out[field] = keyed.index(name_key(header))
+            out[wanted] = keyed.index(name_key(header))
     mapped = set(out.values())
     labelled: list[tuple[int, str]] = []
     notes: list[tuple[int, str, str]] = []

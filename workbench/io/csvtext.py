@@ -28,7 +28,7 @@ import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import TextIO
 
 from workbench.errors import Problem, Reason, Severity
 
@@ -87,7 +87,7 @@ def _first_error(path: Path, codec: str) -> tuple[int, int, int] | None:
 
 
 def open_text(path: Path, name: str, encoding: str | None,
-              problems: list[Problem]) -> IO[str] | None:
+              problems: list[Problem]) -> TextIO | None:
     """The file as a stream of lines (``newline=""``), or None with a problem."""
     with open(path, "rb") as fh:
         head = fh.read(4096)

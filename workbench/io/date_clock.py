@@ -171,16 +171,14 @@ def finish(loc: Local, t: str, marked: bool, zone: ZoneInfo, text: str, *,
             raise DateError(Reason.UNPARSEABLE_TIME,
                             f"'{text}': a time goes only with one exact day; this date is {why}")
         ends = _clock_span(t) if t else [(loc.lo.hour, loc.lo.minute, None)]
-        notes: tuple[Note, ...] = ()
-        start = end = None
-        for i, (h, mi, offset) in enumerate(ends):
-            a, b, more = _moment(loc.lo.replace(hour=h, minute=mi), zone, offset, text)
-            notes += more
-            start, end = (a, b) if i == 0 else (start, b)
-        if end <= start:  # type: ignore[operator]  # 23:00-01:00 runs past midnight
-            end += DAY  # type: ignore[operator]
+        moments = [_moment(loc.lo.replace(hour=h, minute=mi), zone, offset, text)
+                   for h, mi, offset in ends]
+        notes: tuple[Note, ...] = tuple(n for _, _, more in moments for n in more)
+        start, end = moments[0][0], moments[-1][1]
+        if end <= start:  # 23:00-01:00 runs past midnight
+            end += DAY
         if time_approx:
-            start, end = start - HOUR, end + HOUR  # type: ignore[operator]
+            start, end = start - HOUR, end + HOUR
         return When(text, pd.Timestamp(start), pd.Timestamp(end),
                     Precision.MINUTE if len(ends) == 1 else Precision.RANGE,
                     approximate=time_approx, relative=loc.relative,

@@ -195,7 +195,7 @@ def _split_year(m: re.Match[str], shown: str) -> Local | None:
     return _span_of(first, 4, 17, Precision.RANGE, "month", shown)._replace(warnings=(note,))
 
 
-def read_calendar(s: str, *, dayfirst: bool, shown: str) -> Local:
+def read_calendar(s: str, *, dayfirst: bool, shown: str) -> Local:  # noqa: C901 (to split)
     """Read an absolute date (no marker, no time) from its tidied lower-case form."""
     for pattern, word in _PART_WORDS:
         s = pattern.sub(word, s)
@@ -231,7 +231,7 @@ def read_calendar(s: str, *, dayfirst: bool, shown: str) -> Local:
         loc = _span_of(int(m[2]), mo, n, Precision.RANGE, "month", shown)
     elif m := _NUMBER.fullmatch(s):
         loc = _number(m[1], m[2], shown)
-    elif not (loc := _unknown_parts(s, dayfirst, shown)):  # type: ignore[assignment]
+    elif not (loc := _unknown_parts(s, dayfirst, shown)):
         raise DateError(Reason.UNPARSEABLE_DATE, f"'{shown}' is not a date: try e.g. {FORMS}")
     if wd:
         if loc.precision is not Precision.DAY or loc.warnings:
@@ -247,7 +247,7 @@ def read_calendar(s: str, *, dayfirst: bool, shown: str) -> Local:
 def days_of(w: When, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """The first and last local calendar days (as midnights) that ``w`` touches."""
     a = w.start.astimezone(zone)  # type: ignore[union-attr]
-    b = (w.end - pd.Timedelta(1, "us")).astimezone(zone)  # type: ignore[operator]
+    b = (w.end - pd.Timedelta(1, "us")).astimezone(zone)
     return dt.datetime(a.year, a.month, a.day), dt.datetime(b.year, b.month, b.day)
 
 

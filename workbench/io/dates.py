@@ -1,5 +1,9 @@
 """Reading chronology dates into honest intervals of time.
 
+Why one module: it is date reading's public face (:func:`parse_when`, open-ended and
+relative dates, days and spans); the grammar and the clock already live apart
+(:mod:`workbench.io.date_grammar`, :mod:`workbench.io.date_clock`).
+
 A date in a chronology is rarely an instant. ``2014``, ``March 2014``, ``c.2016``,
 ``?22/05/2016``, ``age 13`` and ``the next day`` each name a *stretch* of time in
 which the event happened, and the workbench keeps that stretch instead of making up
@@ -165,10 +169,10 @@ class _Reader:
         reach = pd.DateOffset(years=OPEN_YEARS)
         if m["before"] or m["by"] or m["y2"]:
             end = side.start if m["before"] else side.end
-            start, open_side = end - reach, "start"  # type: ignore[operator]
+            start, open_side = end - reach, "start"
         else:
             start = side.end if m["after"] else side.start
-            end, open_side = start + reach, "end"  # type: ignore[operator]
+            end, open_side = start + reach, "end"
         message = open_message(self.label, open_side, start, end)
         return When(self.label, start, end, Precision.RANGE, side.approximate, side.relative,
                     side.zoned, side.warnings + ((Reason.OPEN_ENDED_DATE, message),), note,
@@ -294,7 +298,7 @@ def _bounded(w: When, born: When | None) -> When:
         return w
     if not w.start < born.start < w.end:  # type: ignore[operator]
         return w
-    message = open_message(w.text, "start", born.start, w.end,  # type: ignore[arg-type]
+    message = open_message(w.text, "start", born.start, w.end,
                            "at the child's birth")
     notes = tuple((r, message if r is Reason.OPEN_ENDED_DATE else m) for r, m in w.warnings)
     return replace(w, start=born.start, warnings=notes)

@@ -93,12 +93,13 @@ def found_when(words: str, report: When) -> tuple[When | None, str]:
         return parse_when(date.group(0), clock), said
     if relative:
         when = parse_when(relative.group(0), clock, anchor=report)
-        if clock and when.end <= report.start and _NIGHT.search(relative.group(0)):
+        if clock and when.end is not None and when.end <= report.start \
+                and _NIGHT.search(relative.group(0)):
             when = parse_when("the next day", clock, anchor=report)  # "later that night 0215"
         return when, said
     if clock and report.precision is Precision.MINUTE:
         when = parse_when("same day", clock, anchor=report)
-        if when.end <= report.start:
+        if when.end is not None and when.end <= report.start:
             when = parse_when("the next day", clock, anchor=report)
         return when, said
     return None, ""
@@ -118,7 +119,7 @@ def _derived_row(report: pd.Series, new_id: str, when: When, said: str, words: s
     if start < report["start"]:  # found after the report: the part of the day before it goes
         start = report["start"]
         precision = "range" if precision != "minute" else precision
-    row = {c: "" for c in report.index}
+    row: dict[str, object] = {c: "" for c in report.index}
     row.update(
         id=new_id, seq=report["seq"], agency=report["agency"],
         agency_as_written=report.get("agency_as_written", report["agency"]),
@@ -135,7 +136,7 @@ def _derived_row(report: pd.Series, new_id: str, when: When, said: str, words: s
 
 def _problem(report: pd.Series, field: str, words: str, reason: Reason, message: str) -> Problem:
     sheet = report.get("source_sheet") or None
-    return Problem(file=str(report.get("source_file") or "") or None,
+    return Problem(file=str(report.get("source_file") or ""),
                    line=int(report.get("source_line") or 0) or None, column=field,
                    sheet=sheet, value=words, reason=reason, severity=Severity.WARNING,
                    message=message)
@@ -171,7 +172,7 @@ def derive_found_events(events: pd.DataFrame, facts: pd.DataFrame
                 continue
             if when is None:
                 continue
-            if when.end <= anchor.start:
+            if when.end is not None and when.end <= anchor.start:
                 problems.append(_problem(report, field, words, Reason.END_BEFORE_START,
                                          f"the found written here ({said}) is before the report; "
                                          "kept as a fact, with no found event"))

@@ -1,5 +1,8 @@
 """The facts inside a row: what a record says besides its one main kind.
 
+Why one module (just over 400 lines): the vocabulary of facts and the patterns that
+find each share one set of sentence and negation rules, read together when a fact is added.
+
 A row of a chronology has one kind (``missing_report``, ``return_interview_completed``
 …) and any number of *facts* found in its text and columns, each keeping the words
 that gave it (for the timeline's hover and the review record):
@@ -48,6 +51,7 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,7 +79,7 @@ _WORDS_LIMIT = 300
 
 
 @cache
-def _vocabulary() -> dict:
+def _vocabulary() -> dict[str, Any]:
     text = resources.files("workbench").joinpath("data/facts.yaml").read_text("utf-8")
     return yaml.safe_load(text)
 
@@ -109,7 +113,7 @@ def _any(phrases: Sequence[str]) -> str:
 class _Patterns:
     """The vocabulary compiled once."""
 
-    def __init__(self, v: dict) -> None:
+    def __init__(self, v: dict[str, Any]) -> None:
         c = v["child_account"]
         child, pron, verbs = _any(c["child"]), _any(c["pronouns"]), _any(c["verbs"])
         gap = r"(?:\s+(?!not\b|never\b|n't\b)\w+){0,2}?"  # "later", "has", "then": not negations
@@ -283,6 +287,7 @@ def _text_facts_uncached(text: str) -> tuple[tuple[str, str, str], ...]:
     p = _patterns()
     out: list[tuple[str, str, str]] = [("child_account", v, w) for v, w in _accounts(text)]
     seen: set[str] = set()
+    m: re.Match[str] | None
     for m in p.exploitation.finditer(text):
         phrase = " ".join(m.group(1).lower().split())
         if phrase not in seen and not _negated(text, m.start()):
@@ -336,7 +341,7 @@ def _field_facts(ev: pd.DataFrame, field: str) -> pd.DataFrame:
     """Facts of one text field, read once per distinct text."""
     text = _column(ev, field)
     codes, uniques = pd.factorize(text.to_numpy(dtype=object))
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for code, value in enumerate(uniques):
         if not value:
             continue
@@ -399,7 +404,7 @@ def _grades(events: pd.DataFrame) -> pd.DataFrame:
         hit = np.array([f is not None and f[0] == g for f, g in zip(found, value, strict=True)],
                        dtype=bool)
         if hit.any():
-            words[hit] = [f[1] for f, h in zip(found, hit, strict=True) if h]
+            words[hit] = [f[1] for f, h in zip(found, hit, strict=True) if h and f is not None]
             field[hit] = name
     return pd.DataFrame({"_row": rows, "_n": -1, "fact": "risk_grade", "value": value,
                          "words": words, "field": field})

@@ -1,5 +1,8 @@
 """Import: agency chronologies in, one validated composite :class:`Case` out.
 
+Why one module: the import is one pass (read each return, give ids, merge, summarise)
+that reads top to bottom here; rows, merging and the summary already live apart.
+
 Reading (:mod:`workbench.io.chronology`) gives rows of text; :mod:`workbench.io.rows`
 reads each row's dates, agency, kind, recipients, attendees and risk grading; this
 module gives every row an id, merges the returns into one composite chronology in
@@ -32,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -44,7 +48,7 @@ from workbench.io.derived import derive_found_events
 from workbench.io.facts import find_facts
 from workbench.io.file_agency import agency_of_file_name, agency_of_title
 from workbench.io.merge import StreamLinks, close_open, link, order, stems_of, use_own_names
-from workbench.io.rows import AgencyRegistry, FileAgency, RowReader, slug
+from workbench.io.rows import AgencyRegistry, FileAgency, Record, RowReader, slug
 from workbench.io.summary import FileSummary, ImportSummary, NewAgency, count_reasons
 
 __all__ = ["ImportReport", "import_chronologies", "import_report", "read_events"]
@@ -175,7 +179,7 @@ class _Reading:
     tables: tuple[Chronology, ...]
     file_agencies: tuple[FileAgency, ...]
     registry: AgencyRegistry
-    records: tuple[dict[str, object], ...]
+    records: tuple[Record, ...]
 
 
 def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
@@ -183,10 +187,10 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
           dayfirst: bool, aliases: AliasTable, born: str | None, limits: Limits) -> _Reading:
     problems: list[Problem] = []
     born_when = _born(born, problems)
-    paths = [Path(p) for p in paths]
-    maps = _mappings(mapping, paths, problems)
+    files = [Path(p) for p in paths]
+    maps = _mappings(mapping, files, problems)
     tables: list[Chronology] = []
-    for path in paths:
+    for path in files:
         own = agency.get(path.name) if isinstance(agency, Mapping) else agency
         found, met = read_chronology(path, mapping=maps[path.name], encoding=encoding,
                                      sheet=sheet, agency=own, limits=limits,
@@ -194,7 +198,7 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
         tables.extend(found)
         problems.extend(met)
     registry = AgencyRegistry(aliases)
-    records: list[dict[str, object]] = []
+    records: list[Record] = []
     file_index: list[int] = []
     stems = stems_of(tables)
     agencies = []
@@ -211,12 +215,12 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
     problems.extend(registry.problems())
     _empty(tables, [len(chron.rows) for chron in tables], problems)
     if not records:
-        return _Reading(None, _in_file_order(problems, paths), tuple(tables), tuple(agencies),
+        return _Reading(None, _in_file_order(problems, files), tuple(tables), tuple(agencies),
                         registry, ())
     use_own_names(records, aliases)
     link(records, file_index, stems, tables, problems)
     close_open(records, file_index, tables, problems)
-    problems = _in_file_order(problems, paths)
+    problems = _in_file_order(problems, files)
     frame = order(records, file_index)
     return _Reading(frame[list(EVENT_COLUMNS)], problems, tuple(tables), tuple(agencies),
                     registry, tuple(records))
@@ -232,8 +236,8 @@ def check_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] |
     rows. Returns the problems in file order and ``(table, lines, rows)``."""
     problems: list[Problem] = []
     born_when = _born(born, problems)
-    paths = [Path(p) for p in paths]
-    maps = _mappings(mapping, paths, problems)
+    files = [Path(p) for p in paths]
+    maps = _mappings(mapping, files, problems)
 
     later: dict[int, tuple[list[Problem], int]] = {}  # a stream's problems, met as it is read
 
@@ -246,7 +250,7 @@ def check_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] |
         later.update((id(chron.stream), (met, len(met))) for chron in found)
         return found
 
-    tables = [chron for path in paths for chron in read(path, problems)]
+    tables = [chron for path in files for chron in read(path, problems)]
     registry = AgencyRegistry(aliases)
     stems = stems_of(tables)
     links = StreamLinks(stems, tables, problems)
@@ -278,9 +282,9 @@ def check_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] |
         _mixed_zones(reader, chron, problems)
     problems.extend(registry.problems())
     if not _empty(tables, [n for _, _, n in counts], problems):
-        return _in_file_order(problems, paths), counts
+        return _in_file_order(problems, files), counts
     links.finish()
-    return _in_file_order(problems, paths), counts
+    return _in_file_order(problems, files), counts
 
 
 def read_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None = None,
@@ -321,7 +325,7 @@ def collect_inputs(paths: Iterable[str | Path], *, agency: str | Mapping[str, st
     from workbench.io.casefile import read_yaml
 
     files: list[Path] = []
-    merged: dict[str, object] = {}
+    merged: dict[str, Any] = {}  # the metadata as written (YAML)
     problems: list[Problem] = []
     for path in map(Path, paths):
         if not path.is_dir():

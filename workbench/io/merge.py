@@ -17,7 +17,7 @@ from workbench.agencies import AliasTable, name_key
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.chronology import Chronology
 from workbench.io.dates import open_message
-from workbench.io.rows import slug
+from workbench.io.rows import Record, slug
 
 __all__ = ["close_open", "link", "order", "own_names", "stems_of", "use_own_names"]
 
@@ -25,6 +25,7 @@ W = Severity.WARNING
 
 
 def stems_of(tables: Sequence[Chronology]) -> list[str]:
+    """Each table's stem for its event ids: its file's name (and sheet's), made unique."""
     stems: list[str] = []
     for chron in tables:
         stem = slug(chron.path.stem) + (f"-{slug(chron.sheet)}" if chron.several_sheets and
@@ -36,7 +37,7 @@ def stems_of(tables: Sequence[Chronology]) -> list[str]:
     return stems
 
 
-def own_names(records: list[dict[str, object]], aliases: AliasTable) -> dict[str, str]:
+def own_names(records: list[Record], aliases: AliasTable) -> dict[str, str]:
     """Generic names in recipients and attendees that mean an agency of the case by its own
     name, and that name: "Children's Social Care" in a police export is "Anyshire
     Children's Social Care" when that is the return of the case's only one of its kind.
@@ -71,7 +72,7 @@ def own_names(records: list[dict[str, object]], aliases: AliasTable) -> dict[str
     return out
 
 
-def use_own_names(records: list[dict[str, object]], aliases: AliasTable) -> None:
+def use_own_names(records: list[Record], aliases: AliasTable) -> None:
     """Put :func:`own_names` in the records' recipients and attendees (in place)."""
     renames = own_names(records, aliases)
     if not renames:
@@ -83,10 +84,10 @@ def use_own_names(records: list[dict[str, object]], aliases: AliasTable) -> None
                 r[col] = "; ".join(dict.fromkeys(n for n in names if n and n != r["agency"]))
 
 
-def link(records: list[dict[str, object]], file_index: list[int], stems: list[str],
+def link(records: list[Record], file_index: list[int], stems: list[str],
           tables: Sequence[Chronology], problems: list[Problem]) -> None:
     """Make ids unique and resolve each ``refers_to`` to an event id."""
-    seen: dict[str, dict[str, object]] = {}
+    seen: dict[str, Record] = {}
     ids = {str(r["id"]) for r in records}  # every id given so far (a set: no n² on repeats)
     for rec, f in zip(records, file_index, strict=True):
         wanted = str(rec["id"])
@@ -104,7 +105,7 @@ def link(records: list[dict[str, object]], file_index: list[int], stems: list[st
                                     **tables[f].where(int(rec["source_line"]), "ref")))
             rec["id"] = new
         seen[str(rec["id"])] = rec
-    by_ref: dict[tuple[int, str], list[dict[str, object]]] = {}
+    by_ref: dict[tuple[int, str], list[Record]] = {}
     for rec, f in zip(records, file_index, strict=True):
         for ref in (rec["ref"], rec["source_ref"]):
             if ref:
@@ -138,7 +139,7 @@ def link(records: list[dict[str, object]], file_index: list[int], stems: list[st
             rec["refers_to"] = target
 
 
-def close_open(records: list[dict[str, object]], file_index: list[int],
+def close_open(records: list[Record], file_index: list[int],
                 tables: Sequence[Chronology], problems: list[Problem]) -> None:
     """Close open-ended dates (``before 2012``) at the composite chronology's own first
     or last date when that is nearer than the date reader's rule, and say so."""
@@ -179,7 +180,7 @@ def _placement_keys(start: pd.Series, end: pd.Series, files: np.ndarray) -> np.n
     return keys
 
 
-def order(records: list[dict[str, object]], file_index: list[int]) -> pd.DataFrame:
+def order(records: list[Record], file_index: list[int]) -> pd.DataFrame:
     """Composite order: by time; rows stay in their return's order where dates allow."""
     frame = pd.DataFrame.from_records(records)
     frame["start"] = pd.to_datetime(frame["start"], utc=True)
@@ -208,12 +209,12 @@ class StreamLinks:
         self.seen: dict[str, str] = {}  # id made from a reference -> where first
         self.by_ref: dict[tuple[int, str], list[tuple[int, str]]] = {}
         self.refs: list[tuple[int, int, str]] = []  # (table, line, written)
-        self.open: list[tuple[int, dict[str, object]]] = []
+        self.open: list[tuple[int, Record]] = []
         self.first: object = None
         self.last: object = None
 
-    def add(self, rec: dict[str, object], f: int) -> None:
-        line, wanted = int(rec["source_line"]), str(rec["id"])  # type: ignore[call-overload]
+    def add(self, rec: Record, f: int) -> None:
+        line, wanted = int(rec["source_line"]), str(rec["id"])
         first = self.seen.get(wanted)
         if rec["ref"] or first is not None:
             if first is not None:

@@ -1,5 +1,8 @@
 """One return's rows read into event records: dates, agency, kind, recipients, meetings.
 
+Why one module: a row's fields are read in one pass that shares the row's agency,
+dates and warnings (:class:`RowReader`), with the registry that counts the agencies met.
+
 Every row becomes a record; what could not be read as written is a warning saying
 what was assumed, and the written text is never dropped (a date that cannot be
 read leaves the row undated, in its place, with the text in ``when``; a kind,
@@ -19,9 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from workbench.agencies import AliasTable, Resolved, name_key, yaml_scalar
-from workbench.errors import Problem, Reason, Severity
+from workbench.errors import Problem, Reason, Severity, Where
 from workbench.io.chronology import Chronology, Row
 from workbench.io.dates import DateError, Precision, When, far_future, parse_when, span
 from workbench.kinds import (
@@ -35,7 +39,10 @@ from workbench.kinds import (
     split_attendees,
 )
 
-__all__ = ["AgencyRegistry", "FileAgency", "RowReader", "informed_by", "slug"]
+__all__ = ["AgencyRegistry", "FileAgency", "Record", "RowReader", "informed_by", "slug"]
+
+#: an event as read from one row: its fields (text, times, flags) before the events table
+Record = dict[str, Any]
 
 W = Severity.WARNING
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -100,6 +107,7 @@ CONVENOR = "Children's Social Care"
 
 
 def slug(text: str) -> str:
+    """``text`` as a lower-case slug for ids (``"x"`` when nothing is left)."""
     return _SLUG.sub("-", text.lower()).strip("-") or "x"
 
 
@@ -119,7 +127,7 @@ class _New:
     basis: str
     written: dict[str, None] = field(default_factory=dict)
     rows: int = 0
-    first: dict[tuple[str, str], tuple[dict[str, object], str]] = field(default_factory=dict)
+    first: dict[tuple[str, str], tuple[Where, str]] = field(default_factory=dict)
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
@@ -130,7 +138,7 @@ class AgencyRegistry:
         self.aliases = aliases
         self.new: dict[str, _New] = {}
 
-    def note(self, r: Resolved, where: dict[str, object], field_: str, *, row: bool) -> None:
+    def note(self, r: Resolved, where: Where, field_: str, *, row: bool) -> None:
         key = name_key(r.name)
         entry = self.new.setdefault(key, _New(r.name, r.sector, r.basis))
         entry.written.setdefault(r.written)
@@ -321,7 +329,7 @@ class RowReader:
         return out
 
     # --- the row -------------------------------------------------------------------
-    def record(self, row: Row) -> dict[str, object]:
+    def record(self, row: Row) -> Record:
         chron, line, values = self.chron, row.line, row.values
         when, undated = self.when(line, values)
         extra = [f"{label}: {text}" for label, text in row.extra]

@@ -17,7 +17,7 @@ Examples
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from workbench.errors import Problem, Severity
@@ -125,7 +125,7 @@ class ImportSummary:
         return out
 
 
-def count_reasons(problems: list[Problem] | tuple[Problem, ...],
+def count_reasons(problems: Sequence[Problem],
                   severity: Severity) -> dict[str, int]:
     """How many problems of ``severity`` there are per reason, most first."""
     counts = Counter(str(p.reason) for p in problems if p.severity is severity)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.errors import Problem, Reason, Severity, _shorten
+from workbench.errors import Problem, Reason, Severity, Where, _shorten
 from workbench.io.columns import FIELDS, TEXT_FIELDS, find_header, map_columns
 from workbench.io.dates import DateError, parse_when
 
@@ -73,7 +73,7 @@ class Chronology:
     lines: int = field(default=0, compare=False)  # data lines (rows of a sheet) read
     stream: Iterable[Row] | None = field(default=None, compare=False, repr=False)
 
-    def where(self, line: int, field: str | None = None) -> dict[str, object]:
+    def where(self, line: int, field: str | None = None) -> Where:
         """Keyword arguments locating ``field`` of the row at ``line`` in a Problem."""
         column = self.columns.get(field, field) if field else None
         if self.sheet is None:
@@ -93,7 +93,7 @@ def _letter(i: int) -> str:
     return letters
 
 
-def _clean_text(value: str, where: dict[str, object], limits: Limits,
+def _clean_text(value: str, where: Where, limits: Limits,
                 problems: list[Problem]) -> str:
     """The cell's text with control and bidirectional-override characters taken out."""
     if len(value) > limits.max_field_chars:
@@ -196,13 +196,13 @@ class RowMaker:
         return Row(line, values, tuple(extra))
 
 
-def table_layout(path: Path, name: str, sheet: str | None,
+def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to split)
                  records: Sequence[tuple[int, Sequence[str]]], mapping: Mapping[str, str],
                  limits: Limits, problems: list[Problem], agency: str | None,
                  letters_of: list[str] | None = None) -> tuple[Chronology, RowMaker] | None:
     """The table's header, columns and title block (a Chronology with no rows yet), and
     the maker of its rows; from ``records``, the table's first records (or all)."""
-    base: dict[str, object] = {"file": name, "sheet": sheet}
+    base: Where = {"file": name, "sheet": sheet}
     start = find_header(records, mapping)
     if start is None:
         problems.append(Problem(reason=Reason.EMPTY_FILE, message="no rows at all", **base))
@@ -210,13 +210,15 @@ def table_layout(path: Path, name: str, sheet: str | None,
     header_line, headers = records[start]
     headers = [h.strip() for h in headers]
     letters = letters_of or [""] * len(headers)
-    where: dict[str, object] = {**base, "line": header_line}
+    where: Where = {**base, "line": header_line}
     if sheet is not None:
         where["cell"] = f"A{header_line}"
 
-    def at(i: int) -> dict[str, object]:  # the i-th header's place (its cell in a sheet)
-        cell = {"cell": f"{_letter(i)}{header_line}"} if sheet is not None else {}
-        return {**where, "column": i + 1, **cell}
+    def at(i: int) -> Where:  # the i-th header's place (its cell in a sheet)
+        place: Where = {**where, "column": i + 1}
+        if sheet is not None:
+            place["cell"] = f"{_letter(i)}{header_line}"
+        return place
 
     layout = map_columns(headers, mapping, letters=letters)
     for fld, header, why in layout.unknown_mapping:

@@ -82,7 +82,7 @@ class When:
         undated = self.precision is Precision.UNDATED
         if (self.start is None) is not undated or (self.end is None) is not undated:
             raise ValueError("a When has a start and an end exactly when it is dated")
-        if self.start is not None and not self.start < self.end:  # type: ignore[operator]
+        if self.start is not None and not self.start < self.end:
             raise ValueError(f"a When must start before it ends: {self.start} >= {self.end}")
         if self.open_side not in ("", "start", "end"):
             raise ValueError(f"open_side is '', 'start' or 'end', not {self.open_side!r}")
@@ -97,7 +97,7 @@ class When:
         ts = pd.Timestamp(instant)
         if ts.tzinfo is None:
             raise ValueError(f"{instant!r} has no timezone; a When holds UTC instants")
-        return self.start is not None and self.start <= ts < self.end  # type: ignore[operator]
+        return self.start is not None and self.start <= ts < self.end
 
 
 class DateError(WorkbenchError, ValueError):

@@ -20,10 +20,14 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from workbench.errors import Problem, Reason, Severity, _shorten
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._reader import WorkSheetParser
 
 __all__ = ["Sheet", "cell_text", "check_limits", "read_workbook"]
 
@@ -65,7 +69,7 @@ class _TooLarge(Exception):
 
 
 def _parse(book: object, ws: object, *, data_only: bool,
-           each: Callable[[int, list], None]) -> object:
+           each: Callable[[int, list[dict[str, Any]]], None]) -> WorkSheetParser:
     """Stream the sheet's rows to ``each(number, cells)``; return the parser (its merged
     cells and row and column dimensions are known once every row is read)."""
     from openpyxl.worksheet._reader import WorkSheetParser
@@ -79,14 +83,14 @@ def _parse(book: object, ws: object, *, data_only: bool,
     return parser
 
 
-def _sheet(book: object, ws: object, name: str, problems: list[Problem],
+def _sheet(book: object, ws: object, name: str, problems: list[Problem],  # noqa: C901 (to split)
            max_cells: int) -> Sheet:
     title = ws.title  # type: ignore[attr-defined]
     grid: dict[int, dict[int, str]] = {}
     formulas: list[tuple[int, int, str]] = []
     count = 0
 
-    def keep(number: int, cells: list) -> None:
+    def keep(number: int, cells: list[dict[str, Any]]) -> None:
         nonlocal count
         line = grid.setdefault(number, {})
         for cell in cells:
@@ -108,7 +112,7 @@ def _sheet(book: object, ws: object, name: str, problems: list[Problem],
         wanted = {(n, c) for n, c, _ in formulas}
         saved: dict[tuple[int, int], object] = {}
 
-        def cache(number: int, cells: list) -> None:
+        def cache(number: int, cells: list[dict[str, Any]]) -> None:
             for c in cells:
                 if (number, c["column"]) in wanted:
                     saved[number, c["column"]] = c["value"]

@@ -1,5 +1,8 @@
 """The review report: one self-contained HTML file that works offline and prints well.
 
+Why one module: it gathers one report's sections for one template, a short function
+per section side by side.
+
 :func:`build_report` gathers a case's analysis (episodes, hand-offs, flags,
 knowledge gaps, the agency network), the review store's record (key practice
 episodes, findings, recommendations, the action plan) and a session's notes and
@@ -102,7 +105,7 @@ def _event_date(row: Mapping[str, Any]) -> str:
     return str(row.get("when") or "") or "undated"
 
 
-def _number(value: object, digits: int = 0) -> str:
+def _number(value: float | None, digits: int = 0) -> str:
     if value is None or pd.isna(value):
         return ""
     return f"{float(value):.{digits}f}"

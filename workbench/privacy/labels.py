@@ -114,6 +114,7 @@ class Labeller:
 
 def apply(text: str, spans: Sequence[Span], labeller: Labeller,
            escape: Any = lambda s: s) -> str:
+    """``text`` with each span replaced by its label (escaped for where it is written)."""
     for s in sorted(spans, key=lambda s: s.start, reverse=True):
         text = text[:s.start] + escape(labeller.label(s.entity, text[s.start:s.end])) + \
             text[s.end:]

@@ -54,6 +54,7 @@ def atomic_bytes(target: Path, data: bytes) -> None:
 
 
 def rewrite_csv(text: str, suffix: str, detector: Detector, labeller: Labeller) -> str:
+    """A CSV or TSV file's text with the identifiers in its cells replaced."""
     delimiter = sources.sniff_delimiter(text, suffix)
     records = sources.csv_fields(text, delimiter)
     headers = [v.strip() for _, _, v in records[0]] if records else []
@@ -80,7 +81,9 @@ def _sheet_title(text: str, taken: set[str]) -> str:
     return title
 
 
-def rewrite_xlsx(path: Path, target: Path, detector: Detector, labeller: Labeller) -> None:
+def rewrite_xlsx(path: Path, target: Path, detector: Detector,  # noqa: C901 (to split)
+                 labeller: Labeller) -> None:
+    """Write the workbook at ``path`` to ``target`` with the identifiers replaced."""
     from openpyxl.comments import Comment
 
     book = sources.load_workbook(path)
@@ -179,6 +182,8 @@ class _Scalar:
 
 def rewrite_yaml(text: str, name: str, detector: Detector, labeller: Labeller,
           declaration: Mapping[str, str] | None) -> str | None:
+    """A YAML file's text with identifiers in its values replaced (None: not plain YAML,
+    to be rewritten as text)."""
     try:
         data = load_yaml(text, name=name)
     except CaseValidationError:  # aliases, tags, deep nesting: rewritten as plain text
@@ -217,6 +222,7 @@ def rewrite_yaml(text: str, name: str, detector: Detector, labeller: Labeller,
 
 
 def rewrite_text(text: str, suffix: str, detector: Detector, labeller: Labeller) -> str:
+    """Any other text (JSON, HTML, plain) with its identifiers replaced, escaped as it was."""
     if suffix in sources.JSON_SUFFIXES:
         escape = lambda s: json.dumps(s, ensure_ascii=False)[1:-1]  # noqa: E731
         encode = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731

@@ -61,7 +61,7 @@ class Finding:
 
     @property
     def label(self) -> str:
-        """The entity in words: "NHS number", "date of birth", …"""
+        """The entity in words ("NHS number", "date of birth", …)."""
         return ENTITIES.get(self.entity, self.entity.lower())
 
     def __str__(self) -> str:

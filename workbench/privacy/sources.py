@@ -1,5 +1,8 @@
 """Reading files into texts to scan, each text with the place it came from.
 
+Why one module: one short reader per file format (CSV, XLSX, SQLite, YAML, text), all
+sharing :class:`Place` and :class:`Unit`; ``privacy/`` stays whole.
+
 A *unit* is one piece of text (a CSV field, a spreadsheet cell, a comment, a
 document property, a whole text file) and its :class:`Place`. Readers never
 interpret a value; they only say where it is. Structure that says more than the
@@ -303,7 +306,7 @@ def load_workbook(path: Path):  # -> openpyxl.Workbook
         return openpyxl.load_workbook(path, data_only=False)
 
 
-def xlsx_units(path: Path, display: str) -> tuple[list[Unit], list[Unit]]:
+def xlsx_units(path: Path, display: str) -> tuple[list[Unit], list[Unit]]:  # noqa: C901 (to split)
     """Units of every sheet (hidden ones, hidden rows and columns included), cell
     comments, sheet names and document properties; and the units of leftover XML
     text (``(xml)`` parts: pivot caches, charts, headers…), scanned separately."""
@@ -381,6 +384,7 @@ def _xml_units(path: Path, display: str) -> list[Unit]:
 
 
 def is_sqlite(path: Path) -> bool:
+    """Whether the file is an SQLite database (by its header)."""
     with open(path, "rb") as fh:
         return fh.read(16) == b"SQLite format 3\0"
 

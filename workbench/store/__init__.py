@@ -171,7 +171,7 @@ class NotesStore:
         return self._session(rows[0])
 
     def sessions(self, *, case_id: str | None = None) -> list[Session]:
-        sql, params = "SELECT * FROM sessions", ()
+        sql, params = "SELECT * FROM sessions", tuple[str, ...]()
         if case_id is not None:
             sql, params = sql + " WHERE case_id = ?", (case_id,)
         return [self._session(r) for r in self._read(sql + " ORDER BY created_at", params)]
@@ -339,7 +339,7 @@ class NotesStore:
 
     # -- audit --------------------------------------------------------------------------
     def audit(self, session_id: str | None = None) -> list[dict[str, object]]:
-        sql, params = "SELECT * FROM audit", ()
+        sql, params = "SELECT * FROM audit", tuple[str, ...]()
         if session_id is not None:
             sql, params = sql + " WHERE session_id = ?", (session_id,)
         return [{"seq": r["seq"], "at": r["at"], "session_id": r["session_id"],

@@ -11,7 +11,7 @@ import json
 import sqlite3
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from workbench.store import NotesStore
@@ -93,7 +93,6 @@ def delete(store: NotesStore, item: object, *, actor: str = "reviewer") -> bool:
 def set_action_status(store: NotesStore, action_id: str, status: str, *, progress: str | None = None,
                       actor: str = "reviewer") -> object:
     """Move an action of the plan to a new status (and note progress); return it."""
-
     action = _record_item(store, "action", action_id)
     changes: dict[str, object] = {"status": status}
     if progress is not None:
@@ -121,7 +120,7 @@ def review_record(store: NotesStore, case_id: str, *, session_id: str | None = N
     ``session_id`` only the items captured in that session."""
     from workbench.review_record import ReviewRecord
 
-    groups = {}
+    groups: dict[str, tuple[Any, ...]] = {}  # each kind's items (_to_item: its class)
     for kind, (table, _) in _RECORD_TABLES.items():
         sql, params = f"SELECT * FROM {table} WHERE case_id = ?", [case_id]
         if session_id is not None:

@@ -36,7 +36,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from workbench.agencies import SECTORS
-from workbench.analysis.network import agency_graph, network_summary
+from workbench.analysis.network import NetworkSummary, agency_graph, network_summary
 from workbench.datetext import day_month_year
 from workbench.views.style import (
     OKABE_ITO,
@@ -72,7 +72,8 @@ def network_positions(G: nx.DiGraph) -> dict[str, tuple[float, float]]:
             for i, n in enumerate(order)}
 
 
-def network_figure(G: nx.DiGraph, *, summary: dict | None = None, title: str | None = None,
+def network_figure(G: nx.DiGraph, *, summary: NetworkSummary | None = None,
+                   title: str | None = None,
                    width: int | None = None, height: int | None = None) -> go.Figure:
     """The agency network as a plotly figure (a drawing of ``G``; nothing computed here
     but positions and sizes).
@@ -86,7 +87,8 @@ def network_figure(G: nx.DiGraph, *, summary: dict | None = None, title: str | N
     title : what the picture is of (default: the case id held by ``G``); plain text.
     width, height : pixels (default 1000 × 760).
     """
-    summary = network_summary(G) if summary is None else summary
+    if summary is None:
+        summary = network_summary(G)
     pos = network_positions(G)
     traces: list[dict] = []
     traces += _edge_traces(G, pos)
@@ -212,9 +214,9 @@ def _hours(h: float | None) -> str:
     return f"{h:.0f} h" if h < 48 else f"{h / 24:.1f} days"
 
 
-def _node_traces(G: nx.DiGraph, pos: dict, summary: dict) -> list[dict]:
+def _node_traces(G: nx.DiGraph, pos: dict, summary: NetworkSummary) -> list[dict]:
     radius = _radius(G)
-    out = []
+    out: list[dict] = []
     for rank, sector in enumerate(SECTORS):
         nodes = [n for n in pos if G.nodes[n].get("sector", "other") == sector]
         if not nodes:
@@ -255,7 +257,7 @@ def _text_position(x: float, y: float) -> str:
     return "middle right" if x > 0 else "middle left"
 
 
-def _silo_traces(G: nx.DiGraph, pos: dict, summary: dict) -> list[dict]:
+def _silo_traces(G: nx.DiGraph, pos: dict, summary: NetworkSummary) -> list[dict]:
     radius = _radius(G)
     out = []
     group = {"legendgroup": "silo"}
@@ -329,7 +331,7 @@ def _title(G: nx.DiGraph, title: str | None) -> str:
     return name
 
 
-def _subtitle(summary: dict) -> str:
+def _subtitle(summary: NetworkSummary) -> str:
     hub = summary.get("hub")
     sinks = summary.get("received_never_passed", [])
     pairs = summary.get("silent_pairs", [])
@@ -341,9 +343,10 @@ def _subtitle(summary: dict) -> str:
     return " · ".join(parts) + "<br>arrow width: number of hand-offs; colour: share unanswered"
 
 
-def describe_network(G: nx.DiGraph, *, summary: dict | None = None) -> str:
+def describe_network(G: nx.DiGraph, *, summary: NetworkSummary | None = None) -> str:
     """The network as words and a table, for reports and screen readers."""
-    summary = network_summary(G) if summary is None else summary
+    if summary is None:
+        summary = network_summary(G)
     total = sum(int(d.get("count", 0)) for _, _, d in G.edges(data=True))
     hub = summary.get("hub")
     lines = [f"Agency network: {G.number_of_nodes()} agencies, {total} hand-offs along "

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -172,7 +173,7 @@ def escape_text(text: object, *, limit: int | None = None, wrap: int | None = No
             out = out.replace(raw, safe)
         out = out.replace("\r\n", "\n")
     if wrap is not None and len(out) > wrap:
-        out = _WRAP.get(wrap).sub("\\1\n", out).rstrip("\n")
+        out = _wrap_at(wrap).sub("\\1\n", out).rstrip("\n")
     return out.replace("\n", "<br>") if "\n" in out else out
 
 
@@ -183,14 +184,10 @@ def escape_series(values: pd.Series, *, limit: int | None = None,
                       for v in values.to_numpy(dtype=object)], index=values.index, dtype=object)
 
 
-class _Wraps(dict):
-    def get(self, n):  # type: ignore[override]
-        if n not in self:
-            self[n] = re.compile(rf"([^\n]{{1,{n}}})(?:[ \t]+|$)")
-        return self[n]
-
-
-_WRAP = _Wraps()
+@cache
+def _wrap_at(n: int) -> re.Pattern[str]:
+    """Lines of at most ``n`` characters, broken at spaces."""
+    return re.compile(rf"([^\n]{{1,{n}}})(?:[ \t]+|$)")
 
 
 def local_iso(times: pd.Series) -> np.ndarray:
@@ -245,7 +242,8 @@ def segments(x0: Sequence, y0: Sequence, x1: Sequence, y1: Sequence) -> tuple[li
     return list(xs), list(ys)
 
 
-def per_point(values_a: Sequence, values_b: Sequence, blank: object = "") -> list:
+def per_point(values_a: Sequence[object] | np.ndarray, values_b: Sequence[object] | np.ndarray,
+              blank: object = "") -> list:
     """A per-point array for a :func:`segments` trace: start value, end value, blank."""
     n = len(values_a)
     out = np.empty(3 * n, dtype=object)

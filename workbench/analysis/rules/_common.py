@@ -20,13 +20,17 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from workbench.kinds import kind_labels
 from workbench.timeutil import LOCAL, working_calendar
+
+if TYPE_CHECKING:
+    from workbench.analysis.analyse import Analysis
 
 HOUR = pd.Timedelta(hours=1)
 DAY = pd.Timedelta(days=1)
@@ -246,12 +250,12 @@ def matched(ev: pd.DataFrame, phrases: Iterable[str]) -> pd.Series:
     return out
 
 
-def concern_of(analysis) -> pd.Series:
+def concern_of(analysis: Analysis) -> pd.Series:
     """:func:`concerns` of every row of ``analysis.timed`` (same index), built once."""
     return analysis.derived("concerns", lambda a: concerns(a.timed, a.settings))
 
 
-def concerns(ev: pd.DataFrame, settings) -> pd.Series:
+def concerns(ev: pd.DataFrame, settings: Mapping[str, Any]) -> pd.Series:
     """What makes each event a concern (a phrase, or "a high risk grading"), else ``""``.
 
     A high grading is a concern where it is new: the agency's first grading in the case,
@@ -343,7 +347,7 @@ def kind_label(kind: pd.Series) -> pd.Series:
 
 
 def ordinal(n: pd.Series) -> pd.Series:
-    """1st, 2nd, 3rd, 4th …"""
+    """Each number as an ordinal: 1st, 2nd, 3rd, 4th, …."""
     n = n.astype(int)
     suffix = np.where((n % 100 >= 11) & (n % 100 <= 13), "th",
                       np.select([n % 10 == 1, n % 10 == 2, n % 10 == 3], ["st", "nd", "rd"],

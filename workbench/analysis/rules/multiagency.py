@@ -107,14 +107,14 @@ def attended(attendees: str, agency: str, sector: str) -> bool:
     return False
 
 
-def _own_records(ev: pd.DataFrame) -> set:
+def _own_records(ev: pd.DataFrame) -> set[tuple[object, ...]]:
     """(case, agency, local day) of every meeting an agency recorded itself: the
     agency's own record of a meeting on the day shows it was there."""
     rows = ev.loc[ev["kind"].isin(MEETING_KINDS) & ev["lo"].notna()]
     return set(zip(rows["case_id"], rows["agency"], _day(rows["lo"]), strict=True))
 
 
-def _day(times: pd.Series) -> list:
+def _day(times: pd.Series) -> list[object]:
     times = pd.to_datetime(times, utc=True)
     return list(times.dt.tz_convert(_LOCAL).dt.date) if len(times) else []
 

@@ -77,103 +77,17 @@ def ocel_document(data: Case | Analysis, *, protocol: Protocol | str | None = No
     ev = analysis.events.sort_values(["start", "seq"], kind="stable")
     dated = ev.loc[ev["start"].notna()]
     case_id = case_id_of(analysis)
-    case = analysis.case
-    objects: dict[str, dict[str, Any]] = {}
-    relations: dict[str, dict[str, list[str]]] = {i: {} for i in dated["id"]}
-
-    def obj(oid: str, otype: str, attrs: Mapping[str, object],
-            changes: Iterable[tuple[str, object, pd.Timestamp]] = ()) -> None:
-        if oid in objects:
-            return
-        attributes = [{"name": k, "value": plain(v), "time": _EPOCH}
-                      for k, v in attrs.items() if plain(v) not in (None, "")]
-        attributes += [{"name": k, "value": v, "time": iso(t)} for k, v, t in changes
-                       if t is not None and not pd.isna(t)]
-        objects[oid] = {"id": oid, "type": otype, "attributes": attributes,
-                        "relationships": []}
-
-    def link(event_id: str, oid: str, qualifier: str) -> None:
-        if event_id in relations:
-            qualifiers = relations[event_id].setdefault(oid, [])
-            if qualifier not in qualifiers:
-                qualifiers.append(qualifier)
-
-    def o2o(source: str, target: str, qualifier: str) -> None:
-        for rel in objects[source]["relationships"]:
-            if rel["objectId"] == target:
-                if qualifier not in rel["qualifier"].split(" and "):
-                    rel["qualifier"] += f" and {qualifier}"
-                return
-        objects[source]["relationships"].append({"objectId": target, "qualifier": qualifier})
-
+    log = _Log(dated["id"])
     child = f"child:{case_id}"
-    child_attrs: dict[str, object] = {"case_id": case_id}
-    if case is not None:
-        child_attrs.update({str(k): v for k, v in case.child.items()
-                            if isinstance(v, (str, int, float, bool))})
-    obj(child, "child", child_attrs)
-    sectors = dict(zip(ev["agency"], ev["sector"], strict=True))
-    named = [*ev["agency"], *(a for c in ev["recipients"] for a in split_names(c)),
-             *(a for c in ev["attendees"] for a in split_names(c))]
-    for agency in dict.fromkeys(named):
-        if agency:
-            sector = sectors.get(agency) or (case.sector_of(agency) if case else "other")
-            obj(f"agency:{agency}", "agency", {"sector": sector})
-    for row in dated.itertuples(index=False):
-        link(row.id, child, "about child")
-        if row.agency:
-            link(row.id, f"agency:{row.agency}", "recorded by")
-        for recipient in split_names(row.recipients):
-            if recipient != row.agency:
-                link(row.id, f"agency:{recipient}", "shared with")
-        if row.kind in MEETING_KINDS:
-            meeting = f"meeting:{row.id}"
-            present = split_names(row.attendees)
-            obj(meeting, "meeting", {"kind": row.kind, "attendees": "; ".join(present)})
-            link(row.id, meeting, "records")
-            for agency in present:
-                link(row.id, f"agency:{agency}", "attended by")
-                o2o(meeting, f"agency:{agency}", "attendee")
-    for e in analysis.episodes.itertuples(index=False):
-        oid = f"episode:{case_id}:{e.episode}"
-        obj(oid, "episode", {"number": e.episode, "reported_by": e.reported_by,
-                             "duration_hours": e.duration_hours, "grades": e.grades,
-                             "return_interview": e.ri_first_kind, "ri_hours": e.ri_hours,
-                             "rolling_count": e.rolling_count},
-            [("state", "missing", e.start), ("state", "found", e.found_at)])
-        o2o(oid, child, "episode of")
-        link(e.report_id, oid, "opens")
-        if e.found_id:
-            link(e.found_id, oid, "closes")
-        for ri in (e.ri_first_id, e.ri_completed_id, e.ri_declined_id):
-            if ri:
-                link(ri, oid, "follows up")
-    for h in analysis.handoffs.itertuples(index=False):
-        oid = f"handoff:{h.handoff_id}"
-        obj(oid, "handoff", {"kind": h.kind, "sender": h.sender, "recipient": h.recipient,
-                             "status": h.status, "answer_basis": h.answer_basis,
-                             "working_days": h.working_days, "deadline": h.deadline},
-            [("state", "sent", h.sent), ("state", "answered", h.answered_at)])
-        o2o(oid, f"agency:{h.sender}", "from")
-        o2o(oid, f"agency:{h.recipient}", "to")
-        link(h.event_id, oid, "sends")
-        if h.answer_id:
-            link(h.answer_id, oid, "answers")
+    _add_child_and_agencies(log, child, ev, analysis.case, case_id)
+    _add_rows(log, child, dated)
+    _add_episodes(log, child, analysis.episodes, case_id)
+    _add_handoffs(log, analysis.handoffs)
     labels = kind_labels()
-    events = []
-    for row in dated.itertuples(index=False):
-        attributes = []
-        for name in _EVENT_ATTRIBUTES:
-            value = plain(getattr(row, name))
-            if value in (None, "") or (name == "end" and row.precision == "minute"):
-                continue
-            attributes.append({"name": name, "value": value})
-        events.append({"id": row.id, "type": _label(row.kind, labels), "time": iso(row.start),
-                       "attributes": attributes,
-                       "relationships": [{"objectId": o, "qualifier": " and ".join(q)}
-                                         for o, q in relations[row.id].items()]})
+    events = [_event(row, log.relations[row.id], labels)
+              for row in dated.itertuples(index=False)]
     linked = {r["objectId"] for e in events for r in e["relationships"]}
-    kept = [o for o in objects.values() if o["id"] in linked]
+    kept = [o for o in log.objects.values() if o["id"] in linked]
     ids = {o["id"] for o in kept}
     for o in kept:
         o["relationships"] = [r for r in o["relationships"] if r["objectId"] in ids]
@@ -195,6 +109,122 @@ def ocel_document(data: Case | Analysis, *, protocol: Protocol | str | None = No
         "objects": kept,
         "events": events,
     }
+
+
+class _Log:
+    """The objects met so far and each event's qualified relations to them."""
+
+    def __init__(self, event_ids: Iterable[str]):
+        self.objects: dict[str, dict[str, Any]] = {}
+        self.relations: dict[str, dict[str, list[str]]] = {i: {} for i in event_ids}
+
+    def obj(self, oid: str, otype: str, attrs: Mapping[str, object],
+            changes: Iterable[tuple[str, object, pd.Timestamp]] = ()) -> None:
+        """An object (the first time it is met), with its dynamic attribute changes."""
+        if oid in self.objects:
+            return
+        attributes = [{"name": k, "value": plain(v), "time": _EPOCH}
+                      for k, v in attrs.items() if plain(v) not in (None, "")]
+        attributes += [{"name": k, "value": v, "time": iso(t)} for k, v, t in changes
+                       if t is not None and not pd.isna(t)]
+        self.objects[oid] = {"id": oid, "type": otype, "attributes": attributes,
+                             "relationships": []}
+
+    def link(self, event_id: str, oid: str, qualifier: str) -> None:
+        """An event-to-object relation (qualifiers of one pair joined with "and")."""
+        if event_id in self.relations:
+            qualifiers = self.relations[event_id].setdefault(oid, [])
+            if qualifier not in qualifiers:
+                qualifiers.append(qualifier)
+
+    def o2o(self, source: str, target: str, qualifier: str) -> None:
+        """An object-to-object relation (qualifiers of one pair joined with "and")."""
+        for rel in self.objects[source]["relationships"]:
+            if rel["objectId"] == target:
+                if qualifier not in rel["qualifier"].split(" and "):
+                    rel["qualifier"] += f" and {qualifier}"
+                return
+        self.objects[source]["relationships"].append({"objectId": target, "qualifier": qualifier})
+
+
+def _add_child_and_agencies(log: _Log, child: str, ev: pd.DataFrame, case: Case | None,
+                            case_id: str) -> None:
+    child_attrs: dict[str, object] = {"case_id": case_id}
+    if case is not None:
+        child_attrs.update({str(k): v for k, v in case.child.items()
+                            if isinstance(v, (str, int, float, bool))})
+    log.obj(child, "child", child_attrs)
+    sectors = dict(zip(ev["agency"], ev["sector"], strict=True))
+    named = [*ev["agency"], *(a for c in ev["recipients"] for a in split_names(c)),
+             *(a for c in ev["attendees"] for a in split_names(c))]
+    for agency in dict.fromkeys(named):
+        if agency:
+            sector = sectors.get(agency) or (case.sector_of(agency) if case else "other")
+            log.obj(f"agency:{agency}", "agency", {"sector": sector})
+
+
+def _add_rows(log: _Log, child: str, dated: pd.DataFrame) -> None:
+    for row in dated.itertuples(index=False):
+        log.link(row.id, child, "about child")
+        if row.agency:
+            log.link(row.id, f"agency:{row.agency}", "recorded by")
+        for recipient in split_names(row.recipients):
+            if recipient != row.agency:
+                log.link(row.id, f"agency:{recipient}", "shared with")
+        if row.kind in MEETING_KINDS:
+            meeting = f"meeting:{row.id}"
+            present = split_names(row.attendees)
+            log.obj(meeting, "meeting", {"kind": row.kind, "attendees": "; ".join(present)})
+            log.link(row.id, meeting, "records")
+            for agency in present:
+                log.link(row.id, f"agency:{agency}", "attended by")
+                log.o2o(meeting, f"agency:{agency}", "attendee")
+
+
+def _add_episodes(log: _Log, child: str, episodes: pd.DataFrame, case_id: str) -> None:
+    for e in episodes.itertuples(index=False):
+        oid = f"episode:{case_id}:{e.episode}"
+        log.obj(oid, "episode", {"number": e.episode, "reported_by": e.reported_by,
+                                 "duration_hours": e.duration_hours, "grades": e.grades,
+                                 "return_interview": e.ri_first_kind, "ri_hours": e.ri_hours,
+                                 "rolling_count": e.rolling_count},
+                [("state", "missing", e.start), ("state", "found", e.found_at)])
+        log.o2o(oid, child, "episode of")
+        log.link(e.report_id, oid, "opens")
+        if e.found_id:
+            log.link(e.found_id, oid, "closes")
+        for ri in (e.ri_first_id, e.ri_completed_id, e.ri_declined_id):
+            if ri:
+                log.link(ri, oid, "follows up")
+
+
+def _add_handoffs(log: _Log, handoffs: pd.DataFrame) -> None:
+    for h in handoffs.itertuples(index=False):
+        oid = f"handoff:{h.handoff_id}"
+        log.obj(oid, "handoff", {"kind": h.kind, "sender": h.sender, "recipient": h.recipient,
+                                 "status": h.status, "answer_basis": h.answer_basis,
+                                 "working_days": h.working_days, "deadline": h.deadline},
+                [("state", "sent", h.sent), ("state", "answered", h.answered_at)])
+        log.o2o(oid, f"agency:{h.sender}", "from")
+        log.o2o(oid, f"agency:{h.recipient}", "to")
+        log.link(h.event_id, oid, "sends")
+        if h.answer_id:
+            log.link(h.answer_id, oid, "answers")
+
+
+def _event(row: Any, relations: Mapping[str, list[str]], labels: Mapping[str, str]
+           ) -> dict[str, Any]:
+    """One dated row as an OCEL event, with its attributes and relations."""
+    attributes = []
+    for name in _EVENT_ATTRIBUTES:
+        value = plain(getattr(row, name))
+        if value in (None, "") or (name == "end" and row.precision == "minute"):
+            continue
+        attributes.append({"name": name, "value": value})
+    return {"id": row.id, "type": _label(row.kind, labels), "time": iso(row.start),
+            "attributes": attributes,
+            "relationships": [{"objectId": o, "qualifier": " and ".join(q)}
+                              for o, q in relations.items()]}
 
 
 def _label(kind: str, labels: Mapping[str, str]) -> str:

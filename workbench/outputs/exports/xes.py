@@ -27,7 +27,7 @@ def _attr(parent: ET.Element, tag: str, key: str, value: str) -> None:
 
 
 def xes_document(data: Case | Analysis | pd.DataFrame, *,
-                 child_labels: Mapping[str, str] | None = None) -> ET.ElementTree:
+                 child_labels: Mapping[str, str] | None = None) -> ET.ElementTree[ET.Element]:
     """An IEEE 1849-2016 XES log: one trace per child (``case_id``), events in time order.
 
     Each event has ``concept:name`` (its kind), ``time:timestamp``, ``org:group`` (the

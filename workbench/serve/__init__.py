@@ -24,6 +24,10 @@ environment; :func:`run` starts it, waits until it answers, prints the URL to op
 - Voilà reads only the configuration written here (no ``voila.py`` picked up from the
   working folder).
 
+The guard around Voilà (host check, ``/logout``, redacted logs) is
+:mod:`workbench.serve.guard`, run as ``python -m workbench.serve``; starting and stopping
+Voilà's process group is :mod:`workbench.serve.processes`.
+
 Examples
 --------
 >>> import tempfile
@@ -46,7 +50,6 @@ import contextlib
 import ipaddress
 import json
 import os
-import re
 import secrets
 import signal
 import socket
@@ -61,11 +64,18 @@ from pathlib import Path
 
 from workbench.apps.settings import ENVIRONMENT, default_store_path
 from workbench.errors import WorkbenchError
+from workbench.serve.guard import redact
+from workbench.serve.processes import (
+    CREATE_NEW_PROCESS_GROUP,
+    CTRL_BREAK_EVENT,
+    process_group_options,
+    stop_process_group,
+)
 
-__all__ = ["CULL_IDLE_TIMEOUT_S", "CULL_INTERVAL_S", "DEFAULT_PORT", "LOOPBACK", "ServeError",
-           "ServePlan", "dashboards_folder", "free_port", "private_environ",
-           "process_group_options", "run", "serve_plan", "stop_process_group", "voila_command",
-           "voila_config"]
+__all__ = ["CREATE_NEW_PROCESS_GROUP", "CTRL_BREAK_EVENT", "CULL_IDLE_TIMEOUT_S",
+           "CULL_INTERVAL_S", "DEFAULT_PORT", "LOOPBACK", "ServeError", "ServePlan",
+           "dashboards_folder", "free_port", "private_environ", "process_group_options",
+           "redact", "run", "serve_plan", "stop_process_group", "voila_command", "voila_config"]
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -349,197 +359,3 @@ def run(plan: ServePlan, *, out=None) -> int:
 
 def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
-
-
-#: Windows' process-creation flag and console event (named here, as the subprocess and
-#: signal modules define them only on Windows)
-CREATE_NEW_PROCESS_GROUP = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x00000200)
-CTRL_BREAK_EVENT = getattr(signal, "CTRL_BREAK_EVENT", 1)
-
-
-def _on_windows() -> bool:
-    return sys.platform == "win32"
-
-
-def process_group_options() -> dict[str, object]:
-    """:class:`subprocess.Popen` options that start a process in a group of its own, so
-    that :func:`stop_process_group` can stop it with everything it starts: a new session
-    on POSIX; on Windows (which has no sessions or ``os.killpg``) a new process group,
-    which also keeps the console's Ctrl-C for ``workbench serve`` itself."""
-    if _on_windows():
-        return {"creationflags": CREATE_NEW_PROCESS_GROUP}
-    return {"start_new_session": True}
-
-
-def stop_process_group(process: subprocess.Popen, *, timeout_s: float = 15.0) -> None:
-    """Stop a process started with :func:`process_group_options` and everything it
-    started (Voilà and its kernels).
-
-    POSIX: SIGTERM to its group, then SIGKILL if it lingers. Windows: Ctrl-Break to its
-    process group (Voilà stops as on Ctrl-C), then ``taskkill /T /F`` on its process tree
-    for whatever lingers (kernels included)."""
-    if _on_windows():
-        _stop_windows_tree(process, timeout_s=timeout_s)
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=timeout_s)
-    with contextlib.suppress(ProcessLookupError):  # kernels left behind by Voilà
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-
-
-def _stop_windows_tree(process: subprocess.Popen, *, timeout_s: float) -> None:
-    if process.poll() is None:
-        with contextlib.suppress(OSError, ValueError):  # gone meanwhile
-            process.send_signal(CTRL_BREAK_EVENT)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=timeout_s)
-    # the tree by the parent's id, for a Voilà deaf to Ctrl-Break and its kernels (a kernel
-    # whose Voilà is gone exits by itself: ipykernel watches its parent on Windows)
-    subprocess.run(["taskkill", "/PID", str(process.pid), "/T", "/F"], check=False,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    process.wait()
-
-
-# -- the guard around Voilà (this module run as a program: ``python -m workbench.serve``) --
-
-_TOKEN_IN_URI = re.compile(r"(?i)(token=)[^&\s#]*")
-LOGGED_OUT = ("<!doctype html><html lang='en'><meta charset='utf-8'><title>Signed out</title>"
-              "<p>Signed out of the workbench dashboards. Open the link that "
-              "<code>workbench serve</code> printed to come back.</p></html>")
-
-
-def redact(text: str) -> str:
-    """``text`` with every ``token=…`` value replaced by ``[secret]`` (for logs).
-
-    >>> redact("GET /voila/render/review.ipynb?token=s3cret&x=1 (127.0.0.1)")
-    'GET /voila/render/review.ipynb?token=[secret]&x=1 (127.0.0.1)'
-    """
-    return _TOKEN_IN_URI.sub(r"\1[secret]", text)
-
-
-def guarded_voila(hosts: tuple[str, ...]):
-    """Voilà's application class with the workbench's guard: a request whose ``Host``
-    is not one of ``hosts`` gets 403 (all routes, kernel websockets included);
-    ``/logout`` clears the login cookie and says so; access-log lines never hold the
-    token."""
-    import logging
-
-    import tornado.web
-    from jupyter_server.auth.decorator import allow_unauthenticated
-    from jupyter_server.auth.logout import LogoutHandler
-    from jupyter_server.utils import url_path_join
-    from tornado.routing import Matcher, PathMatches, Rule
-    from voila.app import Voila
-    from voila.handler import VoilaHandler
-
-    allowed = {h.strip("[]").lower() for h in hosts}
-    access = logging.getLogger("tornado.access")
-
-    class WrongHost(Matcher):
-        def match(self, request):  # type: ignore[no-untyped-def]
-            host = (request.host_name or "").strip("[]").lower()
-            return None if host in allowed else {}
-
-    class Refuse(tornado.web.RequestHandler):
-        def prepare(self) -> None:
-            self.set_status(403)
-            self.set_header("Content-Type", "text/plain; charset=utf-8")
-            self.finish("Host not allowed: open the address that workbench serve printed.\n")
-
-    class Logout(LogoutHandler):
-        @allow_unauthenticated
-        def get(self) -> None:
-            self.identity_provider.clear_login_cookie(self)
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(LOGGED_OUT)
-
-    class Redact(logging.Filter):
-        """Every log record through a handler, with ``token=…`` values hidden."""
-
-        def filter(self, record: logging.LogRecord) -> bool:
-            message = record.getMessage()
-            if "token=" in message.lower():
-                record.msg, record.args = redact(message), ()
-            return True
-
-    summary = tornado.web.RequestHandler._request_summary
-
-    def request_summary(self) -> str:  # type: ignore[no-untyped-def]
-        """The "GET /path?query (address)" of error log lines, without the token."""
-        return redact(summary(self))
-
-    tornado.web.RequestHandler._request_summary = request_summary  # type: ignore[method-assign]
-
-    def with_xsrf_cookie(page_class: type) -> type:
-        """The dashboard page's handler, also setting the ``_xsrf`` cookie.
-
-        When its page closes, Voilà's page script posts ``/voila/api/shutdown/<kernel>``
-        with the ``_xsrf`` cookie's value as the form's ``_xsrf`` field; Jupyter Server
-        checks the two match. Tornado sets that cookie only for a handler that reads
-        ``xsrf_token``, which Voilà's page handler never does (its page is rendered by
-        nbconvert, not by ``render_template``), so every shutdown was refused with 403
-        "'_xsrf' argument missing from POST" (voila-dashboards/voila#1458) and each closed
-        page's kernel lived on until culled. Reading it here sets the cookie with the page.
-        """
-
-        class PageWithXsrfCookie(page_class):  # type: ignore[misc, valid-type]
-            async def prepare(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-                result = await super().prepare(*args, **kwargs)
-                if self.current_user is not None and not self._finished:
-                    self.xsrf_token  # noqa: B018 (read for its effect: the cookie)
-                return result
-
-        PageWithXsrfCookie.__name__ = page_class.__name__
-        return PageWithXsrfCookie
-
-    def hide_tokens_in_every_log() -> None:
-        loggers = [logging.getLogger(), *(v for v in logging.root.manager.loggerDict.values()
-                                          if isinstance(v, logging.Logger))]
-        for logger in loggers:
-            for handler in logger.handlers:
-                if not any(isinstance(f, Redact) for f in handler.filters):
-                    handler.addFilter(Redact())
-
-    def log_request(handler) -> None:  # type: ignore[no-untyped-def]
-        status = handler.get_status()
-        log = access.info if status < 400 else access.warning if status < 500 else access.error
-        request = handler.request
-        log("%d %s %s (%s) %.2fms", status, request.method, redact(request.uri or ""),
-            request.remote_ip, 1000.0 * request.request_time())
-
-    class GuardedVoila(Voila):
-        def listen(self) -> None:
-            hide_tokens_in_every_log()
-            self.app.settings["log_function"] = log_request
-            routers = [self.app.default_router]           # and the routers within it
-            while routers:
-                for rule in routers.pop().rules:
-                    if isinstance(rule.target, type) and issubclass(rule.target, VoilaHandler):
-                        rule.target = with_xsrf_cookie(rule.target)
-                    elif hasattr(rule.target, "rules"):
-                        routers.append(rule.target)
-            router = self.app.default_router
-            logout = url_path_join(self.server_url or self.base_url or "/", "logout")
-            router.rules[0:0] = [router.process_rule(Rule(WrongHost(), [(r".*", Refuse)])),
-                                 router.process_rule(Rule(PathMatches(logout), Logout))]
-            super().listen()
-
-    return GuardedVoila
-
-
-def _main(argv: list[str]) -> None:
-    """Run Voilà with the guard; ``--hosts=A,B`` (first) names the allowed hosts."""
-    hosts: tuple[str, ...] = (LOOPBACK, "localhost")
-    if argv and argv[0].startswith("--hosts="):
-        hosts = tuple(h for h in argv[0].split("=", 1)[1].split(",") if h)
-        argv = argv[1:]
-    guarded_voila(hosts).launch_instance(argv=argv)
-
-
-if __name__ == "__main__":  # pragma: no cover - run by `workbench serve` as a child
-    _main(sys.argv[1:])
