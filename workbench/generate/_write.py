@@ -6,6 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.generate._state import CaseEvents
 from workbench.generate._tables import _tables
 from workbench.generate._vocab import _FILE_STEMS, AGENCIES, KINDS
 
@@ -27,41 +28,46 @@ CASES_SCHEMA = pa.schema([
 ])
 
 
-def _events_table(parts: list[tuple[str, dict]]) -> pa.Table:
+def events_table(cases: list[CaseEvents]) -> pa.Table:
+    """The event table (``EVENT_SCHEMA``) of assembled cases, one after another."""
     tables = _tables()
     ids = tables.ids
-    n_per = [len(c["seq"]) for _, c in parts]
-    cat = {k: np.concatenate([c[k] for _, c in parts]) for k in parts[0][1]}
-    case_ids = np.repeat(np.array([cid for cid, _ in parts], dtype=object), n_per)
+
+    def column(name: str) -> np.ndarray:
+        return np.concatenate([getattr(c, name) for c in cases])
+
+    case_ids = np.repeat(np.array([c.case_id for c in cases], dtype=object),
+                         [len(c) for c in cases])
+    agency = column("agency")
+    seq, ref, source_line = column("seq"), column("refers_to"), column("source_line")
     agency_dict = pa.array(AGENCIES, _STRING)
-    ag = pa.array(cat["ag"].astype(np.int8))
+    ag = pa.array(agency.astype(np.int8))
     sectors = sorted(set(tables.sectors))
     sector_code = np.array([sectors.index(s) for s in tables.sectors], dtype=np.int8)
     files = pc.binary_join_element_wise(
         pa.array(case_ids, _STRING),
         pc.take(pa.array([f"/{s}.csv" for s in _FILE_STEMS], _STRING), ag), "")
-    line = pa.array(cat["line"].astype(np.int32))
-    ref = cat["ref"]
+    line = pa.array(source_line.astype(np.int32))
     return pa.table([
         pa.array(case_ids, _STRING),
-        pa.array(ids[cat["seq"]], _STRING),
-        pa.array(cat["seq"].astype(np.int32)),
+        pa.array(ids[seq], _STRING),
+        pa.array(seq.astype(np.int32)),
         pa.DictionaryArray.from_arrays(ag, agency_dict),
         pa.DictionaryArray.from_arrays(ag, agency_dict),
-        pa.DictionaryArray.from_arrays(pa.array(sector_code[cat["ag"]]), pa.array(sectors)),
-        pa.DictionaryArray.from_arrays(pa.array(cat["kd"].astype(np.int8)),
+        pa.DictionaryArray.from_arrays(pa.array(sector_code[agency]), pa.array(sectors)),
+        pa.DictionaryArray.from_arrays(pa.array(column("kind").astype(np.int8)),
                                        pa.array(KINDS, _STRING)),
         pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(ref), dtype=np.int8)),
                                        pa.array(["column"], _STRING)),
         pa.array(np.ones(len(ref), dtype=np.float32)),
-        pa.array(cat["t"] * 60_000_000, _TS),
-        pa.array(cat["end"] * 60_000_000, _TS),
-        pa.array(np.where(cat["day"], "day", "minute").astype(object), _STRING),
+        pa.array(column("start") * 60_000_000, _TS),
+        pa.array(column("end") * 60_000_000, _TS),
+        pa.array(np.where(column("whole_day"), "day", "minute").astype(object), _STRING),
         pa.array(np.zeros(len(ref), dtype=bool)),
-        pa.array(cat["txt"], _STRING),
-        pa.array(cat["rec"], _STRING),
-        pa.array(cat["att"], _STRING),
-        pa.array(cat["grade"], _STRING),
+        pa.array(column("summary"), _STRING),
+        pa.array(column("recipients"), _STRING),
+        pa.array(column("attendees"), _STRING),
+        pa.array(column("risk_grade"), _STRING),
         pa.array(ids[np.maximum(ref, 0)], _STRING, mask=ref < 0),
         files,
         line,
