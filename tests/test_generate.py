@@ -388,3 +388,24 @@ def test_out_of_area_moves_are_notified_unless_keyed(cohort):
                       & (working_days(joined["start"], joined["t"]) <= 5)]
     untold = pairs(moves, "case_id", "id") - pairs(told, "case_id", "id")
     assert untold == keyed(key, "placement-not-notified")
+
+
+# --- internals the output depends on ---------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(40))
+def test_choose_draws_what_numpy_choice_draws(seed):
+    from workbench.generate._background import choose
+
+    setup = np.random.default_rng(seed)
+    n = int(setup.integers(1, 12))
+    weights = setup.random(n) * (setup.random(n) < 0.8)   # some weights zero
+    weights[setup.integers(0, n)] += 0.1                     # never all zero
+    values, size = np.arange(n) * 3 + 1, int(setup.integers(0, 60))
+    ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+    p = weights / weights.sum()
+    assert choose(ours, values, size, p).tolist() == numpys.choice(values, size=size, p=p).tolist()
+    assert ours.random() == numpys.random()                  # the stream stays in step
+    # without weights (the answer delays): an index drawn with integers
+    assert (values[ours.integers(0, n, size=size)].tolist()
+            == numpys.choice(values, size=size).tolist())
+    assert ours.random() == numpys.random()

@@ -7,6 +7,7 @@ import numpy as np
 from workbench.generate._background import draw_background
 from workbench.generate._state import CaseDraft, CaseEvents, CasePlan, KeyRow
 from workbench.generate._tables import _tables
+from workbench.generate._texts import TextTable
 from workbench.generate._vocab import (
     _DAY,
     _FAMILY_SECTOR,
@@ -18,15 +19,18 @@ from workbench.generate._vocab import (
     STRATEGY,
 )
 
+_N_AGENCIES = len(AGENCIES)
+_NOT_FAMILY = np.array([a not in _FAMILY_SECTOR for a in range(_N_AGENCIES)])
+
 
 def assemble_case(plan: CasePlan, draft: CaseDraft, rng: np.random.Generator,
-                  n_events: int) -> CaseEvents:
+                  n_events: int, texts: TextTable) -> CaseEvents:
     """The case's events: the draft's and background ones up to about ``n_events``.
 
     Events are put in time order (ties in the order added) and numbered; meetings get
     their attendees (every non-family agency with an event in the 32 days before, less
     a planted meeting's omitted agency, whose key row is written here); key rows name
-    event ids.
+    event ids. Text columns are codes into ``texts``.
     """
     ev = draft.events
     n_sk = len(ev)
@@ -36,61 +40,74 @@ def assemble_case(plan: CasePlan, draft: CaseDraft, rng: np.random.Generator,
     end = np.concatenate([sk_time + 1, bg.end])
     ag = np.concatenate([np.array(ev.agency, dtype=np.int64), bg.agency])
     kd = np.concatenate([np.array(ev.kind, dtype=np.int64), bg.kind])
-    txt = np.concatenate([np.array(ev.summary, dtype=object), bg.summary])
-    rec_sk = np.array(["; ".join(AGENCIES[a] for a in x) if x else None for x in ev.recipients],
-                      dtype=object)
-    rec = np.concatenate([rec_sk, bg.recipients])
-    ref = np.concatenate([np.array(ev.refers_to, dtype=np.int64),
-                          np.where(bg.refers_to >= 0, bg.refers_to + n_sk, -1)])
-    day = np.concatenate([np.zeros(n_sk, dtype=bool), bg.whole_day])
-    grade = np.concatenate([np.array(ev.risk_grade, dtype=object),
-                            np.full(len(bg.time), None, dtype=object)])
-    n = len(t)
-    order = np.lexsort((np.arange(n), t))
+    n_bg = len(bg.time)
+    n = n_sk + n_bg
+    order = np.argsort(t, kind="stable")          # time order, ties in the order added
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
+    ts, ag_sorted = t[order], ag[order]
+    # per agency, how many events come before each position in time order
+    seen = np.zeros((n + 1, _N_AGENCIES), dtype=np.int32)
+    np.cumsum(ag_sorted[:, None] == np.arange(_N_AGENCIES), axis=0, out=seen[1:])
     key = list(draft.key)
-    # attendees: every non-family agency with an event in the 32 days before (a margin)
-    attendees = np.full(n, None, dtype=object)
-    ts, ags_sorted = t[order], ag[order]
-    fam = np.isin(ags_sorted, _FAMILY_SECTOR)
-    meet = np.flatnonzero((kd == STRATEGY) | (kd == MAM))
-    for i in meet.tolist():
-        lo = np.searchsorted(ts, t[i] - 32 * _DAY, side="left")
-        hi = np.searchsorted(ts, t[i], side="right")
-        present = set(np.unique(ags_sorted[lo:hi][~fam[lo:hi]]).tolist())
-        present.add(int(ag[i]))
-        if i in draft.omitted:
-            left_out = _left_out(draft, i, t, ag, rank, day)
-            if left_out is not None:
-                present.discard(left_out[0])
-                key.append(left_out[1])
-        attendees[i] = "; ".join(AGENCIES[a] for a in sorted(present))
-    tables = _tables()
-    protective = tables.protective[kd[order]]
+    attendees = np.full(n, -1, dtype=np.int32)
+    meetings = np.flatnonzero((kd == STRATEGY) | (kd == MAM))
+    if len(meetings):
+        attendees[meetings] = _attendees(draft, key, texts, meetings, t, ag, ts, seen, rank,
+                                         bg.whole_day, n_sk)
+    protective = _tables().protective[kd[order]]
+    ids = _tables().ids
     key_ids = []
     for row in key:
         evidence = row.events
         if evidence[-1] == _NEXT_PROTECTIVE:
             later = np.flatnonzero(protective & (ts >= t[evidence[0]]))
             evidence = evidence[:-1] + ([int(order[later[0]])] if len(later) else [])
-        key_ids.append((row.pattern, [tables.ids[rank[e] + 1] for e in evidence], row.note))
-    # source lines: per agency file, in composite order
-    by_ag = np.lexsort((rank, ag))
-    ag_sorted = ag[by_ag]
-    starts = np.r_[0, np.flatnonzero(ag_sorted[1:] != ag_sorted[:-1]) + 1]
-    counts = np.diff(np.r_[starts, n])
-    line = np.empty(n, dtype=np.int64)
-    line[by_ag] = np.arange(n) - np.repeat(starts, counts) + 2
-    seq = rank + 1
+        key_ids.append((row.pattern, [ids[rank[e] + 1] for e in evidence], row.note))
+    summary = np.concatenate([texts.codes(ev.summary), bg.summary])
+    recipients = np.concatenate([
+        texts.codes("; ".join(AGENCIES[a] for a in x) if x else None for x in ev.recipients),
+        bg.recipients])
+    grade = np.concatenate([texts.codes(ev.risk_grade), np.full(n_bg, -1, dtype=np.int32)])
+    ref = np.concatenate([np.array(ev.refers_to, dtype=np.int64),
+                          np.where(bg.refers_to >= 0, bg.refers_to + n_sk, -1)])
+    ref_sorted = ref[order]
+    kind_counts = np.bincount(kd, minlength=max(MISSING, ABSENCE) + 1)
     return CaseEvents(
-        case_id=plan.case_id, seq=seq[order], agency=ag[order], kind=kd[order], start=ts,
-        end=end[order], whole_day=day[order], summary=txt[order], recipients=rec[order],
-        attendees=attendees[order], risk_grade=grade[order],
-        refers_to=np.where(ref >= 0, rank[np.maximum(ref, 0)] + 1, -1)[order],
-        source_line=line[order], key=key_ids,
-        n_agencies=len(set(ag.tolist())),
-        n_episodes=int(np.isin(kd, (MISSING, ABSENCE)).sum()))
+        case_id=plan.case_id, seq=np.arange(1, n + 1), agency=ag_sorted, kind=kd[order],
+        start=ts, end=end[order],
+        whole_day=np.concatenate([np.zeros(n_sk, dtype=bool), bg.whole_day])[order],
+        summary=summary[order], recipients=recipients[order], attendees=attendees[order],
+        risk_grade=grade[order],
+        refers_to=np.where(ref_sorted >= 0, rank[np.maximum(ref_sorted, 0)] + 1, -1),
+        # the line in the agency's file (after the header): its count so far, plus 2
+        source_line=seen[np.arange(1, n + 1), ag_sorted] + 1,
+        key=key_ids,
+        n_agencies=int(np.count_nonzero(seen[n])),
+        n_episodes=int(kind_counts[MISSING] + kind_counts[ABSENCE]))
+
+
+def _attendees(draft: CaseDraft, key: list[KeyRow], texts: TextTable, meetings: np.ndarray,
+               t: np.ndarray, ag: np.ndarray, ts: np.ndarray, seen: np.ndarray,
+               rank: np.ndarray, bg_whole_day: np.ndarray, n_sk: int) -> np.ndarray:
+    """The attendees of each meeting (codes): its convener and every non-family agency with
+    an event from 32 days before to the meeting's minute, less a planted meeting's
+    omitted agency (whose key row is appended to ``key``)."""
+    lo = np.searchsorted(ts, t[meetings] - 32 * _DAY, side="left")
+    hi = np.searchsorted(ts, t[meetings], side="right")
+    present = ((seen[hi] - seen[lo]) > 0) & _NOT_FAMILY
+    present[np.arange(len(meetings)), ag[meetings]] = True
+    day = None
+    for row, i in enumerate(meetings.tolist()):
+        if i in draft.omitted:
+            if day is None:
+                day = np.concatenate([np.zeros(n_sk, dtype=bool), bg_whole_day])
+            left_out = _left_out(draft, i, t, ag, rank, day)
+            if left_out is not None:
+                present[row, left_out[0]] = False
+                key.append(left_out[1])
+    return np.array([texts.code("; ".join(AGENCIES[a] for a in np.flatnonzero(p).tolist()))
+                     for p in present], dtype=np.int32)
 
 
 def _left_out(draft: CaseDraft, i: int, t: np.ndarray, ag: np.ndarray, rank: np.ndarray,

@@ -14,14 +14,17 @@ from workbench.generate._plan import plan_case
 from workbench.generate._plant import add_clean_items, plant_failures
 from workbench.generate._skeleton import draw_skeleton
 from workbench.generate._state import CaseEvents, CasePlan
+from workbench.generate._texts import TextTable
 from workbench.generate._vocab import AGENCIES, CSC
 
 
-def build_case(index: int, seed: np.random.SeedSequence, *, good_share: float,
-               starts: tuple[int, int] | None = None) -> tuple[CaseEvents, dict[str, Any]]:
+def build_case(index: int, seed: np.random.SeedSequence, texts: TextTable, *,
+               good_share: float, starts: tuple[int, int] | None = None,
+               ) -> tuple[CaseEvents, dict[str, Any]]:
     """Case ``index`` of a cohort (``G000001`` is index 0) and its row of ``cases.parquet``.
 
-    ``starts`` bounds (days since 1970) the day the review period starts on.
+    Its text columns are codes into the cohort's ``texts``. ``starts`` bounds (days
+    since 1970) the day the review period starts on.
     """
     rng = np.random.default_rng(seed)
     rand = random.Random(int(rng.integers(2**62)))
@@ -30,7 +33,8 @@ def build_case(index: int, seed: np.random.SeedSequence, *, good_share: float,
     draft = plant_failures(plan, draft, rand)
     draft = add_clean_items(plan, draft, rand)
     n_background = int(rng.lognormal(math.log(430), 0.5))
-    case = assemble_case(plan, draft, rng, min(990, max(130, len(draft.events) + n_background)))
+    n_events = min(990, max(130, len(draft.events) + n_background))
+    case = assemble_case(plan, draft, rng, n_events, texts)
     return case, case_row(plan, case)
 
 

@@ -16,6 +16,8 @@ import pyarrow.parquet as pq
 
 from workbench.generate._case import build_case
 from workbench.generate._state import CaseEvents
+from workbench.generate._tables import _tables
+from workbench.generate._texts import TextTable
 from workbench.generate._write import _README, CASES_SCHEMA, events_table
 
 
@@ -94,6 +96,7 @@ def generate_cohort(out: str | os.PathLike, *, cases: int, seed: int,
         raise FileExistsError(f"{path}: exists and is not empty; choose a new folder")
     (path / "events").mkdir(parents=True, exist_ok=True)
     seeds = np.random.SeedSequence(seed).spawn(cases)
+    texts = TextTable(_tables().texts)
     from tqdm import tqdm
 
     bar = tqdm(total=cases, unit="case", desc="generate", disable=not progress, file=sys.stderr)
@@ -105,13 +108,14 @@ def generate_cohort(out: str | os.PathLike, *, cases: int, seed: int,
     def flush() -> None:
         nonlocal buffer, buffered, part
         if buffer:
-            pq.write_table(events_table(buffer), path / "events" / f"part-{part:05d}.parquet",
+            pq.write_table(events_table(buffer, texts), path / "events" / f"part-{part:05d}.parquet",
                            compression="zstd")
             part += 1
         buffer, buffered = [], 0
 
     for index in range(cases):
-        case, row = build_case(index, seeds[index], good_share=good_share, starts=window)
+        case, row = build_case(index, seeds[index], texts, good_share=good_share,
+                               starts=window)
         buffer.append(case)
         buffered += len(case)
         events += len(case)

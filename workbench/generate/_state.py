@@ -223,10 +223,10 @@ class CaseEvents:
     start: np.ndarray        # minutes
     end: np.ndarray
     whole_day: np.ndarray    # bool: precision "day"
-    summary: np.ndarray      # object: str
-    recipients: np.ndarray   # object: str or None
-    attendees: np.ndarray    # object: str or None
-    risk_grade: np.ndarray   # object: str or None
+    summary: np.ndarray      # codes into the cohort's TextTable
+    recipients: np.ndarray   # codes (-1: null)
+    attendees: np.ndarray    # codes (-1: null)
+    risk_grade: np.ndarray   # codes (-1: null)
     refers_to: np.ndarray    # seq of the event answered, -1 for none
     source_line: np.ndarray  # line in the agency's file (header is line 1)
     key: list[tuple[str, list[str], str]]   # (pattern, event ids, note)

@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 
 from workbench.generate._state import CaseEvents
 from workbench.generate._tables import _tables
+from workbench.generate._texts import TextTable
 from workbench.generate._vocab import _FILE_STEMS, AGENCIES, KINDS
 
 _STRING = pa.string()
@@ -28,47 +29,48 @@ CASES_SCHEMA = pa.schema([
 ])
 
 
-def events_table(cases: list[CaseEvents]) -> pa.Table:
-    """The event table (``EVENT_SCHEMA``) of assembled cases, one after another."""
+def events_table(cases: list[CaseEvents], texts: TextTable) -> pa.Table:
+    """The event table (``EVENT_SCHEMA``) of assembled cases, one after another; their
+    text columns are codes into ``texts``."""
     tables = _tables()
-    ids = tables.ids
 
     def column(name: str) -> np.ndarray:
         return np.concatenate([getattr(c, name) for c in cases])
 
-    case_ids = np.repeat(np.array([c.case_id for c in cases], dtype=object),
-                         [len(c) for c in cases])
+    case_ids = pc.take(pa.array([c.case_id for c in cases], _STRING),
+                       np.repeat(np.arange(len(cases)), [len(c) for c in cases]))
     agency = column("agency")
-    seq, ref, source_line = column("seq"), column("refers_to"), column("source_line")
+    ref = column("refers_to")
+    n = len(ref)
+    ids = pa.array(tables.ids, _STRING)
     agency_dict = pa.array(AGENCIES, _STRING)
     ag = pa.array(agency.astype(np.int8))
     sectors = sorted(set(tables.sectors))
     sector_code = np.array([sectors.index(s) for s in tables.sectors], dtype=np.int8)
     files = pc.binary_join_element_wise(
-        pa.array(case_ids, _STRING),
-        pc.take(pa.array([f"/{s}.csv" for s in _FILE_STEMS], _STRING), ag), "")
-    line = pa.array(source_line.astype(np.int32))
+        case_ids, pc.take(pa.array([f"/{s}.csv" for s in _FILE_STEMS], _STRING), ag), "")
+    line = pa.array(column("source_line").astype(np.int32))
     return pa.table([
-        pa.array(case_ids, _STRING),
-        pa.array(ids[seq], _STRING),
-        pa.array(seq.astype(np.int32)),
+        case_ids,
+        pc.take(ids, column("seq")),
+        pa.array(column("seq").astype(np.int32)),
         pa.DictionaryArray.from_arrays(ag, agency_dict),
         pa.DictionaryArray.from_arrays(ag, agency_dict),
         pa.DictionaryArray.from_arrays(pa.array(sector_code[agency]), pa.array(sectors)),
         pa.DictionaryArray.from_arrays(pa.array(column("kind").astype(np.int8)),
                                        pa.array(KINDS, _STRING)),
-        pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(ref), dtype=np.int8)),
+        pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)),
                                        pa.array(["column"], _STRING)),
-        pa.array(np.ones(len(ref), dtype=np.float32)),
+        pa.array(np.ones(n, dtype=np.float32)),
         pa.array(column("start") * 60_000_000, _TS),
         pa.array(column("end") * 60_000_000, _TS),
-        pa.array(np.where(column("whole_day"), "day", "minute").astype(object), _STRING),
-        pa.array(np.zeros(len(ref), dtype=bool)),
-        pa.array(column("summary"), _STRING),
-        pa.array(column("recipients"), _STRING),
-        pa.array(column("attendees"), _STRING),
-        pa.array(column("risk_grade"), _STRING),
-        pa.array(ids[np.maximum(ref, 0)], _STRING, mask=ref < 0),
+        pc.take(pa.array(["minute", "day"], _STRING), column("whole_day").astype(np.int8)),
+        pa.array(np.zeros(n, dtype=bool)),
+        texts.take(column("summary")),
+        texts.take(column("recipients")),
+        texts.take(column("attendees")),
+        texts.take(column("risk_grade")),
+        pc.take(ids, pa.array(np.maximum(ref, 0), mask=ref < 0)),
         files,
         line,
         pc.binary_join_element_wise(files, pc.cast(line, _STRING), ":"),
