@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from workbench.generate._background import draw_background
@@ -46,15 +48,12 @@ def assemble_case(plan: CasePlan, draft: CaseDraft, rng: np.random.Generator,
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     ts, ag_sorted = t[order], ag[order]
-    # per agency, how many events come before each position in time order
-    seen = np.zeros((n + 1, _N_AGENCIES), dtype=np.int32)
-    np.cumsum(ag_sorted[:, None] == np.arange(_N_AGENCIES), axis=0, out=seen[1:])
     key = list(draft.key)
     attendees = np.full(n, -1, dtype=np.int32)
     meetings = np.flatnonzero((kd == STRATEGY) | (kd == MAM))
     if len(meetings):
-        attendees[meetings] = _attendees(draft, key, texts, meetings, t, ag, ts, seen, rank,
-                                         bg.whole_day, n_sk)
+        attendees[meetings] = _attendees(draft, key, texts, meetings, t, ag, ts, ag_sorted,
+                                         rank, bg.whole_day)
     protective = _tables().protective[kd[order]]
     ids = _tables().ids
     key_ids = []
@@ -80,34 +79,50 @@ def assemble_case(plan: CasePlan, draft: CaseDraft, rng: np.random.Generator,
         summary=summary[order], recipients=recipients[order], attendees=attendees[order],
         risk_grade=grade[order],
         refers_to=np.where(ref_sorted >= 0, rank[np.maximum(ref_sorted, 0)] + 1, -1),
-        # the line in the agency's file (after the header): its count so far, plus 2
-        source_line=seen[np.arange(1, n + 1), ag_sorted] + 1,
+        source_line=_source_lines(ag_sorted),
         key=key_ids,
-        n_agencies=int(np.count_nonzero(seen[n])),
+        n_agencies=int(np.count_nonzero(np.bincount(ag, minlength=_N_AGENCIES))),
         n_episodes=int(kind_counts[MISSING] + kind_counts[ABSENCE]))
 
 
+def _source_lines(agency: np.ndarray) -> np.ndarray:
+    """Each event's line in its agency's file (events in time order; line 1 the header)."""
+    n = len(agency)
+    by_agency = np.argsort(agency * n + np.arange(n))    # by agency, then time
+    counts = np.bincount(agency, minlength=_N_AGENCIES)
+    position = np.empty(n, dtype=np.int64)
+    position[by_agency] = np.arange(n)
+    return position - (np.cumsum(counts) - counts)[agency] + 2
+
+
 def _attendees(draft: CaseDraft, key: list[KeyRow], texts: TextTable, meetings: np.ndarray,
-               t: np.ndarray, ag: np.ndarray, ts: np.ndarray, seen: np.ndarray,
-               rank: np.ndarray, bg_whole_day: np.ndarray, n_sk: int) -> np.ndarray:
+               t: np.ndarray, ag: np.ndarray, ts: np.ndarray, ag_sorted: np.ndarray,
+               rank: np.ndarray, bg_whole_day: np.ndarray) -> np.ndarray:
     """The attendees of each meeting (codes): its convener and every non-family agency with
     an event from 32 days before to the meeting's minute, less a planted meeting's
     omitted agency (whose key row is appended to ``key``)."""
-    lo = np.searchsorted(ts, t[meetings] - 32 * _DAY, side="left")
-    hi = np.searchsorted(ts, t[meetings], side="right")
-    present = ((seen[hi] - seen[lo]) > 0) & _NOT_FAMILY
-    present[np.arange(len(meetings)), ag[meetings]] = True
-    day = None
+    # agencies as bits (family none), OR-ed over each meeting's window in time order
+    bits = np.append(np.where(_NOT_FAMILY[ag_sorted], np.left_shift(1, ag_sorted), 0), 0)
+    window = np.empty(2 * len(meetings), dtype=np.intp)
+    window[0::2] = np.searchsorted(ts, t[meetings] - 32 * _DAY, side="left")
+    window[1::2] = np.searchsorted(ts, t[meetings], side="right")
+    present = (np.bitwise_or.reduceat(bits, window)[0::2] | np.left_shift(1, ag[meetings]))
+    present_list: list[int] = present.tolist()
     for row, i in enumerate(meetings.tolist()):
         if i in draft.omitted:
-            if day is None:
-                day = np.concatenate([np.zeros(n_sk, dtype=bool), bg_whole_day])
+            day = np.concatenate([np.zeros(len(ag) - len(bg_whole_day), dtype=bool),
+                                  bg_whole_day])
             left_out = _left_out(draft, i, t, ag, rank, day)
             if left_out is not None:
-                present[row, left_out[0]] = False
+                present_list[row] &= ~(1 << left_out[0])
                 key.append(left_out[1])
-    return np.array([texts.code("; ".join(AGENCIES[a] for a in np.flatnonzero(p).tolist()))
-                     for p in present], dtype=np.int32)
+    return np.array([texts.code(_agency_list(p)) for p in present_list], dtype=np.int32)
+
+
+@cache
+def _agency_list(bits: int) -> str:
+    """"Police; School" for the agencies whose bits are set, in agency order."""
+    return "; ".join(AGENCIES[a] for a in range(_N_AGENCIES) if bits >> a & 1)
 
 
 def _left_out(draft: CaseDraft, i: int, t: np.ndarray, ag: np.ndarray, rank: np.ndarray,

@@ -46,15 +46,46 @@ def choose(rng: np.random.Generator, values: np.ndarray, size: int,
     the normalised cumulative ``p``; this does exactly that (``tests/test_generate.py``
     checks the two agree), at a fraction of the call's cost on small arrays.
     """
+    return draw(rng, values, size, cumulative(p))
+
+
+def cumulative(p: np.ndarray) -> np.ndarray:
+    """The normalised cumulative ``p`` that :func:`draw` looks uniforms up in."""
     cdf = np.cumsum(p)
     cdf /= cdf[-1]
+    return cdf
+
+
+def draw(rng: np.random.Generator, values: np.ndarray, size: int,
+         cdf: np.ndarray) -> np.ndarray:
+    """``size`` draws from ``values`` with the probabilities whose :func:`cumulative` is
+    ``cdf`` (``choose`` with the cumulative computed once)."""
     return values[cdf.searchsorted(rng.random(size), side="right")]
 
 
+def _unit_cdf(counselling: bool, day_contact: bool) -> np.ndarray:
+    probs = np.array([0.40, 0.12, 0.30, 0.035, 0.03, 0.02,
+                      0.05 if counselling else 0.0, 0.03 if day_contact else 0.0])
+    probs /= probs.sum()
+    return cumulative(probs)
+
+
+def _normalised_cdf(w: np.ndarray) -> np.ndarray:
+    """The cumulative of ``w / w.sum()`` (as ``rng.choice(…, p=w / w.sum())`` uses)."""
+    return cumulative(w / w.sum())
+
+
 _UNIT_TYPES = np.arange(8)
+# background unit types by whether the case has a counselling service and an agency
+# that records day-precision contacts
+_UNIT_CDF = {(c, d): _unit_cdf(c, d) for c in (False, True) for d in (False, True)}
 _HANDOFF_KINDS = np.array([SHARED, REFERRAL, NOTIFICATION])
-_HANDOFF_P = np.array([0.6, 0.25, 0.15])
+_HANDOFF_CDF = cumulative(np.array([0.6, 0.25, 0.15]))
 _ANSWER_DAYS = np.array([0, 1, 1, 2])
+_HUB_CSC, _CSC, _CSC_RESID, _COUNS = (np.array(x) for x in ([HUB, CSC], [CSC], [CSC, RESID],
+                                                               [COUNS]))
+_MEETING_CDF = _normalised_cdf(np.array([0.6, 0.4]))
+_UNIFORM_CDF = {n: _normalised_cdf(np.ones(n)) for n in range(1, 5)}
 
 
 def draw_background(plan: CasePlan, draft: CaseDraft, rng: np.random.Generator,
@@ -66,11 +97,8 @@ def draw_background(plan: CasePlan, draft: CaseDraft, rng: np.random.Generator,
     ags = np.array(sorted(a for a in draft.agencies if a != HOST), dtype=np.int64)
     pro = ags[~tables.family[ags]]
     day_ags = np.array([a for a in _DAY_CONTACT if a in has], dtype=np.int64)
-    probs = np.array([0.40, 0.12, 0.30, 0.035, 0.03, 0.02,
-                      0.05 if COUNS in has else 0.0, 0.03 if len(day_ags) else 0.0])
-    probs /= probs.sum()
     m = max(n_events, 1)
-    utype = choose(rng, _UNIT_TYPES, m, probs)
+    utype = draw(rng, _UNIT_TYPES, m, _UNIT_CDF[COUNS in has, len(day_ags) > 0])
     nrec = np.where(utype == 2, 1 + (rng.random(m) < 0.15), 0)
     keep = np.cumsum(1 + nrec) <= n_events
     utype, nrec = utype[keep], nrec[keep]
@@ -91,7 +119,7 @@ def draw_background(plan: CasePlan, draft: CaseDraft, rng: np.random.Generator,
         end[u] = _local_midnight(d + 1)
     kind = tables.unit_kind[utype]
     hand = np.flatnonzero(utype == 2)
-    hk = choose(rng, _HANDOFF_KINDS, len(hand), _HANDOFF_P)
+    hk = draw(rng, _HANDOFF_KINDS, len(hand), _HANDOFF_CDF)
     kind[hand] = hk
     # recipients (never the sender, family, or the host authority)
     pos = np.full(len(tables.family), -1, dtype=np.int64)
@@ -159,26 +187,25 @@ def _draw_agencies(rng: np.random.Generator, tables: _Tables, utype: np.ndarray,
     counts = np.bincount(utype, minlength=8)
     for ty in np.flatnonzero(counts).tolist():
         if ty == 0:
-            codes, w = ags, tables.w_contact[ags]
+            codes, cdf = ags, _normalised_cdf(tables.w_contact[ags])
         elif ty == 1:
             codes = ags[tables.assesses[ags]]
-            w = tables.w_contact[codes]
+            cdf = _normalised_cdf(tables.w_contact[codes])
         elif ty == 2:
-            codes, w = pro, tables.w_handoff[pro]
+            codes, cdf = pro, _normalised_cdf(tables.w_handoff[pro])
         elif ty == 3:
-            codes = np.array([HUB, CSC] if HUB in has else [CSC])
-            w = np.array([0.6, 0.4]) if HUB in has else np.ones(1)
+            codes, cdf = (_HUB_CSC, _MEETING_CDF) if HUB in has else (_CSC, _UNIFORM_CDF[1])
         elif ty == 4:
-            codes = np.array([HUB, CSC] if HUB in has else [CSC])
-            w = np.ones(len(codes))
+            codes = _HUB_CSC if HUB in has else _CSC
+            cdf = _UNIFORM_CDF[len(codes)]
         elif ty == 5:
-            codes = np.array([CSC, RESID] if RESID in has else [CSC])
-            w = np.ones(len(codes))
+            codes = _CSC_RESID if RESID in has else _CSC
+            cdf = _UNIFORM_CDF[len(codes)]
         elif ty == 6:
-            codes, w = np.array([COUNS]), np.ones(1)
+            codes, cdf = _COUNS, _UNIFORM_CDF[1]
         else:
-            codes, w = day_ags, np.ones(len(day_ags))
-        ag[utype == ty] = choose(rng, codes, int(counts[ty]), w / w.sum())
+            codes, cdf = day_ags, _UNIFORM_CDF[len(day_ags)]
+        ag[utype == ty] = draw(rng, codes, int(counts[ty]), cdf)
     return ag
 
 

@@ -43,5 +43,5 @@ def case_row(plan: CasePlan, case: CaseEvents) -> dict[str, Any]:
     born = dt.date(1970, 1, 1) + dt.timedelta(days=plan.born_day)
     return {"case_id": plan.case_id, "good_practice": plan.good_practice,
             "n_agencies": case.n_agencies, "n_events": len(case), "n_episodes": case.n_episodes,
-            "born": born.strftime("%Y-%m"), "lead_agency": AGENCIES[CSC],
+            "born": f"{born.year:04d}-{born.month:02d}", "lead_agency": AGENCIES[CSC],
             "looked_after": plan.looked_after, "n_planted": len(case.key)}

@@ -54,8 +54,18 @@ class TextTable:
         """The codes of ``texts`` as an ``int32`` array."""
         return np.array([self.code(t) for t in texts], dtype=np.int32)
 
-    def take(self, codes: np.ndarray) -> pa.Array:
-        """The strings of ``codes`` as an Arrow string array (null where -1)."""
+    def array(self) -> pa.Array:
+        """Every string so far, in code order, as an Arrow array (immutable: a later
+        string does not change it)."""
         if len(self._arrow) != len(self._strings):
             self._arrow = pa.array(self._strings, pa.string())
-        return pc.take(self._arrow, pa.array(codes, pa.int32(), mask=codes < 0))
+        return self._arrow
+
+    def take(self, codes: np.ndarray) -> pa.Array:
+        """The strings of ``codes`` as an Arrow string array (null where -1)."""
+        return take_texts(self.array(), codes)
+
+
+def take_texts(strings: pa.Array, codes: np.ndarray) -> pa.Array:
+    """``strings[codes]`` as an Arrow string array, null where a code is -1."""
+    return pc.take(strings, pa.array(codes, pa.int32(), mask=codes < 0))

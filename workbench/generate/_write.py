@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from workbench.generate._state import CaseEvents
 from workbench.generate._tables import _tables
-from workbench.generate._texts import TextTable
+from workbench.generate._texts import TextTable, take_texts
 from workbench.generate._vocab import _FILE_STEMS, AGENCIES, KINDS
 
 _STRING = pa.string()
@@ -29,9 +33,51 @@ CASES_SCHEMA = pa.schema([
 ])
 
 
-def events_table(cases: list[CaseEvents], texts: TextTable) -> pa.Table:
+class PartWriter:
+    """Writes ``part-NNNNN.parquet`` files of events on one background thread.
+
+    Building a part's Arrow table and compressing it run in pyarrow, which releases the
+    GIL, so the next cases are generated meanwhile. One part is in flight at most:
+    :meth:`write` waits for the previous one, so memory stays flat. Use as a context
+    manager; leaving it waits for the last part (and raises its error, if any).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._parts = 0
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generate-writer")
+        self._pending: Future[None] | None = None
+
+    def __enter__(self) -> PartWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown()
+
+    def wait(self) -> None:
+        """Wait for the part in flight to be written."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def write(self, cases: list[CaseEvents], texts: TextTable) -> None:
+        """Write ``cases`` (whose text columns are codes into ``texts``) as the next part."""
+        self.wait()
+        path = self._folder / f"part-{self._parts:05d}.parquet"
+        self._parts += 1
+        self._pending = self._pool.submit(_write_part, path, list(cases), texts.array())
+
+
+def _write_part(path: Path, cases: list[CaseEvents], strings: pa.Array) -> None:
+    pq.write_table(events_table(cases, strings), path, compression="zstd")
+
+
+def events_table(cases: list[CaseEvents], strings: pa.Array) -> pa.Table:
     """The event table (``EVENT_SCHEMA``) of assembled cases, one after another; their
-    text columns are codes into ``texts``."""
+    text columns are codes into ``strings`` (a :class:`TextTable`'s array)."""
     tables = _tables()
 
     def column(name: str) -> np.ndarray:
@@ -66,10 +112,10 @@ def events_table(cases: list[CaseEvents], texts: TextTable) -> pa.Table:
         pa.array(column("end") * 60_000_000, _TS),
         pc.take(pa.array(["minute", "day"], _STRING), column("whole_day").astype(np.int8)),
         pa.array(np.zeros(n, dtype=bool)),
-        texts.take(column("summary")),
-        texts.take(column("recipients")),
-        texts.take(column("attendees")),
-        texts.take(column("risk_grade")),
+        take_texts(strings, column("summary")),
+        take_texts(strings, column("recipients")),
+        take_texts(strings, column("attendees")),
+        take_texts(strings, column("risk_grade")),
         pc.take(ids, pa.array(np.maximum(ref, 0), mask=ref < 0)),
         files,
         line,
