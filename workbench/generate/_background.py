@@ -228,7 +228,8 @@ def _in_blackouts(draft: CaseDraft, tables: _Tables, t: np.ndarray, end: np.ndar
         elif b.kind == "agency":
             hit &= ag == b.agency
         else:
-            targets = list(b.recipients)
-            hit &= (ag == b.agency) & is_hand & (np.isin(rec1, targets) | np.isin(rec2, targets))
+            targets = np.zeros(len(tables.family) + 1, dtype=bool)   # last: no recipient
+            targets[list(b.recipients)] = True
+            hit &= (ag == b.agency) & is_hand & (targets[rec1] | targets[rec2])
         bad |= hit
     return bad
