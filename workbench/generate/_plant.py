@@ -140,7 +140,7 @@ def _plant_voice(plan: CasePlan, draft: CaseDraft, rand: random.Random) -> bool:
     for _ in range(60):
         a = rand.choice(speakers)
         t = quiet_slot(rand, plan)
-        if not (draft.lead_holds(t) and draft.lead_holds(_share_end(t))):
+        if not draft.lead_holds_to_share(t):
             continue
         black = [Blackout("protective", t - 1, _share_end(t))]
         if draft.blocked([Sketch(t, a, DISCLOSURE)], black):
@@ -149,9 +149,7 @@ def _plant_voice(plan: CasePlan, draft: CaseDraft, rand: random.Random) -> bool:
         di = draft.add(t, a, DISCLOSURE, _DISCLOSURE[a])
         draft.key.append(KeyRow("child-voice-not-acted-on", [di, _NEXT_PROTECTIVE], _VOICE_NOTE))
         if a != CSC:
-            draft.key.append(KeyRow("information-not-shared", [di],
-                                    f"{AGENCIES[a]} did not share the disclosure with the lead "
-                                    "agency"))
+            _kept_from_lead(draft, di, f"{AGENCIES[a]} did not share the disclosure with")
         return True
     return False
 
@@ -166,7 +164,7 @@ def _plant_info(plan: CasePlan, draft: CaseDraft, rand: random.Random) -> bool:
         return False
     for _ in range(60):
         t = quiet_slot(rand, plan)
-        if not (draft.lead_holds(t) and draft.lead_holds(_share_end(t))):
+        if not draft.lead_holds_to_share(t):
             continue
         if variant == "exclusion":
             if not _calm(plan, t):
@@ -189,11 +187,16 @@ def _plant_info(plan: CasePlan, draft: CaseDraft, rand: random.Random) -> bool:
         draft.blackouts += black
         di = draft.add(t, a, DISCLOSURE, _DISCLOSURE[a])
         add_pending(draft, rand, share)
-        draft.key.append(KeyRow("information-not-shared", [di],
-                                f"{AGENCIES[a]} shared the disclosure with {AGENCIES[to]} but "
-                                "not with the lead agency"))
+        _kept_from_lead(draft, di, f"{AGENCIES[a]} shared the disclosure with {AGENCIES[to]} "
+                        "but not with")
         return True
     return False
+
+
+def _kept_from_lead(draft: CaseDraft, disclosure: int, who_did_what: str) -> None:
+    """The key row of a disclosure not shared with the lead agency."""
+    draft.key.append(KeyRow("information-not-shared", [disclosure],
+                            f"{who_did_what} the lead agency"))
 
 
 def _plant_blame(plan: CasePlan, draft: CaseDraft, rand: random.Random) -> bool:

@@ -237,7 +237,7 @@ def _pick_info_variant(plan: CasePlan, draft: CaseDraft, rand: random.Random,
         prev_ok = i == 0 or found[i - 1] <= m - 8 * D
         next_ok = (starts[i + 1] >= m + 12 * D) if i + 1 < n else m <= plan.review_end - 45 * D
         if (prev_ok and next_ok and i != risk_j and m >= plan.review_start + 25 * D
-                and draft.lead_holds(m) and draft.lead_holds(_share_end(m))):
+                and draft.lead_holds_to_share(m)):
             cands.append(i)
     if cands:
         options.append("police")
@@ -273,7 +273,7 @@ def _concerns(plan: CasePlan, draft: CaseDraft, rand: random.Random,
         for _ in range(40):
             t = working_time(rand, rand.randrange(plan.review_start_day + 25,
                                                   plan.review_end_day - 45))
-            if draft.lead_holds(t) and draft.lead_holds(_share_end(t)):
+            if draft.lead_holds_to_share(t):
                 out.append((t, unshared, False))
                 draft.blackouts.append(Blackout("handoff", t - 1, _share_end(t), unshared,
                                                 frozenset((CSC,))))

@@ -22,6 +22,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
+from workbench.generate._calendar import _share_end
 from workbench.generate._vocab import _DAY, _HANDOFF, _PROTECTIVE, CONTACT
 
 Recipients = tuple[int, ...]
@@ -180,6 +181,11 @@ class CaseDraft:
         """Whether the lead agency holds the case at ``time`` (``margin`` inside a period)."""
         return any(o + margin <= time and (c is None or time <= c - margin)
                    for o, c in self.lead_periods)
+
+    def lead_holds_to_share(self, time: int) -> bool:
+        """Whether the lead holds the case at ``time`` and at the end of the window in
+        which something found then should be shared (see ``_calendar._share_end``)."""
+        return self.lead_holds(time) and self.lead_holds(_share_end(time))
 
     def blocked(self, events: list[Sketch], blackouts: list[Blackout] | None = None) -> bool:
         """Whether new events hit a blackout, or new blackouts hit existing events."""
