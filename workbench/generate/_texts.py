@@ -28,7 +28,7 @@ class TextTable:
     def __init__(self, strings: Iterable[str] = ()) -> None:
         self._strings: list[str] = []
         self._code: dict[str, int] = {}
-        self._arrow: pa.Array = pa.array([], pa.string())
+        self._arrow: pa.Array | None = None   # made when first asked for
         for s in strings:
             self.code(s)
 
@@ -57,7 +57,7 @@ class TextTable:
     def array(self) -> pa.Array:
         """Every string so far, in code order, as an Arrow array (immutable: a later
         string does not change it)."""
-        if len(self._arrow) != len(self._strings):
+        if self._arrow is None or len(self._arrow) != len(self._strings):
             self._arrow = pa.array(self._strings, pa.string())
         return self._arrow
 
