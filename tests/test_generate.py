@@ -140,6 +140,17 @@ def test_chunk_size_changes_files_not_cases(tmp_path):
     assert (a.path / "answer_key.csv").read_bytes() == (b.path / "answer_key.csv").read_bytes()
 
 
+def test_a_part_that_fails_to_write_fails_the_cohort(tmp_path, monkeypatch):
+    import workbench.generate._write as write
+
+    def broken(path, cases, strings):
+        raise OSError(f"{path.name}: disk full")
+
+    monkeypatch.setattr(write, "_write_part", broken)
+    with pytest.raises(OSError, match="part-00000.parquet: disk full"):
+        generate_cohort(tmp_path / "c", cases=6, seed=1, chunk_events=1000)
+
+
 def test_refuses_a_non_empty_folder_and_accepts_an_empty_one(tmp_path):
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "notes.txt").write_text("keep me")

@@ -51,9 +51,12 @@ class PartWriter:
     def __enter__(self) -> PartWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         try:
-            self.wait()
+            if exc_type is None:
+                self.wait()
+            elif self._pending is not None:    # an error is on its way: wait, keep it first
+                self._pending.exception()
         finally:
             self._pool.shutdown()
 
