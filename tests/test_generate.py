@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -80,12 +81,74 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path):
     assert fa["answer_key.csv"] != fc["answer_key.csv"]
 
 
+# The content of a small seeded cohort, pinned: a change to the generator that changes
+# what a seed makes must be deliberate (update these and say so in the commit).
+PINNED_EVENTS_SHA256 = "3ce9164e61aaf2accb2e12327c846ec713696d0947a61e049e4e6b5225deaba1"
+PINNED_KEY = """\
+case_id,pattern,events,note
+G000001,risk-disagreement,e0077;e0066,Police graded the episode low after another agency \
+recorded exploitation concerns
+G000001,ownership-gap,e0077,Repeat episode before any agency opened the case
+G000001,unanswered-referral,e0431;e0444,Referral from Youth Justice Service to GP answered \
+after more than 5 working days
+G000001,meeting-missing-agency,e0545;e0533,"Meeting held without School, which had a record \
+in the 30 days before"
+G000002,meeting-missing-agency,e0077;e0076,"Meeting held without School, which had a record \
+in the 30 days before"
+G000003,information-not-shared,e0302,Police graded the episode high and did not notify the \
+lead agency
+G000004,information-not-shared,e0082,School Nursing recorded exploitation concerns and did \
+not share them with the lead agency
+G000004,education-exclusion-escalation,e0256;e0269;e0278,"2 episodes in the 60 days after \
+an exclusion, none in the 60 days before"
+G000004,child-voice-not-acted-on,e0349;e0353,Nothing protective followed the child's \
+disclosure within 5 working days
+G000004,information-not-shared,e0349,School did not share the disclosure with the lead agency
+G000005,risk-disagreement,e0189;e0171,Police graded the episode low after another agency \
+recorded exploitation concerns
+G000005,child-voice-not-acted-on,e0220;e0221,Nothing protective followed the child's \
+disclosure within 5 working days
+G000005,information-not-shared,e0220,Youth Justice Service did not share the disclosure with \
+the lead agency
+G000005,meeting-missing-agency,e0094;e0092,"Meeting held without School, which had a record \
+in the 30 days before"
+"""
+
+
+def test_a_seed_makes_the_pinned_cohort(tmp_path):
+    s = generate_cohort(tmp_path / "c", cases=5, seed=11, good_share=0.0)
+    events = pd.read_parquet(s.path / "events")
+    assert events.groupby("case_id").size().to_dict() == {
+        "G000001": 765, "G000002": 462, "G000003": 429, "G000004": 382, "G000005": 244}
+    assert (s.path / "answer_key.csv").read_text() == PINNED_KEY
+    text = events.to_csv(index=False, date_format="%Y-%m-%dT%H:%MZ")
+    assert text.startswith(
+        "case_id,id,seq,agency,agency_as_written,sector,kind,kind_basis,kind_confidence,start,"
+        "end,precision,approximate,summary,recipients,attendees,risk_grade,refers_to,"
+        "source_file,source_line,source\n"
+        "G000001,e0001,1,School,School,education,contact,column,1.0,2021-07-27T08:31Z,"
+        "2021-07-27T08:32Z,minute,False,Form tutor contact with the child,,,,,"
+        "G000001/school.csv,2,G000001/school.csv:2\n")
+    assert hashlib.sha256(text.encode()).hexdigest() == PINNED_EVENTS_SHA256
+
+
 def test_chunk_size_changes_files_not_cases(tmp_path):
     a = generate_cohort(tmp_path / "a", cases=8, seed=9, chunk_events=1000)
     b = generate_cohort(tmp_path / "b", cases=8, seed=9, chunk_events=100_000)
     ea, eb = pd.read_parquet(a.path / "events"), pd.read_parquet(b.path / "events")
     pd.testing.assert_frame_equal(ea, eb)
     assert (a.path / "answer_key.csv").read_bytes() == (b.path / "answer_key.csv").read_bytes()
+
+
+def test_a_part_that_fails_to_write_fails_the_cohort(tmp_path, monkeypatch):
+    import workbench.generate._write as write
+
+    def broken(path, cases, strings):
+        raise OSError(f"{path.name}: disk full")
+
+    monkeypatch.setattr(write, "_write_part", broken)
+    with pytest.raises(OSError, match="part-00000.parquet: disk full"):
+        generate_cohort(tmp_path / "c", cases=6, seed=1, chunk_events=1000)
 
 
 def test_refuses_a_non_empty_folder_and_accepts_an_empty_one(tmp_path):
@@ -336,3 +399,24 @@ def test_out_of_area_moves_are_notified_unless_keyed(cohort):
                       & (working_days(joined["start"], joined["t"]) <= 5)]
     untold = pairs(moves, "case_id", "id") - pairs(told, "case_id", "id")
     assert untold == keyed(key, "placement-not-notified")
+
+
+# --- internals the output depends on ---------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(40))
+def test_choose_draws_what_numpy_choice_draws(seed):
+    from workbench.generate._background import choose
+
+    setup = np.random.default_rng(seed)
+    n = int(setup.integers(1, 12))
+    weights = setup.random(n) * (setup.random(n) < 0.8)   # some weights zero
+    weights[setup.integers(0, n)] += 0.1                     # never all zero
+    values, size = np.arange(n) * 3 + 1, int(setup.integers(0, 60))
+    ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+    p = weights / weights.sum()
+    assert choose(ours, values, size, p).tolist() == numpys.choice(values, size=size, p=p).tolist()
+    assert ours.random() == numpys.random()                  # the stream stays in step
+    # without weights (the answer delays): an index drawn with integers
+    assert (values[ours.integers(0, n, size=size)].tolist()
+            == numpys.choice(values, size=size).tolist())
+    assert ours.random() == numpys.random()

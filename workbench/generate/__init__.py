@@ -56,7 +56,10 @@ Event columns written: ``case_id``, ``id``, ``seq`` (int32), ``agency``,
 ``details``, ``action``, ``outcome``, ``author`` and ``source_sheet`` are omitted.
 
 The generator streams: one case at a time, flushed to Parquet every
-``chunk_events`` rows, so memory does not grow with the cohort. Each case draws from
+``chunk_events`` rows (a second thread writes a part while the next cases are made),
+so memory does not grow with the cohort. A case is made in steps, plain functions over
+an explicit plan and draft (``_state.py`` describes them): ``plan_case``,
+``draw_skeleton``, ``plant_failures``, ``add_clean_items``, ``assemble_case``. Each case draws from
 its own random generator (``SeedSequence(seed).spawn``), so the same seed gives the
 same bytes whatever the chunk size changes in file boundaries, and the first *n*
 cases of a larger cohort are the *n* cases of a smaller one.

@@ -8,13 +8,17 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from workbench.generate._case import _build_case
-from workbench.generate._write import _README, CASES_SCHEMA, _events_table
+from workbench.generate._case import build_case
+from workbench.generate._state import CaseEvents
+from workbench.generate._tables import _tables
+from workbench.generate._texts import TextTable
+from workbench.generate._write import _README, CASES_SCHEMA, PartWriter
 
 
 @dataclass(frozen=True)
@@ -92,34 +96,28 @@ def generate_cohort(out: str | os.PathLike, *, cases: int, seed: int,
         raise FileExistsError(f"{path}: exists and is not empty; choose a new folder")
     (path / "events").mkdir(parents=True, exist_ok=True)
     seeds = np.random.SeedSequence(seed).spawn(cases)
+    texts = TextTable(_tables().texts)
     from tqdm import tqdm
 
     bar = tqdm(total=cases, unit="case", desc="generate", disable=not progress, file=sys.stderr)
-    buffer: list[tuple[str, dict]] = []
-    rows: list[dict] = []
+    buffer: list[CaseEvents] = []
+    rows: list[dict[str, Any]] = []
     key_rows: list[tuple[str, str, str, str]] = []
-    buffered = part = events = episodes = 0
-
-    def flush() -> None:
-        nonlocal buffer, buffered, part
-        if buffer:
-            pq.write_table(_events_table(buffer), path / "events" / f"part-{part:05d}.parquet",
-                           compression="zstd")
-            part += 1
-        buffer, buffered = [], 0
-
-    for index in range(cases):
-        cid, cols, key, row = _build_case(index, seeds[index], good_share, window)
-        buffer.append((cid, cols))
-        buffered += row["n_events"]
-        events += row["n_events"]
-        episodes += row["n_episodes"]
-        rows.append(row)
-        key_rows += [(cid, p, ";".join(ev), note) for p, ev, note in key]
-        if buffered >= chunk_events:
-            flush()
-        bar.update()
-    flush()
+    buffered = events = episodes = 0
+    with PartWriter(path / "events") as parts:
+        for index in range(cases):
+            case, row = build_case(index, seeds[index], texts, good_share=good_share,
+                                   starts=window)
+            buffer.append(case)
+            buffered += len(case)
+            events += len(case)
+            episodes += case.n_episodes
+            rows.append(row)
+            key_rows += [(case.case_id, p, ";".join(ev), note) for p, ev, note in case.key]
+            if buffered >= chunk_events or index == cases - 1:
+                parts.write(buffer, texts)
+                buffer, buffered = [], 0
+            bar.update()
     bar.close()
     pq.write_table(pa.Table.from_pylist(rows, schema=CASES_SCHEMA), path / "cases.parquet",
                    compression="zstd")

@@ -1,4 +1,4 @@
-"""Lookup tables shared by the vectorised background and the Parquet writer."""
+"""Lookup tables shared by the vectorised background, the assembly and the Parquet writer."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from functools import cache
 
 import numpy as np
 
+from workbench.generate._texts import TextTable
 from workbench.generate._vocab import (
     _ANYTIME,
     _ASSESS,
     _CONTACT,
     _COUNSELLING,
     _DAY_CONTACT,
+    _FAMILY_SECTOR,
     _HANDOFF,
     _HANDOFF_VERB,
     _IN_TEXT,
@@ -44,20 +46,23 @@ from workbench.generate._vocab import (
 
 @dataclass(frozen=True)
 class _Tables:
-    w_contact: np.ndarray
-    w_handoff: np.ndarray
-    anytime: np.ndarray
-    unit_kind: np.ndarray
-    templates: np.ndarray
-    answer_text: np.ndarray
-    protective: np.ndarray
-    handoff: np.ndarray
-    scratch: np.ndarray
-    ids: np.ndarray
-    sectors: tuple[str, ...]
-    handoff_text: np.ndarray       # [verb, first recipient, second recipient + 1]
-    recipients_text: np.ndarray    # [first recipient, second recipient + 1]
-    verb_index: np.ndarray         # kind -> verb
+    w_contact: np.ndarray          # agency -> weight among contacts and assessments
+    w_handoff: np.ndarray          # agency -> weight among hand-off senders
+    anytime: np.ndarray            # agency -> records at any hour (bool)
+    family: np.ndarray             # agency -> family sector (bool)
+    assesses: np.ndarray           # agency -> writes assessments (bool)
+    unit_kind: np.ndarray          # background unit type -> kind
+    protective: np.ndarray         # kind -> protective action (bool)
+    handoff: np.ndarray            # kind -> hand-off (bool)
+    ids: np.ndarray                # seq -> event id ("e0001"; object)
+    sectors: tuple[str, ...]       # agency -> sector
+    verb_index: np.ndarray         # kind -> verb (0 shared, 1 referral, 2 notification)
+    # codes into ``texts`` (the first strings of every cohort's TextTable)
+    texts: tuple[str, ...]
+    template_code: np.ndarray      # [unit type, agency, variant]
+    answer_code: np.ndarray        # [sender]: "Responded to … by telephone"
+    handoff_code: np.ndarray       # [verb, first recipient, second recipient + 1]
+    recipients_code: np.ndarray    # [first recipient, second recipient + 1]
 
 
 @cache
@@ -78,16 +83,21 @@ def _tables() -> _Tables:
     anytime = np.zeros(n, dtype=bool)
     anytime[list(_ANYTIME)] = True
     unit_kind = np.array([CONTACT, ASSESSMENT, SHARED, MAM, RISK, SAFETY, COUNSELLING, CONTACT])
+    family = np.zeros(n, dtype=bool)
+    family[list(_FAMILY_SECTOR)] = True
+    assesses = np.zeros(n, dtype=bool)
+    assesses[list(_ASSESS)] = True
+    texts = TextTable()
     k = 4
-    templates = np.empty((8, n, k), dtype=object)
+    template_code = np.empty((8, n, k), dtype=np.int32)
     for a in range(n):
         sets = [_CONTACT[a], _ASSESS.get(a, _CONTACT[a]), ("",), _MEETING, _RISK_REVIEW,
                 _SAFETY, _COUNSELLING, (_DAY_CONTACT.get(a, ""),)]
-        for ty, texts in enumerate(sets):
+        for ty, variants in enumerate(sets):
             for j in range(k):
-                templates[ty, a, j] = texts[j % len(texts)]
-    answer_text = np.array([f"Responded to {_IN_TEXT.get(a, AGENCIES[a])} by telephone"
-                            for a in range(n)], dtype=object)
+                template_code[ty, a, j] = texts.code(variants[j % len(variants)])
+    answer_code = texts.codes(f"Responded to {_IN_TEXT.get(a, AGENCIES[a])} by telephone"
+                              for a in range(n))
     protective = np.zeros(len(KINDS), dtype=bool)
     protective[list(_PROTECTIVE)] = True
     handoff = np.zeros(len(KINDS), dtype=bool)
@@ -96,15 +106,16 @@ def _tables() -> _Tables:
     verbs = (SHARED, REFERRAL, NOTIFICATION)
     verb_index = np.zeros(len(KINDS), dtype=np.int64)
     verb_index[list(verbs)] = range(3)
-    recipients_text = np.empty((n, n + 1), dtype=object)
-    handoff_text = np.empty((3, n, n + 1), dtype=object)
+    recipients_code = np.empty((n, n + 1), dtype=np.int32)
+    handoff_code = np.empty((3, n, n + 1), dtype=np.int32)
     for a in range(n):
         for b in range(-1, n):
             names = [AGENCIES[x] for x in (a, b) if x >= 0]
-            recipients_text[a, b + 1] = "; ".join(names)
+            recipients_code[a, b + 1] = texts.code("; ".join(names))
             for v, kind in enumerate(verbs):
-                handoff_text[v, a, b + 1] = f"{_HANDOFF_VERB[kind]} {' and '.join(names)}"
-    return _Tables(w_contact, w_handoff, anytime, unit_kind, templates, answer_text, protective,
-                   handoff, np.full(n, -1, dtype=np.int64), ids,
-                   tuple(aliases.sector(a) for a in AGENCIES), handoff_text, recipients_text,
-                   verb_index)
+                handoff_code[v, a, b + 1] = texts.code(
+                    f"{_HANDOFF_VERB[kind]} {' and '.join(names)}")
+    return _Tables(w_contact, w_handoff, anytime, family, assesses, unit_kind, protective,
+                   handoff, ids, tuple(aliases.sector(a) for a in AGENCIES), verb_index,
+                   texts.strings,
+                   template_code, answer_code, handoff_code, recipients_code)

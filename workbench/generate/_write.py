@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
+from workbench.generate._state import CaseEvents
 from workbench.generate._tables import _tables
+from workbench.generate._texts import TextTable, take_texts
 from workbench.generate._vocab import _FILE_STEMS, AGENCIES, KINDS
 
 _STRING = pa.string()
@@ -27,42 +33,93 @@ CASES_SCHEMA = pa.schema([
 ])
 
 
-def _events_table(parts: list[tuple[str, dict]]) -> pa.Table:
+class PartWriter:
+    """Writes ``part-NNNNN.parquet`` files of events on one background thread.
+
+    Building a part's Arrow table and compressing it run in pyarrow, which releases the
+    GIL, so the next cases are generated meanwhile. One part is in flight at most:
+    :meth:`write` waits for the previous one, so memory stays flat. Use as a context
+    manager; leaving it waits for the last part (and raises its error, if any).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._parts = 0
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generate-writer")
+        self._pending: Future[None] | None = None
+
+    def __enter__(self) -> PartWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        try:
+            if exc_type is None:
+                self.wait()
+            elif self._pending is not None:    # an error is on its way: wait, keep it first
+                self._pending.exception()
+        finally:
+            self._pool.shutdown()
+
+    def wait(self) -> None:
+        """Wait for the part in flight to be written."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def write(self, cases: list[CaseEvents], texts: TextTable) -> None:
+        """Write ``cases`` (whose text columns are codes into ``texts``) as the next part."""
+        self.wait()
+        path = self._folder / f"part-{self._parts:05d}.parquet"
+        self._parts += 1
+        self._pending = self._pool.submit(_write_part, path, list(cases), texts.array())
+
+
+def _write_part(path: Path, cases: list[CaseEvents], strings: pa.Array) -> None:
+    pq.write_table(events_table(cases, strings), path, compression="zstd")
+
+
+def events_table(cases: list[CaseEvents], strings: pa.Array) -> pa.Table:
+    """The event table (``EVENT_SCHEMA``) of assembled cases, one after another; their
+    text columns are codes into ``strings`` (a :class:`TextTable`'s array)."""
     tables = _tables()
-    ids = tables.ids
-    n_per = [len(c["seq"]) for _, c in parts]
-    cat = {k: np.concatenate([c[k] for _, c in parts]) for k in parts[0][1]}
-    case_ids = np.repeat(np.array([cid for cid, _ in parts], dtype=object), n_per)
+
+    def column(name: str) -> np.ndarray:
+        return np.concatenate([getattr(c, name) for c in cases])
+
+    case_ids = pc.take(pa.array([c.case_id for c in cases], _STRING),
+                       np.repeat(np.arange(len(cases)), [len(c) for c in cases]))
+    agency = column("agency")
+    ref = column("refers_to")
+    n = len(ref)
+    ids = pa.array(tables.ids, _STRING)
     agency_dict = pa.array(AGENCIES, _STRING)
-    ag = pa.array(cat["ag"].astype(np.int8))
+    ag = pa.array(agency.astype(np.int8))
     sectors = sorted(set(tables.sectors))
     sector_code = np.array([sectors.index(s) for s in tables.sectors], dtype=np.int8)
     files = pc.binary_join_element_wise(
-        pa.array(case_ids, _STRING),
-        pc.take(pa.array([f"/{s}.csv" for s in _FILE_STEMS], _STRING), ag), "")
-    line = pa.array(cat["line"].astype(np.int32))
-    ref = cat["ref"]
+        case_ids, pc.take(pa.array([f"/{s}.csv" for s in _FILE_STEMS], _STRING), ag), "")
+    line = pa.array(column("source_line").astype(np.int32))
     return pa.table([
-        pa.array(case_ids, _STRING),
-        pa.array(ids[cat["seq"]], _STRING),
-        pa.array(cat["seq"].astype(np.int32)),
+        case_ids,
+        pc.take(ids, column("seq")),
+        pa.array(column("seq").astype(np.int32)),
         pa.DictionaryArray.from_arrays(ag, agency_dict),
         pa.DictionaryArray.from_arrays(ag, agency_dict),
-        pa.DictionaryArray.from_arrays(pa.array(sector_code[cat["ag"]]), pa.array(sectors)),
-        pa.DictionaryArray.from_arrays(pa.array(cat["kd"].astype(np.int8)),
+        pa.DictionaryArray.from_arrays(pa.array(sector_code[agency]), pa.array(sectors)),
+        pa.DictionaryArray.from_arrays(pa.array(column("kind").astype(np.int8)),
                                        pa.array(KINDS, _STRING)),
-        pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(ref), dtype=np.int8)),
+        pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)),
                                        pa.array(["column"], _STRING)),
-        pa.array(np.ones(len(ref), dtype=np.float32)),
-        pa.array(cat["t"] * 60_000_000, _TS),
-        pa.array(cat["end"] * 60_000_000, _TS),
-        pa.array(np.where(cat["day"], "day", "minute").astype(object), _STRING),
-        pa.array(np.zeros(len(ref), dtype=bool)),
-        pa.array(cat["txt"], _STRING),
-        pa.array(cat["rec"], _STRING),
-        pa.array(cat["att"], _STRING),
-        pa.array(cat["grade"], _STRING),
-        pa.array(ids[np.maximum(ref, 0)], _STRING, mask=ref < 0),
+        pa.array(np.ones(n, dtype=np.float32)),
+        pa.array(column("start") * 60_000_000, _TS),
+        pa.array(column("end") * 60_000_000, _TS),
+        pc.take(pa.array(["minute", "day"], _STRING), column("whole_day").astype(np.int8)),
+        pa.array(np.zeros(n, dtype=bool)),
+        take_texts(strings, column("summary")),
+        take_texts(strings, column("recipients")),
+        take_texts(strings, column("attendees")),
+        take_texts(strings, column("risk_grade")),
+        pc.take(ids, pa.array(np.maximum(ref, 0), mask=ref < 0)),
         files,
         line,
         pc.binary_join_element_wise(files, pc.cast(line, _STRING), ":"),
