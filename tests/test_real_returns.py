@@ -623,3 +623,17 @@ def test_a_notification_to_the_family_needs_no_answer(tmp_path):
     h = analyse(import_chronologies([path])).handoffs
     assert dict(zip(h["recipient"], h["needs_answer"], strict=True)) == {
         "Family": False, "Police": True}
+
+
+def test_all_agencies_present_means_every_agency_of_the_case(tmp_path):
+    path = write(tmp_path, "all.csv", "Date,Agency,Event\n"
+                 "08/04/2025,Police,Warning notice served on Adult Male 1\n"
+                 "09/04/2025,Southby Academy,Child A back on a full timetable\n"
+                 "10/04/2025,Harbour Project,Weekly session with Child A\n"
+                 "15/04/2025,Multi agency panel,\"Child A discussed. All agencies present, "
+                 "including Southby Academy and the Harbour Project.\"\n")
+    ev = import_chronologies([path]).events
+    panel = ev.loc[ev["source"].eq("all.csv:5")].iloc[0]
+    assert panel["kind"] == "multi_agency_meeting"
+    assert {panel["agency"], *panel["attendees"].split("; ")} == {
+        "Police", "Southby Academy", "Harbour Project"}

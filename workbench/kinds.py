@@ -168,13 +168,27 @@ _ATTENDEES = re.compile(
 _SPLIT = re.compile(r"\s*(?:[,;/+]|\band\b|&)\s*", re.IGNORECASE)
 
 
+#: an attendee that stands for every agency of the case ("All agencies present")
+ALL_AGENCIES = "All agencies"
+_ALL_PRESENT = re.compile(r"\ball (?:the )?(?:relevant |partner )?(?:agencies|partners|professionals)"
+                          r"\s+(?:were\s+)?(?:present|attended|attending|in attendance|represented)"
+                          r"|\battended by all (?:the )?(?:relevant |partner )?(?:agencies|partners)",
+                          re.IGNORECASE)
+_INCLUDING = re.compile(r"^(?:including|incl\.?|e\.g\.?|such as)\s+", re.IGNORECASE)
+
+
 def split_attendees(text: str) -> list[str]:
-    """The names listed after ``Attendees:`` (or ``Present:``) in a meeting's text.
+    """The names listed after ``Attendees:`` (or ``Present:``) in a meeting's text;
+    :data:`ALL_AGENCIES` first where it says every agency was there.
 
     >>> split_attendees("Strategy meeting. Attendees: Police, CSC and School. Plan agreed")
     ['Police', 'CSC', 'School']
+    >>> split_attendees("All agencies present, including Southby Academy and the Harbour Project.")
+    ['All agencies', 'Southby Academy', 'the Harbour Project']
     """
+    everyone = [ALL_AGENCIES] if _ALL_PRESENT.search(text or "") else []
     m = _ATTENDEES.search(text or "")
     if not m:
-        return []
-    return [part for part in _SPLIT.split(m.group(1).strip()) if part]
+        return everyone
+    parts = (_INCLUDING.sub("", part) for part in _SPLIT.split(m.group(1).strip()))
+    return everyone + [part for part in parts if part]

@@ -18,6 +18,7 @@ from workbench.errors import Problem, Reason, Severity
 from workbench.io.chronology import Chronology
 from workbench.io.dates import open_message
 from workbench.io.rows import Record, slug
+from workbench.kinds import ALL_AGENCIES
 
 __all__ = ["close_open", "link", "order", "own_names", "stems_of", "use_own_names"]
 
@@ -52,7 +53,11 @@ def own_names(records: list[Record], aliases: AliasTable) -> dict[str, str]:
                for name in str(r.get(col) or "").split(";") if name.strip()}
     own = sorted(a for a in recording if aliases.normalise(a) is None)
     out: dict[str, str] = {}
+    bare = {_bare(a): a for a in sorted(recording)}
     for generic in sorted(written - recording):
+        if (same := bare.get(_bare(generic))) is not None:  # "the Harbour Project"
+            out[generic] = same
+            continue
         sector, word = aliases.infer_sector(generic)
         if aliases.normalise(generic) is None and word and name_key(generic) == word:
             # a role and nothing else ("Form tutor", "DSL"): the case's one agency of its sector
@@ -72,8 +77,16 @@ def own_names(records: list[Record], aliases: AliasTable) -> dict[str, str]:
     return out
 
 
+def _bare(name: str) -> str:
+    """A name's key without a leading "the" (or "The")."""
+    key = name_key(name)
+    return key[4:] if key.startswith("the ") else key
+
+
 def use_own_names(records: list[Record], aliases: AliasTable) -> None:
-    """Put :func:`own_names` in the records' recipients and attendees (in place)."""
+    """Put :func:`own_names` in the records' recipients and attendees (in place), and
+    every agency of the case where a meeting's text says all agencies were there."""
+    _all_agencies(records)
     renames = own_names(records, aliases)
     if not renames:
         return
@@ -82,6 +95,20 @@ def use_own_names(records: list[Record], aliases: AliasTable) -> None:
             if r.get(col):
                 names = (renames.get(n.strip(), n.strip()) for n in str(r[col]).split(";"))
                 r[col] = "; ".join(dict.fromkeys(n for n in names if n and n != r["agency"]))
+
+
+def _all_agencies(records: list[Record]) -> None:
+    """Replace :data:`~workbench.kinds.ALL_AGENCIES` in attendees by the case's agencies
+    (those that recorded something, the family aside), in place."""
+    marked = [r for r in records if ALL_AGENCIES in str(r.get("attendees") or "").split("; ")]
+    if not marked:
+        return
+    agencies = list(dict.fromkeys(str(r["agency"]) for r in records
+                                  if r.get("agency") and r.get("sector") != "family"))
+    for r in marked:
+        names = [a for a in str(r["attendees"]).split("; ") if a and a != ALL_AGENCIES]
+        r["attendees"] = "; ".join(dict.fromkeys(a for a in [*agencies, *names]
+                                                 if a != r["agency"]))
 
 
 def link(records: list[Record], file_index: list[int], stems: list[str],

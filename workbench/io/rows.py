@@ -29,6 +29,7 @@ from workbench.errors import Problem, Reason, Severity, Where
 from workbench.io.chronology import Chronology, Row
 from workbench.io.dates import DateError, Precision, When, far_future, parse_when, span
 from workbench.kinds import (
+    ALL_AGENCIES,
     GRADES,
     HANDOFF_KINDS,
     KINDS,
@@ -284,6 +285,9 @@ class RowReader:
             if not item or _NOT_SHARED.fullmatch(item):
                 every = every and not item
                 continue
+            if item == ALL_AGENCIES and strict:  # every agency of the case: named once all are read
+                found.append(item)
+                continue
             r = self.aliases.resolve(item)
             if not r.known and not r.meeting and r.basis.startswith("no word") and (
                     inner := self.aliases.find_in_text(item)):  # "SW1 updated", "Notes to GP"
@@ -480,8 +484,9 @@ class RowReader:
         if chaired:
             return chaired[0], self.aliases.sector(chaired[0]), list(
                 dict.fromkeys([*attendees, chaired[0]]))
-        if attendees:
-            convenor, why = attendees[0], "the first attendee written"
+        named = [a for a in attendees if a != ALL_AGENCIES]
+        if named:
+            convenor, why = named[0], "the first attendee written"
         elif fa.source in ("option", "title block", "sheet name") and not fa.resolved.meeting:
             convenor, why = fa.resolved.name, f"the return's agency (from its {fa.source})"
         else:
