@@ -637,3 +637,26 @@ def test_all_agencies_present_means_every_agency_of_the_case(tmp_path):
     assert panel["kind"] == "multi_agency_meeting"
     assert {panel["agency"], *panel["attendees"].split("; ")} == {
         "Police", "Southby Academy", "Harbour Project"}
+
+
+def test_a_referral_to_csc_is_answered_by_whichever_csc_team_records_first(tmp_path):
+    from workbench import analyse
+
+    path = write(tmp_path, "all.csv", "Date,Agency,Event,Shared with\n"
+                 "25/09/2024,Anyshire CSC - Front Door,Police notification logged,\n"
+                 "15/11/2024,School Nursing,Disclosure: referral to CSC for advice,CSC\n"
+                 "18/11/2024,Anyshire CSC - Locality Team,SW1 acknowledged the school nurse referral,\n"
+                 "30/12/2024,School Nursing,Drop-in,\n")
+    h = analyse(import_chronologies([path])).handoffs
+    row = h.loc[h["recipient"].eq("Children's Social Care")].iloc[0]
+    assert (row["answer_basis"], row["status"]) == ("inferred", "answered")
+
+
+def test_a_mothers_words_in_single_quotes_are_hers_even_with_an_apostrophe(tmp_path):
+    from workbench import analyse, find_flags
+
+    path = write(tmp_path, "eh.csv", "Date,Agency,Event\n"
+                 "19/03/2025,Early Help,\"Mother said C 'makes her own choices now and I can't "
+                 "stop her'.\"\n")
+    flags = find_flags(analyse(import_chronologies([path])))
+    assert [f for f in flags if f.pattern == "victim-blaming-language"] == []

@@ -34,6 +34,8 @@ Examples
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from workbench.analysis.episodes import event_frame
@@ -78,7 +80,7 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h["handoff_id"] = h["event_id"] + ">" + h["recipient"]
     answers = ev.loc[ev["start"].notna(), ["case_id", "id", "seq", "agency", "kind", "start",
                                            "precision", "refers_to"]]
-    answers = pd.concat([answers, _attended(ev)], ignore_index=True)
+    answers = pd.concat([answers, _attended(ev), _by_generic_name(ev, h)], ignore_index=True)
     # ties in time are broken by seq then id, so that row order never matters
     answers = answers.sort_values(["start", "seq", "id"], kind="stable")
     explicit = (answers.loc[answers["refers_to"].ne("")]
@@ -130,6 +132,38 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
 
 #: the family's generic name (the agencies' name for it when no relative is named)
 FAMILY = "Family"
+
+
+def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
+    """Each event once more under its sector's generic name ("Children's Social Care"),
+    in the cases where a hand-off went to that name while no row is recorded under it:
+    "referral to CSC" is answered by the front door or the locality team, whichever
+    records first."""
+    columns = ["case_id", "id", "seq", "agency", "kind", "start", "precision", "refers_to"]
+    if "sector" not in ev.columns or h.empty:
+        return ev.loc[[], columns]
+    generic = _generic_names()
+    wanted = (h.loc[h["recipient"].isin(list(generic.values())), ["case_id", "recipient"]]
+              .astype(object).drop_duplicates().rename(columns={"recipient": "agency"}))
+    if wanted.empty:
+        return ev.loc[[], columns]
+    recorded = pd.MultiIndex.from_frame(ev[["case_id", "agency"]].astype(object))
+    wanted = wanted.loc[~pd.MultiIndex.from_frame(wanted).isin(recorded)]
+    if wanted.empty:
+        return ev.loc[[], columns]
+    rows = ev.loc[ev["start"].notna() & ev["sector"].isin(list(generic)), columns + ["sector"]]
+    rows = rows.assign(case_id=rows["case_id"].astype(object),
+                       agency=rows["sector"].map(generic).astype(object)).drop(columns="sector")
+    found = rows.merge(wanted, on=["case_id", "agency"])
+    return found.astype({"case_id": ev["case_id"].dtype, "agency": ev["agency"].dtype})
+
+
+@cache
+def _generic_names() -> dict[str, str]:
+    """Sector -> the generic name the alias table gives its usual agency."""
+    from workbench.agencies import load_aliases
+
+    return dict(load_aliases().sector_agencies)
 
 
 def _attended(ev: pd.DataFrame) -> pd.DataFrame:

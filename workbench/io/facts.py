@@ -130,7 +130,7 @@ class _Patterns:
         self.first_person = re.compile(rf"(?<![\w']){_any(c['first_person'])}(?![\w'])", re.I)
         self.disclosure = re.compile(rf"\b{_any(c['disclosure'])}\b|£", re.I)
         self.quote = re.compile(r'"([^"]{2,})"|\u201c([^\u201d]{2,})\u201d|\u2018([^\u2019]{2,})'
-                                r"\u2019|(?<![\w])'([^']{2,}?)'(?![\w])")
+                                r"\u2019|(?<![\w])'((?:[^']|(?<=\w)'(?=\w)){2,}?)'(?![\w])")
         e = v["exploitation"]
         self.exploitation = re.compile(rf"\b({_any(e['phrases'])})\b", re.I)
         self.negation = re.compile(rf"\b{_any(e['negations'])}\b(?:\W+\w+){{0,4}}\W*$", re.I)
