@@ -151,7 +151,8 @@ def lead_states(analysis: Analysis) -> pd.DataFrame:
 def _lead_states(analysis: Analysis) -> pd.DataFrame:
     t = analysis.timed
     kind, agency = t["kind"], t["agency"]
-    holder = agency.map(holds_cases).to_numpy(dtype=bool)
+    codes, names = pd.factorize(agency, use_na_sentinel=False)  # a few names, many rows
+    holder = np.array([bool(holds_cases(n)) for n in names], dtype=bool)[codes]
     main = _main_holder(t, holder).reindex(t["case_id"]).fillna("").to_numpy(dtype=object)
     own_or_main = np.where(holder, agency.to_numpy(dtype=object), main)
     opened = kind.eq("case_opened").to_numpy()
