@@ -220,7 +220,8 @@ def lead_agencies(anchors: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     group = cross["_g"].to_numpy()
     state = states["state"].to_numpy(dtype=object)
     explicit = state != "work"
-    _, id_rank = np.unique(states["id"].to_numpy(dtype=object), return_inverse=True)
+    # ids as fixed-width text: sorted in C, in the order Python compares strings
+    _, id_rank = np.unique(states["id"].to_numpy(dtype=str), return_inverse=True)
     # ties in time are broken by seq, then id
     rank = np.lexsort((id_rank, states["seq"].to_numpy()))
     s_rank = np.empty(len(rank), dtype=np.int64)
