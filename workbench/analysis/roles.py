@@ -151,7 +151,8 @@ def lead_states(analysis: Analysis) -> pd.DataFrame:
 def _lead_states(analysis: Analysis) -> pd.DataFrame:
     t = analysis.timed
     kind, agency = t["kind"], t["agency"]
-    holder = agency.map(holds_cases).to_numpy(dtype=bool)
+    codes, names = pd.factorize(agency, use_na_sentinel=False)  # a few names, many rows
+    holder = np.array([bool(holds_cases(n)) for n in names], dtype=bool)[codes]
     main = _main_holder(t, holder).reindex(t["case_id"]).fillna("").to_numpy(dtype=object)
     own_or_main = np.where(holder, agency.to_numpy(dtype=object), main)
     opened = kind.eq("case_opened").to_numpy()
@@ -177,15 +178,25 @@ def _lead_states(analysis: Analysis) -> pd.DataFrame:
     return out.loc[out["lead"].ne("") | out["state"].ne("close")].reset_index(drop=True)
 
 
-def _latest(anchors: pd.DataFrame, states: pd.DataFrame, at: str, on: str) -> pd.DataFrame:
-    """For each (anchor, lead): the latest state row strictly before ``anchors[at]``,
-    state rows placed at their ``on`` (``s_t``); ties broken by seq then id."""
-    right = states.assign(s_t=states[on]).rename(
-        columns={"lo": "s_lo", "last": "s_last", "seq": "s_seq", "id": "s_id"})
-    right = right.sort_values(["s_t", "s_seq", "s_id"], kind="stable")
-    return pd.merge_asof(anchors.sort_values(at, kind="stable"), right, left_on=at,
-                         right_on="s_t", by=["case_id", "lead"], direction="backward",
-                         allow_exact_matches=False)
+def _latest_before(group: np.ndarray, at: np.ndarray, s_group: np.ndarray,
+                   s_at: np.ndarray, s_rank: np.ndarray) -> np.ndarray:
+    """For each query (``group``, time ``at``): the index of the latest state of the same
+    group strictly before ``at`` (states at ``s_at``, ties broken by ``s_rank``), or -1.
+
+    One sort and one ``searchsorted``: the times are ranked over states and queries
+    together, so that (group, time rank) is a single int64 key.
+    """
+    if not len(s_at) or not len(at):
+        return np.full(len(at), -1, dtype=np.int64)
+    _, ranks = np.unique(np.concatenate([s_at, at]), return_inverse=True)
+    width = np.int64(ranks.max() + 2)
+    s_key = s_group.astype(np.int64) * width + ranks[:len(s_at)]
+    key = group.astype(np.int64) * width + ranks[len(s_at):]
+    order = np.lexsort((s_rank, s_key))
+    pos = np.searchsorted(s_key[order], key, side="left") - 1  # strictly earlier
+    ok = pos >= 0
+    ok[ok] = s_group[order[pos[ok]]] == group[ok]
+    return np.where(ok, order[np.maximum(pos, 0)], -1)
 
 
 def lead_agencies(anchors: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
@@ -197,24 +208,49 @@ def lead_agencies(anchors: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     ``""`` for a case held by children's social care that has no record of its own.
     """
     states = lead_states(analysis)
-    days = pd.Timedelta(days=int(analysis.settings.get("lead_recent_days", 0) or 0))
-    pairs = states[["case_id", "lead"]].drop_duplicates()
+    days = pd.Timedelta(days=int(analysis.settings.get("lead_recent_days", 0) or 0)).value
+    pair_of = pd.MultiIndex.from_arrays([states["case_id"], states["lead"]])
+    s_group, pairs = pd.factorize(pair_of)  # each (case, lead) once, in order of appearance
+    pairs = pairs.to_frame(index=False, name=["case_id", "lead"]).assign(
+        _g=np.arange(len(pairs)))
     cross = anchors[["_row", "case_id", "lo", "last"]].astype({"case_id": object}).merge(
         pairs, on="case_id")
     if cross.empty:
         return pd.DataFrame(columns=["_row", "lead", "lead_early", "lead_late"])
+    group = cross["_g"].to_numpy()
+    state = states["state"].to_numpy(dtype=object)
+    explicit = state != "work"
+    # ids as fixed-width text: sorted in C, in the order Python compares strings
+    _, id_rank = np.unique(states["id"].to_numpy(dtype=str), return_inverse=True)
+    # ties in time are broken by seq, then id
+    rank = np.lexsort((id_rank, states["seq"].to_numpy()))
+    s_rank = np.empty(len(rank), dtype=np.int64)
+    s_rank[rank] = np.arange(len(rank))
+    def ns(frame: pd.DataFrame, column: str) -> np.ndarray:
+        return frame[column].to_numpy(dtype="datetime64[ns]").view(np.int64)
+
     out = {}
-    explicit_states = states.loc[states["state"].ne("work")]
-    work_states = states.loc[states["state"].eq("work")]
     for name, at, on in (("lead_early", "lo", "last"), ("lead_late", "last", "lo")):
-        explicit = _latest(cross, explicit_states, at, on).set_index(["_row", "lead"])
-        work = _latest(cross, work_states, at, on).set_index(["_row", "lead"]).reindex(
-            explicit.index)
-        held = explicit["state"].eq("open")
+        t, s_t = ns(cross, at), ns(states, on)
+        latest = {}
+        for kind, mask in (("explicit", explicit), ("work", ~explicit)):
+            rows = np.flatnonzero(mask)
+            found = _latest_before(group, t, s_group[rows], s_t[rows], s_rank[rows])
+            latest[kind] = np.where(found >= 0, rows[np.maximum(found, 0)], -1) if len(
+                rows) else found
+        e, w = latest["explicit"], latest["work"]
+        held = (e >= 0) & (state[np.maximum(e, 0)] == "open")
         # the latest closure is the latest explicit state when that is a closure (when it
         # is an opening, the agency holds the case anyway)
-        closed_at = explicit["s_t"].where(explicit["state"].eq("close"))
-        recent = work["s_t"].notna() & (explicit[at] <= work["s_t"] + days) & (
-            closed_at.isna() | (closed_at < work["s_t"]))
+        closed = (e >= 0) & (state[np.maximum(e, 0)] == "close")
+        work_t = s_t[np.maximum(w, 0)]
+        recent = (w >= 0) & (t <= work_t + days) & (~closed | (s_t[np.maximum(e, 0)] < work_t))
         out[name] = held | recent
-    return pd.DataFrame(out).reset_index()
+    table = cross[["_row", "lead"]].assign(**out)
+    # rows in the order of the as-of joins this replaces: by the anchors' ``lo`` when
+    # that is also their order by ``last``, else by (anchor, lead)
+    early = np.argsort(ns(cross, "lo"), kind="stable")
+    late = np.argsort(ns(cross, "last"), kind="stable")
+    if np.array_equal(early, late):
+        return table.iloc[early].reset_index(drop=True)
+    return table.sort_values(["_row", "lead"], kind="stable").reset_index(drop=True)

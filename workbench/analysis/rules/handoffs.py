@@ -43,7 +43,8 @@ __all__ = ["handoff_times", "information_not_shared", "placement_not_notified", 
 
 
 def handoff_times(analysis: Analysis) -> pd.DataFrame:
-    """The hand-off table (one row per recipient) with each hand-off's ``lo``/``last``."""
+    """The hand-off table (one row per recipient) with each hand-off's ``lo``/``last``
+    (and ``_row``, its event's row of ``analysis.timed``)."""
     return analysis.derived("handoff_times", _handoff_times)
 
 
@@ -62,21 +63,46 @@ _SHARE = ["case_id", "sender", "recipient", "event_id", "seq", "lo", "last", "lo
 def _share_times(analysis: Analysis) -> pd.DataFrame:
     t = analysis.timed
     # a meeting, or a joint row ("Hilltop Lodge / Kirkdale Police"): all there share
-    meetings = dated(t, t["attendees"].ne(""), columns=("attendees",))
-    present = meetings.assign(sender=(meetings["agency"] + "; " + meetings["attendees"])
-                              .str.split("; ")).explode("sender")
-    pairs = present.merge(present[["_row", "sender"]].rename(columns={"sender": "recipient"}),
-                          on="_row")
-    pairs = pairs.loc[pairs["sender"].ne(pairs["recipient"]) & pairs["sender"].ne("")
-                      & pairs["recipient"].ne("")].rename(columns={"id": "event_id"})
-    both = pd.concat([handoff_times(analysis)[_SHARE], pairs[_SHARE]], ignore_index=True)
-    return both.astype({"sender": object, "recipient": object}).drop_duplicates(
-        ["case_id", "sender", "recipient", "event_id"])
+    meetings = dated(t, t["attendees"].ne(""), columns=("attendees",)).reset_index(drop=True)
+    handed = handoff_times(analysis)
+    # every name as a code: the pairs at each meeting and the duplicates are found on
+    # integers (a meeting's names are few, its pairs many)
+    present = (meetings["agency"] + "; " + meetings["attendees"]).str.split("; ").explode()
+    n = len(handed)
+    codes, names = pd.factorize(np.concatenate([
+        handed["sender"].to_numpy(dtype=object), handed["recipient"].to_numpy(dtype=object),
+        present.to_numpy(dtype=object)]), use_na_sentinel=False)
+    names = np.asarray(names, dtype=object)
+    at = pd.DataFrame({"m": present.index.to_numpy(), "s": codes[2 * n:]})
+    pairs = at.merge(at.rename(columns={"s": "r"}), on="m")
+    s_, r_ = pairs["s"].to_numpy(), pairs["r"].to_numpy()
+    blank = names == ""
+    unequal = (s_ != r_) | pd.isna(names[s_])  # as strings compare: NaN is never equal
+    pairs = pairs.loc[unequal & ~blank[s_] & ~blank[r_]]
+    row = np.concatenate([handed["_row"].to_numpy(), meetings["_row"].to_numpy()[pairs["m"]]])
+    s_ = np.concatenate([codes[:n], pairs["s"].to_numpy()])
+    r_ = np.concatenate([codes[n:2 * n], pairs["r"].to_numpy()])
+    width = len(names) + 1
+    if len(row) and (int(row.max()) + 1) * width * width < 2**62:  # (case, event) is the row
+        first = ~pd.Series((row * width + s_) * width + r_).duplicated().to_numpy()
+    else:
+        first = ~pd.DataFrame({"row": row, "s": s_, "r": r_}).duplicated().to_numpy()
+    kept = np.flatnonzero(first[n:])
+    met = meetings.loc[pairs["m"].to_numpy()[kept], ["case_id", "id", "seq", "lo", "last",
+                                                    "lo_day", "last_day", "precision"]].rename(
+        columns={"id": "event_id"})
+    # object Series, not arrays: pandas would read an array of strings as Arrow text
+    met = met.assign(sender=pd.Series(names[s_[n:][kept]], index=met.index, dtype=object),
+                     recipient=pd.Series(names[r_[n:][kept]], index=met.index, dtype=object))
+    both = pd.concat([handed.loc[first[:n], _SHARE].astype({"sender": object,
+                                                            "recipient": object}),
+                      met[_SHARE]])
+    return both.set_axis(np.flatnonzero(first))
 
 
 def _handoff_times(analysis: Analysis) -> pd.DataFrame:
     times = dated(analysis.timed)[["case_id", "id", "seq", "lo", "last", "lo_day", "last_day",
-                                    "precision"]]
+                                    "precision", "_row"]]
     return analysis.handoffs.merge(times.rename(columns={"id": "event_id"}),
                                    on=["case_id", "event_id"])
 

@@ -67,9 +67,6 @@ def risk_disagreement(analysis: Analysis) -> pd.DataFrame:
                      certainty=f["verdict"])
 
 
-_LOCAL = "Europe/London"
-
-
 def attended(attendees: str, agency: str, sector: str) -> bool:
     """Whether a meeting's attendees, as written, include ``agency`` (of ``sector``).
 
@@ -107,16 +104,14 @@ def attended(attendees: str, agency: str, sector: str) -> bool:
     return False
 
 
-def _own_records(ev: pd.DataFrame) -> set[tuple[object, ...]]:
-    """(case, agency, local day) of every meeting an agency recorded itself: the
-    agency's own record of a meeting on the day shows it was there."""
+def _own_record(ev: pd.DataFrame, cross: pd.DataFrame) -> np.ndarray:
+    """Whether agency ``absent`` of each row of ``cross`` recorded a meeting itself on
+    the row's local day (``lo_day``): the agency's own record of a meeting on the day
+    shows it was there."""
     rows = ev.loc[ev["kind"].isin(MEETING_KINDS) & ev["lo"].notna()]
-    return set(zip(rows["case_id"], rows["agency"], _day(rows["lo"]), strict=True))
-
-
-def _day(times: pd.Series) -> list[object]:
-    times = pd.to_datetime(times, utc=True)
-    return list(times.dt.tz_convert(_LOCAL).dt.date) if len(times) else []
+    own = pd.MultiIndex.from_arrays([rows["case_id"], rows["agency"], rows["lo_day"]])
+    return pd.MultiIndex.from_arrays([cross["case_id"], cross["absent"],
+                                      cross["lo_day"]]).isin(own)
 
 
 @rule("wb.meeting-missing-agency", pattern="meeting-missing-agency",
@@ -131,8 +126,9 @@ def meeting_missing_agency(analysis: Analysis) -> pd.DataFrame:
     active = ev["sector"].ne("family").to_numpy() & ev["agency"].ne("").to_numpy()
     if meetings.empty:
         return none()
-    agencies = ev.loc[active, ["case_id", "agency"]].drop_duplicates().rename(
-        columns={"agency": "absent"})
+    sectors = ev.loc[active, ["case_id", "agency", "sector"]].drop_duplicates(
+        ["case_id", "agency"])
+    agencies = sectors[["case_id", "agency"]].rename(columns={"agency": "absent"})
     cross = meetings.rename(columns={"_row": "meeting"}).merge(agencies, on="case_id")
     present = meetings[["_row", "attendees"]].assign(
         absent=meetings["attendees"].str.split(r"\s*;\s*", regex=True)).explode("absent")
@@ -141,15 +137,17 @@ def meeting_missing_agency(analysis: Analysis) -> pd.DataFrame:
                         how="left")
     cross = cross.loc[cross["here"].isna() & cross["absent"].ne(cross["agency"])]
     if not cross.empty:
-        sectors = ev.loc[active].drop_duplicates(["case_id", "agency"]).set_index(
-            ["case_id", "agency"])["sector"]
-        absent_sector = [sectors.get((c, a), "other") for c, a in zip(cross["case_id"],
-                                                                      cross["absent"], strict=True)]
-        named = np.array([attended(at, ab, se) for at, ab, se in
-                          zip(cross["attendees"], cross["absent"], absent_sector, strict=True)], dtype=bool)
-        own = _own_records(ev)
-        keys = list(zip(cross["case_id"], cross["absent"], _day(cross["lo"]), strict=True))
-        cross = cross.loc[~named & ~np.array([k in own for k in keys], dtype=bool)]
+        where = pd.MultiIndex.from_frame(sectors[["case_id", "agency"]]).get_indexer(
+            pd.MultiIndex.from_arrays([cross["case_id"], cross["absent"]]))
+        absent_sector = np.where(where >= 0, sectors["sector"].to_numpy(dtype=object)[where],
+                                 "other")
+        # the same attendees, agency and sector recur across meetings and cases: each
+        # distinct triple is read once
+        memo: dict[tuple[str, str, str], bool] = {}
+        named = np.array([memo[k] if k in memo else memo.setdefault(k, attended(*k)) for k in
+                          zip(cross["attendees"], cross["absent"], absent_sector, strict=True)],
+                         dtype=bool)
+        cross = cross.loc[~named & ~_own_record(ev, cross)]
     if cross.empty:
         return none()
     cross = cross.assign(_row=np.arange(len(cross)))

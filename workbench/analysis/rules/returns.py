@@ -170,7 +170,9 @@ def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
     held_on = day_text(f["i_lo"], f["i_last"], f["i_precision"])
     where = np.where(f["id"].eq(f["i_id"]), "in its record of the return interview of ",
                      "at the return interview of ")
-    whom = [_whom(analysis, roles, c) for c in f["case_id"]]  # a loop over flags only
+    members = {r: role_agencies(analysis, r).groupby("case_id", sort=False)["agency"].agg(list)
+               for r in roles if r != "lead"}  # each role's agencies per case, found once
+    whom = [_whom(members, roles, c) for c in f["case_id"]]  # a loop over flags only
     text = (f["agency"] + " recorded a disclosure by the child on " + date + " " + where
             + held_on + "; it was not shared with " + pd.Series(whom, index=f.index)
             + " within " + str(days) + " working days.")
@@ -180,16 +182,15 @@ def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
         certainty=f["verdict"])
 
 
-def _whom(analysis: Analysis, roles: list[str], case_id: object) -> str:
-    """The roles a disclosure should have reached, named as the case names them."""
+def _whom(members: dict[str, pd.Series], roles: list[str], case_id: object) -> str:
+    """The roles a disclosure should have reached, named as the case names them
+    (``members``: each role's agencies, as lists by case)."""
     names = []
     for role in roles:
         if role == "lead":
             names.append(role_label(role))
             continue
-        members = role_agencies(analysis, role)
-        names.append(role_label(role, list(members.loc[members["case_id"].eq(case_id),
-                                                       "agency"])))
+        names.append(role_label(role, members[role].get(case_id, [])))
     return " or ".join(names)
 
 
