@@ -207,6 +207,7 @@ STYLE = """<style>
 .wb-table tr.wb-current td { background: #FFF6CC; }
 .wb-table td.wb-num, .wb-table th.wb-num { text-align: right; }
 .wb-card { border: 1px solid #ccc; border-radius: 4px; padding: 6px 10px; background: #fafafa;
+           box-sizing: border-box; max-width: 100%;
            font-size: 13px; line-height: 1.35; overflow-wrap: anywhere; }
 .wb-kv { border-collapse: collapse; width: 100%; }
 .wb-kv th { text-align: left; vertical-align: top; width: 7.5em; color: #444; padding: 1px 8px 1px 0; }
