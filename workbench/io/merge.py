@@ -17,7 +17,7 @@ from workbench.agencies import AliasTable, name_key
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.chronology import Chronology
 from workbench.io.dates import open_message
-from workbench.io.rows import Record, slug
+from workbench.io.rows import SHORT_NAME, Record, slug
 from workbench.kinds import ALL_AGENCIES
 
 __all__ = ["close_open", "link", "order", "own_names", "stems_of", "use_own_names"]
@@ -87,6 +87,7 @@ def use_own_names(records: list[Record], aliases: AliasTable) -> None:
     """Put :func:`own_names` in the records' recipients and attendees (in place), and
     every agency of the case where a meeting's text says all agencies were there."""
     _all_agencies(records)
+    _short_names(records)
     renames = own_names(records, aliases)
     if not renames:
         return
@@ -109,6 +110,26 @@ def _all_agencies(records: list[Record]) -> None:
         names = [a for a in str(r["attendees"]).split("; ") if a and a != ALL_AGENCIES]
         r["attendees"] = "; ".join(dict.fromkeys(a for a in [*agencies, *names]
                                                  if a != r["agency"]))
+
+
+def _short_names(records: list[Record]) -> None:
+    """Each attendee written by a short name ("Harbour") as the case's one recording
+    agency whose name holds those words ("The Harbour Project"), else left out; in place."""
+    marked = [r for r in records if SHORT_NAME in str(r.get("attendees") or "")]
+    if not marked:
+        return
+    agencies = {str(r["agency"]) for r in records if r.get("agency")}
+    words = {a: f" {name_key(a)} " for a in agencies}
+
+    def named(short: str) -> str:
+        key = f" {name_key(short)} "
+        found = [a for a, w in words.items() if key in w]
+        return found[0] if len(found) == 1 else ""
+
+    for r in marked:
+        names = (named(a[1:]) if a.startswith(SHORT_NAME) else a
+                 for a in str(r["attendees"]).split("; "))
+        r["attendees"] = "; ".join(dict.fromkeys(a for a in names if a and a != r["agency"]))
 
 
 def link(records: list[Record], file_index: list[int], stems: list[str],

@@ -92,6 +92,10 @@ _CHAIR = re.compile(r"\b(?:chaired|convened|called|led|held)\s+by\s+(?:the\s+)?(
 # a return interview's row that says it took place
 _HELD = re.compile(r"\binterview(?:ed)?\s*(?:held|completed|done|took place|undertaken)\b"
                    r"|\binterview (?:date|held)\s*:\s*\d", re.IGNORECASE)
+#: marks an attendee written by a short name ("Harbour") until all returns are read: then
+#: it is the case's one agency whose name holds those words, or it is dropped
+SHORT_NAME = "\x1f"
+_SHORT_NAME = re.compile(r"[A-Z][\w'&-]+(?: [A-Z][\w'&-]+){0,2}")
 # a cell naming several agencies at once: "Hilltop Lodge / Kirkdale Police Division"
 _JOINT = re.compile(r"\s+/\s+|\s*;\s*")
 # words that are no part of an agency's name, in a list of who was told
@@ -300,6 +304,10 @@ class RowReader:
                 whole = self.aliases.resolve(cut) if cut else r
                 found.extend([whole.name] if whole.known else self.aliases.find_in_text(cut))
                 continue
+            if strict and not r.known and not r.meeting and r.basis.startswith("no word") \
+                    and _SHORT_NAME.fullmatch(item):
+                found.append(SHORT_NAME + item)  # "Harbour": a case agency's short name?
+                continue
             if r.meeting or (strict and not r.known and r.basis.startswith("no word")):
                 every = False
                 continue
@@ -479,12 +487,13 @@ class RowReader:
         attendees, _ = self.names("; ".join(split_attendees(text)), line, "summary",
                                   strict=True)
         chair = _CHAIR.search(text)
-        chaired = self.names(chair.group(1), line, "summary", strict=True)[0] if chair else []
+        chaired = [a for a in (self.names(chair.group(1), line, "summary", strict=True)[0]
+                               if chair else []) if not a.startswith(SHORT_NAME)]
         fa = self.file_agency
         if chaired:
             return chaired[0], self.aliases.sector(chaired[0]), list(
                 dict.fromkeys([*attendees, chaired[0]]))
-        named = [a for a in attendees if a != ALL_AGENCIES]
+        named = [a for a in attendees if a != ALL_AGENCIES and not a.startswith(SHORT_NAME)]
         if named:
             convenor, why = named[0], "the first attendee written"
         elif fa.source in ("option", "title block", "sheet name") and not fa.resolved.meeting:
