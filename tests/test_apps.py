@@ -941,3 +941,24 @@ def test_a_figure_sent_to_a_page_takes_edits_after_a_grace_even_if_plotly_never_
         return waiting, slot.drawn, slot.figure.layout.title.text
 
     assert asyncio.run(scenario()) == (None, True, "moved")
+
+
+def test_a_kernel_drawing_a_figure_leaves_nbformat_until_a_notebook_shows_one(tmp_path):
+    """A page's FigureWidget does not load nbformat and jsonschema (some 5 MB a kernel);
+    plotly's renderers import it when ``fig.show()`` needs it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, plotly.graph_objects as go\n"
+        "from workbench.apps._figure import FigureSlot\n"
+        "slot = FigureSlot(width=600)\n"
+        "slot.show(go.Figure(go.Scatter(x=[1], y=[2])))\n"
+        "slot.page_ready()\n"
+        "print(type(slot.figure).__name__, 'nbformat' in sys.modules, "
+        "'jsonschema' in sys.modules)\n"
+        "import plotly.io._renderers as renderers\n"
+        "print(int(renderers.nbformat.__version__.split('.')[0]) >= 4, 'nbformat' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, check=True)
+    assert done.stdout.split() == ["_FigureWidget", "False", "False", "True", "True"]
