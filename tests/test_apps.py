@@ -774,7 +774,6 @@ def test_kernels_share_an_analysed_case_and_its_flags_through_the_cache(tmp_path
     import shutil
 
     from workbench.analysis.rules import flag_table
-    from workbench.apps import library as library_module
     from workbench.apps.cache import AnalysisCache
 
     folder = tmp_path / "cases"
@@ -782,12 +781,12 @@ def test_kernels_share_an_analysed_case_and_its_flags_through_the_cache(tmp_path
     cache = AnalysisCache(tmp_path / "cache")
     first = CaseLibrary([folder], bundled=False, cache=cache).analysis("tiny")
     flags = flag_table(first)
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2     # the case, its analysis
 
     def no_engine(*args, **kwargs):
         raise AssertionError("analysed again")
 
-    monkeypatch.setattr(library_module, "analyse", no_engine)
+    monkeypatch.setattr("workbench.analysis.analyse.analyse", no_engine)
     monkeypatch.setattr("workbench.analysis.rules._flag_table", no_engine)
     second = CaseLibrary([folder], bundled=False, cache=cache)
     shared = second.analysis("tiny")
@@ -799,7 +798,38 @@ def test_kernels_share_an_analysed_case_and_its_flags_through_the_cache(tmp_path
     events.write_text(events.read_text().replace("attendance falling", "attendance low"))
     again = CaseLibrary([folder], bundled=False, cache=cache).analysis("tiny")
     assert "School referral: attendance low" in set(again.events["summary"])
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 4
+
+
+def test_a_kernel_that_only_shows_a_case_reads_it_from_the_cache(tmp_path, cases,
+                                                                monkeypatch):
+    """A workshop page shows a case without analysing it: the first kernel reads it and
+    keeps it on disk, the next takes it from there (no chronology read, no analysis),
+    and a changed file is read again."""
+    import shutil
+
+    from workbench.apps.cache import AnalysisCache
+    from workbench.apps.library import CaseEntry
+
+    folder = tmp_path / "cases"
+    shutil.copytree(cases, folder)
+    cache = AnalysisCache(tmp_path / "cache")
+    first = CaseLibrary([folder], bundled=False, cache=cache).load("tiny")
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(CaseEntry, "load", no_reading)
+    monkeypatch.setattr("workbench.analysis.analyse.analyse", no_reading)
+    shared = CaseLibrary([folder], bundled=False, cache=cache).load("tiny")
+    assert shared is not first and shared.id == "tiny"
+    assert shared.events.equals(first.events)
+    monkeypatch.undo()
+    events = folder / "tiny" / "events.csv"
+    events.write_text(events.read_text().replace("attendance falling", "attendance low"))
+    again = CaseLibrary([folder], bundled=False, cache=cache).load("tiny")
+    assert "School referral: attendance low" in set(again.events["summary"])
+    assert "School referral: attendance low" not in set(first.events["summary"])
 
 
 # -- opening one's own case ---------------------------------------------------------------
@@ -911,3 +941,24 @@ def test_a_figure_sent_to_a_page_takes_edits_after_a_grace_even_if_plotly_never_
         return waiting, slot.drawn, slot.figure.layout.title.text
 
     assert asyncio.run(scenario()) == (None, True, "moved")
+
+
+def test_a_kernel_drawing_a_figure_leaves_nbformat_until_a_notebook_shows_one(tmp_path):
+    """A page's FigureWidget does not load nbformat and jsonschema (some 5 MB a kernel);
+    plotly's renderers import it when ``fig.show()`` needs it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, plotly.graph_objects as go\n"
+        "from workbench.apps._figure import FigureSlot\n"
+        "slot = FigureSlot(width=600)\n"
+        "slot.show(go.Figure(go.Scatter(x=[1], y=[2])))\n"
+        "slot.page_ready()\n"
+        "print(type(slot.figure).__name__, 'nbformat' in sys.modules, "
+        "'jsonschema' in sys.modules)\n"
+        "import plotly.io._renderers as renderers\n"
+        "print(int(renderers.nbformat.__version__.split('.')[0]) >= 4, 'nbformat' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, check=True)
+    assert done.stdout.split() == ["_FigureWidget", "False", "False", "True", "True"]

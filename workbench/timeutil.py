@@ -49,10 +49,34 @@ def bank_holidays(nation: str, years: tuple[int, int] = _YEARS) -> tuple[np.date
     subdiv = NATIONS[nation]
     if subdiv is None:
         return ()
+    days = _united_kingdom()(subdiv=subdiv, years=range(years[0], years[1] + 1))
+    return tuple(sorted(np.datetime64(d, "D") for d in days))
+
+
+def _united_kingdom() -> type:
+    """``holidays.UnitedKingdom``, with its module loaded alone: the package's own
+    ``holidays.UnitedKingdom`` first imports every country's module (some 280 modules,
+    about 8 MB in every dashboard kernel) for the one needed here. Falls back to the
+    package's way if its files are not where they are looked for."""
+    import importlib.util
+    import sys
+
     import holidays
 
-    days = holidays.UnitedKingdom(subdiv=subdiv, years=range(years[0], years[1] + 1))
-    return tuple(sorted(np.datetime64(d, "D") for d in days))
+    if "holidays.countries" not in sys.modules:
+        from pathlib import Path
+
+        name = "holidays.countries.united_kingdom"
+        path = Path(holidays.__file__).parent / "countries" / "united_kingdom.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is not None and spec.loader is not None and path.is_file():
+            module = importlib.util.module_from_spec(spec)
+            try:
+                spec.loader.exec_module(module)
+                return module.UnitedKingdom
+            except Exception:  # another layout of the package: its own way  # noqa: S110
+                pass
+    return holidays.UnitedKingdom
 
 
 @cache

@@ -38,7 +38,10 @@ True
 from __future__ import annotations
 
 import asyncio
+import importlib
+import importlib.util
 import sys
+import types
 from collections.abc import Callable
 from functools import cache
 
@@ -66,27 +69,48 @@ class _PageReady(anywidget.AnyWidget):
 #: jsonschema's optional IRI checker: where installed (jupyter-events brings it) it
 #: compiles a Lark grammar when imported, about 6 s of CPU
 _IRI_GRAMMAR = "rfc3987_syntax"
+#: what plotly's renderers import only to check a version when ``fig.show()`` renders
+#: a figure as a notebook output (never in a dashboard): nbformat, and through it
+#: jsonschema, some 5 MB in every kernel
+_SHOW_ONLY = "nbformat"
+
+
+class _OnFirstUse(types.ModuleType):
+    """A stand-in for a module, imported when one of its attributes is first read."""
+
+    def __getattr__(self, name: str):
+        return getattr(importlib.import_module(self.__name__), name)
 
 
 def _figure_widget_base() -> type:
-    """``go.FigureWidget``, imported without jsonschema's IRI grammar.
+    """``go.FigureWidget``, imported without jsonschema's IRI grammar or nbformat.
 
     Touching ``go.FigureWidget`` loads plotly's widget base and renderers (and kaleido
     where it is installed, an extra); the renderers load nbformat, nbformat loads
     jsonschema, and jsonschema loads ``rfc3987_syntax`` if it can: 6 s of CPU in every
     kernel, longer than the rest of a dashboard's start, for a format check (``iri``)
-    nothing in a dashboard makes. While plotly's widget base is first imported that
-    module counts as absent (jsonschema then goes without that one check); a process
-    that has already loaded it keeps it.
+    nothing in a dashboard makes. While plotly's widget base is first imported those
+    modules count as absent; the renderers then get a stand-in for nbformat that
+    imports it on first use (``fig.show()`` in a notebook works as before). A process
+    that has already loaded them keeps them.
     """
-    if "plotly.basewidget" in sys.modules or _IRI_GRAMMAR in sys.modules:
+    if "plotly.basewidget" in sys.modules:
         return go.FigureWidget
-    sys.modules[_IRI_GRAMMAR] = None  # type: ignore[assignment]  # None: importing it fails
+    absent = [m for m in (_IRI_GRAMMAR, _SHOW_ONLY) if m not in sys.modules]
+    for name in absent:
+        sys.modules[name] = None  # type: ignore[assignment]  # None: importing it fails
     try:
-        return go.FigureWidget
+        base = go.FigureWidget
     finally:
-        if sys.modules.get(_IRI_GRAMMAR, False) is None:
-            del sys.modules[_IRI_GRAMMAR]
+        for name in absent:
+            if sys.modules.get(name, False) is None:
+                del sys.modules[name]
+    renderers = sys.modules.get("plotly.io._renderers")
+    if _SHOW_ONLY in absent and renderers is not None and \
+            getattr(renderers, _SHOW_ONLY, True) is None and \
+            importlib.util.find_spec(_SHOW_ONLY) is not None:
+        setattr(renderers, _SHOW_ONLY, _OnFirstUse(_SHOW_ONLY))
+    return base
 
 
 @cache

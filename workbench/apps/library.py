@@ -5,7 +5,11 @@ whole by :func:`workbench.io.importer.import_chronologies`); a *case folder* hol
 ``case.yaml`` and ``events.csv`` (read by :func:`workbench.io.casefile.load_case`).
 :class:`CaseLibrary` lists both kinds without reading any events, and loads and
 analyses a case when one is chosen (remembering it for the life of the library, so
-that a kernel reads each case once).
+that a kernel reads each case once). With a cache on disk
+(:class:`~workbench.apps.cache.AnalysisCache`, which ``workbench serve`` gives its
+kernels), a case is read once per server: the first kernel keeps it there, and the
+others take it from there without importing the chronology reader (nor openpyxl) and
+without the analysis and its rules when they only show the case (a workshop page).
 
 Examples
 --------
@@ -22,12 +26,15 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workbench.analysis.analyse import Analysis, analyse
 from workbench.apps.cache import AnalysisCache
 from workbench.case import Case
 from workbench.errors import CaseValidationError, Problem
 from workbench.io.casefile import load_case, read_yaml
+
+if TYPE_CHECKING:
+    from workbench.analysis.analyse import Analysis
 
 __all__ = ["CaseEntry", "CaseLibrary", "bundled_case_studies"]
 
@@ -179,9 +186,22 @@ class CaseLibrary:
         stamp = _stamp(entry.path)
         kept = self._cases.get(key)
         if kept is None or kept[0] != stamp:
-            self._cases[key] = (stamp, entry.load())
+            self._cases[key] = (stamp, self._read(entry))
             self._analyses.pop(key, None)
         return self._cases[key][1]
+
+    def _read(self, entry: CaseEntry) -> Case:
+        """The case of ``entry``: from the cache on disk when it holds it (kept under a
+        hash of the case's files and the code, as analyses are), else read and kept."""
+        if self.cache is None or entry.problems:
+            return entry.load()
+        kept_as = self.cache.key(entry.path, salt=f"case {entry.kind}")
+        cached = self.cache.get(kept_as)
+        if isinstance(cached, Case):
+            return cached
+        case = entry.load()
+        self.cache.put(kept_as, case)
+        return case
 
     def analysis(self, key: str) -> Analysis:
         """The case's :class:`~workbench.analysis.analyse.Analysis` (computed once per
@@ -192,6 +212,8 @@ class CaseLibrary:
         kept = self._analyses.get(key)
         if kept is not None and kept[0] == stamp:
             return kept[1]
+        from workbench.analysis.analyse import Analysis, analyse  # not for a page that only shows a case
+
         if self.cache is None or entry.problems:
             analysis = analyse(self.load(key))
         else:

@@ -195,8 +195,10 @@ class ReviewApp:
         """Open the case under ``key``: its timeline, flags, review session and notes."""
         self.controls.pause()
         try:
-            case = self.library.load(key)
+            # the analysis first: taken from the disk cache, its case is the one the
+            # library keeps (one copy of the case in the kernel, none read again)
             analysis = self.library.analysis(key)
+            case = self.library.load(key)
         except CaseValidationError as exc:
             self.status.value = ('<span class="wb-problem">This case could not be read: '
                                  + "; ".join(esc(p) for p in exc.problems[:5]) + "</span>")

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-
 from workbench.errors import Problem, Reason, Severity, _shorten
 
 if TYPE_CHECKING:
@@ -85,6 +83,10 @@ def _parse(book: object, ws: object, *, data_only: bool,
 
 def _sheet(book: object, ws: object, name: str, problems: list[Problem],  # noqa: C901 (to split)
            max_cells: int) -> Sheet:
+    # openpyxl (some 13 MB) only when a workbook is read: a dashboard kernel that opens
+    # a case of CSV chronologies never loads it
+    from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+
     title = ws.title  # type: ignore[attr-defined]
     grid: dict[int, dict[int, str]] = {}
     formulas: list[tuple[int, int, str]] = []
