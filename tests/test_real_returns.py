@@ -673,3 +673,16 @@ def test_an_attendee_written_by_a_short_name_is_the_case_agency_it_names(tmp_pat
     attendees = {panel["agency"], *panel["attendees"].split("; ")}
     assert {"The Harbour Project", "Northtown Academy", "Police"} <= attendees
     assert not any(a.startswith("\x1f") or a == "Zephyr" for a in attendees)
+
+
+def test_the_recorder_naming_itself_is_no_informant(tmp_path):
+    from workbench import analyse, find_flags
+
+    path = write(tmp_path, "all.csv", "Date,Agency,Event\n"
+                 "01/04/2025,CSC,Case allocated to SW6 for assessment\n"
+                 "24/04/2025,YJS,\"Disclosure: Child told the YJS worker they owe money to a "
+                 "person called 'T' (exploitation concern)\"\n"
+                 "20/05/2025,CSC,Home visit\n")
+    flags = find_flags(analyse(import_chronologies([path])))
+    assert [f.events[0].source for f in flags if f.pattern == "information-not-shared"] == [
+        "all.csv:3"]

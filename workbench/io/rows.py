@@ -70,8 +70,8 @@ _WAS_INFORMED = re.compile(r"(?P<who>[^.;:\n]+?)\s+(?:informed|notified|updated|
                            re.IGNORECASE)
 # information that came from another agency: "SW6 reported ...", "Harbour Project shared
 # RHI by phone", "Information received from CSC", "CSC told us"
-_FROM = re.compile(r"(?:^|[.;!?\n]\s*)(?P<who>[^.;:!?\n]{1,60}?)\s+(?:reported|passed\s+on|shared|"
-                   r"told\s+(?:us|school|police|staff)|phoned|rang|called|raised|e-?mailed|"
+_FROM = re.compile(r"(?:^|[.;!?\n]\s*)(?P<who>(?:\S+\s+){0,4}?\S+)\s+(?:reported|passed\s+on|shared|"
+                   r"told\s+(?:us|school|police|staff)|phoned|rang|raised|e-?mailed|"
                    r"notified|informed|disclosed\s+to\s+us)\b"
                    r"|\b(?:received|information|referral|call|phone\s+call|e-?mail)\s+from\s+"
                    r"(?P<from>[^.;:!?\n]{1,60})", re.IGNORECASE)

@@ -176,8 +176,10 @@ def _told_by_recipient(rows: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     aliases = load_aliases()
     sector = dict(zip(ev["agency"], ev["sector"], strict=True))
-    told = [{aliases.sector(name) for name in informed_by(f"{s}\n{d}", aliases)}
-            for s, d in zip(rows["summary"], rows["details"], strict=True)]
+    # the recorder naming itself ("the YJS worker reported") is no informant
+    told = [{aliases.sector(name) for name in informed_by(f"{s}\n{d}", aliases)
+             if name != sender and name != aliases.normalise(sender)}
+            for s, d, sender in zip(rows["summary"], rows["details"], rows["sender"], strict=True)]
     return np.array([(sector.get(lead) or aliases.sector(lead)) in sectors
                      for lead, sectors in zip(rows["recipient"], told, strict=True)], dtype=bool)
 
