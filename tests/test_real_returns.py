@@ -686,3 +686,25 @@ def test_the_recorder_naming_itself_is_no_informant(tmp_path):
     flags = find_flags(analyse(import_chronologies([path])))
     assert [f.events[0].source for f in flags if f.pattern == "information-not-shared"] == [
         "all.csv:3"]
+
+
+def test_a_team_in_an_agencys_return_is_that_agency_and_a_closed_file_closes_once(tmp_path):
+    from workbench import analyse, find_flags
+
+    csc = write(tmp_path, "social_care.csv", "Date,Team,Contact type,Narrative\n"
+                "01/10/2024,Social Care (front door),Case opened,Allocated for assessment\n"
+                "15/11/2024,Assessment Team,Case closure,Case closed: step down to school\n"
+                "25/11/2024,Social Care (front door),Police notification,"
+                "Missing 22-23/11. Case closed 15/11. Recorded on closed file.\n"
+                "02/12/2024,Social Care (front door),Police notification,"
+                "Missing 30/11-01/12. Case closed. Recorded.\n")
+    police = write(tmp_path, "police.csv", "Date,Agency,Event\n"
+                   "22/11/2024 20:00,Police,Reported missing by mother\n"
+                   "23/11/2024 09:00,Police,Found at a friend's\n"
+                   "30/11/2024 21:00,Police,Reported missing by mother\n"
+                   "01/12/2024 10:00,Police,Found in a stairwell\n")
+    case = import_chronologies([csc, police])
+    teams = case.events.loc[case.events["source"].str.startswith("social_care")]
+    assert set(teams["agency"]) == {"Children's Social Care"}
+    closed = [f for f in find_flags(analyse(case)) if f.pattern == "closed-while-active"]
+    assert [f.events[0].source for f in closed] == ["social_care.csv:3"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workbench.agencies import AliasTable, Resolved, name_key, yaml_scalar
@@ -96,6 +96,9 @@ _HELD = re.compile(r"\binterview(?:ed)?\s*(?:held|completed|done|took place|unde
 #: it is the case's one agency whose name holds those words, or it is dropped
 SHORT_NAME = "\x1f"
 _SHORT_NAME = re.compile(r"[A-Z][\w'&-]+(?: [A-Z][\w'&-]+){0,2}")
+# a unit of an agency, named without the agency ("Assessment Team", "Duty desk")
+_TEAM = re.compile(r"\b(?:team|unit|desk|duty|hub|locality|office|department|dept)\b",
+                   re.IGNORECASE)
 # a cell naming several agencies at once: "Hilltop Lodge / Kirkdale Police Division"
 _JOINT = re.compile(r"\s+/\s+|\s*;\s*")
 # words that are no part of an agency's name, in a list of who was told
@@ -267,6 +270,11 @@ class RowReader:
                 for one in each:
                     self._known_or_new(one, line, "agency", row=True)
                 return each[0], written, [o.name for o in each[1:] if not o.meeting]
+            fa = self.file_agency
+            if not r.known and not r.meeting and r.basis.startswith("no word") \
+                    and _TEAM.search(written) and fa.source != "option" and fa.resolved.known:
+                # "Assessment Team" in social care's return: a team of the return's agency
+                return replace(fa.resolved, written=written, detail=written), written, []
             self._known_or_new(r, line, "agency", row=True)
             return r, written, []
         fa = self.file_agency

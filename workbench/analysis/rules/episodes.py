@@ -109,7 +109,9 @@ def closed_while_active(analysis: Analysis) -> pd.DataFrame:
     # a closure: a case_closed, or a decision to close by an agency that holds cases
     # (docs/patterns.md); a second one while the case is still closed closes nothing new
     states = lead_states(analysis)
-    ordered = states.sort_values(["case_id", "lead", "lo", "seq"], kind="stable")
+    # (only an opening reopens: work recorded on a closed file does not)
+    ordered = states.loc[states["state"].isin(["open", "close"])].sort_values(
+        ["case_id", "lead", "lo", "seq"], kind="stable")
     before = ordered.groupby(["case_id", "lead"], sort=False)["state"].shift()
     closing = ordered.loc[ordered["state"].eq("close") & before.ne("close")]
     closing_ids = pd.MultiIndex.from_frame(closing[["case_id", "id"]].astype(object))
