@@ -28,6 +28,14 @@ def write(folder, name, text):
     return path
 
 
+def flagged(paths, pattern):
+    """The first evidence row of each flag of ``pattern`` found in these chronologies."""
+    from workbench import analyse, find_flags
+
+    flags = find_flags(analyse(import_chronologies(paths)))
+    return [f.events[0].source for f in flags if f.pattern == pattern]
+
+
 def workbook(folder, name, sheets):
     """An XLSX file: ``{sheet title: [rows]}``."""
     book = openpyxl.Workbook()
@@ -567,28 +575,20 @@ def test_a_list_of_who_was_told_keeps_the_agencies_and_the_words(tmp_path):
 
 
 def test_what_the_lead_told_an_agency_is_not_information_it_kept(tmp_path):
-    from workbench import analyse, find_flags
-
     path = write(tmp_path, "all.csv", "Date,Agency,Event\n"
                  "01/04/2025,CSC,Case allocated to SW6 for assessment\n"
                  "24/04/2025,Police,SW6 reported sexualised messages from an adult on her phone (CSE concern)\n"
                  "25/04/2025,Police,Adult Male 1 messages found on her phone (CSE concern)\n"
                  "20/05/2025,CSC,Home visit\n")
-    flags = find_flags(analyse(import_chronologies([path])))
-    kept = [f.events[0].source for f in flags if f.pattern == "information-not-shared"]
-    assert kept == ["all.csv:4"]
+    assert flagged([path], "information-not-shared") == ["all.csv:4"]
 
 
 def test_a_familys_quoted_words_are_not_the_records_label(tmp_path):
-    from workbench import analyse, find_flags
-
     path = write(tmp_path, "csc.csv", "Date,Agency,Event\n"
                  "06/03/2025,CSC,\"Mother said Child A has \"\"an older boyfriend\"\". SW explained "
                  "this is an adult exploiting her.\"\n"
                  "07/03/2025,CSC,Child A has an older boyfriend who collects her from school\n")
-    flags = find_flags(analyse(import_chronologies([path])))
-    assert [f.events[0].source for f in flags if f.pattern == "victim-blaming-language"] == [
-        "csc.csv:3"]
+    assert flagged([path], "victim-blaming-language") == ["csc.csv:3"]
 
 
 def test_a_separator_in_brackets_is_part_of_the_name_and_all_is_nobody_in_particular(tmp_path):
@@ -653,13 +653,10 @@ def test_a_referral_to_csc_is_answered_by_whichever_csc_team_records_first(tmp_p
 
 
 def test_a_mothers_words_in_single_quotes_are_hers_even_with_an_apostrophe(tmp_path):
-    from workbench import analyse, find_flags
-
     path = write(tmp_path, "eh.csv", "Date,Agency,Event\n"
                  "19/03/2025,Early Help,\"Mother said C 'makes her own choices now and I can't "
                  "stop her'.\"\n")
-    flags = find_flags(analyse(import_chronologies([path])))
-    assert [f for f in flags if f.pattern == "victim-blaming-language"] == []
+    assert flagged([path], "victim-blaming-language") == []
 
 
 def test_an_attendee_written_by_a_short_name_is_the_case_agency_it_names(tmp_path):
@@ -676,21 +673,15 @@ def test_an_attendee_written_by_a_short_name_is_the_case_agency_it_names(tmp_pat
 
 
 def test_the_recorder_naming_itself_is_no_informant(tmp_path):
-    from workbench import analyse, find_flags
-
     path = write(tmp_path, "all.csv", "Date,Agency,Event\n"
                  "01/04/2025,CSC,Case allocated to SW6 for assessment\n"
                  "24/04/2025,YJS,\"Disclosure: Child told the YJS worker they owe money to a "
                  "person called 'T' (exploitation concern)\"\n"
                  "20/05/2025,CSC,Home visit\n")
-    flags = find_flags(analyse(import_chronologies([path])))
-    assert [f.events[0].source for f in flags if f.pattern == "information-not-shared"] == [
-        "all.csv:3"]
+    assert flagged([path], "information-not-shared") == ["all.csv:3"]
 
 
 def test_a_team_in_an_agencys_return_is_that_agency_and_a_closed_file_closes_once(tmp_path):
-    from workbench import analyse, find_flags
-
     csc = write(tmp_path, "social_care.csv", "Date,Team,Contact type,Narrative\n"
                 "01/10/2024,Social Care (front door),Case opened,Allocated for assessment\n"
                 "15/11/2024,Assessment Team,Case closure,Case closed: step down to school\n"
@@ -706,5 +697,4 @@ def test_a_team_in_an_agencys_return_is_that_agency_and_a_closed_file_closes_onc
     case = import_chronologies([csc, police])
     teams = case.events.loc[case.events["source"].str.startswith("social_care")]
     assert set(teams["agency"]) == {"Children's Social Care"}
-    closed = [f for f in find_flags(analyse(case)) if f.pattern == "closed-while-active"]
-    assert [f.events[0].source for f in closed] == ["social_care.csv:3"]
+    assert flagged([csc, police], "closed-while-active") == ["social_care.csv:3"]

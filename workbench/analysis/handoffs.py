@@ -34,10 +34,9 @@ Examples
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
+from workbench.agencies import load_aliases
 from workbench.analysis.episodes import event_frame
 from workbench.analysis.facts import fact_frame, with_fact_columns
 from workbench.case import Case
@@ -121,17 +120,14 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h["certain"] = h["precision"].isin(_PRECISE) & (~answered
                                                     | answer_precision.isin(_PRECISE))
     # a family told something owes the agencies no answer
-    family = {*ev.loc[ev["sector"].eq("family"), "agency"], FAMILY} if "sector" in ev.columns \
-        else {FAMILY}
+    family = {load_aliases().sector_agencies.get("family", "Family")}
+    if "sector" in ev.columns:
+        family |= set(ev.loc[ev["sector"].eq("family"), "agency"].unique())
     h["needs_answer"] = (h["asks"].eq("request") | (
         h["asks"].eq("") & h["event_kind"].isin(("referral", "notification")))) & \
         ~h["recipient"].isin(list(family))
     return h.loc[:, list(HANDOFF_COLUMNS)].sort_values(["case_id", "sent"], kind="stable"
                                                         ).reset_index(drop=True)
-
-
-#: the family's generic name (the agencies' name for it when no relative is named)
-FAMILY = "Family"
 
 
 def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
@@ -142,7 +138,7 @@ def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
     columns = ["case_id", "id", "seq", "agency", "kind", "start", "precision", "refers_to"]
     if "sector" not in ev.columns or h.empty:
         return ev.loc[[], columns]
-    generic = _generic_names()
+    generic = load_aliases().sector_agencies  # sector -> its usual agency's generic name
     wanted = (h.loc[h["recipient"].isin(list(generic.values())), ["case_id", "recipient"]]
               .astype(object).drop_duplicates().rename(columns={"recipient": "agency"}))
     if wanted.empty:
@@ -156,14 +152,6 @@ def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
                        agency=rows["sector"].map(generic).astype(object)).drop(columns="sector")
     found = rows.merge(wanted, on=["case_id", "agency"])
     return found.astype({"case_id": ev["case_id"].dtype, "agency": ev["agency"].dtype})
-
-
-@cache
-def _generic_names() -> dict[str, str]:
-    """Sector -> the generic name the alias table gives its usual agency."""
-    from workbench.agencies import load_aliases
-
-    return dict(load_aliases().sector_agencies)
 
 
 def _attended(ev: pd.DataFrame) -> pd.DataFrame:

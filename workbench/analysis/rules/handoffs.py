@@ -11,7 +11,7 @@ import pandas as pd
 
 from workbench.agencies import load_aliases
 from workbench.analysis.analyse import Analysis
-from workbench.analysis.roles import lead_agencies, role_agencies, role_label
+from workbench.analysis.roles import agency_sectors, lead_agencies, role_agencies, role_label
 from workbench.analysis.rules import rule
 from workbench.analysis.rules._common import (
     TEXT_FIELDS,
@@ -169,13 +169,18 @@ def _what(anchors: pd.DataFrame) -> pd.Series:
                      index=anchors.index)
 
 
-def _told_by_recipient(rows: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
+def _sectors(analysis: Analysis) -> dict[str, str]:
+    """Agency name -> sector, for every agency the case names (small: one row each)."""
+    table = agency_sectors(analysis)
+    return dict(zip(table["agency"], table["sector"], strict=True))
+
+
+def _told_by_recipient(rows: pd.DataFrame, sector: dict[str, str]) -> np.ndarray:
     """Whether each row's text says its information came from its recipient's sector
     ("SW6 reported messages on her phone" recorded by the police, the lead being CSC)."""
     if rows.empty:
         return np.zeros(0, dtype=bool)
     aliases = load_aliases()
-    sector = dict(zip(ev["agency"], ev["sector"], strict=True))
     # the recorder naming itself ("the YJS worker reported") is no informant
     told = [{aliases.sector(name) for name in informed_by(f"{s}\n{d}", aliases)
              if name != sender and name != aliases.normalise(sender)}
@@ -184,7 +189,8 @@ def _told_by_recipient(rows: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
                      for lead, sectors in zip(rows["recipient"], told, strict=True)], dtype=bool)
 
 
-def _generic_to_lead(sent: pd.DataFrame, rows: pd.DataFrame, ev: pd.DataFrame) -> pd.DataFrame:
+def _generic_to_lead(sent: pd.DataFrame, rows: pd.DataFrame,
+                     sector: dict[str, str]) -> pd.DataFrame:
     """``sent`` with each share to a sector's generic name ("Children's Social Care",
     "Police": "shared with both social work teams") also reaching the case's leads of
     that sector, however the chronology names them."""
@@ -193,7 +199,6 @@ def _generic_to_lead(sent: pd.DataFrame, rows: pd.DataFrame, ev: pd.DataFrame) -
     shares = sent.loc[sent["recipient"].isin(list(generic))]
     if shares.empty or rows.empty:
         return sent
-    sector = dict(zip(ev["agency"], ev["sector"], strict=True))
     leads = rows[["case_id", "recipient"]].drop_duplicates()
     leads = leads.assign(sector=[sector.get(r) or aliases.sector(r) for r in leads["recipient"]])
     shares = (shares.assign(sector=shares["recipient"].map(generic)).drop(columns="recipient")
@@ -228,9 +233,11 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
         return none()
     rows = rows.rename(columns={"agency": "sender", "lead": "recipient"})
     # what the lead itself told the recorder ("SW6 reported ...") is not kept from it
-    rows = rows.loc[~_told_by_recipient(rows, ev)]
+    sectors = _sectors(analysis)
+    rows = rows.loc[~_told_by_recipient(rows, sectors)]
     # a hand-off to the lead, or a meeting both attended, shares it
-    sent = _generic_to_lead(share_times(analysis).rename(columns={"event_id": "id"}), rows, ev)
+    sent = _generic_to_lead(share_times(analysis).rename(columns={"event_id": "id"}), rows,
+                            sectors)
     res = answered_within(rows, sent, by=["case_id", "sender", "recipient"], amount=days,
                           unit="working days", ends=chronology_end(ev),
                           calendar=analysis.calendar)
