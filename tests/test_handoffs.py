@@ -36,6 +36,39 @@ def test_without_a_reference_the_recipients_next_event_is_the_inferred_answer():
     assert h["latency_hours"] == 24.0
 
 
+def test_after_the_senders_chase_the_recipients_earlier_records_are_no_answer():
+    h = handoffs(events(
+        ("02/12/2024 09:00", "School", "referral", {"recipients": [CSC]}),
+        ("02/12/2024 09:40", CSC, "notification"),             # a police notification logged
+        ("05/12/2024 09:00", "School", "referral",
+         {"recipients": [CSC], "summary": "No acknowledgement of referral of 2/12. Chase email"}),
+        ("16/12/2024 11:00", "School", "referral",
+         {"recipients": [CSC], "summary": "Still no response to referral of 2/12"}),
+        ("18/12/2024 14:00", CSC, "contact",
+         {"summary": "Found the school's referral of 02/12 unprocessed"})))
+    first, chase, last = (h.loc[h["event_id"].eq(e)].iloc[0] for e in ("e1", "e3", "e4"))
+    # the referral's answer is the first record after the last chase (the 16/12 one)
+    assert (first["answer_id"], first["answer_basis"], first["status"]) == ("e5", "inferred",
+                                                                           "late")
+    # a chasing row takes only an answer recorded as such: the 05/12 chase has none
+    # (unanswered), nor has the 16/12 one (open: the chronology ends before its deadline)
+    assert (chase["answer_id"], chase["status"]) == ("", "unanswered")
+    assert (last["answer_id"], last["status"]) == ("", "open")
+
+
+def test_a_chase_by_the_recipient_or_long_after_leaves_the_answer_alone():
+    h = handoffs(events(
+        ("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}),
+        ("04/02/2025 10:00", CSC, "contact"),
+        ("05/02/2025 10:00", CSC, "contact",                    # the recipient, reporting
+         {"recipients": ["School"], "summary": "School said it had no reply"}),
+        ("20/04/2025 10:00", "School", "referral",              # beyond the answer window
+         {"recipients": [CSC], "summary": "Chased: no response to our new request"})))
+    first = h.loc[h["event_id"].eq("e1")].iloc[0]
+    assert (first["answer_id"], first["answer_basis"], first["status"]) == ("e2", "inferred",
+                                                                           "answered")
+
+
 @pytest.mark.parametrize(("sent", "answered", "days", "status"), [
     ("03/02/2025 10:00", "10/02/2025 16:00", 5, "answered"),   # Mon -> Mon
     ("03/02/2025 10:00", "11/02/2025 09:00", 6, "late"),       # Mon -> Tue

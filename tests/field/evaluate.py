@@ -11,7 +11,9 @@ edits, runs every rule under the default profile, and scores the flags against t
 - a flag on a ``clean`` row of its pattern is a *false alarm on good practice*.
 
 The corpus is split once, by a fixed rule, into a development half and a test half:
-cases sorted by the SHA-256 of their folder name, the first half is the test half.
+a case whose folder name's SHA-256 starts with a hex digit 0-7 is in the test half.
+The rule never moves a case when others are added (it gives the first sixteen cases
+the same halves as the rule they were split by: the lower half of the sorted hashes).
 The report gives the test half only as summary figures (nobody tunes against it).
 
 Usage::
@@ -46,10 +48,13 @@ SEVERE = {"high", "medium"}
 
 
 def split(names: list[str]) -> dict[str, str]:
-    """Case name -> ``"test"`` or ``"dev"``: sorted by SHA-256, the first half is test."""
-    ranked = sorted(names, key=lambda n: hashlib.sha256(n.encode()).hexdigest())
-    half = (len(ranked) + 1) // 2
-    return {name: ("test" if i < half else "dev") for i, name in enumerate(ranked)}
+    """Case name -> ``"test"`` or ``"dev"``: test when its SHA-256 starts with 0-7.
+
+    >>> split(["w1-police-export", "w2-school-log"])
+    {'w1-police-export': 'dev', 'w2-school-log': 'test'}
+    """
+    return {name: ("test" if hashlib.sha256(name.encode()).hexdigest()[0] < "8" else "dev")
+            for name in names}
 
 
 _XLSX_ROW = re.compile(r"^(?P<file>[^!]+)!(?P<sheet>.+?)[!:](?P<row>\d+)$")
@@ -214,8 +219,9 @@ def report(before: dict | None, after: dict) -> str:
              "layouts agencies send, by writers who were given the failure patterns in plain",
              "words (`tests/field/BRIEF.md`) and never the rules, thresholds or tests. Each case",
              "has an answer key: findings, allowed flags and clean (good-practice) rows.",
-             "Cases are split once by SHA-256 of their folder name; the **test half** is",
-             "reported only as the summary figures below and nobody tunes against it.",
+             "Cases are split by the SHA-256 of their folder name (first hex digit 0-7: the",
+             "**test half**, which a new case never moves); the test half is reported only",
+             "as the summary figures below and nobody tunes against it.",
              "",
              "Scoring: a finding is found when a flag of its pattern cites one of its rows;",
              "a flag is unexplained when it matches no finding and no allowed entry; a false",

@@ -10,6 +10,8 @@ fact with its words. The rules and views read them as columns of the event table
 ``asks``
     ``request`` when the event asks for an answer, ``inform`` when it only informs,
     else ``""`` (then referrals and notifications are taken to expect an answer).
+``chase``
+    ``no_answer`` when the sender says an earlier ask had no answer, else ``""``.
 ``case_status``
     the first open-case fact (``looked_after``, ``child_in_need``, ``child_protection``,
     ``allocated_worker``, ``assessment``), else ``""``.
@@ -40,7 +42,7 @@ from workbench.io.facts import find_facts
 __all__ = ["FACT_FIELDS", "fact_frame", "with_fact_columns"]
 
 #: the per-event fact columns :func:`with_fact_columns` adds
-FACT_FIELDS = ("child_voice", "asks", "case_status", "decision")
+FACT_FIELDS = ("child_voice", "asks", "chase", "case_status", "decision")
 
 
 def fact_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
@@ -56,7 +58,8 @@ def fact_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
     return facts
 
 
-_COLUMNS = {"child_account": "child_voice", "request": "asks", "case_status": "case_status",
+_COLUMNS = {"child_account": "child_voice", "request": "asks", "chase": "chase",
+            "case_status": "case_status",
             "decision": "decision"}
 #: where an event has several facts of a kind, the first of these wins (else the first found)
 _RANK = {("child_account", "disclosure"): 0, ("request", "request"): 0}

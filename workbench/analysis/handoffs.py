@@ -18,6 +18,12 @@ event's ``request`` fact, :mod:`workbench.io.facts`); one that only informs (a
 courtesy notification, "for information") does not; with neither fact, referrals
 and notifications do and information shares do not.
 
+A chase (the ``chase`` fact: the sender writes "Chased 24/03 - no response") is the
+sender's word that no answer came: the recipient's records before it answered
+something else. An earlier hand-off from the same sender to the same recipient (within
+the answer window) takes its inferred answer only after the last chase, and the
+chasing row itself only an answer recorded as such.
+
 Examples
 --------
 >>> import pandas as pd
@@ -77,6 +83,7 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h = h.loc[h["recipient"].ne(h["agency"]) & h["recipient"].ne("")]
     h = h.rename(columns={"id": "event_id", "agency": "sender", "start": "sent"})
     h["handoff_id"] = h["event_id"] + ">" + h["recipient"]
+    window = pd.Timedelta(days=int(settings["answer_window_days"]))
     answers = ev.loc[ev["start"].notna(), ["case_id", "id", "seq", "agency", "kind", "start",
                                            "precision", "refers_to"]]
     answers = pd.concat([answers, _attended(ev), _by_generic_name(ev, h)], ignore_index=True)
@@ -90,13 +97,16 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h = h.merge(explicit[["case_id", "event_id", "recipient", "x_id", "x_kind", "x_at",
                           "x_precision"]],
                 on=["case_id", "event_id", "recipient"], how="left")
-    h = h.sort_values("sent", kind="stable")
+    h["_from"] = _last_chase(h, window)
+    h = h.sort_values("_from", kind="stable")
     pool = answers.rename(columns={"agency": "recipient", "id": "i_id", "kind": "i_kind",
                                    "start": "i_at", "precision": "i_precision"})
     h = pd.merge_asof(h, pool[["case_id", "recipient", "i_id", "i_kind", "i_at", "i_precision"]],
-                      left_on="sent", right_on="i_at", by=["case_id", "recipient"],
-                      direction="forward",
-                      tolerance=pd.Timedelta(days=int(settings["answer_window_days"])))
+                      left_on="_from", right_on="i_at", by=["case_id", "recipient"],
+                      direction="forward", tolerance=window)
+    h = h.sort_values("sent", kind="stable")
+    # a row that itself says no answer came has only an answer recorded as such
+    h.loc[h["chase"].eq("no_answer"), ["i_id", "i_kind", "i_at", "i_precision"]] = None
     has_x = h["x_id"].notna()
     has_i = h["i_id"].notna() & ~has_x
     h["answer_id"] = h["x_id"].where(has_x, h["i_id"]).fillna("")
@@ -128,6 +138,24 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
         ~h["recipient"].isin(list(family))
     return h.loc[:, list(HANDOFF_COLUMNS)].sort_values(["case_id", "sent"], kind="stable"
                                                         ).reset_index(drop=True)
+
+
+def _last_chase(h: pd.DataFrame, window: pd.Timedelta) -> pd.Series:
+    """When each hand-off's inferred answer may begin: after the last chase of it (a
+    later hand-off from the same sender to the same recipient, within the answer
+    window, that says no answer came), else when it was sent. The recipient's records
+    before the sender says "still no response" answered something else."""
+    start = h["sent"].copy()
+    chases = h.loc[h["chase"].eq("no_answer"), ["case_id", "sender", "recipient", "sent"]]
+    if chases.empty:
+        return start
+    pairs = (h.loc[:, ["case_id", "sender", "recipient", "sent"]].reset_index()
+             .merge(chases.rename(columns={"sent": "chased"}),
+                    on=["case_id", "sender", "recipient"]))
+    pairs = pairs.loc[(pairs["chased"] > pairs["sent"]) & (pairs["chased"] <= pairs["sent"] + window)]
+    last = pairs.groupby("index")["chased"].max()
+    start.loc[last.index] = last
+    return start
 
 
 def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:

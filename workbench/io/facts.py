@@ -19,6 +19,9 @@ that gave it (for the timeline's hover and the review record):
 ``request``
     on a hand-off: ``request`` when it asks for an answer, ``inform`` when it only
     informs (a courtesy notification, "for information").
+``chase``
+    on a hand-off: ``no_answer`` when the sender says an earlier ask had no answer
+    ("Chased 24/03 - no response", "still no reply").
 ``found``
     a found written in a missing or absence report (its Outcome, or a sentence that
     starts with it); the value is the id of the ``found`` event derived from it
@@ -65,12 +68,12 @@ __all__ = ["FACTS", "FACT_VALUES", "TEXT_FIELDS", "child_quotes", "fact_labels",
 
 #: the fields whose text is read, in the order facts are listed
 TEXT_FIELDS = ("summary", "details", "action", "outcome")
-FACTS = ("child_account", "risk_grade", "exploitation", "request", "found", "decision",
+FACTS = ("child_account", "risk_grade", "exploitation", "request", "chase", "found", "decision",
          "case_status")
 #: the values a fact may take (None: free text, such as a phrase or an event id)
 FACT_VALUES: Mapping[str, tuple[str, ...] | None] = {
     "child_account": ("disclosure", "account"), "risk_grade": GRADES,
-    "exploitation": None, "request": ("request", "inform"), "found": None,
+    "exploitation": None, "request": ("request", "inform"), "chase": ("no_answer",), "found": None,
     "decision": ("no_further_action", "closed", "stepped_down"),
     "case_status": ("looked_after", "child_in_need", "child_protection", "allocated_worker",
                     "assessment"),
@@ -136,6 +139,7 @@ class _Patterns:
         self.negation = re.compile(rf"\b{_any(e['negations'])}\b(?:\W+\w+){{0,4}}\W*$", re.I)
         r = v["request"]
         self.request = re.compile(rf"\b{_any(r['request'])}", re.I)
+        self.chase = re.compile(rf"\b{_any(v['chase']['phrases'])}\b", re.I)
         self.inform = re.compile(rf"\b{_any(r['inform'])}\b", re.I)
         f = v["found"]
         verb = _any(f["verbs"])
@@ -297,6 +301,8 @@ def _text_facts_uncached(text: str) -> tuple[tuple[str, str, str], ...]:
         out.append(("request", "request", _trim(m.group(0))))
     elif m := p.inform.search(text):
         out.append(("request", "inform", _trim(m.group(0))))
+    if m := p.chase.search(text):
+        out.append(("chase", "no_answer", _trim(m.group(0))))
     open_still = bool(p.keeps_open.search(text))  # "NFA on s47; case remains open"
     for _, sentence in _sentences(text):
         if p.found_start.search(sentence) and not p.found_not.search(sentence):
@@ -368,7 +374,7 @@ def find_facts(events: pd.DataFrame) -> pd.DataFrame:
     handoff = _column(events, "recipients").ne("").to_numpy() | np.isin(kind, HANDOFF_KINDS)
     report = np.isin(kind, REPORT_KINDS)
     row = facts["_row"].to_numpy(dtype="int64")
-    keep = np.where(facts["fact"].eq("request").to_numpy(), handoff[row],
+    keep = np.where(facts["fact"].isin(("request", "chase")).to_numpy(), handoff[row],
                     np.where(facts["fact"].eq("found").to_numpy(), report[row], True))
     facts = facts.loc[keep]
     grades = _grades(events)
