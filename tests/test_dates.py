@@ -842,3 +842,15 @@ def test_real_forms_contain_the_moment_and_are_never_narrower(instant, form):
     assert w.contains(instant), (text, w)
     assert w.end - w.start >= pd.Timedelta(days=span_days) - pd.Timedelta(hours=1)
     assert PRECISION_RANK[w.precision] >= PRECISION_RANK[P.DAY]
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("27-28 Sept 2024", "2024-09-26 23:00", "2024-09-28 23:00"),
+    ("27th-28th Sept 2024", "2024-09-26 23:00", "2024-09-28 23:00"),
+    ("12-15 March 2015", "2015-03-12", "2015-03-16"),
+    ("2-3 Nov 2024", "2024-11-02", "2024-11-04"),
+])
+def test_a_span_of_days_written_without_spaces_is_those_days_not_the_month(text, start, end):
+    w = parse_when(text)
+    assert interval(w) == (utc(start), utc(end))
+    assert w.precision == P.RANGE

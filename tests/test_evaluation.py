@@ -20,11 +20,21 @@ def test_the_corpus_has_at_least_twelve_cases_a_third_good_practice():
     assert sum(bool(k.get("good_practice")) for k in keys) * 3 >= len(keys)
 
 
-def test_the_split_is_fixed_and_halves_the_corpus():
+#: the halves the first sixteen cases were given (the lower half of their sorted hashes)
+FIRST_TEST = {"w1-returns-xlsx-exploitation", "w2-good-practice-chronolator", "w2-health-ages",
+              "w2-school-log", "w3-good-practice-published", "w3-hub-daily",
+              "w4-charity-debrief", "w4-good-practice-tayside"}
+
+
+def test_the_split_is_fixed_and_never_moves_a_case_when_cases_are_added():
     halves = evaluate.split(CASES)
     assert halves == evaluate.split(list(reversed(CASES)))   # order of listing never matters
+    first = [c for c in CASES if c.startswith(("w1-", "w2-", "w3-", "w4-"))]
+    assert {c for c in first if halves[c] == "test"} == FIRST_TEST
+    assert all(evaluate.split([c])[c] == halves[c] for c in CASES)   # alone or with others
+    assert all(halves[c] == "dev" for c in evaluate.MOVED_TO_DEV)
     test = [c for c, h in halves.items() if h == "test"]
-    assert len(test) == (len(CASES) + 1) // 2
+    assert len(CASES) // 3 <= len(test) <= len(CASES) * 2 // 3
 
 
 @pytest.mark.parametrize(("text", "key"), [

@@ -457,10 +457,14 @@ def test_recipients_keep_only_the_names_not_how_or_when_it_went(tmp_path):
                  "05/09/2024,YJS,Child said older lads give him money,"
                  "\"Social Care (front door) by phone and email 05/09; "
                  "Police exploitation desk (intel form) 05/09\"\n"
-                 "03/10/2024,YJS,Session,SW1 updated by email\n")
+                 "03/10/2024,YJS,Session,SW1 updated by email\n"
+                 "18/01/2025,YJS,Session,\"SW2 and police MP coordinator, 18 Jan 2025 (email)\"\n")
     ev = import_chronologies([path]).events
-    assert ev["recipients"].tolist() == ["Children's Social Care; Police exploitation desk",
-                                         "Children's Social Care"]
+    # a desk or post named after its agency's generic name is that agency; a date is no name
+    assert ev["recipients"].tolist() == ["Children's Social Care; Police",
+                                         "Children's Social Care",
+                                         "Children's Social Care; Police"]
+    assert "18 Jan 2025 (email)" in ev["details"].iloc[2]
 
 
 @pytest.mark.parametrize(("text", "recipients"), [
@@ -698,3 +702,31 @@ def test_a_team_in_an_agencys_return_is_that_agency_and_a_closed_file_closes_onc
     teams = case.events.loc[case.events["source"].str.startswith("social_care")]
     assert set(teams["agency"]) == {"Children's Social Care"}
     assert flagged([csc, police], "closed-while-active") == ["social_care.csv:3"]
+
+
+def test_a_sheet_whose_dates_have_no_date_name_is_read_by_its_latest_date_column(tmp_path):
+    """A return-interview log in one sheet of a workbook: no 'Date' header, three date
+    columns, its kind only in its title; none of its rows is lost."""
+    book = openpyxl.Workbook()
+    police = book.active
+    police.title = "Police"
+    police.append(["Date", "Entry Type", "Circumstances"])
+    police.append(["27/09/2024 22:15", "Missing report", "Child C missing from home"])
+    log = book.create_sheet("Harbour Project")
+    log.append(["The Harbour Project - return conversations log, Child C"])
+    log.append(["Episode", "Referral received", "Conversation held", "What Child C told us",
+                "Shared with (date)"])
+    log.append(["27-28 Sept 2024", "30 September 2024", "30 September 2024, 4pm",
+                "Went to the bus station to get away from the shouting.",
+                "SW2 and police MP coordinator, 30 Sept 2024 (email)"])
+    path = tmp_path / "returns.xlsx"
+    book.save(path)
+    case = import_chronologies([path])
+    row = case.events.loc[case.events["source"].str.contains("Harbour")].iloc[0]
+    assert (row["agency"], row["kind"]) == ("Harbour Project", "return_interview_completed")
+    assert row["start"] == pd.Timestamp("2024-09-30 15:00", tz="UTC")
+    assert row["recipients"] == "Children's Social Care; Police"
+    assert "Episode: 27-28 Sept 2024" in row["details"]
+    guessed = [p for p in case.problems if p.reason is Reason.COLUMN_GUESSED
+               and p.sheet == "Harbour Project"]
+    assert [p.value for p in guessed] == ["Conversation held", "What Child C told us"]

@@ -54,6 +54,17 @@ _BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _ROLE = re.compile(r"^[a-z]{1,12}(?: [a-z]{1,12})? ?\d{1,4}$")  # "PC 1234", "SW 2", "RI worker 3"
 
 
+#: a post or team of an agency named by its generic name ("police MP coordinator")
+_POST = re.compile(r"(?: [a-z]{1,12}){0,3} (?:co ?ordinator|officer|worker|lead|manager|team|"
+                   r"unit|desk|liaison|supervisor|inspector|sergeant|analyst|practitioner)s?$")
+
+
+def _of_generic(key: str, generic: str) -> bool:
+    """Whether ``key`` is a post or team of the agency ``generic`` names: the generic
+    name, then a few words ending in a post ("police mp coordinator")."""
+    return key.startswith(generic + " ") and bool(_POST.fullmatch(key[len(generic):]))
+
+
 def name_key(name: str) -> str:
     """The form names are matched in: lower case, ``&`` as ``and``, no punctuation.
 
@@ -232,7 +243,8 @@ class AliasTable:
         if sector == "family" and role in self.names:  # "Mother of Child A" is the family
             return Resolved(text, role, sector, base or text, True,
                             basis=f"a family member ('{word}')")
-        if _ROLE.match(name_key(base or text)) and role in self.names:  # "PC 1" is Police
+        if role in self.names and (_ROLE.match(name_key(base or text))  # "PC 1" is Police
+                                   or _of_generic(name_key(base or text), name_key(role))):
             return Resolved(text, role, sector, base or text, True,
                             basis=f"a role of {role} ('{word}')")
         basis = f"sector from the word '{word}'" if word else "no word that says its sector"

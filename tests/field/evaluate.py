@@ -14,6 +14,7 @@ The corpus is split once, by a fixed rule, into a development half and a test ha
 a case whose folder name's SHA-256 starts with a hex digit 0-7 is in the test half.
 The rule never moves a case when others are added (it gives the first sixteen cases
 the same halves as the rule they were split by: the lower half of the sorted hashes).
+A test case opened for any reason moves to the development half (``MOVED_TO_DEV``).
 The report gives the test half only as summary figures (nobody tunes against it).
 
 Usage::
@@ -47,14 +48,21 @@ SUFFIXES = {".csv", ".xlsx", ".tsv", ".txt"}
 SEVERE = {"high", "medium"}
 
 
-def split(names: list[str]) -> dict[str, str]:
-    """Case name -> ``"test"`` or ``"dev"``: test when its SHA-256 starts with 0-7.
+#: test-half cases opened to mend the importer (a row it lost), so no longer blind: dev
+MOVED_TO_DEV = {
+    "w6-agency-workbook": "its key named rows the importer lost (a sheet not read)",
+}
 
-    >>> split(["w1-police-export", "w2-school-log"])
-    {'w1-police-export': 'dev', 'w2-school-log': 'test'}
+
+def split(names: list[str]) -> dict[str, str]:
+    """Case name -> ``"test"`` or ``"dev"``: test when its SHA-256 starts with 0-7
+    (unless it was opened, :data:`MOVED_TO_DEV`).
+
+    >>> split(["w1-police-export", "w2-school-log", "w6-agency-workbook"])
+    {'w1-police-export': 'dev', 'w2-school-log': 'test', 'w6-agency-workbook': 'dev'}
     """
-    return {name: ("test" if hashlib.sha256(name.encode()).hexdigest()[0] < "8" else "dev")
-            for name in names}
+    return {name: ("test" if hashlib.sha256(name.encode()).hexdigest()[0] < "8"
+                   and name not in MOVED_TO_DEV else "dev") for name in names}
 
 
 _XLSX_ROW = re.compile(r"^(?P<file>[^!]+)!(?P<sheet>.+?)[!:](?P<row>\d+)$")

@@ -43,7 +43,15 @@ from workbench.io.csvtext import (
     open_text,
     records,
 )
-from workbench.io.table import Chronology, Limits, Row, RowMaker, read_table, table_layout
+from workbench.io.table import (
+    Chronology,
+    Limits,
+    Row,
+    RowMaker,
+    guess_date_column,
+    read_table,
+    table_layout,
+)
 from workbench.io.xlsx import Sheet, check_limits, read_workbook
 
 __all__ = ["FIELDS", "Chronology", "Limits", "Row", "field_for", "read_chronology"]
@@ -186,12 +194,17 @@ def _is_chronology(sheet: Sheet, mapping: Mapping[str, str]) -> bool:
     if start is None:
         return False
     header = sheet.records[start][1]
-    columns = map_columns(header, mapping).index
+    layout = map_columns(header, mapping)
+    columns = layout.index
     body = any(any(c.strip() for c in cells) for _, cells in sheet.records[start + 1:])
     # a table with a date column and at least one other column is a chronology: its
-    # event text may sit under a name no return has used before (read_table guesses it)
-    return "at" in columns and body and (any(f in columns for f in TEXT_FIELDS)
-                                         or sum(1 for c in header if c.strip()) >= 2)
+    # event text, or its date, may sit under a name no return has used before
+    # ("Conversation held"): read_table guesses them from the cells
+    dated = "at" in columns or guess_date_column(
+        sheet.records, start, [i for i, why, _ in layout.notes if why in ("unknown", "unnamed")]
+    ) is not None
+    return dated and body and (any(f in columns for f in TEXT_FIELDS)
+                               or sum(1 for c in header if c.strip()) >= 2)
 
 
 def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str | None,

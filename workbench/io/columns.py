@@ -157,7 +157,10 @@ def find_header(records: Sequence[tuple[int, Sequence[str]]], mapping: Mapping[s
     filled = [i for i, (_, cells) in enumerate(records) if any(c.strip() for c in cells)]
     if not filled:
         return None
-    best, best_score = filled[0], 1
+    # failing a better one, the first record of two or more cells (a title is one cell)
+    best = next((i for i in filled[:search] if sum(1 for c in records[i][1] if c.strip()) >= 2),
+                filled[0])
+    best_score = 1
     for i in filled[:search]:
         cells = records[i][1]
         if sum(1 for c in cells if c.strip()) < 2:

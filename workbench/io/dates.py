@@ -93,9 +93,13 @@ _MAX_WORDS = 40  # a date is looked for among the first words of a long text onl
 _SLASH = re.compile(r"(?<=[\d?x]) ?/ ?(?=[\d?x])")  # '05 / 02 / 2025' is 05/02/2025  # the longest run of words tried as the date part of a longer text
 
 
+_DAY_SPAN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?-(\d{1,2})(?:st|nd|rd|th)? (?=[a-z])")
+
+
 def _clean(text: str) -> str:
     text = text.strip().strip("\"'\u201c\u201d\u2018\u2019").lower()
     text = " ".join(text.replace("\u2013", " - ").replace("\u2014", " - ").split())
+    text = _DAY_SPAN.sub(r"\1 - \2 ", text)  # '27-28 sept 2024' is '27 - 28 sept 2024'
     return _SLASH.sub("/", text)
 
 

@@ -34,6 +34,8 @@ from workbench.kinds import (
     HANDOFF_KINDS,
     KINDS,
     MEETING_KINDS,
+    RI_KINDS,
+    Classification,
     classify,
     kind_of_column_word,
     read_grade,
@@ -181,6 +183,36 @@ def _read_kind(value: str) -> str | None:
     return _KIND_WORDS.get(value.lower().strip()) or kind_of_column_word(value)
 
 
+def _a_date(text: str) -> bool:
+    """Whether a piece of a list of names is a date ("30 Sept 2024 (email)")."""
+    bare = re.sub(r"\([^)]*\)", " ", text).strip()
+    if not any(c.isdigit() for c in bare):
+        return False
+    try:
+        when = parse_when(bare)
+    except DateError:
+        return False
+    return when.dated and not any(r is Reason.DATE_NOTE for r, _ in when.warnings)
+
+
+_DONE = re.compile(r"\b(?:held|completed|done|took place|undertaken|conducted)\b", re.I)
+
+
+def _title_kind(chron: Chronology) -> Classification | None:
+    """The kind a table's title gives all its rows, when the table has no kind column:
+    a return-interview log ("The Harbour Project - return conversations log") is one
+    return interview a row; held, when its date column says so ("Conversation held")."""
+    if "kind" in chron.columns:
+        return None
+    c = classify(" ".join([*chron.title_block, chron.sheet or ""]))
+    if c.kind not in RI_KINDS or c.basis.startswith("fallback"):
+        return None
+    if c.kind == "return_interview_offered" and _DONE.search(chron.columns.get("at", "")):
+        return Classification("return_interview_completed", c.confidence,
+                              f'{c.basis}; its date column "{chron.columns["at"]}"')
+    return c
+
+
 class RowReader:
     """Turns one chronology's rows into event records (one pass, in file order)."""
 
@@ -198,6 +230,7 @@ class RowReader:
         header = chron.columns.get("agency", "")
         self.informant = (file_agency.source == "title block" and not file_agency.resolved.meeting
                           and name_key(header) in _INFORMANT_HEADERS) and header
+        self.title_kind = _title_kind(chron)
 
     def warn(self, reason: Reason, message: str, line: int, field_: str | None,
              value: object = None) -> None:
@@ -296,6 +329,9 @@ class RowReader:
             item = item.strip(" .")
             if not item or _NOT_SHARED.fullmatch(item):
                 every = every and not item
+                continue
+            if _a_date(item):  # "SW2 and police, 30 Sept 2024 (email)": when, not who
+                every = False
                 continue
             if item == ALL_AGENCIES and strict:  # every agency of the case: named once all are read
                 found.append(item)
@@ -427,6 +463,10 @@ class RowReader:
                    extra: list[str]) -> tuple[str, float, str]:
         if "kind" not in values:
             c = classify(summary, details)
+            if c.basis.startswith("fallback") and self.title_kind is not None:
+                # a log of one kind of record ("return conversations log"): its rows are
+                # that kind unless they say otherwise
+                return self.title_kind.kind, c.confidence, f"the table's title: {self.title_kind.basis}"
             return c.kind, c.confidence, c.basis
         written = values["kind"]
         kind = _read_kind(written)

@@ -13,12 +13,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbench.errors import Problem, Reason, Severity, Where, _shorten
 from workbench.io.columns import FIELDS, TEXT_FIELDS, find_header, map_columns
 from workbench.io.dates import DateError, parse_when
 
-__all__ = ["Chronology", "Limits", "Row", "RowMaker", "read_table", "table_layout"]
+__all__ = ["Chronology", "Limits", "Row", "RowMaker", "guess_date_column", "read_table",
+           "table_layout"]
 
 W = Severity.WARNING
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -116,28 +118,50 @@ def _clean_text(value: str, where: Where, limits: Limits,
     return _INVISIBLE.sub("", _BIDI.sub("", _CONTROL.sub(" ", value)))
 
 
+def _start(value: str) -> Any:
+    try:
+        when = parse_when(value)
+    except DateError:
+        return None
+    return when.start if when.dated else None
+
+
 def _guess(rows: Sequence[tuple[int, Sequence[str]]], candidates: Sequence[int],
            want: str) -> int | None:
-    """An unnamed column that holds dates (``want='at'``) or the longest text."""
+    """An unnamed column that holds dates (``want='at'``) or the longest text.
+
+    Of several unnamed date columns (``Episode``, ``Referral received``, ``Conversation
+    held``) the date is the one latest on most rows: a log's row records its last step.
+    """
+    body = rows[:200]
+    if want == "at":
+        columns: dict[int, list[Any]] = {}
+        for i in candidates:
+            texts = [cells[i].strip() if i < len(cells) else "" for _, cells in body]
+            starts = [_start(t) if t else None for t in texts]
+            filled = sum(1 for t in texts if t)
+            if filled and sum(v is not None for v in starts) / filled >= 0.6:
+                columns[i] = starts
+        wins = dict.fromkeys(columns, 0)
+        for r in range(len(body)):
+            on_row = [(col[r], i) for i, col in columns.items() if col[r] is not None]
+            if len(columns) > 1 and on_row:
+                wins[max(on_row, key=lambda pair: pair[0])[1]] += 1  # the first of equals
+        return max(columns, key=lambda i: wins[i]) if columns else None  # the first of ties
     best, best_score = None, 0.0
     for i in candidates:
-        values = [cells[i].strip() for _, cells in rows[:200] if i < len(cells) and cells[i].strip()]
-        if not values:
-            continue
-        if want == "at":
-            def dated(v: str) -> bool:
-                try:
-                    return parse_when(v).dated
-                except DateError:
-                    return False
-            score = sum(map(dated, values)) / len(values)
-            if score >= 0.6 and score > best_score:
-                best, best_score = i, score
-        else:
-            score = sum(map(len, values)) / len(values)
-            if score >= 12 and score > best_score:
-                best, best_score = i, score
+        values = [cells[i].strip() for _, cells in body if i < len(cells) and cells[i].strip()]
+        if values and (score := sum(map(len, values)) / len(values)) >= 12 and score > best_score:
+            best, best_score = i, score
     return best
+
+
+def guess_date_column(records: Sequence[tuple[int, Sequence[str]]], header: int,
+                      candidates: Sequence[int]) -> int | None:
+    """The column among ``candidates`` whose cells below the ``header`` record are dates
+    (a table whose date column has a name no return has used before)."""
+    body = [(line, cells) for line, cells in records[header + 1:] if any(c.strip() for c in cells)]
+    return _guess(body, candidates, "at")
 
 
 def read_table(path: Path, name: str, sheet: str | None, records: list[tuple[int, list[str]]],
