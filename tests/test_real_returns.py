@@ -730,3 +730,39 @@ def test_a_sheet_whose_dates_have_no_date_name_is_read_by_its_latest_date_column
     guessed = [p for p in case.problems if p.reason is Reason.COLUMN_GUESSED
                and p.sheet == "Harbour Project"]
     assert [p.value for p in guessed] == ["Conversation held", "What Child C told us"]
+
+
+def test_an_export_named_by_its_columns_dated_by_its_dates_and_a_log_that_says_who_it_told(
+        tmp_path):
+    """A police export whose file name names no agency and whose 'Age' column is no date,
+    and a school log with a Y/N column before the one naming who was told."""
+    police = write(tmp_path, "AC_occurrences_ChildD_export.csv",
+                   "URN,Occurrence Type,Created,Age,Circumstances,Risk Grading,OIC\n"
+                   "MP-1,MISSING PERSON,2025-01-17 23:05,14,Reported by Mother.,MEDIUM,PC 3012\n")
+    school = write(tmp_path, "school_log.csv",
+                   "Date,Concern / incident,Passed to DSL?,Referred externally (who/when)\n"
+                   "06/01/2025,D looked tired,Y - 06/01,DSL emailed SW1 (CIN) 06/01\n"
+                   "11/02/2025,Suspended 3 days,Y,LA exclusions team via SIMS. SW not informed\n"
+                   "13/02/2025,Second phone found,Y,No - will raise at CIN review\n"
+                   "14/02/2025,Vape found,N,n/a\n")
+    case = import_chronologies([police, school])
+    ev = case.events.set_index("source")
+    row = ev.loc["AC_occurrences_ChildD_export.csv:2"]
+    assert (row["agency"], row["start"]) == ("Police", pd.Timestamp("2025-01-17 23:05", tz="UTC"))
+    assert "Age: 14" in row["details"]
+    told = [ev.loc[f"school_log.csv:{n}", "recipients"] for n in (2, 3, 4, 5)]
+    assert told == ["Children's Social Care", "Education", "", ""]
+    assert "No - will raise at CIN review" in ev.loc["school_log.csv:4", "details"]
+    assert "SW not informed" in ev.loc["school_log.csv:3", "details"]
+
+
+def test_a_case_held_by_social_care_that_sent_no_return_still_has_a_lead(tmp_path):
+    """'Known to CSC (CIN)' in the others' rows: a concern the school keeps from social
+    care is not shared with the lead, though social care wrote no row of its own."""
+    school = write(tmp_path, "school_log.csv",
+                   "Date,Concern / incident,Referred externally\n"
+                   "06/01/2025,Attendance 91%. Known to CSC (child in need plan; SW1).,\n"
+                   "23/01/2025,Pupil X says D is picked up by an older man who gives her money "
+                   "and takes her to his flat (possible CSE).,\n"
+                   "10/03/2025,All concerns passed to SW1,Children's Social Care\n")
+    assert flagged([school], "information-not-shared") == ["school_log.csv:3"]

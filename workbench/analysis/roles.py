@@ -129,7 +129,7 @@ def ri_providers(analysis: Analysis) -> pd.DataFrame:
 
 
 def _main_holder(timed: pd.DataFrame, holder: np.ndarray) -> pd.Series:
-    """Per case, the children's social care agency with most records ("" when none)."""
+    """Per case, the children's social care agency with most records (none when none)."""
     own = timed.loc[holder, ["case_id", "agency", "seq"]]
     if own.empty:
         return pd.Series(dtype=object)
@@ -153,7 +153,10 @@ def _lead_states(analysis: Analysis) -> pd.DataFrame:
     kind, agency = t["kind"], t["agency"]
     codes, names = pd.factorize(agency, use_na_sentinel=False)  # a few names, many rows
     holder = np.array([bool(holds_cases(n)) for n in names], dtype=bool)[codes]
-    main = _main_holder(t, holder).reindex(t["case_id"]).fillna("").to_numpy(dtype=object)
+    # a case held by social care that sent no return of its own ("Known to CSC (CIN)" in
+    # the school's log) is held by the name the others write to: the sector's usual one
+    usual = load_aliases().sector_agencies.get("social-care", "")
+    main = _main_holder(t, holder).reindex(t["case_id"]).fillna(usual).to_numpy(dtype=object)
     own_or_main = np.where(holder, agency.to_numpy(dtype=object), main)
     opened = kind.eq("case_opened").to_numpy()
     # a decision closes a case only for an agency that holds cases (not a police NFA)
@@ -205,7 +208,8 @@ def lead_agencies(anchors: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     ``lead_early`` reads every record about the case as late as its date allows and
     the anchor as early (fewest records before it); ``lead_late`` the opposite. One
     row per (anchor ``_row``, agency with such records in the case); ``lead`` is
-    ``""`` for a case held by children's social care that has no record of its own.
+    the usual name ("Children's Social Care") for a case held by social care that sent no
+    return of its own.
     """
     states = lead_states(analysis)
     days = pd.Timedelta(days=int(analysis.settings.get("lead_recent_days", 0) or 0)).value

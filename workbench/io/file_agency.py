@@ -17,6 +17,8 @@ Examples
 'Anyshire Constabulary'
 >>> agency_of_file_name("ris", table)
 'Return Interview Service'
+>>> agency_of_columns(["URN", "Occurrence Type", "Created", "Risk Grading", "OIC"], table)
+'Police'
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Sequence
 
 from workbench.agencies import AliasTable
 
-__all__ = ["agency_of_file_name", "agency_of_title"]
+__all__ = ["agency_of_columns", "agency_of_file_name", "agency_of_title"]
 
 _LABEL = re.compile(r"^\s*(?:agency|agency name|organisation|organization|service|source|"
                     r"submitted by|provided by|return from|agency completing(?: this)?(?: return)?)"
@@ -75,6 +77,27 @@ def agency_of_title(lines: Sequence[str], table: AliasTable) -> tuple[str, int] 
         if found := table.find_in_text(line):
             return found[0], number
     return None
+
+
+#: words in column names that only one sector's exports use: (sector, pattern)
+_SECTOR_COLUMNS = (
+    ("police", re.compile(r"\b(?:occurrence|oic|urn|ppn|misper|missing person|crime|log no|"
+                          r"risk grading|safe (?:and|&) well|located|supervisor review)\b", re.I)),
+    ("education", re.compile(r"\b(?:dsl|pupil|year group|form tutor|head of year|hoy|"
+                             r"pastoral)\b", re.I)),
+    ("health", re.compile(r"\b(?:nhs|clinic|patient|gp|seen by|clinician|presenting complaint|"
+                          r"triage)\b", re.I)),
+)
+
+
+def agency_of_columns(headers: Sequence[str], table: AliasTable) -> str | None:
+    """The usual agency of the one sector whose own words two or more of a table's
+    column names use (``Occurrence Type``, ``OIC``: an export of the police), or None."""
+    hits = {sector: sum(1 for h in headers if rx.search(h)) for sector, rx in _SECTOR_COLUMNS}
+    sure = [sector for sector, n in hits.items() if n >= 2]
+    if len(sure) != 1:
+        return None
+    return table.sector_agencies.get(sure[0])
 
 
 def agency_of_file_name(stem: str, table: AliasTable) -> str:

@@ -46,7 +46,7 @@ from workbench.io.chronology import Chronology, Limits, Row, read_chronology
 from workbench.io.dates import DateError, When, parse_when
 from workbench.io.derived import derive_found_events
 from workbench.io.facts import find_facts
-from workbench.io.file_agency import agency_of_file_name, agency_of_title
+from workbench.io.file_agency import agency_of_columns, agency_of_file_name, agency_of_title
 from workbench.io.merge import StreamLinks, close_open, link, order, stems_of, use_own_names
 from workbench.io.rows import AgencyRegistry, FileAgency, Record, RowReader, slug
 from workbench.io.summary import FileSummary, ImportSummary, NewAgency, count_reasons
@@ -71,7 +71,14 @@ def _file_agency(chron: Chronology, aliases: AliasTable, problems: list[Problem]
         candidates.append((aliases.resolve(name), "title block",
                            f"title block: {chron.title_block[number - 1]!r}"))
     name = agency_of_file_name(chron.path.stem, aliases)
-    candidates.append((aliases.resolve(name), "file name", f"file name {chron.path.name!r}"))
+    named = aliases.resolve(name)
+    headers = [*chron.columns.values(), *(label for row in chron.rows[:20] for label, _ in row.extra)]
+    if not named.known and not aliases.infer_sector(name)[1] and (
+            usual := agency_of_columns(list(dict.fromkeys(headers)), aliases)):
+        # "AC_occurrences_ChildD_export.csv" with columns "Occurrence Type", "OIC"
+        candidates.append((aliases.resolve(usual), "column names",
+                           f"column names of {chron.path.name!r}"))
+    candidates.append((named, "file name", f"file name {chron.path.name!r}"))
     r, source, shown = candidates[0]
     if "agency" not in chron.columns and not (source == "sheet name" and r.known):
         problems.append(Problem(reason=Reason.AGENCY_ASSUMED, severity=W, value=r.written,

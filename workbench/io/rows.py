@@ -88,6 +88,12 @@ _WHO_END = re.compile(r"\b(?:for|re|regarding|about|because|as|that|who|which|bu
 _KIND_WORDS = {k.replace("_", " "): k for k in KINDS}
 _NOT_SHARED = re.compile(r"(?:no|n|none|nil|n/?a|-+|not shared|no one|nobody|not known|unknown)",
                          re.IGNORECASE)
+_NOT_TOLD = re.compile(r"\b(?:not|never|wasn.t|were not|was not)\s+(?:yet\s+)?(?:been\s+)?"
+                       r"(?:informed|told|notified|shared|sent|passed|copied|updated|made aware)\b",
+                       re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_NONE_FIRST = re.compile(r"^\s*(?:no|not|none|nil|nobody|no one)\b(?!\s*(?:1|one)\b)",
+                         re.IGNORECASE)
 _YES = re.compile(r"^(?:yes|y)\b[\s:\-\u2013,]*", re.IGNORECASE)
 _CHAIR = re.compile(r"\b(?:chaired|convened|called|led|held)\s+by\s+(?:the\s+)?([^.;,\n]+)",
                     re.IGNORECASE)
@@ -324,7 +330,13 @@ class RowReader:
         (attendees read from free text) only names with a known alias or a sector word
         count; otherwise (a 'shared with' column) every item is an agency."""
         found: list[str] = []
-        every = True
+        if _NOT_SHARED.fullmatch(text.strip(" .")):  # "n/a": nobody (not "n" and "a")
+            return [], not text.strip()
+        if not strict and _NONE_FIRST.match(text):  # "No - will raise at CIN review"
+            return [], False
+        told = [s for s in _SENTENCE_END.split(text) if not _NOT_TOLD.search(s)]
+        every = len(told) == len(_SENTENCE_END.split(text))  # "... SIMS. SW not informed"
+        text = " ".join(told)
         for item in self._items(_YES.sub("", text.strip())):
             item = item.strip(" .")
             if not item or _NOT_SHARED.fullmatch(item):

@@ -156,6 +156,15 @@ def _guess(rows: Sequence[tuple[int, Sequence[str]]], candidates: Sequence[int],
     return best
 
 
+_TICK = re.compile(r"^(?:y|n|yes|no|n/?a|none|-+)\b", re.IGNORECASE)
+
+
+def _names(rows: Sequence[tuple[int, Sequence[str]]], i: int) -> int:
+    """How many of a column's cells say more than a tick (``Y``, ``N - 06/01``, ``n/a``)."""
+    values = [cells[i].strip() for _, cells in rows[:200] if i < len(cells) and cells[i].strip()]
+    return sum(1 for v in values if not _TICK.match(v))
+
+
 def guess_date_column(records: Sequence[tuple[int, Sequence[str]]], header: int,
                       candidates: Sequence[int]) -> int | None:
     """The column among ``candidates`` whose cells below the ``header`` record are dates
@@ -258,6 +267,31 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
     index = dict(layout.index)
     labelled = dict(layout.labelled)
     free = [i for i, why, _ in layout.notes if why in ("unknown", "unnamed")]
+    notes = list(layout.notes)
+    if "shared_with" in index and "shared_with" not in mapping:
+        # "Passed to DSL?" (Y/N) and "Referred externally (who/when)": the names are read
+        chosen = index["shared_with"]
+        same = [i for i, why, first in notes if why == "duplicate" and first == headers[chosen]
+                and _names(body, i) > _names(body, chosen)]
+        if same:
+            old, new = index["shared_with"], same[0]
+            index["shared_with"] = new
+            labelled.pop(new)
+            labelled[old] = headers[old]
+            notes = [(old, "duplicate", headers[new]) if i == new else (i, why, first)
+                     for i, why, first in notes]
+    if "at" in index and "at" not in mapping and _guess(body, [index["at"]], "at") is None and (
+            (i := _guess(body, [j for j in free if j in labelled], "at")) is not None):
+        # "Age" read as the date by its name holds ages ("14"); "Created" holds the dates
+        old = index.pop("at")
+        labelled[old] = headers[old]
+        index["at"] = i
+        labelled.pop(i)
+        problems.append(Problem(reason=Reason.COLUMN_GUESSED, value=headers[i], severity=W,
+                                message=f"column {headers[old]!r} is named like a date but holds "
+                                f"few; column {headers[i]!r} holds dates and is read as the "
+                                f"date ({headers[old]!r} is kept in the details); choose "
+                                "another with --map at=COLUMN", **at(i)))
     for want, fields in (("at", ("at",)), ("summary", TEXT_FIELDS)):
         if any(f in index or f in mapping for f in fields):
             continue
@@ -282,7 +316,7 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
                                     f"no column is named as the event text: it is read as the "
                                     f"event text, not as {named[i]!r}; choose another with "
                                     "--map summary=COLUMN", **at(i)))
-    for i, why, first in layout.notes:
+    for i, why, first in notes:
         if i not in labelled:
             continue
         if why == "unnamed":
