@@ -34,6 +34,7 @@ from workbench.kinds import (
     HANDOFF_KINDS,
     KINDS,
     MEETING_KINDS,
+    REPORT_KINDS,
     RI_KINDS,
     Classification,
     classify,
@@ -98,7 +99,7 @@ _YES = re.compile(r"^(?:yes|y)\b[\s:\-\u2013,]*", re.IGNORECASE)
 _CHAIR = re.compile(r"\b(?:chaired|convened|called|led|held)\s+by\s+(?:the\s+)?([^.;,\n]+)",
                     re.IGNORECASE)
 # a return interview's row that says it took place
-_HELD = re.compile(r"\binterview(?:ed)?\s*(?:held|completed|done|took place|undertaken)\b"
+_HELD = re.compile(r"\b(?:interview(?:ed)?|ri|rhi|debrief)\s*(?:held|completed|done|took place|undertaken)\b"
                    r"|\binterview (?:date|held)\s*:\s*\d", re.IGNORECASE)
 #: marks an attendee written by a short name ("Harbour") until all returns are read: then
 #: it is the case's one agency whose name holds those words, or it is dropped
@@ -201,17 +202,24 @@ def _a_date(text: str) -> bool:
     return when.dated and not any(r is Reason.DATE_NOTE for r, _ in when.warnings)
 
 
+_OFFERED = re.compile(r"\b(?:offer|arrang|book|attempt|schedul|request)", re.IGNORECASE)
 _DONE = re.compile(r"\b(?:held|completed|done|took place|undertaken|conducted)\b", re.I)
 
 
 def _title_kind(chron: Chronology) -> Classification | None:
-    """The kind a table's title gives all its rows, when the table has no kind column:
-    a return-interview log ("The Harbour Project - return conversations log") is one
-    return interview a row; held, when its date column says so ("Conversation held")."""
+    """The kind a table's title (or sheet or file name) gives all its rows, when the
+    table has no kind column: a return-interview log ("The Harbour Project - return
+    conversations log") is one return interview a row, held when its date column says
+    so ("Conversation held"); a missing persons export ("WC_MISPER_Export") one report."""
     if "kind" in chron.columns:
         return None
-    c = classify(" ".join([*chron.title_block, chron.sheet or ""]))
-    if c.kind not in RI_KINDS or c.basis.startswith("fallback"):
+    words = [*chron.title_block, chron.sheet or "", re.sub(r"[_\-.]+", " ", chron.path.stem)]
+    c = classify(" ".join(words))
+    if c.basis.startswith("fallback"):  # "WC MISPER Export ChildK": a type column's word
+        named = [k for w in " ".join(words).split() if (k := kind_of_column_word(w))]
+        if named:
+            c = Classification(named[0], 0.6, f"the word for {named[0]} in {' '.join(words).strip()!r}")
+    if c.kind not in (*RI_KINDS, *REPORT_KINDS) or c.basis.startswith("fallback"):
         return None
     if c.kind == "return_interview_offered" and _DONE.search(chron.columns.get("at", "")):
         return Classification("return_interview_completed", c.confidence,
@@ -458,14 +466,17 @@ class RowReader:
     def _kind(self, line: int, values: Mapping[str, str], summary: str, details: str,
               extra: list[str]) -> tuple[str, float, str]:
         kind, confidence, basis = self._main_kind(line, values, summary, details, extra)
-        if kind == "return_interview_offered" and basis != "column":
+        if kind == "return_interview_offered" and (basis != "column" or not _OFFERED.search(
+                values.get("kind", ""))):  # a type column's bare "Return interview" too
             # "Return interview" names the kind; the rest of the row says how it went
-            rest = classify(" ".join([*(values.get(f, "") for f in ("details", "action",
-                                                                     "outcome")), *extra]))
+            # (the summary too, when a type column named it)
+            told = [summary] if basis.startswith("column") else []
+            rest = classify(" ".join([*told, *(values.get(f, "") for f in ("details", "action",
+                                                                            "outcome")), *extra]))
             if rest.kind in ("return_interview_completed", "return_interview_declined"):
                 return rest.kind, rest.confidence, f"{basis}; then {rest.basis}"
             # "Interview held: 17/03, school", or the child's own words written down
-            if (held := _HELD.search(" ".join([details, *extra]))) or \
+            if (held := _HELD.search(" ".join([*told, details, *extra]))) or \
                     classify(summary).kind == "disclosure":
                 why = f'"{held.group(0)}"' if held else "the child's account is written"
                 return "return_interview_completed", confidence, f"{basis}; then {why}"
@@ -475,10 +486,12 @@ class RowReader:
                    extra: list[str]) -> tuple[str, float, str]:
         if "kind" not in values:
             c = classify(summary, details)
-            if c.basis.startswith("fallback") and self.title_kind is not None:
+            title = self.title_kind
+            if title is not None and (c.basis.startswith("fallback") or (
+                    c.kind == "found" and title.kind in REPORT_KINDS)):
                 # a log of one kind of record ("return conversations log"): its rows are
-                # that kind unless they say otherwise
-                return self.title_kind.kind, c.confidence, f"the table's title: {self.title_kind.basis}"
+                # that kind unless they say otherwise; a report's found is its outcome
+                return title.kind, c.confidence, f"the table's title: {title.basis}"
             return c.kind, c.confidence, c.basis
         written = values["kind"]
         kind = _read_kind(written)

@@ -118,36 +118,40 @@ def _clean_text(value: str, where: Where, limits: Limits,
     return _INVISIBLE.sub("", _BIDI.sub("", _CONTROL.sub(" ", value)))
 
 
-def _start(value: str) -> Any:
+def _read(value: str) -> tuple[Any, bool, bool]:
+    """A cell's start (None when no date), whether it is only a date (no note), and
+    whether it gives a time."""
     try:
         when = parse_when(value)
     except DateError:
-        return None
-    return when.start if when.dated else None
+        return None, False, False
+    if not when.dated:
+        return None, False, False
+    noted = any(r is Reason.DATE_NOTE for r, _ in when.warnings)
+    return when.start, not noted, str(when.precision) == "minute"
 
 
 def _guess(rows: Sequence[tuple[int, Sequence[str]]], candidates: Sequence[int],
            want: str) -> int | None:
     """An unnamed column that holds dates (``want='at'``) or the longest text.
 
-    Of several unnamed date columns (``Episode``, ``Referral received``, ``Conversation
-    held``) the date is the one latest on most rows: a log's row records its last step.
+    Of several unnamed date columns (``Report received``, ``Last seen``, ``Found /
+    returned``) the date is the one whose cells are dates and nothing else (not a
+    sentence with a date in it), then the one that most often gives a time (the
+    record's own moment: "Conversation held: 30 September 2024, 4pm" rather than
+    "Referral received: 30 September 2024"), then the first.
     """
     body = rows[:200]
     if want == "at":
-        columns: dict[int, list[Any]] = {}
+        scores: dict[int, tuple[bool, float]] = {}
         for i in candidates:
-            texts = [cells[i].strip() if i < len(cells) else "" for _, cells in body]
-            starts = [_start(t) if t else None for t in texts]
-            filled = sum(1 for t in texts if t)
-            if filled and sum(v is not None for v in starts) / filled >= 0.6:
-                columns[i] = starts
-        wins = dict.fromkeys(columns, 0)
-        for r in range(len(body)):
-            on_row = [(col[r], i) for i, col in columns.items() if col[r] is not None]
-            if len(columns) > 1 and on_row:
-                wins[max(on_row, key=lambda pair: pair[0])[1]] += 1  # the first of equals
-        return max(columns, key=lambda i: wins[i]) if columns else None  # the first of ties
+            texts = [t for _, cells in body if i < len(cells) and (t := cells[i].strip())]
+            read = [_read(t) for t in texts]
+            dated = [r for r in read if r[0] is not None]
+            if texts and len(dated) / len(texts) >= 0.6:
+                pure = sum(r[1] for r in dated) / len(dated) >= 0.6
+                scores[i] = (pure, round(sum(r[2] for r in dated) / len(dated), 1))
+        return max(scores, key=lambda i: scores[i]) if scores else None  # the first of ties
     best, best_score = None, 0.0
     for i in candidates:
         values = [cells[i].strip() for _, cells in body if i < len(cells) and cells[i].strip()]
