@@ -766,3 +766,18 @@ def test_a_case_held_by_social_care_that_sent_no_return_still_has_a_lead(tmp_pat
                    "and takes her to his flat (possible CSE).,\n"
                    "10/03/2025,All concerns passed to SW1,Children's Social Care\n")
     assert flagged([school], "information-not-shared") == ["school_log.csv:3"]
+
+
+def test_a_header_naming_few_fields_beats_a_first_row_of_long_values(tmp_path):
+    """An export whose header names its date but no event text ('Circumstances' is),
+    and whose first row holds sentences: the header is the header, no row is lost."""
+    path = write(tmp_path, "FMC_MISPER_export.csv",
+                 "Occurrence No,Reported,Risk Rationale,Found/Outcome,OIC\n"
+                 "MP/25/1,2025-02-07 22:30,\"First episode, age 14, out of character. Medium - "
+                 "enquiries.\",\"Found 08/02/25 0140hrs at a friend's home, by patrol.\",PC 4471\n"
+                 "MP/25/2,2025-03-01 23:15,\"Second episode in 3 weeks.\",Returned home 02/03/25 "
+                 "1030hrs of own accord.,PCSO 8812\n")
+    case = import_chronologies([path])
+    reports = case.events.loc[case.events["kind"].eq("missing_report")]
+    assert reports["source"].tolist() == ["FMC_MISPER_export.csv:2", "FMC_MISPER_export.csv:3"]
+    assert reports["agency"].unique().tolist() == ["Police"]

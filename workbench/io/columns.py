@@ -60,6 +60,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "summary": ("event", "significant event", "summary", "event summary", "title",
                 "what happened", "incident", "event description", "presentation",
                 "presenting issue", "reason for contact", "incident summary", "key event",
+                "circumstances",
                 "description of event", "brief description", "headline"),
     "details": ("details", "detail", "description", "notes", "narrative", "further details",
                 "comments", "information", "case notes", "full narrative", "observations",
@@ -137,11 +138,15 @@ def field_for(header: str) -> str | None:
     return None
 
 
+_VALUE = re.compile(r"\d{1,4}[/:\-]\d{1,2}")  # a date or a time: a value, never a column name
+
+
 def _fields_of(cells: Sequence[str], mapping: Mapping[str, str]) -> set[str]:
     mapped = {name_key(h): f for f, h in mapping.items()}
     out: set[str] = set()
     for cell in cells:
-        if cell.strip():
+        # a sentence or a date is a row's value ("First episode, age 14, ..."), not a name
+        if cell.strip() and len(cell) <= 60 and not _VALUE.search(cell):
             field = mapped.get(name_key(cell)) or field_for(cell)
             if field and field != LABELLED:
                 out.add(field)

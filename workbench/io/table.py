@@ -309,9 +309,11 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
                                     f"(it holds {what}); choose another with --map {want}=COLUMN",
                                     **at(i)))
     if not any(f in index or f in mapping for f in TEXT_FIELDS):
-        # no event text named as such: a column read by its name as a reference, a type
-        # or a recorder that in fact holds prose ("Entry" in a health record) is the text
-        named = {index[f]: f for f in ("ref", "kind", "author") if f in index and f not in mapping}
+        # no event text named as such: a column read by its name as a reference, a type,
+        # a recorder, a grading, an action or an outcome that holds the longest prose
+        # ("Entry" in a health record, "Risk Rationale" in a police export) is the text
+        named = {index[f]: f for f in ("ref", "kind", "author", "risk", "action", "outcome")
+                 if f in index and f not in mapping}
         if (i := _guess(body, list(named), "summary")) is not None:
             del index[named[i]]
             index["summary"] = i
