@@ -781,3 +781,34 @@ def test_a_header_naming_few_fields_beats_a_first_row_of_long_values(tmp_path):
     reports = case.events.loc[case.events["kind"].eq("missing_report")]
     assert reports["source"].tolist() == ["FMC_MISPER_export.csv:2", "FMC_MISPER_export.csv:3"]
     assert reports["agency"].unique().tolist() == ["Police"]
+
+
+@pytest.mark.parametrize(("title", "flags"), [
+    ("ASHCOMBE BOROUGH COUNCIL - CHILDREN'S SERVICES", []),   # the lead's own return
+    ("Combined multi-agency chronology", ["chronology.xlsx!Chronology:4"]),
+])
+def test_what_the_leads_own_return_records_was_not_kept_from_it(tmp_path, title, flags):
+    """A row by the school nurse in social care's own chronology is something social
+    care knew; the same row in a composite chronology may have been kept from it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Chronology"
+    sheet.append([title])
+    sheet.append(["Date", "Agency", "Event"])
+    sheet.append(["06/01/2025", "Social Care (assessment team)",
+                  "Child D open on a child in need plan, allocated SW5."])
+    sheet.append(["13/01/2025", "Health (school nurse)",
+                  "D told the school nurse an older man gives her cash and lifts (possible CSE)."])
+    sheet.append(["05/03/2025", "Social Care (assessment team)", "Home visit by SW5."])
+    tracker = book.create_sheet("Missing episodes")
+    tracker.append(["Episode tracker (kept by the Missing and Return team)"])
+    tracker.append(["No.", "Date missing", "Where found"])
+    tracker.append(["1", "04/01/2025", "Car, Dunmarsh"])
+    path = tmp_path / "chronology.xlsx"
+    book.save(path)
+    assert flagged([path], "information-not-shared") == flags
+    if flags == []:  # a sheet that names no agency is its workbook's
+        events = import_chronologies([path]).events
+        tracker_rows = events.loc[events["source_sheet"].eq("Missing episodes")]
+        assert tracker_rows["agency"].unique().tolist() == ["Children's Social Care"]
+        assert set(events["return_agency"]) == {"Children's Social Care"}

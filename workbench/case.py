@@ -30,7 +30,7 @@ __all__ = ["EVENT_COLUMNS", "FACT_COLUMNS", "LATER_COLUMNS", "TEXT_COLUMNS", "Ca
 #: The event table's columns and their pandas dtypes, in file order.
 EVENT_COLUMNS: Mapping[str, str] = MappingProxyType({
     "id": "str", "seq": "int64", "agency": "str", "agency_as_written": "str",
-    "agency_detail": "str", "sector": "str",
+    "agency_detail": "str", "sector": "str", "return_agency": "str",
     "kind": "str", "kind_confidence": "float64", "kind_basis": "str", "when": "str",
     "start": "datetime64[ns, UTC]", "end": "datetime64[ns, UTC]", "precision": "str",
     "approximate": "bool", "date_note": "str", "summary": "str", "details": "str",
@@ -39,7 +39,7 @@ EVENT_COLUMNS: Mapping[str, str] = MappingProxyType({
     "source_file": "str", "source_line": "int64", "source_sheet": "str", "source": "str",
 })
 #: columns added after the first case files were written: empty when a file lacks them
-LATER_COLUMNS = ("agency_detail", "date_note", "source_ref")
+LATER_COLUMNS = ("agency_detail", "date_note", "source_ref", "return_agency")
 TEXT_COLUMNS = tuple(c for c, t in EVENT_COLUMNS.items() if t == "str")
 #: Fields of an event that a reviewer may override in the case file.
 OVERRIDABLE = ("kind", "risk_grade", "recipients", "attendees", "refers_to", "agency")

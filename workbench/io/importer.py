@@ -57,8 +57,10 @@ CHRONOLOGY_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 W, E = Severity.WARNING, Severity.ERROR
 
 
-def _file_agency(chron: Chronology, aliases: AliasTable, problems: list[Problem]) -> FileAgency:
-    """The agency of the return's rows that name none, and its source."""
+def _file_agency(chron: Chronology, aliases: AliasTable, problems: list[Problem],
+                 tables: Sequence[Chronology] = ()) -> FileAgency:
+    """The agency of the return's rows that name none, and its source (a sheet that
+    names none is its workbook's: the agency another sheet's title names)."""
     if chron.agency:
         return FileAgency(aliases.resolve(chron.agency), "option")
     candidates = []
@@ -66,10 +68,14 @@ def _file_agency(chron: Chronology, aliases: AliasTable, problems: list[Problem]
         r = aliases.resolve(chron.sheet)
         if not r.meeting and (r.known or aliases.infer_sector(chron.sheet)[1]):
             candidates.append((r, "sheet name", f"sheet {chron.sheet!r}"))
-    if (found := agency_of_title(chron.title_block, aliases)) is not None:
-        name, number = found
+    titled = [(t, found) for t in (chron, *(t for t in tables if t.path == chron.path
+                                             and t is not chron))
+              if (found := agency_of_title(t.title_block, aliases)) is not None]
+    if titled:
+        t, (name, number) = titled[0]
+        where = "" if t is chron else f" of sheet {t.sheet!r}"
         candidates.append((aliases.resolve(name), "title block",
-                           f"title block: {chron.title_block[number - 1]!r}"))
+                           f"title block{where}: {t.title_block[number - 1]!r}"))
     name = agency_of_file_name(chron.path.stem, aliases)
     named = aliases.resolve(name)
     headers = [*chron.columns.values(), *(label for row in chron.rows[:20] for label, _ in row.extra)]
@@ -210,7 +216,7 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
     stems = stems_of(tables)
     agencies = []
     for i, (chron, stem) in enumerate(zip(tables, stems, strict=True)):
-        fa = _file_agency(chron, aliases, problems)
+        fa = _file_agency(chron, aliases, problems, tables)
         agencies.append(fa)
         reader = RowReader(chron, stem, aliases=aliases, dayfirst=dayfirst, born=born_when,
                            problems=problems, registry=registry, file_agency=fa,
@@ -263,7 +269,7 @@ def check_events(paths: Iterable[str | Path], *, mapping: Mapping[str, object] |
     links = StreamLinks(stems, tables, problems)
     counts: list[tuple[Chronology, int, int]] = []
     for i, (chron, stem) in enumerate(zip(tables, stems, strict=True)):
-        fa = _file_agency(chron, aliases, problems)
+        fa = _file_agency(chron, aliases, problems, tables)
         own_map = maps[chron.path.name]
         cites = False
         if chron.stream is not None and "ref" in chron.columns:  # a first pass for citations

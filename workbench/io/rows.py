@@ -443,6 +443,10 @@ class RowReader:
             "agency": agency, "agency_as_written": written,
             "agency_detail": resolved.detail if not resolved.meeting else "",
             "sector": sector,
+            # whose return the row is in (it knew what the row says), when the return names
+            # its agency; "" in a composite chronology
+            "return_agency": self.file_agency.resolved.name
+            if self.file_agency.source in ("option", "sheet name", "title block") else "",
             "kind": kind, "kind_confidence": confidence, "kind_basis": basis,
             "when": " ".join(v for v in (values.get("at"), values.get("time")) if v)
                     + (f" to {values.get('end_at', '')} {values.get('end_time', '')}".rstrip()

@@ -218,7 +218,8 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     anchors = dated(ev, ev["sector"].ne("family") & ev["agency"].ne("")
                     & ~ev["kind"].isin(MEETING_KINDS)
                     & (ev["child_voice"].eq("disclosure") | ev["kind"].eq("exclusion")
-                       | what.ne("")), columns=("child_voice", "summary", "details"))
+                       | what.ne("")), columns=("child_voice", "summary", "details",
+                                                *[c for c in ("return_agency",) if c in ev]))
     anchors = anchors.assign(what=what.loc[anchors.index])
     if anchors.empty:
         return none()
@@ -229,6 +230,8 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     self_led = leads.loc[leads["lead"].eq(leads["agency"]), "_row"]
     rows = anchors.loc[~anchors["_row"].isin(self_led)].merge(
         leads.loc[:, ["_row", "lead"]], on="_row")
+    if "return_agency" in rows.columns:  # a row in the lead's own return: the lead knew it
+        rows = rows.loc[rows["return_agency"].astype(object).ne(rows["lead"].astype(object))]
     if rows.empty:
         return none()
     rows = rows.rename(columns={"agency": "sender", "lead": "recipient"})
