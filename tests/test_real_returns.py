@@ -812,3 +812,29 @@ def test_what_the_leads_own_return_records_was_not_kept_from_it(tmp_path, title,
         tracker_rows = events.loc[events["source_sheet"].eq("Missing episodes")]
         assert tracker_rows["agency"].unique().tolist() == ["Children's Social Care"]
         assert set(events["return_agency"]) == {"Children's Social Care"}
+
+
+def test_a_notification_received_asks_nothing_of_anyone(tmp_path):
+    """'Notification received by email from the MP coordinator' in the return-interview
+    service's log is the service receiving one: no answer is owed by the school it then
+    arranged a visit with."""
+    log = write(tmp_path, "ri_log.csv",
+                "Date,Type,Worker,What happened,Shared with\n"
+                "06/01/2025,Notification,Worker 2,Notification received by email from the "
+                "police MP coordinator at 9.10am. Arranged with the DSL to see K at school.,"
+                "School\n"
+                "20/01/2025,Note,Worker 2,File reviewed.,\n")
+    assert flagged([log], "unanswered-referral") == []
+
+
+def test_a_concern_written_on_every_report_is_one_flag_not_one_a_report(tmp_path):
+    """A police export whose every report carries the same standing marker ("CSE risk")
+    while social care leads: one information-not-shared flag, on the first report."""
+    csc = write(tmp_path, "csc.csv", "Date,Agency,Event\n"
+                "02/01/2025,Children's Social Care,Child protection plan; allocated SW3.\n"
+                "30/04/2025,Children's Social Care,Home visit by SW3.\n")
+    reports = "".join(f"{d}/0{m}/2025 22:00,Missing from home. Warning markers: CSE risk.\n"
+                      for m, d in ((1, "04"), (2, "09"), (3, "08")))
+    police = write(tmp_path, "police.csv", "Date,Circumstances\n" + reports)
+    rows = flagged([csc, police], "information-not-shared")
+    assert rows == ["police.csv:2"]

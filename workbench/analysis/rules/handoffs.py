@@ -250,14 +250,32 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     if a.empty:
         return none()
     a = a.assign(verdict=per_event.loc[a.index], leads=lead_names.loc[a.index])
+    a, again = _first_of_repeats(a)
     date = day_text(a["lo"], a["last"], a["precision"])
     text = (a["agency"] + " recorded " + _what(a) + " on " + date
             + "; it was not shared with the lead agency (" + a["leads"] + ") within "
-            + str(days) + " working days.")
+            + str(days) + " working days." + again)
     notes = imprecision([("event", a["precision"], date)])
     return raw_flags(a["case_id"], a["lo"], id_lists(a["id"]),
                      hedge(text, a["verdict"], notes, f"{days} working days"),
                      certainty=a["verdict"])
+
+
+def _first_of_repeats(a: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """One flag for a concern an agency writes again and again unshared (a police
+    export's standing "CSE RISK" marker on every report): its first record, saying how
+    often it was written again. A disclosure or an exclusion is new each time."""
+    same = a["child_voice"].ne("disclosure") & a["kind"].ne("exclusion") & a["what"].ne("")
+    key = a["case_id"].astype(str) + "\x1f" + a["agency"].astype(str) + "\x1f" + a["what"]
+    order = a.sort_values(["lo", "seq"], kind="stable").index
+    repeat = same & key.loc[order].duplicated().reindex(a.index)
+    counts = key.loc[repeat].value_counts()
+    times = key.map(counts).fillna(0).astype(int)
+    again = pd.Series(np.where(same & ~repeat & (times > 0),
+                               " The same concern was written again unshared " + times.astype(str)
+                               + " time(s).", ""), index=a.index)
+    keep = ~repeat
+    return a.loc[keep], again.loc[keep]
 
 
 @rule("wb.placement-not-notified", pattern="placement-not-notified",
