@@ -59,8 +59,7 @@ def fact_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
 
 
 _COLUMNS = {"child_account": "child_voice", "request": "asks", "chase": "chase",
-            "case_status": "case_status",
-            "decision": "decision"}
+            "case_status": "case_status", "decision": "decision"}
 #: where an event has several facts of a kind, the first of these wins (else the first found)
 _RANK = {("child_account", "disclosure"): 0, ("request", "request"): 0}
 

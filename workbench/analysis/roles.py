@@ -129,7 +129,8 @@ def ri_providers(analysis: Analysis) -> pd.DataFrame:
 
 
 def _main_holder(timed: pd.DataFrame, holder: np.ndarray) -> pd.Series:
-    """Per case, the children's social care agency with most records (none when none)."""
+    """Per case, the children's social care agency with most records (a case with none
+    is not in the index)."""
     own = timed.loc[holder, ["case_id", "agency", "seq"]]
     if own.empty:
         return pd.Series(dtype=object)

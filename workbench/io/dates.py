@@ -308,6 +308,25 @@ def _bounded(w: When, born: When | None) -> When:
     return replace(w, start=born.start, warnings=notes)
 
 
+def only_a_date(text: str) -> When | None:
+    """The reading of a cell that is a date and nothing else (a bracketed note aside:
+    ``30 Sept 2024 (email)``), or None: a sentence with a date in it is not one.
+
+    >>> only_a_date("30 Sept 2024 (email)").precision, only_a_date("Found 08/02/25 at home")
+    (<Precision.DAY: 'day'>, None)
+    """
+    try:
+        when = parse_when(re.sub(r"\([^)]*\)", " ", text).strip())
+    except DateError:
+        return None
+    return when if plain(when) else None
+
+
+def plain(when: When) -> bool:
+    """Whether a reading is dated and came from a date alone, not from words around it."""
+    return when.dated and not any(r is Reason.DATE_NOTE for r, _ in when.warnings)
+
+
 def parse_when(text: str, time: str | None = None, *, dayfirst: bool = True,
                anchor: When | None = None, born: When | None = None,
                tz: str = "Europe/London") -> When:

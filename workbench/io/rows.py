@@ -27,7 +27,15 @@ from typing import Any
 from workbench.agencies import AliasTable, Resolved, name_key, yaml_scalar
 from workbench.errors import Problem, Reason, Severity, Where
 from workbench.io.chronology import Chronology, Row
-from workbench.io.dates import DateError, Precision, When, far_future, parse_when, span
+from workbench.io.dates import (
+    DateError,
+    Precision,
+    When,
+    far_future,
+    only_a_date,
+    parse_when,
+    span,
+)
 from workbench.kinds import (
     ALL_AGENCIES,
     GRADES,
@@ -99,7 +107,9 @@ _YES = re.compile(r"^(?:yes|y)\b[\s:\-\u2013,]*", re.IGNORECASE)
 _CHAIR = re.compile(r"\b(?:chaired|convened|called|led|held)\s+by\s+(?:the\s+)?([^.;,\n]+)",
                     re.IGNORECASE)
 # a return interview's row that says it took place
-_HELD = re.compile(r"\b(?:interview(?:ed)?|ri|rhi|debrief)\s*(?:held|completed|done|took place|undertaken)\b"
+#: words that say a meeting or an interview took place
+_DONE_WORDS = r"held|completed|done|took place|undertaken|conducted"
+_HELD = re.compile(rf"\b(?:interview(?:ed)?|ri|rhi|debrief)\s*(?:{_DONE_WORDS})\b"
                    r"|\binterview (?:date|held)\s*:\s*\d", re.IGNORECASE)
 #: marks an attendee written by a short name ("Harbour") until all returns are read: then
 #: it is the case's one agency whose name holds those words, or it is dropped
@@ -190,20 +200,8 @@ def _read_kind(value: str) -> str | None:
     return _KIND_WORDS.get(value.lower().strip()) or kind_of_column_word(value)
 
 
-def _a_date(text: str) -> bool:
-    """Whether a piece of a list of names is a date ("30 Sept 2024 (email)")."""
-    bare = re.sub(r"\([^)]*\)", " ", text).strip()
-    if not any(c.isdigit() for c in bare):
-        return False
-    try:
-        when = parse_when(bare)
-    except DateError:
-        return False
-    return when.dated and not any(r is Reason.DATE_NOTE for r, _ in when.warnings)
-
-
 _OFFERED = re.compile(r"\b(?:offer|arrang|book|attempt|schedul|request)", re.IGNORECASE)
-_DONE = re.compile(r"\b(?:held|completed|done|took place|undertaken|conducted)\b", re.I)
+_DONE = re.compile(rf"\b(?:{_DONE_WORDS})\b", re.I)
 
 
 def _title_kind(chron: Chronology) -> Classification | None:
@@ -350,7 +348,7 @@ class RowReader:
             if not item or _NOT_SHARED.fullmatch(item):
                 every = every and not item
                 continue
-            if _a_date(item):  # "SW2 and police, 30 Sept 2024 (email)": when, not who
+            if any(c.isdigit() for c in item) and only_a_date(item):  # "30 Sept 2024 (email)"
                 every = False
                 continue
             if item == ALL_AGENCIES and strict:  # every agency of the case: named once all are read

@@ -17,7 +17,7 @@ from typing import Any
 
 from workbench.errors import Problem, Reason, Severity, Where, _shorten
 from workbench.io.columns import FIELDS, TEXT_FIELDS, find_header, map_columns
-from workbench.io.dates import DateError, parse_when
+from workbench.io.dates import DateError, parse_when, plain
 
 __all__ = ["Chronology", "Limits", "Row", "RowMaker", "guess_date_column", "read_table",
            "table_layout"]
@@ -127,8 +127,7 @@ def _read(value: str) -> tuple[Any, bool, bool]:
         return None, False, False
     if not when.dated:
         return None, False, False
-    noted = any(r is Reason.DATE_NOTE for r, _ in when.warnings)
-    return when.start, not noted, str(when.precision) == "minute"
+    return when.start, plain(when), str(when.precision) == "minute"
 
 
 def _guess(rows: Sequence[tuple[int, Sequence[str]]], candidates: Sequence[int],
