@@ -101,6 +101,24 @@ def test_role_labels_and_family_members_are_their_agency(written, name):
     assert (r.name, r.known) == (name, True)
 
 
+@pytest.mark.parametrize(("written", "name"), [
+    ("CSC front door", "Children's Social Care"), ("CSC duty", "Children's Social Care"),
+    ("Police CE team", "Police"), ("MASH screening", "Children's Social Care"),
+])
+def test_a_known_agency_followed_by_one_of_its_teams_is_that_agency(written, name):
+    r = TABLE.resolve(written)
+    assert (r.name, r.known, r.detail) == (name, True, written)
+
+
+@pytest.mark.parametrize(("written", "sector"), [
+    ("Hospital social worker", "social-care"),  # the rest says another sector
+    ("Police Scotland", "police"),  # not a team: a force of its own
+])
+def test_a_known_name_followed_by_other_words_stays_a_name_of_its_own(written, sector):
+    r = TABLE.resolve(written)
+    assert (r.name, r.sector, r.known) == (written, sector, False)
+
+
 def test_a_new_name_keeps_its_spelling_and_suggests_a_merge():
     r = TABLE.resolve("  Anyshire   Constabulary ")
     assert (r.name, r.sector, r.known) == ("Anyshire Constabulary", "police", False)

@@ -46,6 +46,22 @@ def test_the_same_report_from_two_agencies_is_one_episode(rows):
     assert ep[["episode", "report_id", "found_id"]].values.tolist() == [[1, "e1", found]]
 
 
+@pytest.mark.parametrize(("school_at", "police_between", "expected"), [
+    pytest.param("07/02/2025 08:40", False, [["e1", "e2"]], id="school-told-next-morning"),
+    pytest.param("10/02/2025 08:40", False, [["e1", "e2"], ["e3", ""]], id="four-days-later"),
+    pytest.param("07/02/2025 08:40", True, [["e1", "e2"], ["e3", ""]], id="police-reported-again"),
+])
+def test_another_agencys_record_soon_after_a_found_is_news_of_that_episode(
+        school_at, police_between, expected):
+    rows = [("05/02/2025 22:00", "Police", "missing_report"),
+            ("06/02/2025 09:00", "Police", "found")]
+    if police_between:
+        rows.append(("06/02/2025 20:00", "Police", "missing_report"))
+    rows.append((school_at, "School", "missing_report"))
+    ep = episodes(events(*rows))
+    assert ep[["report_id", "found_id"]].values.tolist() == expected
+
+
 def test_a_second_found_does_not_open_or_close_anything():
     ep = episodes(events(("05/02/2025 22:00", "Police", "missing_report"),
                          ("06/02/2025 09:00", "Police", "found"),

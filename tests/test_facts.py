@@ -271,3 +271,58 @@ def test_fact_overrides_add_up_and_the_analysis_reads_them(tmp_path):
     assert events.loc["police-2", "child_voice"] == "disclosure"
     assert case.facts.loc[case.facts["event_id"].eq("police-2"), "fact"].tolist() == [
         "risk_grade", "found"]
+
+
+# --- a missing episode told inside another row (a police notification in a CSC export) ---
+
+CSC_EXPORT = """Date,Worker,Contact type,Narrative,Outcome
+16-Sep-2024,Business Support (Front Door),Police notification (PPN),"PPN from Anyshire Police: M reported missing by father 14/09/24 2130hrs, returned home 15/09/24 0900hrs. Graded Medium.",Passed to SW1
+17-Sep-2024,SW1 (CIN Team),Home visit,"Visit after the missing episode. No further missing since 15/09/24.",CIN plan continues
+18-Sep-2024,SW1 (CIN Team),Referral to Missing Team,Requested RHI for episode 14-15/09/24.,RHI requested
+"""
+
+
+def test_an_episode_told_in_a_notification_becomes_its_report_and_found(tmp_path):
+    path = tmp_path / "LCS_casenotes_export_ChildM.csv"
+    path.write_text(CSC_EXPORT, encoding="utf-8")
+    case = import_chronologies([path])
+    ev = case.events
+    derived = ev.loc[ev["kind"].isin(["missing_report", "found"])]
+    assert derived[["id", "kind", "agency", "when", "source"]].values.tolist() == [
+        ["lcs-casenotes-export-childm-2-missing", "missing_report", "Police", "14/09/24 2130hrs",
+         "LCS_casenotes_export_ChildM.csv:2"],
+        ["lcs-casenotes-export-childm-2-missing-found", "found", "Police", "15/09/24 0900hrs",
+         "LCS_casenotes_export_ChildM.csv:2"]]
+    report = derived.iloc[0]
+    assert report["start"] == pd.Timestamp("2024-09-14 21:30", tz="Europe/London").tz_convert("UTC")
+    assert (report["refers_to"], report["risk_grade"]) == ("lcs-casenotes-export-childm-2", "medium")
+    assert report["kind_basis"].startswith("derived: the missing episode written in the summary")
+    # every row is still there, in order; "missing since" and "Missing Team" tell of no episode
+    assert ev.loc[~ev["id"].isin(derived["id"]), "source_line"].tolist() == [2, 3, 4]
+    ep = episodes(case)
+    assert ep[["report_id", "duration_hours"]].values.tolist() == [
+        ["lcs-casenotes-export-childm-2-missing", 11.5]]
+
+
+def test_an_episode_told_in_a_row_is_not_derived_when_its_report_is_recorded(tmp_path):
+    path = tmp_path / "returns.csv"
+    path.write_text("Date,Time,Agency,Event\n"
+                    "14/09/2024,21:35,Police,Reported missing by father\n"
+                    "16/09/2024,09:00,Children's Social Care,"
+                    "PPN received: M missing 14/09/24 2130hrs; returned 15/09/24 0900hrs\n",
+                    encoding="utf-8")
+    ev = import_chronologies([path]).events
+    assert ev["kind"].tolist().count("missing_report") == 1
+    assert not ev["id"].str.endswith("-missing").any()
+
+
+def test_the_agency_of_a_return_with_no_agency_column_comes_from_its_authors_posts(tmp_path):
+    from workbench.io.importer import import_report
+
+    path = tmp_path / "LCS_casenotes_export_ChildM.csv"
+    path.write_text(CSC_EXPORT, encoding="utf-8")
+    report = import_report([path])
+    file = report.summary.files[0]
+    assert (file.agency, file.agency_source) == ("Children's Social Care", "authors")
+    assumed = [p for p in report.problems if p.reason is Reason.AGENCY_ASSUMED]
+    assert "posts of those who wrote 'LCS_casenotes_export_ChildM.csv'" in assumed[0].message

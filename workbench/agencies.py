@@ -56,7 +56,8 @@ _ROLE = re.compile(r"^[a-z]{1,12}(?: [a-z]{1,12})? ?\d{1,4}$")  # "PC 1234", "SW
 
 #: a post or team of an agency named by its generic name ("police MP coordinator")
 _POST = re.compile(r"(?: [a-z]{1,12}){0,3} (?:co ?ordinator|officer|worker|lead|manager|team|"
-                   r"unit|desk|liaison|supervisor|inspector|sergeant|analyst|practitioner)s?$")
+                   r"unit|desk|liaison|supervisor|inspector|sergeant|analyst|practitioner|"
+                   r"front door|duty|hub|inbox|intake|screening|locality)s?$")
 
 
 def _of_generic(key: str, generic: str) -> bool:
@@ -247,8 +248,25 @@ class AliasTable:
                                    or _of_generic(name_key(base or text), name_key(role))):
             return Resolved(text, role, sector, base or text, True,
                             basis=f"a role of {role} ('{word}')")
+        if team := self._team_of(name_key(base or text)):  # "CSC front door", "Police CE team"
+            return Resolved(text, team, self.sector(team), base or text, True,
+                            basis=f"a team of {team}")
         basis = f"sector from the word '{word}'" if word else "no word that says its sector"
         return Resolved(text, base or text, sector, detail, False, basis=basis)
+
+    def _team_of(self, key: str) -> str | None:
+        """The known agency a name begins with when the rest names one of its teams or
+        posts (``csc front door``, ``csc duty``, ``police ce team``), else None. The rest
+        must say no other sector: ``hospital social worker`` is no team of a hospital."""
+        words = key.split()
+        for cut in range(len(words) - 1, 0, -1):
+            agency = self._index.get(" ".join(words[:cut]))
+            rest = " ".join(words[cut:])
+            if agency is None or self.infer_sector(rest)[0] not in ("other", self.sector(agency)):
+                continue
+            if self._index.get(rest) == agency or _POST.fullmatch(" " + rest):
+                return agency
+        return None
 
     def closest(self, name: str, sector: str) -> str | None:
         """The known agency a new name most likely means: a close spelling, else the

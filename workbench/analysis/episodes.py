@@ -69,8 +69,34 @@ def _sorted(frame: pd.DataFrame, *first: str) -> pd.DataFrame:
     return frame.sort_values([*first, "start", "seq", "id"], kind="stable")
 
 
-def episodes(data: Case | pd.DataFrame, *, window_days: int = 30) -> pd.DataFrame:
+#: how long after a child is found another agency's record of "missing" is still news
+#: of that episode (a school told on Monday of the weekend's episode), not a new one
+ECHO_HOURS = 72
+
+
+def _told_after(rel: pd.DataFrame, police: np.ndarray, hours: int) -> np.ndarray:
+    """Reports by an agency other than the police that come within ``hours`` after a
+    found, with no police report since it: news of the episode just closed.
+
+    ``rel`` is sorted by case and time (reports and founds only)."""
+    start = rel["start"]
+    report = rel["kind"].isin(REPORT_KINDS).to_numpy()
+    found = rel["kind"].eq("found").to_numpy()
+    by_case = rel["case_id"].astype(str).to_numpy()
+    last_found = start.where(found).groupby(by_case, sort=False).ffill()
+    last_police = start.where(report & police).groupby(by_case, sort=False).ffill()
+    since = (start - last_found).to_numpy()
+    fresh = last_found.notna().to_numpy() & (since <= pd.Timedelta(hours=hours).to_timedelta64())
+    quiet = (last_police.isna() | (last_police < last_found)).to_numpy()
+    return report & ~police & fresh & quiet
+
+
+def episodes(data: Case | pd.DataFrame, *, window_days: int = 30,
+             echo_hours: int = ECHO_HOURS) -> pd.DataFrame:
     """One row per missing episode (columns :data:`EPISODE_COLUMNS`).
+
+    A report by another agency than the police within ``echo_hours`` after a found,
+    with no police report since, is news of that episode and opens none.
 
     ``rolling_count`` is the number of episodes of the child starting within
     ``window_days`` up to and including this one; ``repeat`` marks the second and
@@ -89,6 +115,7 @@ def episodes(data: Case | pd.DataFrame, *, window_days: int = 30) -> pd.DataFram
             rel["case_id"].astype(str) + "\x1f" + rel["refers_to"].fillna("")).isin(known)
         rel = rel.loc[~echo]
     rel = _sorted(rel, "case_id")
+    rel = rel.loc[~_told_after(rel, is_police(ev).reindex(rel.index).to_numpy(), echo_hours)]
     is_report = rel["kind"].isin(REPORT_KINDS).to_numpy()
     case = rel["case_id"].to_numpy()
     prev_report = np.r_[False, is_report[:-1]] & np.r_[False, case[1:] == case[:-1]]

@@ -41,8 +41,9 @@ import pandas as pd
 
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.dates import DateError, Precision, When, parse_when
+from workbench.kinds import REPORT_KINDS
 
-__all__ = ["derive_found_events", "found_when"]
+__all__ = ["derive_found_events", "derive_reported_episodes", "found_when"]
 
 _MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
@@ -206,3 +207,113 @@ def _insert(events: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
     merged = merged.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
     merged["seq"] = np.arange(1, len(merged) + 1)
     return merged.astype({c: t for c, t in events.dtypes.items()})
+
+
+# ------------------------------------------------------- episodes written inside rows
+
+#: "missing 26/10/24 2000hrs", "reported missing by father 14/09/24 2130hrs": the date
+#: a little after the word, with no word between that makes it another date
+_MISSING_AT = re.compile(
+    r"\bmissing\b(?P<gap>[^.;]{0,40}?)(?P<date>" + _DATE.pattern + r")"
+    r"(?:,?\s*(?:at\s*)?(?P<time>(?:[01]?\d|2[0-3])[:.]?[0-5]\d\s?(?:hrs|hours|h)\b"
+    r"|(?:[01]?\d|2[0-3])[:.][0-5]\d))?", re.I)
+_NOT_THE_START = re.compile(r"\b(?:since|until|till|before|after|episodes?|team|service|"
+                            r"coordinator|return|interview|rhi|from (?:school|education))\b", re.I)
+_DENIED = re.compile(r"\b(?:no|not|nor|never|without)\b(?:\s+\w+)?\s*$", re.I)
+#: the child's return in the same words: "returned home 27/10/24 1400hrs", "found 29/09/24"
+_BACK = re.compile(r"\b(?:found|located|traced|self[- ]returned|returned(?: home)?|came home|"
+                   r"back home)\b[^.;]{0,60}", re.I)
+_POLICE_WORDS = re.compile(r"\b(?:ppn|police|officers?|misper|constabulary|force)\b", re.I)
+
+
+def _episode_words(texts: list[tuple[str, str]]) -> tuple[str, re.Match[str], str] | None:
+    """The field, the missing match and the return words of the first dated missing
+    episode written in a row's texts, or None."""
+    for field, text in texts:
+        for m in _MISSING_AT.finditer(text):
+            if _NOT_THE_START.search(m["gap"]) or _DENIED.search(text[max(0, m.start() - 25):m.start()]):
+                continue
+            back = _BACK.search(text, m.end())
+            return field, m, back.group(0).strip(" ,") if back else ""
+    return None
+
+
+def derive_reported_episodes(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with a missing report added for each episode that another kind of row
+    tells of, dated as it writes it ("PPN: M missing 26/10/24 2000hrs, returned home
+    27/10/24 1400hrs", a police notification in a social care export).
+
+    The derived report is the police's when the row says so (``PPN``, ``police``),
+    else the recording agency's; it keeps the row's source, refers to the row, and
+    carries the return it writes as its Outcome, so that :func:`derive_found_events`
+    dates the found. No report is derived where one is recorded within a day of the
+    date written (the same episode, told twice).
+
+    >>> ev = pd.DataFrame({"id": ["csc-3"], "seq": [1], "agency": ["Children's Social Care"],
+    ...     "sector": ["social-care"], "kind": ["notification"],
+    ...     "start": [pd.Timestamp("2024-10-28", tz="UTC")],
+    ...     "end": [pd.Timestamp("2024-10-29", tz="UTC")],
+    ...     "precision": ["day"], "when": ["28-Oct-2024"],
+    ...     "summary": ["PPN: M missing 26/10/24 2000hrs, returned home 27/10/24 1400hrs."],
+    ...     "details": [""], "action": [""], "outcome": ["Information only"], "recipients": [""],
+    ...     "risk_grade": ["medium"], "source_file": ["csc.csv"], "source_line": [13],
+    ...     "source_sheet": [""], "source": ["csc.csv:13"]})
+    >>> out = derive_reported_episodes(ev)
+    >>> out[["id", "kind", "agency", "when", "outcome", "refers_to"]].values.tolist()[1]
+    ['csc-3-missing', 'missing_report', 'Police', '26/10/24 2000hrs', 'returned home 27/10/24 1400hrs', 'csc-3']
+    """
+    text_fields = [f for f in ("summary", "details", "outcome") if f in events.columns]
+    if events.empty or not text_fields:
+        return events
+    kinds = events["kind"].astype(str)
+    starts = pd.to_datetime(events["start"], utc=True)
+    recorded = pd.DatetimeIndex(starts.loc[kinds.isin(REPORT_KINDS)].dropna()).sort_values()
+    sectors = events["sector"].astype(str) if "sector" in events.columns else \
+        pd.Series("", index=events.index)
+    police = events.loc[sectors.eq("police"), "agency"]
+    police_agency = str(police.mode().iloc[0]) if not police.empty else "Police"
+    taken = set(events["id"])
+    rows = []
+    for i in np.flatnonzero(~kinds.isin((*REPORT_KINDS, "found")).to_numpy()):
+        row = events.iloc[i]
+        texts = [(f, str(row[f])) for f in text_fields if "missing" in str(row[f]).lower()]
+        found = _episode_words(texts) if texts else None
+        if found is None:
+            continue
+        field, m, back = found
+        try:
+            when = parse_when(m["date"], _clock(m["time"]) if m["time"] else None)
+        except DateError:
+            continue
+        near = recorded.searchsorted(when.start - _DAY)
+        if near < len(recorded) and recorded[near] <= when.start + _DAY:
+            continue  # the report of this episode is in the chronology already
+        said = m["date"] + (f" {m['time']}" if m["time"] else "")
+        by_police = bool(_POLICE_WORDS.search(" ".join(t for _, t in texts))) or \
+            sectors.iloc[i] == "police"
+        new_id, n = f"{row['id']}-missing", 2
+        while new_id in taken:
+            new_id, n = f"{row['id']}-missing-{n}", n + 1
+        taken.add(new_id)
+        new: dict[str, object] = {c: "" for c in events.columns}
+        new.update(
+            id=new_id, seq=row["seq"],
+            agency=police_agency if by_police else row["agency"],
+            sector="police" if by_police else sectors.iloc[i],
+            kind="missing_report", kind_confidence=0.8,
+            kind_basis=f'derived: the missing episode written in the {field} of {row["id"]} '
+                       f'("{m.group(0).strip()}")',
+            when=said, start=when.start, end=when.end, precision=str(when.precision),
+            approximate=bool(when.approximate), summary=m.group(0).strip(), outcome=back,
+            details=f"Written in the {field} of {row['id']}.",
+            risk_grade=row.get("risk_grade", ""), refers_to=row["id"])
+        for c in ("agency_as_written",):
+            if c in new:
+                new[c] = new["agency"]
+        for c in ("author", "source_file", "source_line", "source_sheet", "source"):
+            if c in events.columns:
+                new[c] = row[c]
+        rows.append(new)
+    if not rows:
+        return events
+    return _insert(events, pd.DataFrame(rows))

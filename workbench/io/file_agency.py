@@ -19,6 +19,8 @@ Examples
 'Return Interview Service'
 >>> agency_of_columns(["URN", "Occurrence Type", "Created", "Risk Grading", "OIC"], table)
 'Police'
+>>> agency_of_authors(["SW1 (CIN Team)", "Business Support (Front Door)", "TM1", "SW1"], table)
+"Children's Social Care"
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from collections.abc import Sequence
 
 from workbench.agencies import AliasTable
 
-__all__ = ["agency_of_columns", "agency_of_file_name", "agency_of_title"]
+__all__ = ["agency_of_authors", "agency_of_columns", "agency_of_file_name", "agency_of_title"]
 
 _LABEL = re.compile(r"^\s*(?:agency|agency name|organisation|organization|service|source|"
                     r"submitted by|provided by|return from|agency completing(?: this)?(?: return)?)"
@@ -101,6 +103,24 @@ def agency_of_columns(headers: Sequence[str], table: AliasTable) -> str | None:
     if len(sure) != 1:
         return None
     return table.sector_agencies.get(sure[0])
+
+
+def agency_of_authors(authors: Sequence[str], table: AliasTable) -> str | None:
+    """The usual agency of the sector whose posts most of a return's authors hold
+    (``SW1``, ``Business Support (Front Door)``: a social care export), or None.
+
+    Counted over the authors that name a sector at all; the sector must hold at least
+    three rows, two thirds of those, and half of all the authored rows.
+    """
+    named = [a for a in authors if a.strip()]
+    sectors = [r.sector for a in named if (r := table.resolve(a)).sector != "other"
+               and not r.meeting]
+    if len(sectors) < 3:
+        return None
+    sector, count = max(((s, sectors.count(s)) for s in set(sectors)), key=lambda x: x[1])
+    if count * 3 < len(sectors) * 2 or count * 2 < len(named) or sector == "family":
+        return None
+    return table.sector_agencies.get(sector)
 
 
 def agency_of_file_name(stem: str, table: AliasTable) -> str:

@@ -44,9 +44,14 @@ from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Limits, Row, read_chronology
 from workbench.io.dates import DateError, When, parse_when
-from workbench.io.derived import derive_found_events
+from workbench.io.derived import derive_found_events, derive_reported_episodes
 from workbench.io.facts import find_facts
-from workbench.io.file_agency import agency_of_columns, agency_of_file_name, agency_of_title
+from workbench.io.file_agency import (
+    agency_of_authors,
+    agency_of_columns,
+    agency_of_file_name,
+    agency_of_title,
+)
 from workbench.io.merge import StreamLinks, close_open, link, order, stems_of, use_own_names
 from workbench.io.rows import AgencyRegistry, FileAgency, Record, RowReader, slug
 from workbench.io.summary import FileSummary, ImportSummary, NewAgency, count_reasons
@@ -84,6 +89,12 @@ def _file_agency(chron: Chronology, aliases: AliasTable, problems: list[Problem]
         # "AC_occurrences_ChildD_export.csv" with columns "Occurrence Type", "OIC"
         candidates.append((aliases.resolve(usual), "column names",
                            f"column names of {chron.path.name!r}"))
+    elif not named.known and not aliases.infer_sector(name)[1] and (
+            usual := agency_of_authors([row.values.get("author", "") for row in chron.rows],
+                                       aliases)):
+        # "LCS_casenotes_export_ChildM.csv" written by "SW1", "Front Door", "TM1"
+        candidates.append((aliases.resolve(usual), "authors",
+                           f"posts of those who wrote {chron.path.name!r}"))
     candidates.append((named, "file name", f"file name {chron.path.name!r}"))
     r, source, shown = candidates[0]
     if "agency" not in chron.columns and not (source == "sheet name" and r.known):
@@ -439,7 +450,8 @@ def import_report(paths: Iterable[str | Path], *, mapping: Mapping[str, object] 
                                                 else files[0].stem))
     found = [Agency(e.name, e.sector) for e in reading.registry.new.values()]
     # the facts inside the rows; a found written in a report becomes its own event
-    events, facts, derived = derive_found_events(reading.events, find_facts(reading.events))
+    events = derive_reported_episodes(reading.events)
+    events, facts, derived = derive_found_events(events, find_facts(events))
     problems = [*problems, *derived]
     case = case_from_events(events, id=case_id, meta=inputs.meta,
                             sources=tuple(dict.fromkeys(events["source_file"])),
