@@ -102,6 +102,12 @@ RAISED = [
         ["e2", "e1"], "high", "graded the risk as absent (no apparent risk) on 05/02/2025 "
         "although Children's Social Care had recorded a concern (a high risk grading)",
         id="grade-absent-after-high"),
+    pytest.param("risk-disagreement", [
+        ("05/02/2025 22:00", "Police", "missing_report",
+         {"risk_grade": "low", "details": "Warning Markers: CP PLAN; CSE RISK"})],
+        ["e1"], "high", "Police graded the risk as low on 05/02/2025 although its own record "
+        'of the report shows a concern ("cse") held with another agency (\u201cWarning Markers'
+        '\u201d)', id="grade-low-under-its-own-markers"),
     pytest.param("repeat-episodes-no-strategy", [
         *episode("01/02/2025"), *episode("10/02/2025"), *episode("20/02/2025"),
         ("28/02/2025 10:00", CSC, "strategy_meeting", {"attendees": ["Police", CSC]}), END],
@@ -242,6 +248,15 @@ SILENT = [
         ("05/02/2025 22:00", "Police", "missing_report", {"risk_grade": "low"}),
         ("06/02/2025 10:00", "School", "contact", {"summary": "Concern: county lines"})],
         id="concern-after-grading"),
+    pytest.param("risk-disagreement", [
+        ("01/02/2025 10:00", CSC, "contact", {"summary": "CSE plan in place"}),
+        ("05/02/2025 22:00", "Police", "missing_report",
+         {"risk_grade": "low", "details": "Location known. Sgt review: grading appropriate "
+          "and agreed with CSC."})], id="grading-agreed-with-the-agency"),
+    pytest.param("risk-disagreement", [
+        ("05/02/2025 22:00", "Police", "missing_report",
+         {"risk_grade": "low", "details": "Warning Markers: none. No CSE concerns."})],
+        id="own-record-denies-the-concern"),
     pytest.param("repeat-episodes-no-strategy", [
         *episode("01/02/2025"), *episode("10/02/2025"), *episode("04/03/2025"), END],
         id="three-in-31-days"),

@@ -6,6 +6,8 @@ Patterns ``risk-disagreement`` and ``meeting-missing-agency`` (definitions in
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -24,6 +26,7 @@ from workbench.analysis.rules._common import (
     latest_before,
     none,
     raw_flags,
+    text_of,
 )
 from workbench.kinds import MEETING_KINDS
 
@@ -36,35 +39,98 @@ _GRADE_WORDS = {"absent": "as absent (no apparent risk)", "low": "as low"}
       title="Risk graded low while another agency held concerns", severity="high",
       settings=("concern_lookback_days", "concern_phrases"))
 def risk_disagreement(analysis: Analysis) -> pd.DataFrame:
-    """A police grading of absent or low after another agency recorded a concern.
+    """A police grading of absent or low after another agency recorded a concern, or
+    on a report whose own record shows another agency's plan or the police's warning
+    markers with a concern ("Warning Markers: CP PLAN; CSE RISK").
 
     Police is any agency of the police sector (a force by its own name); the concern
-    is another sector's (not the family's).
+    is another sector's (not the family's). A grading the report says was agreed with
+    another agency ("discussed with EDT SW, who agrees LOW") is no disagreement.
     """
     ev, s = analysis.timed, analysis.settings
     days = int(s["concern_lookback_days"])
     police = is_police(ev)
-    grades = dated(ev, police & ev["risk_grade"].isin(("absent", "low")),
-                   columns=("risk_grade",))
+    low = police & ev["risk_grade"].isin(("absent", "low"))
+    text = text_of(ev.loc[low])
+    agreed = pd.Series(False, index=ev.index)
+    agreed.loc[text.index] = text.map(_agreed_with_another).astype(bool)
+    grades = dated(ev, low & ~agreed, columns=("risk_grade",))
     if grades.empty:
         return none()
     what = concern_of(analysis)
+    own = _own_record_concerns(ev, low & ~agreed, what, text)
     pool = dated(ev, ~police & ev["agency"].ne("") & ev["sector"].ne("family") & what.ne(""))
     pool = pool.assign(what=what.loc[pool.index])[["case_id", "id", "seq", "agency", "lo",
                                                    "last", "precision", "what"]]
     res = latest_before(grades, pool, by="case_id", amount=days, unit="days")
     f = res.loc[res["verdict"].ne("")]
-    if f.empty:
+    mine = own.loc[~own["id"].isin(f["id"])]
+    if f.empty and mine.empty:
         return none()
     date = day_text(f["lo"], f["last"], f["precision"])
     before = day_text(f["b_lo"], f["b_last"], f["b_precision"])
-    text = (f["agency"] + " graded the risk " + f["risk_grade"].map(_GRADE_WORDS) + " on " + date
+    said = (f["agency"] + " graded the risk " + f["risk_grade"].map(_GRADE_WORDS) + " on " + date
             + " although " + f["b_agency"] + " had recorded a concern (" + f["b_what"] + ") on "
             + before + ", within the " + str(days) + "-day look-back.")
     notes = imprecision([("grading", f["precision"], date), ("concern", f["b_precision"], before)])
-    return raw_flags(f["case_id"], f["lo"], id_lists(f["id"], f["b_id"]),
-                     hedge(text, f["verdict"], notes, f"{days}-day look-back"),
-                     certainty=f["verdict"])
+    flags = [raw_flags(f["case_id"], f["lo"], id_lists(f["id"], f["b_id"]),
+                       hedge(said, f["verdict"], notes, f"{days}-day look-back"),
+                       certainty=f["verdict"])]
+    if not mine.empty:
+        said = (mine["agency"] + " graded the risk " + mine["risk_grade"].map(_GRADE_WORDS)
+                + " on " + day_text(mine["lo"], mine["last"], mine["precision"])
+                + " although its own record of the report shows a concern (" + mine["what"]
+                + ") held with another agency (\u201c" + mine["held"] + "\u201d).")
+        flags.append(raw_flags(mine["case_id"], mine["lo"], id_lists(mine["id"]), said))
+    return pd.concat([f for f in flags if not f.empty], ignore_index=True)
+
+
+#: words on a police record that show a concern is held with another agency: another
+#: agency's plan, the police's own warning markers, a child open to a service
+_HELD = re.compile(r"\b(?:cp|child protection|cin|child in need|care|safety|cse|cce|exploitation)"
+                   r" plan\b|\bwarning markers?\b|\bmarkers? (?:for|of)\b|\bsubject to\b"
+                   r"|\bopen to\b", re.I)
+_AGREE = re.compile(r"\bagree(?:d|s|ment)?\b|\bin consultation with\b", re.I)
+_SENTENCE = re.compile(r"(?<=[.;!?|])\s+|\n+")
+
+
+def _agreed_with_another(text: str) -> bool:
+    """Whether a sentence of ``text`` says the grading was agreed with an agency other
+    than the police ("agreed with CSC", "EDT SW ... who agrees LOW")."""
+    table = load_aliases()
+    for sentence in _SENTENCE.split(text):
+        if _AGREE.search(sentence) and any(
+                table.sector(name) not in ("police", "family", "other")
+                for name in table.find_in_text(sentence)):
+            return True
+    return False
+
+
+def _own_record_concerns(ev: pd.DataFrame, mask: pd.Series, what: pd.Series,
+                         text: pd.Series) -> pd.DataFrame:
+    """The gradings in ``mask`` whose own row holds a concern and words that show it is
+    held with another agency, with the concern (``what``) and those words (``held``)."""
+    rows = dated(ev, mask & what.ne(""), columns=("risk_grade",))
+    if rows.empty:
+        return rows.assign(what="", held="")
+    texts = text.reindex(rows.index).fillna("")
+    held = texts.map(lambda t: m.group(0) if (m := _HELD.search(t)) else "")
+    rows = rows.assign(what=what.loc[rows.index], held=held)
+    said = pd.Series([_affirmed(t, w.strip('"')) for t, w in zip(texts, rows["what"], strict=True)],
+                     index=rows.index, dtype=bool)
+    return rows.loc[rows["held"].ne("") & said]
+
+
+_DENIAL = re.compile(r"\b(?:no|not|nor|without|denie[sd]|none)\b[^.;:]{0,20}$", re.I)
+
+
+def _affirmed(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` is written in ``text`` at least once without a denial just
+    before it ("No CSE concerns" denies; "CP PLAN; CSE RISK" affirms)."""
+    if phrase.startswith("a high"):
+        return True
+    at = [m.start() for m in re.finditer(re.escape(phrase), text, re.I)]
+    return any(not _DENIAL.search(text[max(0, i - 30):i]) for i in at)
 
 
 def attended(attendees: str, agency: str, sector: str) -> bool:
