@@ -326,3 +326,55 @@ def test_the_agency_of_a_return_with_no_agency_column_comes_from_its_authors_pos
     assert (file.agency, file.agency_source) == ("Children's Social Care", "authors")
     assumed = [p for p in report.problems if p.reason is Reason.AGENCY_ASSUMED]
     assert "posts of those who wrote 'LCS_casenotes_export_ChildM.csv'" in assumed[0].message
+
+
+@pytest.mark.parametrize(("words", "report", "start", "precision"), [
+    ("found Sat 1/2 3.45am by police", "31/01/2025", "2025-02-01 03:45", "minute"),
+    ("home Sun 12/1 approx 11am", "11/01/2025", "2025-01-12 11:00", "minute"),
+    ("returned 2/1 1000hrs", "30/12/2024", "2025-01-02 10:00", "minute"),  # the next 2 January
+    ("found 11/10 at the station", "10/10/2015", "2015-10-11 00:00", "day"),
+])
+def test_a_found_with_a_day_and_month_and_no_year_is_the_next_such_day(words, report, start,
+                                                                      precision):
+    from workbench.io.dates import parse_when
+    from workbench.io.derived import found_when
+
+    when, _ = found_when(words, parse_when(report))
+    assert str(when.precision) == precision
+    assert when.start == pd.Timestamp(start, tz="Europe/London").tz_convert("UTC")
+
+
+def test_a_row_that_opens_with_missing_and_writes_the_return_is_a_whole_episode(tmp_path):
+    path = tmp_path / "review.csv"
+    path.write_text("Date,Agency,Event\n"
+                    "10/10/2015,Anyshire Constabulary,Missing; found 11/10 at 0230hrs in Southby. "
+                    "Graded Medium.\n"
+                    "16/07/2015,Anyshire Constabulary,\"Missing overnight, returned 17/07 0700hrs.\"\n",
+                    encoding="utf-8")
+    ev = import_chronologies([path]).events
+    assert ev[["kind", "source"]].values.tolist() == [
+        ["missing_report", "review.csv:3"], ["found", "review.csv:3"],
+        ["missing_report", "review.csv:2"], ["found", "review.csv:2"]] or \
+        ev[["kind", "source"]].values.tolist() == [
+        ["missing_report", "review.csv:2"], ["found", "review.csv:2"],
+        ["missing_report", "review.csv:3"], ["found", "review.csv:3"]]
+    found = ev.loc[ev["kind"].eq("found")].set_index("source")["start"]
+    assert found["review.csv:2"] == pd.Timestamp("2015-10-11 01:30", tz="UTC")  # BST
+    assert found["review.csv:3"] == pd.Timestamp("2015-07-17 06:00", tz="UTC")
+    assert ev["kind_basis"].str.contains("opens with 'Missing'").sum() == 2
+
+
+RHI_LOG = """Ref,Missing episode (per police notification),Contact attempts,Debrief date/time,Worker,What YP told us,Shared with
+WM-0157,"Fri 31st Jan 2025, found Sat 1/2 3.45am by police near the flats","3/2 rang Dad, seen same day","Mon 3rd Feb 2025, 3.30pm",Priya (RIW),"Says a man called 'Dee' gave him a phone","Not shared - will go in monthly return"
+"""
+
+
+def test_a_return_interview_log_names_its_service_and_its_episodes(tmp_path):
+    path = tmp_path / "Waymark_RHI_log_ChildF_2025.csv"
+    path.write_text(RHI_LOG, encoding="utf-8")
+    ev = import_chronologies([path]).events
+    assert ev[["kind", "agency", "sector"]].values.tolist() == [
+        ["return_interview_completed", "Waymark RHI", "third-sector"],
+        ["missing_report", "Police", "police"], ["found", "Police", "police"]]
+    assert ev["start"].tolist()[1:] == [pd.Timestamp("2025-01-31", tz="UTC"),
+                                        pd.Timestamp("2025-02-01 03:45", tz="UTC")]

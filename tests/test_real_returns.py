@@ -664,11 +664,12 @@ def test_a_mothers_words_in_single_quotes_are_hers_even_with_an_apostrophe(tmp_p
 
 
 def test_an_attendee_written_by_a_short_name_is_the_case_agency_it_names(tmp_path):
+    # "Harbour worker": a person of the agency named by its short name
     path = write(tmp_path, "all.csv", "Date,Agency,Event\n"
                  "20/01/2025,The Harbour Project,Return interview held\n"
                  "22/01/2025,Northtown Academy,Child A seen with older males at the gate\n"
-                 "30/01/2025,MACE panel,\"Child A discussed. Present: Police, CSC (SW1), Harbour, "
-                 "Northtown Academy, Zephyr.\"\n")
+                 "30/01/2025,MACE panel,\"Child A discussed. Present: Police, CSC (SW1), Harbour "
+                 "worker, Northtown Academy, Zephyr.\"\n")
     ev = import_chronologies([path]).events
     panel = ev.loc[ev["source"].eq("all.csv:4")].iloc[0]
     attendees = {panel["agency"], *panel["attendees"].split("; ")}

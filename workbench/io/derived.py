@@ -62,6 +62,8 @@ _TIME = re.compile(
     r"|\b(?:1[0-2]|0?[1-9])\s?[ap]\.?m\b\.?"
     r"|\b(?:[01]\d|2[0-3])[0-5]\d\s?(?:hrs|hours|h)\b|\bmidnight\b|\bnoon\b", re.I)
 _NIGHT = re.compile(r"night|evening|same day|later", re.I)
+#: a day and month with no year ("found Sat 1/2 3.45am"), read as the first after the report
+_DAY_MONTH = re.compile(r"(?<![\d/])(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])(?![\d/])")
 _DAY = pd.Timedelta(days=1)
 
 
@@ -82,7 +84,7 @@ def found_when(words: str, report: When) -> tuple[When | None, str]:
     >>> said, w.precision, str(w.start)
     ('next day', <Precision.DAY: 'day'>, '2025-03-14 00:00:00+00:00')
     """
-    date = _DATE.search(words)
+    date = _DATE.search(words) or _DAY_MONTH.search(words)
     rest = words[:date.start()] + " " * (date.end() - date.start()) + words[date.end():] \
         if date else words
     relative = _RELATIVE.search(rest)
@@ -90,6 +92,14 @@ def found_when(words: str, report: When) -> tuple[When | None, str]:
     said = " ".join(m.group(0) for m in sorted((m for m in (date, relative, time) if m),
                                                key=lambda m: m.start()))
     clock = _clock(time.group(0)) if time else None
+    if date and date.re is _DAY_MONTH:  # "found Sat 1/2 3.45am": the next such day
+        if report.start is None:
+            return None, ""
+        year = report.start.tz_convert("Europe/London").year
+        when = parse_when(f"{date.group(0)}/{year}", clock)
+        if when.end is not None and when.end <= report.start - _DAY:
+            when = parse_when(f"{date.group(0)}/{year + 1}", clock)
+        return when, said
     if date:
         return parse_when(date.group(0), clock), said
     if relative:
@@ -152,6 +162,9 @@ def derive_found_events(events: pd.DataFrame, facts: pd.DataFrame
     derived event's id, and warnings for founds that could not be dated.
     """
     found = facts.loc[facts["fact"].eq("found")]
+    if "refers_to" in events.columns:  # a report whose found is derived already
+        done = events.loc[events["kind"].eq("found") & events["refers_to"].ne(""), "refers_to"]
+        found = found.loc[~found["event_id"].isin(done)]
     if found.empty:
         return events, facts, []
     by_id = events.set_index("id", drop=False)
@@ -199,8 +212,12 @@ def _insert(events: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
     reach = reach.fillna(np.iinfo("int64").min).to_numpy()
     position = pd.Series(np.arange(len(base)), index=base["id"])
     d_start = pd.to_datetime(derived["start"], utc=True).astype("int64").to_numpy()
+    # a derived event that refers to another derived one goes after that one's row
+    ref = derived["refers_to"].where(derived["refers_to"].isin(position.index),
+                                     derived["refers_to"].map(dict(zip(
+                                         derived["id"], derived["refers_to"], strict=True))))
     after = np.maximum(np.searchsorted(reach, d_start, side="right") - 1,
-                       position.loc[derived["refers_to"]].to_numpy())
+                       position.loc[ref].to_numpy())
     key = np.r_[np.arange(len(base), dtype=float), after + 0.5]
     merged = pd.concat([base, derived.astype({c: base[c].dtype for c in ("start", "end")})],
                        ignore_index=True)
@@ -214,15 +231,17 @@ def _insert(events: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
 #: "missing 26/10/24 2000hrs", "reported missing by father 14/09/24 2130hrs": the date
 #: a little after the word, with no word between that makes it another date
 _MISSING_AT = re.compile(
-    r"\bmissing\b(?P<gap>[^.;]{0,40}?)(?P<date>" + _DATE.pattern + r")"
+    r"\bmissing\b(?P<gap>(?:[^.;\n]|\.(?=\d)){0,40}?)(?P<date>" + _DATE.pattern + "|"
+    + _DAY_MONTH.pattern + r")"
     r"(?:,?\s*(?:at\s*)?(?P<time>(?:[01]?\d|2[0-3])[:.]?[0-5]\d\s?(?:hrs|hours|h)\b"
     r"|(?:[01]?\d|2[0-3])[:.][0-5]\d))?", re.I)
-_NOT_THE_START = re.compile(r"\b(?:since|until|till|before|after|episodes?|team|service|"
+_NOT_THE_START = re.compile(r"\b(?:since|until|till|before|after|episodes|team|service|"
                             r"coordinator|return|interview|rhi|from (?:school|education))\b", re.I)
 _DENIED = re.compile(r"\b(?:no|not|nor|never|without)\b(?:\s+\w+)?\s*$", re.I)
 #: the child's return in the same words: "returned home 27/10/24 1400hrs", "found 29/09/24"
 _BACK = re.compile(r"\b(?:found|located|traced|self[- ]returned|returned(?: home)?|came home|"
-                   r"back home)\b[^.;]{0,60}", re.I)
+                   r"back home|home(?= (?:on )?(?:mon|tue|wed|thu|fri|sat|sun|\d)))\b"
+                   r"(?:[^.;\n]|\.(?=\d)){0,60}", re.I)
 _POLICE_WORDS = re.compile(r"\b(?:ppn|police|officers?|misper|constabulary|force)\b", re.I)
 
 
@@ -238,6 +257,33 @@ def _episode_words(texts: list[tuple[str, str]]) -> tuple[str, re.Match[str], st
     return None
 
 
+def _missing_when(date: str, time: str | None, row_start: pd.Timestamp) -> When | None:
+    """The missing date a row writes; a day and month with no year ("Sat 11/01") is the
+    latest such day on or before the row's own date (None when the row has none)."""
+    clock = _clock(time) if time else None
+    if not _DAY_MONTH.fullmatch(date):
+        return parse_when(date, clock)
+    if pd.isna(row_start):
+        return None
+    year = row_start.tz_convert("Europe/London").year
+    when = parse_when(f"{date}/{year}", clock)
+    if when.start > row_start + _DAY:
+        when = parse_when(f"{date}/{year - 1}", clock)
+    return when
+
+
+def _found_of(report: pd.Series, when: When, words: str, field: str) -> dict[str, object] | None:
+    """The found event of a derived report, from the return its row writes, or None
+    when it names no date or time that can be read after the report."""
+    try:
+        back, said = found_when(words, when)
+    except DateError:
+        return None
+    if back is None or (back.end is not None and back.end <= when.start):
+        return None
+    return _derived_row(report, f"{report['id']}-found", back, said, words, field)
+
+
 def derive_reported_episodes(events: pd.DataFrame) -> pd.DataFrame:
     """The events with a missing report added for each episode that another kind of row
     tells of, dated as it writes it ("PPN: M missing 26/10/24 2000hrs, returned home
@@ -245,9 +291,9 @@ def derive_reported_episodes(events: pd.DataFrame) -> pd.DataFrame:
 
     The derived report is the police's when the row says so (``PPN``, ``police``),
     else the recording agency's; it keeps the row's source, refers to the row, and
-    carries the return it writes as its Outcome, so that :func:`derive_found_events`
-    dates the found. No report is derived where one is recorded within a day of the
-    date written (the same episode, told twice).
+    is followed by the found the row writes ("returned home 27/10/24 1400hrs", "home
+    Sun 12/1 approx 11am"), dated as :func:`found_when` reads it. No report is derived
+    where one is recorded within a day of the date written (the same episode, told twice).
 
     >>> ev = pd.DataFrame({"id": ["csc-3"], "seq": [1], "agency": ["Children's Social Care"],
     ...     "sector": ["social-care"], "kind": ["notification"],
@@ -259,12 +305,13 @@ def derive_reported_episodes(events: pd.DataFrame) -> pd.DataFrame:
     ...     "risk_grade": ["medium"], "source_file": ["csc.csv"], "source_line": [13],
     ...     "source_sheet": [""], "source": ["csc.csv:13"]})
     >>> out = derive_reported_episodes(ev)
-    >>> out[["id", "kind", "agency", "when", "outcome", "refers_to"]].values.tolist()[1]
-    ['csc-3-missing', 'missing_report', 'Police', '26/10/24 2000hrs', 'returned home 27/10/24 1400hrs', 'csc-3']
+    >>> out[["id", "kind", "agency", "when", "refers_to"]].values.tolist()[1:]
+    [['csc-3-missing', 'missing_report', 'Police', '26/10/24 2000hrs', 'csc-3'], ['csc-3-missing-found', 'found', 'Police', '27/10/24 1400hrs', 'csc-3-missing']]
     """
     text_fields = [f for f in ("summary", "details", "outcome") if f in events.columns]
     if events.empty or not text_fields:
         return events
+    events, whole = _whole_episodes(events)
     kinds = events["kind"].astype(str)
     starts = pd.to_datetime(events["start"], utc=True)
     recorded = pd.DatetimeIndex(starts.loc[kinds.isin(REPORT_KINDS)].dropna()).sort_values()
@@ -273,8 +320,10 @@ def derive_reported_episodes(events: pd.DataFrame) -> pd.DataFrame:
     police = events.loc[sectors.eq("police"), "agency"]
     police_agency = str(police.mode().iloc[0]) if not police.empty else "Police"
     taken = set(events["id"])
-    rows = []
-    for i in np.flatnonzero(~kinds.isin((*REPORT_KINDS, "found")).to_numpy()):
+    rows: list[dict[str, object]] = []
+    told: list[pd.Timestamp] = []  # the episodes derived so far: the first row to tell one wins
+    candidates = np.flatnonzero(~kinds.isin((*REPORT_KINDS, "found")).to_numpy())
+    for i in candidates[np.argsort(starts.iloc[candidates].to_numpy(), kind="stable")]:
         row = events.iloc[i]
         texts = [(f, str(row[f])) for f in text_fields if "missing" in str(row[f]).lower()]
         found = _episode_words(texts) if texts else None
@@ -282,12 +331,16 @@ def derive_reported_episodes(events: pd.DataFrame) -> pd.DataFrame:
             continue
         field, m, back = found
         try:
-            when = parse_when(m["date"], _clock(m["time"]) if m["time"] else None)
+            when = _missing_when(m["date"], m["time"], starts.iloc[i])
         except DateError:
             continue
+        if when is None:
+            continue
         near = recorded.searchsorted(when.start - _DAY)
-        if near < len(recorded) and recorded[near] <= when.start + _DAY:
+        if (near < len(recorded) and recorded[near] <= when.start + _DAY) or any(
+                abs(t - when.start) <= _DAY for t in told):
             continue  # the report of this episode is in the chronology already
+        told.append(when.start)
         said = m["date"] + (f" {m['time']}" if m["time"] else "")
         by_police = bool(_POLICE_WORDS.search(" ".join(t for _, t in texts))) or \
             sectors.iloc[i] == "police"
@@ -304,16 +357,51 @@ def derive_reported_episodes(events: pd.DataFrame) -> pd.DataFrame:
             kind_basis=f'derived: the missing episode written in the {field} of {row["id"]} '
                        f'("{m.group(0).strip()}")',
             when=said, start=when.start, end=when.end, precision=str(when.precision),
-            approximate=bool(when.approximate), summary=m.group(0).strip(), outcome=back,
+            approximate=bool(when.approximate), summary=m.group(0).strip(),
             details=f"Written in the {field} of {row['id']}.",
             risk_grade=row.get("risk_grade", ""), refers_to=row["id"])
-        for c in ("agency_as_written",):
-            if c in new:
-                new[c] = new["agency"]
+        if "agency_as_written" in new:
+            new["agency_as_written"] = new["agency"]
         for c in ("author", "source_file", "source_line", "source_sheet", "source"):
             if c in events.columns:
                 new[c] = row[c]
         rows.append(new)
+        if back and (its_found := _found_of(pd.Series(new), when, back, field)) is not None:
+            rows.append(its_found)
+    rows = [*whole, *rows]
     if not rows:
         return events
     return _insert(events, pd.DataFrame(rows))
+
+
+_OPENS_MISSING = re.compile(r"^\W*missing\b(?! (?:team|service|coordinator|from (?:school|education)))",
+                            re.I)
+
+
+def _whole_episodes(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """Rows read as a found that open with "Missing" and write the return ("Missing;
+    found 11/10 at 0230hrs", "Missing overnight, returned 17/07 0700hrs": a whole
+    episode in one row, as published reviews write it): each becomes the episode's
+    missing report, with its found derived from the words of the return."""
+    if "summary" not in events.columns:
+        return events, []
+    whole = events["kind"].astype(str).eq("found") & \
+        events["summary"].astype(str).str.match(_OPENS_MISSING)
+    if "kind_basis" in events.columns:
+        whole &= ~events["kind_basis"].astype(str).str.startswith("derived:")
+    if not whole.any():
+        return events, []
+    events = events.copy()
+    events.loc[whole, "kind"] = "missing_report"
+    if "kind_basis" in events.columns:
+        events.loc[whole, "kind_basis"] = events.loc[whole, "kind_basis"].astype(str) + \
+            "; read as the missing report: the row opens with 'Missing' and writes the return"
+    founds = []
+    for i in np.flatnonzero(whole.to_numpy()):
+        row = events.iloc[i]
+        when = _report_when(row)
+        back = _BACK.search(str(row["summary"]))
+        if when is not None and back and (
+                found := _found_of(row, when, back.group(0).strip(" ,"), "summary")) is not None:
+            founds.append(found)
+    return events, founds

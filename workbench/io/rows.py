@@ -115,6 +115,9 @@ _HELD = re.compile(rf"\b(?:interview(?:ed)?|ri|rhi|debrief)\s*(?:{_DONE_WORDS})\
 #: it is the case's one agency whose name holds those words, or it is dropped
 SHORT_NAME = "\x1f"
 _SHORT_NAME = re.compile(r"[A-Z][\w'&-]+(?: [A-Z][\w'&-]+){0,2}")
+#: a person of an agency named by its short name ("Brackwater worker", "Harbour lead")
+_SHORT_POST = re.compile(r"(?P<name>[A-Z][\w'&-]+(?: [A-Z][\w'&-]+){0,2}) (?:worker|officer|lead|"
+                         r"manager|practitioner|co-?ordinator|rep|representative)s?")
 # a unit of an agency, named without the agency ("Assessment Team", "Duty desk")
 _TEAM = re.compile(r"\b(?:team|unit|desk|duty|hub|locality|office|department|dept)\b",
                    re.IGNORECASE)
@@ -202,13 +205,16 @@ def _read_kind(value: str) -> str | None:
 
 _OFFERED = re.compile(r"\b(?:offer|arrang|book|attempt|schedul|request)", re.IGNORECASE)
 _DONE = re.compile(rf"\b(?:{_DONE_WORDS})\b", re.I)
+#: a date column named for the interview itself ("Debrief date/time", "Date of interview")
+_INTERVIEW_DATE = re.compile(r"\b(?:debrief|interview|rhi|ri|conversation)s?\b", re.I)
 
 
 def _title_kind(chron: Chronology) -> Classification | None:
     """The kind a table's title (or sheet or file name) gives all its rows, when the
     table has no kind column: a return-interview log ("The Harbour Project - return
     conversations log") is one return interview a row, held when its date column says
-    so ("Conversation held"); a missing persons export ("WC_MISPER_Export") one report."""
+    so ("Conversation held") or is named for the interview itself ("Debrief date/time",
+    not "Date offered"); a missing persons export ("WC_MISPER_Export") one report."""
     if "kind" in chron.columns:
         return None
     words = [*chron.title_block, chron.sheet or "", re.sub(r"[_\-.]+", " ", chron.path.stem)]
@@ -219,7 +225,9 @@ def _title_kind(chron: Chronology) -> Classification | None:
             c = Classification(named[0], 0.6, f"the word for {named[0]} in {' '.join(words).strip()!r}")
     if c.kind not in (*RI_KINDS, *REPORT_KINDS) or c.basis.startswith("fallback"):
         return None
-    if c.kind == "return_interview_offered" and _DONE.search(chron.columns.get("at", "")):
+    at = chron.columns.get("at", "")
+    if c.kind == "return_interview_offered" and (_DONE.search(at) or (
+            _INTERVIEW_DATE.search(at) and not _OFFERED.search(at))):
         return Classification("return_interview_completed", c.confidence,
                               f'{c.basis}; its date column "{chron.columns["at"]}"')
     return c
@@ -367,8 +375,9 @@ class RowReader:
                 found.extend([whole.name] if whole.known else self.aliases.find_in_text(cut))
                 continue
             if strict and not r.known and not r.meeting and r.basis.startswith("no word") \
-                    and _SHORT_NAME.fullmatch(item):
-                found.append(SHORT_NAME + item)  # "Harbour": a case agency's short name?
+                    and (short := _SHORT_NAME.fullmatch(item) or _SHORT_POST.fullmatch(item)):
+                # "Harbour", "Brackwater worker": a case agency's short name?
+                found.append(SHORT_NAME + (short["name"] if short.re is _SHORT_POST else item))
                 continue
             if r.meeting or (strict and not r.known and r.basis.startswith("no word")):
                 every = False
@@ -490,9 +499,11 @@ class RowReader:
             c = classify(summary, details)
             title = self.title_kind
             if title is not None and (c.basis.startswith("fallback") or (
-                    c.kind == "found" and title.kind in REPORT_KINDS)):
+                    c.kind == "found" and title.kind in REPORT_KINDS) or (
+                    c.kind in ("found", *REPORT_KINDS) and title.kind in RI_KINDS)):
                 # a log of one kind of record ("return conversations log"): its rows are
-                # that kind unless they say otherwise; a report's found is its outcome
+                # that kind unless they say otherwise; a report's found is its outcome, and
+                # the episode a return interview log's row tells of is the interview's
                 return title.kind, c.confidence, f"the table's title: {title.basis}"
             return c.kind, c.confidence, c.basis
         written = values["kind"]
