@@ -104,6 +104,7 @@ def test_role_labels_and_family_members_are_their_agency(written, name):
 @pytest.mark.parametrize(("written", "name"), [
     ("CSC front door", "Children's Social Care"), ("CSC duty", "Children's Social Care"),
     ("Police CE team", "Police"), ("MASH screening", "Children's Social Care"),
+    ("WC MP coordinator", "Police"),  # a known post after a force's short name
 ])
 def test_a_known_agency_followed_by_one_of_its_teams_is_that_agency(written, name):
     r = TABLE.resolve(written)

@@ -256,8 +256,9 @@ class AliasTable:
 
     def _team_of(self, key: str) -> str | None:
         """The known agency a name begins with when the rest names one of its teams or
-        posts (``csc front door``, ``csc duty``, ``police ce team``), else None. The rest
-        must say no other sector: ``hospital social worker`` is no team of a hospital."""
+        posts (``csc front door``, ``csc duty``, ``police ce team``), or a known post a
+        short name ends with (``wc mp coordinator``), else None. The rest must say no
+        other sector: ``hospital social worker`` is no team of a hospital."""
         words = key.split()
         for cut in range(len(words) - 1, 0, -1):
             agency = self._index.get(" ".join(words[:cut]))
@@ -265,6 +266,12 @@ class AliasTable:
             if agency is None or self.infer_sector(rest)[0] not in ("other", self.sector(agency)):
                 continue
             if self._index.get(rest) == agency or _POST.fullmatch(" " + rest):
+                return agency
+        for cut in (1, 2)[:max(len(words) - 2, 0)]:  # "wc mp coordinator": a post of a force
+            agency = self._index.get(" ".join(words[cut:]))
+            if agency is not None and _POST.fullmatch(" " + " ".join(words[cut:])) and \
+                    not self.infer_sector(" ".join(words[:cut]))[1] and \
+                    all(len(w) <= 4 for w in words[:cut]):  # a short code, not a name
                 return agency
         return None
 
