@@ -842,3 +842,17 @@ def test_a_concern_written_on_every_report_is_one_flag_not_one_a_report(tmp_path
     police = write(tmp_path, "police.csv", "Date,Circumstances\n" + reports)
     rows = flagged([csc, police], "information-not-shared")
     assert rows == ["police.csv:2"]
+
+
+@pytest.mark.parametrize(("shared_on", "flags"), [
+    ("14/02/2025", []),  # shared the day of the debrief
+    ("24/02/2025", ["rhi.csv:2"]),  # six working days later: the share is dated as written
+])
+def test_a_share_dated_later_than_its_row_is_made_on_the_day_written(tmp_path, shared_on, flags):
+    path = write(tmp_path, "rhi.csv", "Date,Agency,Event,Shared with,Date shared\n"
+                 f"14/02/2025,Return Interview Service,\"Return interview held. Child said 'I'm "
+                 f"scared of Dee, he said he knows where my dad lives'.\",SW2 and police,{shared_on}\n")
+    ev = import_chronologies([path]).events
+    shares = ev.loc[ev["kind"].eq("information_shared")]
+    assert len(shares) == (shared_on != "14/02/2025")
+    assert flagged([path], "return-interview-not-shared") == flags

@@ -43,7 +43,8 @@ from workbench.errors import Problem, Reason, Severity
 from workbench.io.dates import DateError, Precision, When, parse_when
 from workbench.kinds import REPORT_KINDS
 
-__all__ = ["derive_found_events", "derive_reported_episodes", "found_when"]
+__all__ = ["derive_dated_shares", "derive_found_events", "derive_reported_episodes",
+           "found_when"]
 
 _MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
@@ -405,3 +406,77 @@ def _whole_episodes(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, 
                 found := _found_of(row, when, back.group(0).strip(" ,"), "summary")) is not None:
             founds.append(found)
     return events, founds
+
+
+# ------------------------------------------------------------ shares dated on their own
+
+#: a column that dates a row's sharing ("Date shared: 24/02/2025"), kept in its details
+_SHARE_DATE = re.compile(r"^(?:date\s+(?:info(?:rmation)?\s+)?(?:shared|passed on|sent)|shared on|"
+                         r"date of (?:share|sharing))\s*:\s*(?P<date>.+?)\s*$", re.I | re.M)
+
+
+def derive_dated_shares(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with each share that its row dates later than itself ("Date shared:
+    24/02/2025" on a debrief of 14/02) made an ``information_shared`` event of its own,
+    on the day written, from the row's agency to its recipients; the row keeps its text
+    and no longer counts as that share itself.
+
+    >>> ev = pd.DataFrame({"id": ["rhi-4"], "seq": [1], "agency": ["Waymark RHI"],
+    ...     "kind": ["return_interview_completed"],
+    ...     "start": [pd.Timestamp("2025-02-14 16:15", tz="UTC")],
+    ...     "end": [pd.Timestamp("2025-02-14 16:16", tz="UTC")], "precision": ["minute"],
+    ...     "when": ["Fri 14th Feb 2025, 4.15pm"], "summary": ["Debrief"],
+    ...     "details": ["Date shared: 24/02/2025"], "recipients": ["Children's Social Care"],
+    ...     "source_file": ["rhi.csv"], "source_line": [4], "source_sheet": [""],
+    ...     "source": ["rhi.csv:4"]})
+    >>> out = derive_dated_shares(ev)
+    >>> out[["id", "kind", "when", "recipients", "refers_to"]].values.tolist()
+    [['rhi-4', 'return_interview_completed', 'Fri 14th Feb 2025, 4.15pm', '', ''], ['rhi-4-shared', 'information_shared', '24/02/2025', "Children's Social Care", 'rhi-4']]
+    """
+    if events.empty or not {"details", "recipients"} <= set(events.columns):
+        return events
+    starts = pd.to_datetime(events["start"], utc=True)
+    dated = events["recipients"].astype(str).ne("") & starts.notna() & \
+        events["details"].astype(str).map(lambda t: _SHARE_DATE.search(t) is not None)
+    if not dated.any():
+        return events
+    events = events.copy()
+    if "refers_to" not in events.columns:
+        events["refers_to"] = ""
+    rows = []
+    for i in np.flatnonzero(dated.to_numpy()):
+        row = events.iloc[i]
+        m = _SHARE_DATE.search(str(row["details"]))
+        if m is None:
+            continue
+        try:
+            when = parse_when(m["date"])
+        except DateError:
+            continue
+        start = starts.iloc[i]
+        if when.start is None or when.start.tz_convert("Europe/London").date() <= \
+                start.tz_convert("Europe/London").date():
+            continue  # shared the same day (or written before it): the row is the share
+        new: dict[str, object] = {c: "" for c in events.columns}
+        new.update(
+            id=f"{row['id']}-shared", seq=row["seq"], agency=row["agency"], kind="information_shared",
+            when=m["date"], start=when.start, end=when.end, precision=str(when.precision),
+            summary=f"Shared with {row['recipients']}", recipients=row["recipients"],
+            details=f"Written in the details of {row['id']} ({m.group(0).strip()}).",
+            refers_to=row["id"])
+        for c in ("agency_as_written", "sector", "author", "source_file", "source_line",
+                  "source_sheet", "source"):
+            if c in events.columns:
+                new[c] = row[c]
+        if "kind_confidence" in events.columns:
+            new["kind_confidence"] = 0.9
+        if "kind_basis" in events.columns:
+            new["kind_basis"] = f'derived: the share dated in the details of {row["id"]}'
+        if "approximate" in events.columns:
+            new["approximate"] = bool(when.approximate)
+        rows.append(new)
+        events.iloc[i, events.columns.get_loc("recipients")] = ""
+    if not rows:
+        return events
+    return _insert(events, pd.DataFrame(rows))
+

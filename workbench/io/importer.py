@@ -44,7 +44,11 @@ from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Limits, Row, read_chronology
 from workbench.io.dates import DateError, When, parse_when
-from workbench.io.derived import derive_found_events, derive_reported_episodes
+from workbench.io.derived import (
+    derive_dated_shares,
+    derive_found_events,
+    derive_reported_episodes,
+)
 from workbench.io.facts import find_facts
 from workbench.io.file_agency import (
     agency_of_authors,
@@ -450,7 +454,7 @@ def import_report(paths: Iterable[str | Path], *, mapping: Mapping[str, object] 
                                                 else files[0].stem))
     found = [Agency(e.name, e.sector) for e in reading.registry.new.values()]
     # the facts inside the rows; a found written in a report becomes its own event
-    events = derive_reported_episodes(reading.events)
+    events = derive_reported_episodes(derive_dated_shares(reading.events))
     events, facts, derived = derive_found_events(events, find_facts(events))
     problems = [*problems, *derived]
     case = case_from_events(events, id=case_id, meta=inputs.meta,
