@@ -856,3 +856,14 @@ def test_a_share_dated_later_than_its_row_is_made_on_the_day_written(tmp_path, s
     shares = ev.loc[ev["kind"].eq("information_shared")]
     assert len(shares) == (shared_on != "14/02/2025")
     assert flagged([path], "return-interview-not-shared") == flags
+
+
+def test_a_row_that_writes_its_recipients_answer_is_answered(tmp_path):
+    path = write(tmp_path, "ed.csv", "Date,Time,Who,What happened,Outcome,Shared with\n"
+                 "29/12/2024,1100,Health (Riverside ED),Treated for a cut. Safeguarding referral "
+                 "to EDT 1130hrs.,EDT responded 1215hrs,EDT\n"
+                 "29/12/2024,1100,Health (Riverside ED),Treated for a cut. Safeguarding referral "
+                 "to EDT 1130hrs.,EDT has not responded,EDT\n"
+                 "20/01/2025,0900,Health (Riverside ED),Clinic review,,\n")
+    # the second row says no answer came: it stays a referral with none
+    assert flagged([path], "unanswered-referral") == ["ed.csv:3"]

@@ -73,7 +73,8 @@ FACTS = ("child_account", "risk_grade", "exploitation", "request", "chase", "fou
 #: the values a fact may take (None: free text, such as a phrase or an event id)
 FACT_VALUES: Mapping[str, tuple[str, ...] | None] = {
     "child_account": ("disclosure", "account"), "risk_grade": GRADES,
-    "exploitation": None, "request": ("request", "inform"), "chase": ("no_answer",), "found": None,
+    "exploitation": None, "request": ("request", "inform"), "chase": ("no_answer", "answered"),
+    "found": None,
     "decision": ("no_further_action", "closed", "stepped_down"),
     "case_status": ("looked_after", "child_in_need", "child_protection", "allocated_worker",
                     "assessment"),
@@ -140,6 +141,7 @@ class _Patterns:
         r = v["request"]
         self.request = re.compile(rf"\b{_any(r['request'])}", re.I)
         self.chase = re.compile(rf"\b{_any(v['chase']['phrases'])}\b", re.I)
+        self.answered = re.compile(rf"\b{_any(v['chase']['answered'])}\b", re.I)
         self.inform = re.compile(rf"\b{_any(r['inform'])}\b", re.I)
         f = v["found"]
         verb = _any(f["verbs"])
@@ -303,6 +305,8 @@ def _text_facts_uncached(text: str) -> tuple[tuple[str, str, str], ...]:
         out.append(("request", "inform", _trim(m.group(0))))
     if m := p.chase.search(text):
         out.append(("chase", "no_answer", _trim(m.group(0))))
+    elif (m := p.answered.search(text)) and not _negated(text, m.start()):
+        out.append(("chase", "answered", _trim(m.group(0))))
     open_still = bool(p.keeps_open.search(text))  # "NFA on s47; case remains open"
     for _, sentence in _sentences(text):
         if p.found_start.search(sentence) and not p.found_not.search(sentence):
