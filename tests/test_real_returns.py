@@ -460,13 +460,15 @@ def test_recipients_keep_only_the_names_not_how_or_when_it_went(tmp_path):
                  "03/10/2024,YJS,Session,SW1 updated by email\n"
                  "18/01/2025,YJS,Session,\"SW2 and police MP coordinator, 18 Jan 2025 (email)\"\n"
                  "07/01/2025,YJS,Session,SW (Westmarch CSC) and WC MP coordinator by secure "
-                 "email 07/01 5.45pm\n")
+                 "email 07/01 5.45pm\n"
+                 "08/01/2025,YJS,Session,SW1 and DS 440 1530hrs\n")
     ev = import_chronologies([path]).events
     # a desk or post named after its agency's generic name is that agency; a date or a
     # time is no name
     assert ev.sort_values("source_line")["recipients"].tolist() == [
         "Children's Social Care; Police", "Children's Social Care",
-        "Children's Social Care; Police", "Children's Social Care; Police"]
+        "Children's Social Care; Police", "Children's Social Care; Police",
+        "Children's Social Care; Police"]
     assert "18 Jan 2025 (email)" in ev.set_index("source").loc["yjs.csv:4", "details"]
 
 

@@ -66,7 +66,7 @@ _AFTER_TO = re.compile(r"\b(?:to|with|into)\b(.*?)(?:\b(?:from|by)\b|$)", re.IGN
 _MEANS = re.compile(r"\b(?:by|via|over the)\s+(?:phone|telephone|e-?mail|letter|secure e-?mail|"
                     r"fax|portal|form|post)(?:\s+and\s+(?:phone|telephone|e-?mail|letter))?\b"
                     r"|\b(?:on\s+)?\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\b|\bsame day\b|\bat \d{1,2}[:.]?\d{2}\b"
-                    r"|\b(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|hrs)\b",
+                    r"|\b(?:at\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|hrs)|[0-2]\d[0-5]\d\s?(?:hrs|hours|h))\b",
                     re.IGNORECASE)
 # sharing written in the text of any row: "Notification to Social Care front door",
 # "RHI sent to SW1 and police", "shared with CSC", "informed the school", "School informed"
