@@ -40,6 +40,18 @@ def test_classify_reads_the_kind_from_practitioner_text(text, kind):
     assert classify(text).kind == kind
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    ("No recorded action on T's account: no strategy discussion, no contact with police",
+     "contact"),
+    ("Not referred to Kelmouth Council, Wexholme or police.", "contact"),
+    ("Graded Low. No RHI referral.", "contact"),
+    ("No strategy meeting was held; referral to CSC made the same day.", "referral"),
+    ("No further action. Case closed.", "case_closed"),  # a phrase that starts with no
+])
+def test_a_denied_phrase_names_no_event_of_its_kind(text, kind):
+    assert classify(text).kind == kind
+
+
 def test_classification_explains_itself_and_grades_confidence():
     one = classify("Found by officers")
     assert (one.confidence, one.basis) == (0.9, 'rule:found:"found"')

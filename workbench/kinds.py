@@ -102,11 +102,19 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(groups) + r")\b", re.IGNORECASE)
 
 
+#: a phrase just after one of these words is denied ("no strategy discussion", "not
+#: referred to", "No RHI referral"): it names no event of its kind
+_DENIED = re.compile(r"\b(?:no|not|nor|never|without)\b(?:\W+(?!and\b|or\b|but\b)\w+){0,2}\W*$",
+                     re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def _matches(text: str) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for m in _pattern().finditer(text):
         kind = KINDS[int(m.lastgroup[1:])]  # type: ignore[index]
+        if _DENIED.search(text, max(0, m.start() - 40), m.start()):
+            continue
         if kind not in (k for k, _ in found):
             found.append((kind, m.group(0).lower()))
     return tuple(found)
