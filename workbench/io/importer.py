@@ -44,11 +44,7 @@ from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Limits, Row, read_chronology
 from workbench.io.dates import DateError, When, parse_when
-from workbench.io.derived import (
-    derive_dated_shares,
-    derive_found_events,
-    derive_reported_episodes,
-)
+from workbench.io.derived import derive_dated_shares, derive_found_events
 from workbench.io.facts import find_facts
 from workbench.io.file_agency import (
     agency_of_authors,
@@ -59,6 +55,7 @@ from workbench.io.file_agency import (
 from workbench.io.merge import StreamLinks, close_open, link, order, stems_of, use_own_names
 from workbench.io.rows import AgencyRegistry, FileAgency, Record, RowReader, slug
 from workbench.io.summary import FileSummary, ImportSummary, NewAgency, count_reasons
+from workbench.io.told_episodes import derive_reported_episodes
 
 __all__ = ["ImportReport", "import_chronologies", "import_report", "read_events"]
 
