@@ -299,10 +299,13 @@ def _text_facts_uncached(text: str) -> tuple[tuple[str, str, str], ...]:
         if phrase not in seen and not _negated(text, m.start()):
             seen.add(phrase)
             out.append(("exploitation", phrase, _trim(m.group(0))))
-    if m := p.request.search(text):
-        out.append(("request", "request", _trim(m.group(0))))
-    elif m := p.inform.search(text):
-        out.append(("request", "inform", _trim(m.group(0))))
+    # whichever the row says first: "PPN rec'd ... threshold met for assessment" is a
+    # hand-off received, "Urgent referral ... copied to the school" a request
+    ask, tell = p.request.search(text), p.inform.search(text)
+    if ask and not (tell and tell.start() < ask.start()):
+        out.append(("request", "request", _trim(ask.group(0))))
+    elif tell:
+        out.append(("request", "inform", _trim(tell.group(0))))
     if m := p.chase.search(text):
         out.append(("chase", "no_answer", _trim(m.group(0))))
     elif (m := p.answered.search(text)) and not _negated(text, m.start()):
