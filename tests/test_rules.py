@@ -232,6 +232,11 @@ SILENT = [
     pytest.param("return-interview-not-shared", [
         ("07/02/2025 10:00", RIS, "return_interview_completed"),
         ("09/02/2025 10:30", RIS, "disclosure"), END], id="disclosure-two-days-later"),
+    pytest.param("return-interview-not-shared", [
+        ("07/02/2025 09:00", CSC, "return_interview_offered"),
+        ("07/02/2025 10:00", RIS, "return_interview_completed", {"recipients": [CSC, "Police"]}),
+        ("07/02/2025 15:00", CSC, "disclosure"), END],
+        id="another-agencys-record-the-same-day"),
     pytest.param("risk-disagreement", [
         ("01/02/2025 10:00", "School", "contact", {"summary": "Concern: county lines"}),
         ("05/02/2025 22:00", "Police", "missing_report", {"risk_grade": "medium"})],

@@ -132,7 +132,7 @@ def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
 
     The provider is whichever agency holds return-interview events in the case; the
     disclosure is its record of the child's disclosure (a row of its own, or the
-    interview's own row) within a day of an interview held.
+    interview's own row) within a day of an interview it held.
     """
     settings, ev = analysis.settings, analysis.timed
     days = int(settings["share_working_days"])
@@ -149,7 +149,9 @@ def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
                          renamed(held, "i_").sort_values(["i_lo", "i_seq", "i_id"]),
                          left_on="lo", right_on="i_lo", by="case_id", direction="nearest",
                          tolerance=DAY)
-    near = near.loc[near["i_id"].notna()]
+    # the disclosure is the record of the agency that held the interview (a social
+    # worker's home visit the same day is no part of another service's interview)
+    near = near.loc[near["i_id"].notna() & near["agency"].eq(near["i_agency"])]
     # a disclosure written in the interview's own row is that interview's
     own = near["kind"].eq("return_interview_completed")
     for column in ("i_id", "i_lo", "i_last", "i_precision"):
