@@ -869,3 +869,20 @@ def test_a_row_that_writes_its_recipients_answer_is_answered(tmp_path):
                  "20/01/2025,0900,Health (Riverside ED),Clinic review,,\n")
     # the second row says no answer came: it stays a referral with none
     assert flagged([path], "unanswered-referral") == ["ed.csv:3"]
+
+
+def test_a_shared_with_cell_keeps_agencies_not_sentences_or_words(tmp_path):
+    rhi = write(tmp_path, "Brackwater_RHI_log.csv", "Date,Event\n"
+                "13/01/2025,Return interview held\n")
+    police = write(tmp_path, "police.csv", "Date,Agency,Event,Shared with\n"
+                   "10/01/2025,Northmere Police,Reported missing,\"Courtesy request to Eastvale "
+                   "Police to check the address. PPN to Northmere CSC\"\n"
+                   "14/01/2025,Northmere Police,Safe and well check,Report submitted\n"
+                   "15/01/2025,Northmere Police,Intelligence shared,Brackwater worker; TM\n")
+    ev = import_chronologies([rhi, police]).events.set_index("source")
+    assert ev.loc["police.csv:2", "recipients"] == "Children's Social Care"
+    assert ev.loc["police.csv:3", "recipients"] == ""
+    assert ev.loc["police.csv:4", "recipients"] == "Brackwater RHI"
+    # what was not read as an agency stays in the details, as written
+    assert "Shared with: Report submitted" in ev.loc["police.csv:3", "details"]
+    assert "Shared with: Brackwater worker; TM" in ev.loc["police.csv:4", "details"]

@@ -113,9 +113,15 @@ def _all_agencies(records: list[Record]) -> None:
 
 
 def _short_names(records: list[Record]) -> None:
-    """Each attendee written by a short name ("Harbour") as the case's one recording
-    agency whose name holds those words ("The Harbour Project"), else left out; in place."""
-    marked = [r for r in records if SHORT_NAME in str(r.get("attendees") or "")]
+    """Each attendee or recipient written by a short name ("Harbour", "Brackwater
+    worker") as the case's one recording agency whose name holds those words ("The
+    Harbour Project"), else left out (its cell is kept in the details); in place."""
+    for field_ in ("attendees", "recipients"):
+        _short_names_in(records, field_)
+
+
+def _short_names_in(records: list[Record], field_: str) -> None:
+    marked = [r for r in records if SHORT_NAME in str(r.get(field_) or "")]
     if not marked:
         return
     agencies = {str(r["agency"]) for r in records if r.get("agency")}
@@ -128,8 +134,8 @@ def _short_names(records: list[Record]) -> None:
 
     for r in marked:
         names = (named(a[1:]) if a.startswith(SHORT_NAME) else a
-                 for a in str(r["attendees"]).split("; "))
-        r["attendees"] = "; ".join(dict.fromkeys(a for a in names if a and a != r["agency"]))
+                 for a in str(r[field_]).split("; "))
+        r[field_] = "; ".join(dict.fromkeys(a for a in names if a and a != r["agency"]))
 
 
 def link(records: list[Record], file_index: list[int], stems: list[str],

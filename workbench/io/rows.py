@@ -368,6 +368,13 @@ class RowReader:
                     inner := self.aliases.find_in_text(item)):  # "SW1 updated", "Notes to GP"
                 found.extend(inner)
                 continue
+            if not strict and not r.known and not r.meeting and (
+                    len(item.split()) > 6 or re.search(r"\w\. +[A-Z]", item)):
+                # a sentence, not a name ("Courtesy request to Eastvale Police to check
+                # the address. PPN to Northmere CSC"): the agencies it names
+                every = False
+                found.extend(self.aliases.find_in_text(item))
+                continue
             if not strict and not r.known and not r.meeting and _NOT_A_NAME.search(item):
                 # "SW informed of decline", "written summary emailed 17:40": the names in it
                 every = False
@@ -375,8 +382,16 @@ class RowReader:
                 whole = self.aliases.resolve(cut) if cut else r
                 found.extend([whole.name] if whole.known else self.aliases.find_in_text(cut))
                 continue
-            if strict and not r.known and not r.meeting and r.basis.startswith("no word") \
+            if not strict and not r.known and not r.meeting and r.basis.startswith("no word") \
+                    and not (_SHORT_NAME.fullmatch(item) or _SHORT_POST.fullmatch(item)) \
+                    and re.search(r"(?:^|\s)(?!(?:of|and|the|for)\b)[a-z]", item):
+                # "Report submitted", "secure email": words, not a name (kept in the details)
+                every = False
+                found.extend(self.aliases.find_in_text(item))
+                continue
+            if not r.known and not r.meeting and r.basis.startswith("no word") \
                     and (short := _SHORT_NAME.fullmatch(item) or _SHORT_POST.fullmatch(item)):
+                every = every and strict
                 # "Harbour", "Brackwater worker": a case agency's short name?
                 found.append(SHORT_NAME + (short["name"] if short.re is _SHORT_POST else item))
                 continue
