@@ -169,8 +169,12 @@ def find_grade(text: str) -> tuple[str, str] | None:
     return ("absent" if word == "no apparent risk" else word), m.group(0)
 
 
+#: a list of who was there: after "Attendees", "Attended by", "Participants" (a colon or
+#: not), or "Present:" / "Attending:" as a label ("C attending school" lists no one)
 _ATTENDEES = re.compile(
-    r"\b(?:attendees|attending|attended by|present|in attendance|participants)\s*[:\-]?\s*([^.\n]*)",
+    r"\b(?:(?:attendees|attended by|in attendance|participants)\s*[:\-]?|(?:attending|present)\s*[:\-]"
+    r"|present,?(?=\s+including\b))"
+    r"\s*([^.\n]*)",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s*(?:[,;/+]|\band\b|&)\s*", re.IGNORECASE)
@@ -193,6 +197,8 @@ def split_attendees(text: str) -> list[str]:
     ['Police', 'CSC', 'School']
     >>> split_attendees("All agencies present, including Southby Academy and the Harbour Project.")
     ['All agencies', 'Southby Academy', 'the Harbour Project']
+    >>> split_attendees("No missing episodes since 15/06. C attending school, 1:1 work continuing.")
+    []
     """
     everyone = [ALL_AGENCIES] if _ALL_PRESENT.search(text or "") else []
     m = _ATTENDEES.search(text or "")
