@@ -1,7 +1,9 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures shared by the test modules, and how ``make test`` shares the modules out
+between its two workers (:class:`BrowserFirstScheduling`)."""
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +55,67 @@ def server(tmp_path_factory):
     with launch(tmp_path_factory.mktemp("serve")) as running:
         yield running
 
+
+
+# -- sharing the suite between two workers (`make test`: pytest -n 2 --dist loadfile) -----
+
+#: the modules that drive dashboards served by Voilà: one unit of work for one worker
+#: (one ``server``, one Chromium at a time), the longest, so it starts first
+VOILA_MODULES = ("tests/test_room.py", "tests/test_browser.py", "tests/test_injection.py")
+#: modules with no module-scoped fixture, handed out test function by test function (the
+#: rules' three properties take a minute and a half together: on one worker they were
+#: the end of the run)
+SPLIT_MODULES = ("tests/test_rules.py",)
+#: about how long (s, one core) the long units take: they start first, longest first, so
+#: that neither worker is left alone with a long one at the end; the rest follow, most
+#: tests first
+MODULE_SECONDS = {"tests/test_rules.py::test_a_tighter_threshold_never_removes_a_flag": 35,
+                  "tests/test_rules.py::test_shuffling_rows_never_changes_the_flags": 20,
+                  "tests/test_rules.py::test_every_piece_of_evidence_exists_in_the_case": 12,
+                  "tests/test_apps.py": 30,
+                  "tests/test_dashboards_exec.py": 30, "tests/test_notebooks.py": 30,
+                  "tests/test_wheel.py": 25, "tests/test_cohort_flags.py": 20,
+                  "tests/test_timeline.py": 12, "tests/test_report.py": 10,
+                  "tests/test_privacy.py": 10, "tests/test_casestudies.py": 8,
+                  "tests/test_binder.py": 8, "tests/test_exports.py": 7,
+                  "tests/test_hostile.py": 7, "tests/test_episodes.py": 6}
+
+
+def pytest_collection_modifyitems(items):
+    """A module outside :data:`VOILA_MODULES` that used the ``server`` would start a
+    second Voilà on the other worker: refused, so that the list stays true."""
+    stray = sorted({Path(item.nodeid.split("::", 1)[0]).as_posix() for item in items
+                    if "server" in getattr(item, "fixturenames", ())} - set(VOILA_MODULES))
+    if stray:
+        raise pytest.UsageError(f"{stray} use the Voilà `server`: add them to VOILA_MODULES "
+                                "in tests/conftest.py")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` with the Voilà modules as one unit started first."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserFirstScheduling(LoadFileScheduling):
+        """Each module whole on one worker (its module-scoped fixtures made once) but
+        those of :data:`SPLIT_MODULES`, the Voilà modules together as one unit (one
+        session ``server``), and the units handed out longest first."""
+
+        def _split_scope(self, nodeid):
+            scope = super()._split_scope(nodeid)
+            if scope in SPLIT_MODULES:
+                return nodeid.split("[", 1)[0]        # the function, all its parameters
+            return "voila" if scope in VOILA_MODULES else scope
+
+        def _assign_work_unit(self, node):
+            if not getattr(self, "_ordered", False):
+                self._ordered = True
+                units = sorted(self.workqueue.items(), key=lambda unit: (
+                    unit[0] != "voila", -MODULE_SECONDS.get(unit[0], 0), -len(unit[1])))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+            super()._assign_work_unit(node)
+
+    return BrowserFirstScheduling(config, log)

@@ -33,21 +33,25 @@ def generated(tmp_path_factory):
     return out, events, len(parts)
 
 
-def test_cohort_flags_are_the_flags_of_each_case_alone(generated):
+@pytest.fixture(scope="module")
+def alone(generated):
+    """The flags of each generated case analysed alone (the reference both tests use)."""
+    _, events, _ = generated
+    return pd.concat([flag_table(events.loc[events["case_id"].eq(c)].reset_index(drop=True))
+                      for c in events["case_id"].unique()], ignore_index=True)
+
+
+def test_cohort_flags_are_the_flags_of_each_case_alone(generated, alone):
     _, events, _ = generated
     together = flag_table(events)
-    alone = pd.concat([flag_table(events.loc[events["case_id"].eq(c)].reset_index(drop=True))
-                       for c in events["case_id"].unique()], ignore_index=True)
     assert len(together) > 0 and together["case_id"].nunique() > 1  # the comparison has teeth
     assert together["pattern"].nunique() > 3
     assert _rows(together) == _rows(alone)
 
 
-def test_cohort_report_keeps_the_flags_of_each_case_alone(generated):
-    folder, events, parts = generated
+def test_cohort_report_keeps_the_flags_of_each_case_alone(generated, alone):
+    folder, _, parts = generated
     assert parts > 1
     report = cohort_report(folder, keep_flags=True, workers=1)
-    alone = pd.concat([flag_table(events.loc[events["case_id"].eq(c)].reset_index(drop=True))
-                       for c in events["case_id"].unique()], ignore_index=True)
     assert report.totals["flags"] == len(alone)
     assert _rows(report.flag_table) == _rows(alone)

@@ -119,6 +119,36 @@ def test_threads_writing_at_once_lose_nothing(tmp_path):
     setup.close()
 
 
+def test_kernels_opening_one_case_at_once_share_one_review_session(tmp_path):
+    """Pages opened together start kernels together: each finds or opens the case's
+    review session in one transaction, so all get the same one (there were two)."""
+    path = tmp_path / "review.sqlite"
+    NotesStore(path).close()
+    start = threading.Barrier(6)
+    found: list[str] = []
+
+    def open_review():
+        s = NotesStore(path)
+        try:
+            start.wait()
+            found.append(s.review_session("case-a", title="Case A").id)
+        finally:
+            s.close()
+
+    threads = [threading.Thread(target=open_review) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    store = NotesStore(path)
+    sessions = store.sessions(case_id="case-a")
+    assert [s.kind for s in sessions] == ["review"]
+    assert found == [sessions[0].id] * 6
+    workshop = store.open_session("case-a", kind="workshop")   # a workshop is not a review
+    assert store.review_session("case-a").id == sessions[0].id != workshop.id
+    store.close()
+
+
 @pytest.mark.slow
 def test_sigkilled_writers_never_lose_an_acknowledged_note(tmp_path):
     result = run_crash_test(tmp_path / "crash.sqlite", rounds=4, writers=4, max_life_s=1.0)

@@ -240,15 +240,8 @@ class ReviewApp:
 
     def _review_session(self, case: Case) -> Session:
         """The case's review session: the first one opened, by whichever kernel."""
-        def first() -> Session | None:
-            return next((s for s in self.store.sessions(case_id=case.id)
-                         if s.kind == "review"), None)
-        found = first()
-        if found is None:
-            opened = self.store.open_session(case.id, kind="review", title=case.title or case.id,
-                                             actor="review dashboard")
-            found = first() or opened  # another kernel's, if it opened one first
-        return found
+        return self.store.review_session(case.id, title=case.title or case.id,
+                                         actor="review dashboard")
 
     def _relist(self) -> None:
         """List the cases again (a page opening in a kernel started earlier, a preheated

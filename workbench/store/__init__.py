@@ -143,18 +143,35 @@ class NotesStore:
         """Start a review or workshop session on a case; it gets a join code."""
         if kind not in ("review", "workshop"):
             raise ValueError(f"kind must be 'review' or 'workshop', not {kind!r}")
-        session_id = str(uuid.uuid4())
         with self._write() as db:
-            while True:
-                code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
-                if not db.execute("SELECT 1 FROM sessions WHERE join_code = ?",
-                                  (code,)).fetchone():
-                    break
-            db.execute("INSERT INTO sessions (id, case_id, kind, title, join_code, "
-                       "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       (session_id, case_id, kind, title or case_id, code, time.time()))
-            self._audit(db, session_id, actor, "open-session", case_id=case_id, kind=kind)
+            session_id = self._insert_session(db, case_id, kind, title, actor)
         return self.session(session_id)
+
+    def review_session(self, case_id: str, *, title: str = "",
+                       actor: str = "facilitator") -> Session:
+        """The case's review session: the first one opened, or a new one when there is
+        none, found and opened in one write transaction (kernels started at the same
+        moment for one case all get the same session, never one each)."""
+        with self._write() as db:
+            row = db.execute("SELECT id FROM sessions WHERE case_id = ? AND kind = 'review' "
+                             "ORDER BY created_at, rowid LIMIT 1", (case_id,)).fetchone()
+            session_id = row[0] if row else self._insert_session(db, case_id, "review",
+                                                                 title, actor)
+        return self.session(session_id)
+
+    def _insert_session(self, db: sqlite3.Connection, case_id: str, kind: str, title: str,
+                        actor: str) -> str:
+        session_id = str(uuid.uuid4())
+        while True:
+            code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+            if not db.execute("SELECT 1 FROM sessions WHERE join_code = ?",
+                              (code,)).fetchone():
+                break
+        db.execute("INSERT INTO sessions (id, case_id, kind, title, join_code, "
+                   "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                   (session_id, case_id, kind, title or case_id, code, time.time()))
+        self._audit(db, session_id, actor, "open-session", case_id=case_id, kind=kind)
+        return session_id
 
     def session(self, session_id: str) -> Session:
         rows = self._read("SELECT * FROM sessions WHERE id = ?", (session_id,))
