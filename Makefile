@@ -29,9 +29,7 @@ build: setup
 	$(BIN)/workbench build casestudies -o build
 
 # The whole test suite (browser tests included), on both cores; each test module runs
-# whole on one worker (its module-scoped browser and fixtures are made once), the Voilà
-# modules together on one worker from the start and the rest longest first on the other
-# (tests/conftest.py: BrowserFirstScheduling).
+# whole on one worker (its module-scoped browser and fixtures are made once).
 test: setup chromium
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 

@@ -62,17 +62,10 @@ def server(tmp_path_factory):
 #: the modules that drive dashboards served by Voilà: one unit of work for one worker
 #: (one ``server``, one Chromium at a time), the longest, so it starts first
 VOILA_MODULES = ("tests/test_room.py", "tests/test_browser.py", "tests/test_injection.py")
-#: modules with no module-scoped fixture, handed out test function by test function (the
-#: rules' three properties take a minute and a half together: on one worker they were
-#: the end of the run)
-SPLIT_MODULES = ("tests/test_rules.py",)
-#: about how long (s, one core) the long units take: they start first, longest first, so
-#: that neither worker is left alone with a long one at the end; the rest follow, most
-#: tests first
-MODULE_SECONDS = {"tests/test_rules.py::test_a_tighter_threshold_never_removes_a_flag": 35,
-                  "tests/test_rules.py::test_shuffling_rows_never_changes_the_flags": 20,
-                  "tests/test_rules.py::test_every_piece_of_evidence_exists_in_the_case": 12,
-                  "tests/test_apps.py": 30,
+#: about how long (s, one core) the other long modules take: they start first, longest
+#: first, so that neither worker is left alone with a long module at the end; the rest
+#: follow, most tests first
+MODULE_SECONDS = {"tests/test_rules.py": 130, "tests/test_apps.py": 30,
                   "tests/test_dashboards_exec.py": 30, "tests/test_notebooks.py": 30,
                   "tests/test_wheel.py": 25, "tests/test_cohort_flags.py": 20,
                   "tests/test_timeline.py": 12, "tests/test_report.py": 10,
@@ -99,14 +92,12 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadFileScheduling
 
     class BrowserFirstScheduling(LoadFileScheduling):
-        """Each module whole on one worker (its module-scoped fixtures made once) but
-        those of :data:`SPLIT_MODULES`, the Voilà modules together as one unit (one
-        session ``server``), and the units handed out longest first."""
+        """Each module whole on one worker (its module-scoped fixtures made once), the
+        Voilà modules together as one unit (one session ``server``), and the units
+        handed out longest first."""
 
         def _split_scope(self, nodeid):
             scope = super()._split_scope(nodeid)
-            if scope in SPLIT_MODULES:
-                return nodeid.split("[", 1)[0]        # the function, all its parameters
             return "voila" if scope in VOILA_MODULES else scope
 
         def _assign_work_unit(self, node):
