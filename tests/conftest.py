@@ -1,9 +1,7 @@
-"""Fixtures shared by the test modules, and how ``make test`` shares the modules out
-between its two workers (:class:`BrowserFirstScheduling`)."""
+"""Fixtures shared by the test modules."""
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -55,58 +53,3 @@ def server(tmp_path_factory):
     with launch(tmp_path_factory.mktemp("serve")) as running:
         yield running
 
-
-
-# -- sharing the suite between two workers (`make test`: pytest -n 2 --dist loadfile) -----
-
-#: the modules that drive dashboards served by Voilà: one unit of work for one worker
-#: (one ``server``, one Chromium at a time), the longest, so it starts first
-VOILA_MODULES = ("tests/test_room.py", "tests/test_browser.py", "tests/test_injection.py")
-#: about how long (s, one core) the other long modules take: they start first, longest
-#: first, so that neither worker is left alone with a long module at the end; the rest
-#: follow, most tests first
-MODULE_SECONDS = {"tests/test_rules.py": 130, "tests/test_apps.py": 30,
-                  "tests/test_dashboards_exec.py": 30, "tests/test_notebooks.py": 30,
-                  "tests/test_wheel.py": 25, "tests/test_cohort_flags.py": 20,
-                  "tests/test_timeline.py": 12, "tests/test_report.py": 10,
-                  "tests/test_privacy.py": 10, "tests/test_casestudies.py": 8,
-                  "tests/test_binder.py": 8, "tests/test_exports.py": 7,
-                  "tests/test_hostile.py": 7, "tests/test_episodes.py": 6}
-
-
-def pytest_collection_modifyitems(items):
-    """A module outside :data:`VOILA_MODULES` that used the ``server`` would start a
-    second Voilà on the other worker: refused, so that the list stays true."""
-    stray = sorted({Path(item.nodeid.split("::", 1)[0]).as_posix() for item in items
-                    if "server" in getattr(item, "fixturenames", ())} - set(VOILA_MODULES))
-    if stray:
-        raise pytest.UsageError(f"{stray} use the Voilà `server`: add them to VOILA_MODULES "
-                                "in tests/conftest.py")
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """``--dist loadfile`` with the Voilà modules as one unit started first."""
-    if config.getvalue("dist") != "loadfile":
-        return None
-    from xdist.scheduler import LoadFileScheduling
-
-    class BrowserFirstScheduling(LoadFileScheduling):
-        """Each module whole on one worker (its module-scoped fixtures made once), the
-        Voilà modules together as one unit (one session ``server``), and the units
-        handed out longest first."""
-
-        def _split_scope(self, nodeid):
-            scope = super()._split_scope(nodeid)
-            return "voila" if scope in VOILA_MODULES else scope
-
-        def _assign_work_unit(self, node):
-            if not getattr(self, "_ordered", False):
-                self._ordered = True
-                units = sorted(self.workqueue.items(), key=lambda unit: (
-                    unit[0] != "voila", -MODULE_SECONDS.get(unit[0], 0), -len(unit[1])))
-                self.workqueue.clear()
-                self.workqueue.update(units)
-            super()._assign_work_unit(node)
-
-    return BrowserFirstScheduling(config, log)
