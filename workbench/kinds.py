@@ -27,7 +27,7 @@ from typing import Any
 from workbench.safeyaml import load_yaml
 
 __all__ = ["GRADES", "HANDOFF_KINDS", "KINDS", "MEETING_KINDS", "PROTECTIVE_KINDS",
-           "REPORT_KINDS", "RI_KINDS", "Classification", "classify", "find_grade",
+           "REPORT_KINDS", "RI_KINDS", "Classification", "classify", "denied", "find_grade",
            "kind_labels", "kind_of_column_word", "read_grade", "split_attendees"]
 
 #: police risk gradings, lowest first (College of Policing APP continuum)
@@ -103,9 +103,18 @@ def _pattern() -> re.Pattern[str]:
 
 
 #: a phrase just after one of these words is denied ("no strategy discussion", "not
-#: referred to", "No RHI referral"): it names no event of its kind
-_DENIED = re.compile(r"\b(?:no|not|nor|never|without)\b(?:\W+(?!and\b|or\b|but\b)\w+){0,2}\W*$",
-                     re.IGNORECASE)
+#: referred to", "No RHI referral", "denies CSE"): it names no event of its kind
+_DENIED = re.compile(r"\b(?:no|not|nor|never|without|denie[sd])\b"
+                     r"(?:[^\w.;:]+(?!and\b|or\b|but\b)\w+){0,2}[^\w.;:]*$", re.IGNORECASE)
+
+
+def denied(text: str, at: int) -> bool:
+    """Whether the words just before position ``at`` of ``text`` deny what starts there.
+
+    >>> denied("no strategy discussion", 3), denied("Strategy discussion held", 0)
+    (True, False)
+    """
+    return _DENIED.search(text, max(0, at - 40), at) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -113,7 +122,7 @@ def _matches(text: str) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for m in _pattern().finditer(text):
         kind = KINDS[int(m.lastgroup[1:])]  # type: ignore[index]
-        if _DENIED.search(text, max(0, m.start() - 40), m.start()):
+        if denied(text, m.start()):
             continue
         if kind not in (k for k, _ in found):
             found.append((kind, m.group(0).lower()))

@@ -26,7 +26,7 @@ from workbench.io.derived import (
     _report_when,
     found_when,
 )
-from workbench.kinds import REPORT_KINDS
+from workbench.kinds import REPORT_KINDS, denied
 
 __all__ = ["derive_reported_episodes"]
 
@@ -39,7 +39,6 @@ _MISSING_AT = re.compile(
     r"|(?:[01]?\d|2[0-3])[:.][0-5]\d))?", re.I)
 _NOT_THE_START = re.compile(r"\b(?:since|until|till|before|after|episodes|team|service|"
                             r"coordinator|return|interview|rhi|from (?:school|education))\b", re.I)
-_DENIED = re.compile(r"\b(?:no|not|nor|never|without)\b(?:\s+\w+)?\s*$", re.I)
 #: the child's return in the same words: "returned home 27/10/24 1400hrs", "found 29/09/24"
 _BACK = re.compile(r"\b(?:found|located|traced|self[- ]returned|returned(?: home)?|came home|"
                    r"back home|home(?= (?:on )?(?:mon|tue|wed|thu|fri|sat|sun|\d)))\b"
@@ -52,7 +51,7 @@ def _episode_words(texts: list[tuple[str, str]]) -> tuple[str, re.Match[str], st
     episode written in a row's texts, or None."""
     for field, text in texts:
         for m in _MISSING_AT.finditer(text):
-            if _NOT_THE_START.search(m["gap"]) or _DENIED.search(text[max(0, m.start() - 25):m.start()]):
+            if _NOT_THE_START.search(m["gap"]) or denied(text, m.start()):
                 continue
             back = _BACK.search(text, m.end())
             return field, m, back.group(0).strip(" ,") if back else ""

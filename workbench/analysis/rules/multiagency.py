@@ -28,7 +28,7 @@ from workbench.analysis.rules._common import (
     raw_flags,
     text_of,
 )
-from workbench.kinds import MEETING_KINDS
+from workbench.kinds import MEETING_KINDS, denied
 
 __all__ = ["meeting_missing_agency", "risk_disagreement"]
 
@@ -121,16 +121,13 @@ def _own_record_concerns(ev: pd.DataFrame, mask: pd.Series, what: pd.Series,
     return rows.loc[rows["held"].ne("") & said]
 
 
-_DENIAL = re.compile(r"\b(?:no|not|nor|without|denie[sd]|none)\b[^.;:]{0,20}$", re.I)
-
-
 def _affirmed(text: str, phrase: str) -> bool:
     """Whether ``phrase`` is written in ``text`` at least once without a denial just
     before it ("No CSE concerns" denies; "CP PLAN; CSE RISK" affirms)."""
     if phrase.startswith("a high"):
         return True
     at = [m.start() for m in re.finditer(re.escape(phrase), text, re.I)]
-    return any(not _DENIAL.search(text[max(0, i - 30):i]) for i in at)
+    return any(not denied(text, i) for i in at)
 
 
 def attended(attendees: str, agency: str, sector: str) -> bool:
