@@ -101,6 +101,41 @@ def facts_of(*rows) -> list[tuple[str, str, str, str]]:
                    "Visit by the allocated social worker SW 3")], id="allocated-worker"),
     pytest.param(("05/02/2025", CSC, "contact", {"summary": "Child protection plan ended"}), [],
                  id="a-plan-that-ended"),
+    pytest.param(("10/03/2023", "Birchmere House", "contact",
+                  {"summary": "Staff find cash and two phones. Not reported to SW1 or to police."}),
+                 [("e1", "withheld", "Not reported to SW1 or to police",
+                   "Not reported to SW1 or to police")], id="withheld-from-those-named"),
+    pytest.param(("05/05/2023", "LAC Health Team", "contact",
+                  {"summary": "No contact with SW1, police or the home about her account until "
+                              "the report was sent."}),
+                 [("e1", "withheld", "No contact with SW1, police or the home",
+                   "No contact with SW1, police or the home")], id="no-contact-with-agencies"),
+    pytest.param(("05/05/2023", "School", "contact",
+                  {"summary": "Exclusions team told via the return. SW not informed"}),
+                 [("e1", "withheld", "SW not informed", "SW not informed")],
+                 id="withheld-from-those-named-before"),
+    pytest.param(("05/05/2023", "RHI Service", "return_interview_completed",
+                  {"outcome": "Not shared - will go in monthly return"}),
+                 [("e1", "withheld", "Not shared", "Not shared")], id="withheld-naming-nobody"),
+    pytest.param(("05/05/2023", "Police", "found",
+                  {"summary": "Bail conditions: no contact with Child C or Adult Male 1"}), [],
+                 id="no-contact-with-a-person-is-no-share-withheld"),
+    pytest.param(("05/05/2023", "Police", "contact",
+                  {"summary": "Mother not told; she was asleep"}), [],
+                 id="family-not-told-is-no-share-withheld"),
+    pytest.param(("05/05/2023", "School", "contact",
+                  {"summary": "No referral made as already open to CSC"}), [],
+                 id="nothing-to-pass-on"),
+    pytest.param(("05/05/2023", "LAC Health Team", "assessment",
+                  {"summary": "Video call, T at the home. T says she is 'frightened of Kaz'."}),
+                 [("e1", "child_account", "disclosure", "T says she is 'frightened of Kaz'")],
+                 id="the-childs-initial-speaks"),
+    pytest.param(("05/05/2023", "Police", "contact", {"summary": "PC A said she was fine"}), [],
+                 id="an-officers-letter-is-no-child"),
+    pytest.param(("05/05/2023", "Police", "found",
+                  {"summary": "Bruise to left wrist noted, D says she 'fell' and was not hurt."}),
+                 [("e1", "child_account", "account", "D says she 'fell' and was not hurt")],
+                 id="what-is-seen-before-the-account-is-not-said-and-not-hurt-is-no-harm"),
 ])
 def test_facts_are_found_with_the_words_that_gave_them(row, expected):
     assert facts_of(row) == expected
@@ -382,3 +417,17 @@ def test_a_return_interview_log_names_its_service_and_its_episodes(tmp_path):
         ["missing_report", "Police", "police"], ["found", "Police", "police"]]
     assert ev["start"].tolist()[1:] == [pd.Timestamp("2025-01-31", tz="UTC"),
                                         pd.Timestamp("2025-02-01 03:45", tz="UTC")]
+
+
+def test_a_share_dated_in_a_sentence_is_an_event_on_that_day(tmp_path):
+    path = tmp_path / "health.csv"
+    path.write_text("Date,Agency,Summary\n05/05/2023,LAC Health Team,\"Health assessment: T "
+                    "says she is frightened of Kaz. Report sent to SW1 on 30/05/2023.\"\n"
+                    "10/05/2023,Missing Service,\"Summary sent to SW for the strategy meeting "
+                    "on 12/05/2023.\"\n")
+    ev = import_chronologies([path]).events
+    shared = ev.loc[ev["kind"].eq("information_shared")]
+    assert shared[["when", "recipients", "refers_to"]].values.tolist() == [
+        ["30/05/2023", CSC, ev["id"].iloc[0]]]
+    # the meeting's date is not the share's: that row is its own share, on its own day
+    assert ev.loc[ev["when"].eq("10/05/2023"), "recipients"].tolist() == [CSC]

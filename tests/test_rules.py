@@ -125,6 +125,13 @@ RAISED = [
         ("06/02/2025 10:00", "Health", "referral", {"recipients": ["Police"]}), END],
         ["e2"], "medium", 'Health recorded a concern ("older males") on 05/02/2025; it was not '
         "shared with the lead agency", id="concern-shared-with-another-agency"),
+    pytest.param("information-not-shared", [
+        ("01/02/2025 10:00", CSC, "case_opened"),
+        ("05/02/2025 10:00", "Residential Home", "contact",
+         {"details": "Staff find money in her room. Not reported to SW1 or to police."}), END],
+        ["e2"], "medium", "Residential Home recorded information it says it did not pass on "
+        '("Not reported to SW1 or to police") on 05/02/2025; it was not shared with the lead '
+        "agency (Children's Social Care) within 5 working days", id="says-it-did-not-pass-it-on"),
     pytest.param("closed-while-active", [
         *episode("01/01/2025"), ("01/02/2025 10:00", CSC, "case_closed"),
         *episode("10/03/2025")],

@@ -17,6 +17,9 @@ fact with its words. The rules and views read them as columns of the event table
     ``allocated_worker``, ``assessment``), else ``""``.
 ``decision``
     the first decision fact (``no_further_action``, ``closed``, ``stepped_down``).
+``withheld``
+    the words saying what the record held was not passed on ("Not reported to SW1 or
+    to police"), else ``""``.
 
 Examples
 --------
@@ -42,7 +45,7 @@ from workbench.io.facts import find_facts
 __all__ = ["FACT_FIELDS", "fact_frame", "with_fact_columns"]
 
 #: the per-event fact columns :func:`with_fact_columns` adds
-FACT_FIELDS = ("child_voice", "asks", "chase", "case_status", "decision")
+FACT_FIELDS = ("child_voice", "asks", "chase", "case_status", "decision", "withheld")
 
 
 def fact_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
@@ -59,7 +62,7 @@ def fact_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
 
 
 _COLUMNS = {"child_account": "child_voice", "request": "asks", "chase": "chase",
-            "case_status": "case_status", "decision": "decision"}
+            "case_status": "case_status", "decision": "decision", "withheld": "withheld"}
 #: where an event has several facts of a kind, the first of these wins (else the first found)
 _RANK = {("child_account", "disclosure"): 0, ("request", "request"): 0}
 

@@ -232,6 +232,27 @@ _SHARE_DATE = re.compile(r"^(?:date\s+(?:info(?:rmation)?\s+)?(?:shared|passed o
                          r"date of (?:share|sharing))\s*:\s*(?P<date>.+?)\s*$", re.I | re.M)
 
 
+#: a sentence that dates its own sharing ("Report sent to SW1 on 30/05/2023", "Referral
+#: forwarded to Wexholme front door by email on 12/04/2023"); not the date of what it was
+#: for ("sent to SW for the strategy meeting on 03/06")
+_SENT_ON = re.compile(r"\b(?:sent|shared|passed(?: on)?|forwarded|e-?mailed|faxed|uploaded|copied)"
+                      r" (?:to|with) (?P<who>[^.;|\n]{1,50}?)(?: by (?:secure )?(?:e-?mail|phone|"
+                      r"letter|post|fax))? on (?P<date>\d{1,2}/\d{1,2}/\d{2,4})\b", re.I)
+_SENT_FOR = re.compile(r"\b(?:for|about|at|meeting|re)\b", re.I)
+
+
+def _share_date(row: pd.Series) -> re.Match[str] | None:
+    """The words that date a row's sharing: a "Date shared:" line of its details, or a
+    sentence of its text that says when it was sent."""
+    if m := _SHARE_DATE.search(str(row["details"])):
+        return m
+    for field in ("summary", "details", "action", "outcome"):
+        for m in _SENT_ON.finditer(str(row.get(field, "") or "")):
+            if not _SENT_FOR.search(m["who"]):
+                return m
+    return None
+
+
 def derive_dated_shares(events: pd.DataFrame) -> pd.DataFrame:
     """The events with each share that its row dates later than itself ("Date shared:
     24/02/2025" on a debrief of 14/02) made an ``information_shared`` event of its own,
@@ -253,8 +274,9 @@ def derive_dated_shares(events: pd.DataFrame) -> pd.DataFrame:
     if events.empty or not {"details", "recipients"} <= set(events.columns):
         return events
     starts = pd.to_datetime(events["start"], utc=True)
-    dated = events["recipients"].astype(str).ne("") & starts.notna() & \
-        events["details"].astype(str).map(lambda t: _SHARE_DATE.search(t) is not None)
+    dated = events["recipients"].astype(str).ne("") & starts.notna()
+    dated &= pd.Series([_share_date(events.iloc[i]) is not None if d else False
+                        for i, d in enumerate(dated.to_numpy())], index=events.index)
     if not dated.any():
         return events
     events = events.copy()
@@ -263,7 +285,7 @@ def derive_dated_shares(events: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for i in np.flatnonzero(dated.to_numpy()):
         row = events.iloc[i]
-        m = _SHARE_DATE.search(str(row["details"]))
+        m = _share_date(row)
         if m is None:
             continue
         try:
@@ -279,7 +301,7 @@ def derive_dated_shares(events: pd.DataFrame) -> pd.DataFrame:
             id=f"{row['id']}-shared", seq=row["seq"], agency=row["agency"], kind="information_shared",
             when=m["date"], start=when.start, end=when.end, precision=str(when.precision),
             summary=f"Shared with {row['recipients']}", recipients=row["recipients"],
-            details=f"Written in the details of {row['id']} ({m.group(0).strip()}).",
+            details=f"Written in {row['id']} ({m.group(0).strip()}).",
             refers_to=row["id"])
         for c in ("agency_as_written", "sector", "author", "source_file", "source_line",
                   "source_sheet", "source"):

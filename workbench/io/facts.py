@@ -31,6 +31,10 @@ that gave it (for the timeline's hover and the review record):
 ``case_status``
     what says a case is open: ``looked_after``, ``child_in_need``,
     ``child_protection``, ``allocated_worker``, ``assessment``.
+``withheld``
+    the record's own word that what it held was not passed on ("Not reported to SW1 or
+    to police", "SW not informed", "Not shared"); the value is those words. Words that
+    name someone count only when they name an agency, a service or a post.
 
 The vocabulary is data (``workbench/data/facts.yaml``). Texts are read once per
 distinct text, so a cohort of repeated texts costs little.
@@ -60,6 +64,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from workbench.agencies import load_aliases
 from workbench.case import FACT_COLUMNS
 from workbench.kinds import GRADES, HANDOFF_KINDS, REPORT_KINDS, find_grade
 
@@ -69,7 +74,7 @@ __all__ = ["FACTS", "FACT_VALUES", "TEXT_FIELDS", "child_quotes", "fact_labels",
 #: the fields whose text is read, in the order facts are listed
 TEXT_FIELDS = ("summary", "details", "action", "outcome")
 FACTS = ("child_account", "risk_grade", "exploitation", "request", "chase", "found", "decision",
-         "case_status")
+         "case_status", "withheld")
 #: the values a fact may take (None: free text, such as a phrase or an event id)
 FACT_VALUES: Mapping[str, tuple[str, ...] | None] = {
     "child_account": ("disclosure", "account"), "risk_grade": GRADES,
@@ -78,6 +83,7 @@ FACT_VALUES: Mapping[str, tuple[str, ...] | None] = {
     "decision": ("no_further_action", "closed", "stepped_down"),
     "case_status": ("looked_after", "child_in_need", "child_protection", "allocated_worker",
                     "assessment"),
+    "withheld": None,
 }
 _WORDS_LIMIT = 300
 
@@ -159,6 +165,12 @@ class _Patterns:
                          for name in FACT_VALUES["case_status"]]  # type: ignore[union-attr]
         self.status_ends = re.compile(rf"\b{_any(s['ends'])}\b", re.I)
         self.status_not = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+)?$", re.I)
+        w = v["withheld"]
+        self.withheld_after = re.compile(rf"\b{_any(w['naming_after'])}\s+", re.I)
+        self.withheld_before = re.compile(rf"\b{_any(w['naming_before'])}\b", re.I)
+        self.withheld_bare = re.compile(rf"\b{_any(w['bare'])}\b", re.I)
+        self.anyone = re.compile(rf"\b{_any(w['anyone'])}\b", re.I)
+        self.withheld_unless = re.compile(rf"\b{_any(w['unless'])}\b", re.I)
 
 
 @cache
@@ -262,6 +274,16 @@ def practitioner_words(text: str) -> str:
     return text
 
 
+_NOT_BEFORE = re.compile(r"\b(?:not|no|never|nor|without)\W+(?:\w+\W+)?$|n't\W+(?:\w+\W+)?$",
+                         re.I)
+
+
+def _discloses(words: str) -> bool:
+    """Whether an account names a person, a place, fear or harm ("was not hurt" does not)."""
+    return any(not _NOT_BEFORE.search(words[:m.start()])
+               for m in _patterns().disclosure.finditer(words))
+
+
 def _accounts(text: str) -> list[tuple[str, str]]:
     """(value, words) of each account the child gives in ``text``."""
     p, out = _patterns(), []
@@ -274,12 +296,13 @@ def _accounts(text: str) -> list[tuple[str, str]]:
             spoken = next((m for m in p.pronoun_says.finditer(sentence)
                            if not _adult_before(sentence, m.start())), None)
         if spoken:
-            words = sentence
+            # what was said (from its first word or quote), not what was seen before it
+            words = sentence[min([spoken.start(), *(a for a, _ in own)]):]
         elif own:
             words = " … ".join(sentence[a:b] for a, b in own)
         else:
             continue
-        value = "disclosure" if p.disclosure.search(words) else "account"
+        value = "disclosure" if _discloses(words) else "account"
         out.append((value, _trim(words)))
     return out
 
@@ -287,6 +310,42 @@ def _accounts(text: str) -> list[tuple[str, str]]:
 def _negated(text: str, start: int) -> bool:
     clause = re.split(r"[.;:,!?\n]", text[:start])[-1]
     return bool(_patterns().negation.search(clause))
+
+
+# where the ones named after a phrase end: a sentence's end, or what it was about
+_NAMED_END = re.compile(r"[.;!?()\n]|\s(?:about|until|till|as|because|regarding|re|at|on|"
+                        r"that|when|so|but|and then)\b", re.I)
+_NAMED_BEFORE = re.compile(r"(?:[\w'&/-]+\s+){1,5}$")
+
+
+def _names_someone(words: str) -> bool:
+    """Whether ``words`` name an agency, a service or a post (not a person or a place)."""
+    aliases = load_aliases()
+    if _patterns().anyone.search(words):
+        return True
+    sectors = {aliases.sector(name) for name in aliases.find_in_text(words)}
+    sectors.add(aliases.infer_sector(words)[0])
+    return bool(sectors - {"other", "family"})
+
+
+def _withheld(sentence: str) -> str | None:
+    """The words saying what the record held was not passed on, or None."""
+    p = _patterns()
+    if p.withheld_unless.search(sentence):
+        return None
+    for m in p.withheld_after.finditer(sentence):
+        rest = sentence[m.end():]
+        named = rest[:(end.start() if (end := _NAMED_END.search(rest)) else len(rest))][:80]
+        if _names_someone(named):
+            return _trim(m.group(0) + named)
+    for m in p.withheld_before.finditer(sentence):
+        head = re.split(r"[.;:,!?()\n]|\b(?:who|which|and|but|that)\b", sentence[:m.start()])[-1]
+        named = _NAMED_BEFORE.search(head.rstrip() + " ")
+        if named and _names_someone(named.group(0)):
+            return _trim(named.group(0) + m.group(0))
+    if m := p.withheld_bare.search(sentence):
+        return _trim(m.group(0))
+    return None
 
 
 def _text_facts_uncached(text: str) -> tuple[tuple[str, str, str], ...]:
@@ -325,6 +384,8 @@ def _text_facts_uncached(text: str) -> tuple[tuple[str, str, str], ...]:
                 m = rx.search(sentence)
                 if m and not p.status_not.search(sentence[:m.start()]):
                     out.append(("case_status", name, _trim(sentence)))
+        if words := _withheld(sentence):
+            out.append(("withheld", words, words))
     return tuple(out)
 
 

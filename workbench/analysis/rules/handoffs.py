@@ -162,8 +162,11 @@ def unanswered_referral(analysis: Analysis) -> pd.DataFrame:
 
 def _what(anchors: pd.DataFrame) -> pd.Series:
     concern = np.where(anchors["what"].ne(""), "a concern (" + anchors["what"] + ")", "")
-    base = np.select([anchors["child_voice"].eq("disclosure"), anchors["kind"].eq("exclusion")],
-                     ["a disclosure by the child", "an exclusion"], "")
+    withheld = '"' + anchors["withheld"].astype(str) + '"'
+    base = np.select([anchors["child_voice"].eq("disclosure"), anchors["kind"].eq("exclusion"),
+                      anchors["what"].eq("") & anchors["withheld"].ne("")],
+                     ["a disclosure by the child", "an exclusion",
+                      "information it says it did not pass on (" + withheld + ")"], "")
     both = (base != "") & (concern != "")
     return pd.Series(np.where(both, base + " and " + concern, base + concern),
                      index=anchors.index)
@@ -210,7 +213,8 @@ def _generic_to_lead(sent: pd.DataFrame, rows: pd.DataFrame,
       title="Information not shared with the lead agency", severity="medium",
       settings=("share_working_days", "concern_phrases", "lead_recent_days", "bank_holidays"))
 def information_not_shared(analysis: Analysis) -> pd.DataFrame:
-    """A disclosure, exclusion or concern kept by an agency that does not lead the case."""
+    """A disclosure, exclusion or concern kept by an agency that does not lead the case,
+    or what a record says it did not pass on ("Not reported to SW1 or to police")."""
     settings, ev = analysis.settings, analysis.timed
     days = int(settings["share_working_days"])
     what = concern_of(analysis)
@@ -218,7 +222,8 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     anchors = dated(ev, ev["sector"].ne("family") & ev["agency"].ne("")
                     & ~ev["kind"].isin(MEETING_KINDS)
                     & (ev["child_voice"].eq("disclosure") | ev["kind"].eq("exclusion")
-                       | what.ne("")), columns=("child_voice", "summary", "details",
+                       | what.ne("") | ev["withheld"].ne("")),
+                    columns=("child_voice", "withheld", "summary", "details",
                                                 *[c for c in ("return_agency",) if c in ev]))
     anchors = anchors.assign(what=what.loc[anchors.index])
     if anchors.empty:
