@@ -55,17 +55,16 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from workbench.agencies import load_aliases
 from workbench.case import FACT_COLUMNS
+from workbench.io.fact_words import any_of, sentences, trim, vocabulary
+from workbench.io.withheld import withheld
 from workbench.kinds import GRADES, HANDOFF_KINDS, REPORT_KINDS, find_grade
 
 __all__ = ["FACTS", "FACT_VALUES", "TEXT_FIELDS", "child_quotes", "fact_labels", "find_facts",
@@ -85,18 +84,11 @@ FACT_VALUES: Mapping[str, tuple[str, ...] | None] = {
                     "assessment"),
     "withheld": None,
 }
-_WORDS_LIMIT = 300
-
-
-@cache
-def _vocabulary() -> dict[str, Any]:
-    text = resources.files("workbench").joinpath("data/facts.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
 
 
 @cache
 def _holder_words() -> re.Pattern[str]:
-    return re.compile(rf"\b{_any(_vocabulary()['case_status']['holders'])}\b", re.I)
+    return re.compile(rf"\b{any_of(vocabulary()['case_status']['holders'])}\b", re.I)
 
 
 def holds_cases(name: str) -> bool:
@@ -113,11 +105,7 @@ def holds_cases(name: str) -> bool:
 
 def fact_labels() -> dict[str, str]:
     """Fact → plain-words label (for hovers and docs)."""
-    return dict(_vocabulary()["labels"])
-
-
-def _any(phrases: Sequence[str]) -> str:
-    return "(?:" + "|".join(f"(?:{p})" for p in phrases) + ")"
+    return dict(vocabulary()["labels"])
 
 
 class _Patterns:
@@ -125,7 +113,7 @@ class _Patterns:
 
     def __init__(self, v: dict[str, Any]) -> None:
         c = v["child_account"]
-        child, pron, verbs = _any(c["child"]), _any(c["pronouns"]), _any(c["verbs"])
+        child, pron, verbs = any_of(c["child"]), any_of(c["pronouns"]), any_of(c["verbs"])
         gap = r"(?:\s+(?!not\b|never\b|n't\b)\w+){0,2}?"  # "later", "has", "then": not negations
         self.child_says = re.compile(rf"\b{child}{gap}\s+{verbs}\b(?!\s+(?:nothing|no one|noone)\b)",
                                      re.I)
@@ -133,67 +121,43 @@ class _Patterns:
             rf"\b{pron}{gap}\s+{verbs}\b(?!\s+(?:nothing|no one|noone)\b)", re.I)
         self.bare_says = re.compile(rf"^\s*{verbs}(?:\s+(?:the\s+)?\w+)?\s+(?:that\s+)?{pron}\b",
                                     re.I)
-        self.label = re.compile(rf"\b{_any(c['labels'])}", re.I)
+        self.label = re.compile(rf"\b{any_of(c['labels'])}", re.I)
         # an adult who opens the sentence (its subject): "Mother rang; she said ..."
-        self.adult = re.compile(rf"^\W*(?:\w+\W+){{0,2}}?{_any(c['adults'])}\b", re.I)
-        self.adult_says = re.compile(rf"\b{_any(c['adults'])}{gap}\s+{verbs}\b", re.I)
-        self.first_person = re.compile(rf"(?<![\w']){_any(c['first_person'])}(?![\w'])", re.I)
-        self.disclosure = re.compile(rf"\b{_any(c['disclosure'])}\b|£", re.I)
+        self.adult = re.compile(rf"^\W*(?:\w+\W+){{0,2}}?{any_of(c['adults'])}\b", re.I)
+        self.adult_says = re.compile(rf"\b{any_of(c['adults'])}{gap}\s+{verbs}\b", re.I)
+        self.first_person = re.compile(rf"(?<![\w']){any_of(c['first_person'])}(?![\w'])", re.I)
+        self.disclosure = re.compile(rf"\b{any_of(c['disclosure'])}\b|£", re.I)
         self.quote = re.compile(r'"([^"]{2,})"|\u201c([^\u201d]{2,})\u201d|\u2018([^\u2019]{2,})'
                                 r"\u2019|(?<![\w])'((?:[^']|(?<=\w)'(?=\w)){2,}?)'(?![\w])")
         e = v["exploitation"]
-        self.exploitation = re.compile(rf"\b({_any(e['phrases'])})\b", re.I)
-        self.negation = re.compile(rf"\b{_any(e['negations'])}\b(?:\W+\w+){{0,4}}\W*$", re.I)
+        self.exploitation = re.compile(rf"\b({any_of(e['phrases'])})\b", re.I)
+        self.negation = re.compile(rf"\b{any_of(e['negations'])}\b(?:\W+\w+){{0,4}}\W*$", re.I)
         r = v["request"]
-        self.request = re.compile(rf"\b{_any(r['request'])}", re.I)
-        self.chase = re.compile(rf"\b{_any(v['chase']['phrases'])}\b", re.I)
-        self.answered = re.compile(rf"\b{_any(v['chase']['answered'])}\b", re.I)
-        self.inform = re.compile(rf"\b{_any(r['inform'])}\b", re.I)
+        self.request = re.compile(rf"\b{any_of(r['request'])}", re.I)
+        self.chase = re.compile(rf"\b{any_of(v['chase']['phrases'])}\b", re.I)
+        self.answered = re.compile(rf"\b{any_of(v['chase']['answered'])}\b", re.I)
+        self.inform = re.compile(rf"\b{any_of(r['inform'])}\b", re.I)
         f = v["found"]
-        verb = _any(f["verbs"])
+        verb = any_of(f["verbs"])
         self.found_start = re.compile(
-            rf"^\s*(?:(?:{_any(f['subjects'])})\s+(?:was\s+|were\s+|has\s+been\s+|had\s+been\s+)?)?"
+            rf"^\s*(?:(?:{any_of(f['subjects'])})\s+(?:was\s+|were\s+|has\s+been\s+|had\s+been\s+)?)?"
             rf"{verb}\b", re.I)
         self.found_any = re.compile(rf"\b{verb}\b", re.I)
-        self.found_not = re.compile(rf"\b{_any(f['negations'])}\s+(?:been\s+)?{verb}\b", re.I)
+        self.found_not = re.compile(rf"\b{any_of(f['negations'])}\s+(?:been\s+)?{verb}\b", re.I)
         d = v["decision"]
-        self.decisions = [(name, re.compile(rf"\b{_any(d[name])}\b", re.I))
+        self.decisions = [(name, re.compile(rf"\b{any_of(d[name])}\b", re.I))
                           for name in ("no_further_action", "closed", "stepped_down")]
-        self.keeps_open = re.compile(rf"\b{_any(d['keeps_open'])}\b", re.I)
+        self.keeps_open = re.compile(rf"\b{any_of(d['keeps_open'])}\b", re.I)
         s = v["case_status"]
-        self.statuses = [(name, re.compile(rf"\b{_any(s[name])}\b", re.I))
+        self.statuses = [(name, re.compile(rf"\b{any_of(s[name])}\b", re.I))
                          for name in FACT_VALUES["case_status"]]  # type: ignore[union-attr]
-        self.status_ends = re.compile(rf"\b{_any(s['ends'])}\b", re.I)
+        self.status_ends = re.compile(rf"\b{any_of(s['ends'])}\b", re.I)
         self.status_not = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+)?$", re.I)
-        w = v["withheld"]
-        self.withheld_after = re.compile(rf"\b{_any(w['naming_after'])}\s+", re.I)
-        self.withheld_before = re.compile(rf"\b{_any(w['naming_before'])}\b", re.I)
-        self.withheld_bare = re.compile(rf"\b{_any(w['bare'])}\b", re.I)
-        self.anyone = re.compile(rf"\b{_any(w['anyone'])}\b", re.I)
-        self.withheld_unless = re.compile(rf"\b{_any(w['unless'])}\b", re.I)
 
 
 @cache
 def _patterns() -> _Patterns:
-    return _Patterns(_vocabulary())
-
-
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=\S)|\s*\n+\s*|\s+\|\s+")
-
-
-def _sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs: split at . ; ! ? line breaks and " | "."""
-    out, start = [], 0
-    for m in _SENTENCE.finditer(text):
-        out.append((start, text[start:m.start()]))
-        start = m.end()
-    out.append((start, text[start:]))
-    return [(i, s) for i, s in out if s.strip()]
-
-
-def _trim(words: str) -> str:
-    words = " ".join(words.split()).strip(" ;,.")
-    return words if len(words) <= _WORDS_LIMIT else words[: _WORDS_LIMIT - 1] + "…"
+    return _Patterns(vocabulary())
 
 
 def _quotes(text: str) -> list[tuple[int, int, str]]:
@@ -232,7 +196,7 @@ def child_quotes(text: str) -> list[tuple[int, int]]:
     ['"I am streetwise, it is my choice"']
     """
     spans = []
-    for offset, sentence in _sentences(text):
+    for offset, sentence in sentences(text):
         for a, b, inner in _quotes(sentence):
             who = _speaker_is_child(sentence[:a])
             if who or (who is None and _patterns().first_person.search(inner)):
@@ -255,7 +219,7 @@ def family_quotes(text: str) -> list[tuple[int, int]]:
     >>> [text[a:b] for a, b in family_quotes(text)]
     ['"an older boyfriend"']
     """
-    return [(offset + a, offset + b) for offset, sentence in _sentences(text)
+    return [(offset + a, offset + b) for offset, sentence in sentences(text)
             for a, b, _ in _quotes(sentence) if _FAMILY_SAYS.search(sentence[:a])]
 
 
@@ -288,7 +252,7 @@ def _accounts(text: str) -> list[tuple[str, str]]:
     """(value, words) of each account the child gives in ``text``."""
     p, out = _patterns(), []
     quoted = child_quotes(text)
-    for offset, sentence in _sentences(text):
+    for offset, sentence in sentences(text):
         own = [(a - offset, b - offset) for a, b in quoted if offset <= a < offset + len(sentence)]
         spoken = (p.child_says.search(sentence) or p.bare_says.search(sentence)
                   or p.label.search(sentence))
@@ -303,49 +267,13 @@ def _accounts(text: str) -> list[tuple[str, str]]:
         else:
             continue
         value = "disclosure" if _discloses(words) else "account"
-        out.append((value, _trim(words)))
+        out.append((value, trim(words)))
     return out
 
 
 def _negated(text: str, start: int) -> bool:
     clause = re.split(r"[.;:,!?\n]", text[:start])[-1]
     return bool(_patterns().negation.search(clause))
-
-
-# where the ones named after a phrase end: a sentence's end, or what it was about
-_NAMED_END = re.compile(r"[.;!?()\n]|\s(?:about|until|till|as|because|regarding|re|at|on|"
-                        r"that|when|so|but|and then)\b", re.I)
-_NAMED_BEFORE = re.compile(r"(?:[\w'&/-]+\s+){1,5}$")
-
-
-def _names_someone(words: str) -> bool:
-    """Whether ``words`` name an agency, a service or a post (not a person or a place)."""
-    aliases = load_aliases()
-    if _patterns().anyone.search(words):
-        return True
-    sectors = {aliases.sector(name) for name in aliases.find_in_text(words)}
-    sectors.add(aliases.infer_sector(words)[0])
-    return bool(sectors - {"other", "family"})
-
-
-def _withheld(sentence: str) -> str | None:
-    """The words saying what the record held was not passed on, or None."""
-    p = _patterns()
-    if p.withheld_unless.search(sentence):
-        return None
-    for m in p.withheld_after.finditer(sentence):
-        rest = sentence[m.end():]
-        named = rest[:(end.start() if (end := _NAMED_END.search(rest)) else len(rest))][:80]
-        if _names_someone(named):
-            return _trim(m.group(0) + named)
-    for m in p.withheld_before.finditer(sentence):
-        head = re.split(r"[.;:,!?()\n]|\b(?:who|which|and|but|that)\b", sentence[:m.start()])[-1]
-        named = _NAMED_BEFORE.search(head.rstrip() + " ")
-        if named and _names_someone(named.group(0)):
-            return _trim(named.group(0) + m.group(0))
-    if m := p.withheld_bare.search(sentence):
-        return _trim(m.group(0))
-    return None
 
 
 def _text_facts_uncached(text: str) -> tuple[tuple[str, str, str], ...]:
@@ -357,36 +285,43 @@ def _text_facts_uncached(text: str) -> tuple[tuple[str, str, str], ...]:
         phrase = " ".join(m.group(1).lower().split())
         if phrase not in seen and not _negated(text, m.start()):
             seen.add(phrase)
-            out.append(("exploitation", phrase, _trim(m.group(0))))
+            out.append(("exploitation", phrase, trim(m.group(0))))
     # whichever the row says first: "PPN rec'd ... threshold met for assessment" is a
     # hand-off received, "Urgent referral ... copied to the school" a request
     ask, tell = p.request.search(text), p.inform.search(text)
     if ask and not (tell and tell.start() < ask.start()):
-        out.append(("request", "request", _trim(ask.group(0))))
+        out.append(("request", "request", trim(ask.group(0))))
     elif tell:
-        out.append(("request", "inform", _trim(tell.group(0))))
+        out.append(("request", "inform", trim(tell.group(0))))
     if m := p.chase.search(text):
-        out.append(("chase", "no_answer", _trim(m.group(0))))
+        out.append(("chase", "no_answer", trim(m.group(0))))
     elif (m := p.answered.search(text)) and not _negated(text, m.start()):
-        out.append(("chase", "answered", _trim(m.group(0))))
+        out.append(("chase", "answered", trim(m.group(0))))
     open_still = bool(p.keeps_open.search(text))  # "NFA on s47; case remains open"
-    for _, sentence in _sentences(text):
-        if p.found_start.search(sentence) and not p.found_not.search(sentence):
-            out.append(("found", "", _trim(sentence)))
-        if not open_still:
-            for name, rx in p.decisions:
-                m = rx.search(sentence)
-                if m and not p.status_not.search(sentence[:m.start()]):
-                    out.append(("decision", name, _trim(sentence)))
-                    break
-        if not p.status_ends.search(sentence):
-            for name, rx in p.statuses:
-                m = rx.search(sentence)
-                if m and not p.status_not.search(sentence[:m.start()]):
-                    out.append(("case_status", name, _trim(sentence)))
-        if words := _withheld(sentence):
-            out.append(("withheld", words, words))
+    for _, sentence in sentences(text):
+        out.extend(_sentence_facts(sentence, open_still))
     return tuple(out)
+
+
+def _sentence_facts(sentence: str, open_still: bool) -> list[tuple[str, str, str]]:
+    """The facts one sentence states: a found, a decision, a case status, a share withheld."""
+    p, out = _patterns(), []
+    if p.found_start.search(sentence) and not p.found_not.search(sentence):
+        out.append(("found", "", trim(sentence)))
+    if not open_still:
+        for name, rx in p.decisions:
+            m = rx.search(sentence)
+            if m and not p.status_not.search(sentence[:m.start()]):
+                out.append(("decision", name, trim(sentence)))
+                break
+    if not p.status_ends.search(sentence):
+        for name, rx in p.statuses:
+            m = rx.search(sentence)
+            if m and not p.status_not.search(sentence[:m.start()]):
+                out.append(("case_status", name, trim(sentence)))
+    if words := withheld(sentence):
+        out.append(("withheld", words, words))
+    return out
 
 
 @lru_cache(maxsize=1 << 15)
@@ -397,7 +332,7 @@ def _text_facts(text: str) -> tuple[tuple[str, str, str], ...]:
 def _outcome_found(text: str) -> tuple[tuple[str, str, str], ...]:
     """In an Outcome cell any unnegated found counts, not only one that starts a sentence."""
     p = _patterns()
-    return tuple(("found", "", _trim(s)) for _, s in _sentences(text)
+    return tuple(("found", "", trim(s)) for _, s in sentences(text)
                  if p.found_any.search(s) and not p.found_not.search(s))
 
 
