@@ -54,6 +54,21 @@ def test_after_the_senders_chase_the_recipients_earlier_records_are_no_answer():
     # (unanswered), nor has the 16/12 one (open: the chronology ends before its deadline)
     assert (chase["answer_id"], chase["status"]) == ("", "unanswered")
     assert (last["answer_id"], last["status"]) == ("", "open")
+    # the chases are the referral's, not requests of their own
+    assert first["chased_by"] == "e3; e4" and first["needs_answer"]
+    assert not chase["needs_answer"] and not last["needs_answer"] and chase["chased_by"] == "e4"
+
+
+def test_a_request_chased_in_its_own_row_or_after_a_share_is_a_request():
+    h = handoffs(events(
+        ("01/03/2025 21:30", "Police", "missing_report", {"recipients": [CSC]}),  # a PPN: a share
+        ("15/03/2025 19:40", "Police", "missing_report",
+         {"recipients": [CSC], "summary": "Request for strategy discussion emailed to the front "
+          "door 16/03. Chased 24/03 - no response."}),
+        ("31/03/2025 10:00", "Police", "contact")))
+    share, request = (h.loc[h["event_id"].eq(e)].iloc[0] for e in ("e1", "e2"))
+    assert not share["needs_answer"] and share["chased_by"] == ""
+    assert request["needs_answer"] and request["status"] == "unanswered"
 
 
 def test_a_chase_by_the_recipient_or_long_after_leaves_the_answer_alone():

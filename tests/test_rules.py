@@ -629,6 +629,17 @@ def test_a_courtesy_notification_needs_no_answer_but_a_request_does():
         "School asked Children's Social Care").tolist() == [True]
 
 
+def test_the_senders_chases_are_the_requests_evidence_not_requests_of_their_own():
+    rows = [("07/10/2024 10:20", "School", "referral", {"recipients": [CSC]}),
+            ("14/10/2024 08:05", "School", "referral", {"recipients": [CSC], "details":
+             "DSL emailed the front door asking for the outcome of the MARF of 07/10/2024."}),
+            ("21/10/2024 13:40", "School", "referral", {"recipients": [CSC], "summary":
+             "Referral chased by phone"}), END]
+    found = of(flags(*rows), "unanswered-referral")
+    assert found["event_ids"].tolist() == [("e1", "e2", "e3")]
+    assert found["explanation"].str.endswith("The sender chased it 2 times.").all()
+
+
 def test_a_request_is_answered_by_the_recipient_attending_a_meeting():
     ask = ("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]})
     met = ("05/02/2025 10:00", "Police", "strategy_meeting", {"attendees": ["Police", CSC]})

@@ -18,11 +18,13 @@ event's ``request`` fact, :mod:`workbench.io.facts`); one that only informs (a
 courtesy notification, "for information") does not; with neither fact, referrals
 and notifications do and information shares do not.
 
-A chase (the ``chase`` fact: the sender writes "Chased 24/03 - no response") is the
-sender's word that no answer came: the recipient's records before it answered
-something else. An earlier hand-off from the same sender to the same recipient (within
-the answer window) takes its inferred answer only after the last chase, and the
-chasing row itself only an answer recorded as such.
+A chase (the ``chase`` fact: the sender writes "Chased 24/03 - no response", "emailed
+the front door asking for the outcome of the MARF") is the sender's word that no answer
+came: the recipient's records before it answered something else. An earlier hand-off
+from the same sender to the same recipient (within the answer window) takes its
+inferred answer only after the last chase, and its chases in ``chased_by`` (event ids,
+"; "-separated); a chase of an earlier hand-off is no new request (``needs_answer`` is
+false), and one with no earlier hand-off has only an answer recorded as such.
 
 Examples
 --------
@@ -55,7 +57,7 @@ __all__ = ["HANDOFF_COLUMNS", "handoffs"]
 HANDOFF_COLUMNS = (
     "case_id", "handoff_id", "event_id", "kind", "event_kind", "sender", "recipient", "sent", "summary",
     "source", "answer_id", "answer_kind", "answered_at", "answer_basis", "latency_hours",
-    "working_days", "deadline", "status", "certain", "needs_answer",
+    "working_days", "deadline", "status", "certain", "needs_answer", "chased_by",
 )
 _PRECISE = ("minute", "day")
 
@@ -97,7 +99,14 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h = h.merge(explicit[["case_id", "event_id", "recipient", "x_id", "x_kind", "x_at",
                           "x_precision"]],
                 on=["case_id", "event_id", "recipient"], how="left")
-    h["_from"] = _last_chase(h, window)
+    # a family told something owes the agencies no answer
+    family = {load_aliases().sector_agencies.get("family", "Family")}
+    if "sector" in ev.columns:
+        family |= set(ev.loc[ev["sector"].eq("family"), "agency"].unique())
+    h["needs_answer"] = (h["asks"].eq("request") | (
+        h["asks"].eq("") & h["event_kind"].isin(("referral", "notification")))) & \
+        ~h["recipient"].isin(list(family))
+    h["_from"], h["chased_by"], h["_chasing"] = _chases(h, window)
     h = h.sort_values("_from", kind="stable")
     pool = answers.rename(columns={"agency": "recipient", "id": "i_id", "kind": "i_kind",
                                    "start": "i_at", "precision": "i_precision"})
@@ -135,33 +144,35 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     answer_precision = h["x_precision"].where(has_x, h["i_precision"])
     h["certain"] = h["precision"].isin(_PRECISE) & (~answered
                                                     | answer_precision.isin(_PRECISE))
-    # a family told something owes the agencies no answer
-    family = {load_aliases().sector_agencies.get("family", "Family")}
-    if "sector" in ev.columns:
-        family |= set(ev.loc[ev["sector"].eq("family"), "agency"].unique())
-    h["needs_answer"] = (h["asks"].eq("request") | (
-        h["asks"].eq("") & h["event_kind"].isin(("referral", "notification")))) & \
-        ~h["recipient"].isin(list(family))
+    h["needs_answer"] = h["needs_answer"] & ~h["_chasing"]
     return h.loc[:, list(HANDOFF_COLUMNS)].sort_values(["case_id", "sent"], kind="stable"
                                                         ).reset_index(drop=True)
 
 
-def _last_chase(h: pd.DataFrame, window: pd.Timedelta) -> pd.Series:
-    """When each hand-off's inferred answer may begin: after the last chase of it (a
-    later hand-off from the same sender to the same recipient, within the answer
-    window, that says no answer came), else when it was sent. The recipient's records
-    before the sender says "still no response" answered something else."""
-    start = h["sent"].copy()
-    chases = h.loc[h["chase"].eq("no_answer"), ["case_id", "sender", "recipient", "sent"]]
+def _chases(h: pd.DataFrame, window: pd.Timedelta) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Each request's chases (later hand-offs from the same sender to the same
+    recipient, within the answer window, that say no answer came) and so when its
+    inferred answer may begin: after the last chase, else when it was sent. The
+    recipient's records before the sender says "still no response" answered something
+    else. Returns (answer from, chase ids "; "-joined, whether the row chases an
+    earlier hand-off)."""
+    start, chased_by = h["sent"].copy(), pd.Series("", index=h.index, dtype=object)
+    chasing = pd.Series(False, index=h.index)
+    chases = h.loc[h["chase"].eq("no_answer"), ["case_id", "sender", "recipient", "sent",
+                                                 "event_id"]]
     if chases.empty:
-        return start
-    pairs = (h.loc[:, ["case_id", "sender", "recipient", "sent"]].reset_index()
-             .merge(chases.rename(columns={"sent": "chased"}),
-                    on=["case_id", "sender", "recipient"]))
+        return start, chased_by, chasing
+    pairs = (h.loc[h["needs_answer"], ["case_id", "sender", "recipient", "sent"]].reset_index()
+             .merge(chases.rename(columns={"sent": "chased", "event_id": "chase_id"})
+                    .reset_index(names="chase_row"), on=["case_id", "sender", "recipient"]))
     pairs = pairs.loc[(pairs["chased"] > pairs["sent"]) & (pairs["chased"] <= pairs["sent"] + window)]
-    last = pairs.groupby("index")["chased"].max()
+    by = pairs.groupby("index")
+    last = by["chased"].max()
     start.loc[last.index] = last
-    return start
+    ids = by["chase_id"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+    chased_by.loc[ids.index] = ids
+    chasing.loc[pairs["chase_row"].unique()] = True
+    return start, chased_by, chasing
 
 
 def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:

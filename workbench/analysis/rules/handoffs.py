@@ -112,7 +112,8 @@ def _handoff_times(analysis: Analysis) -> pd.DataFrame:
       settings=("referral_answer_working_days", "answer_window_days", "bank_holidays"))
 def unanswered_referral(analysis: Analysis) -> pd.DataFrame:
     """A request (a referral or notification that does not only inform) with no answer
-    (high) or a late one (medium)."""
+    (high) or a late one (medium); the sender's chases of it are its evidence, not
+    requests of their own."""
     days = int(analysis.settings["referral_answer_working_days"])
     cal = {"calendar": analysis.calendar}
     h = handoff_times(analysis)
@@ -152,9 +153,15 @@ def unanswered_referral(analysis: Analysis) -> pd.DataFrame:
         + working + " working days later, beyond the " + str(days) + " allowed.",
         "no answer within " + str(days) + " working days (none by " + end_text
         + ", the end of the chronology).")
+    chased = h["chased_by"].fillna("").astype(str)
+    times = chased.str.count("; ") + 1
+    text = text + np.where(chased.ne(""), " The sender chased it " + times.astype(str)
+                           + np.where(times.eq(1), " time.", " times."), "")
     notes = imprecision([("hand-off", h["precision"], sent),
                          ("answer", h["b_precision"].fillna(""), got)])
-    return raw_flags(h["case_id"], h["lo"], id_lists(h["event_id"], h["answer_id"]),
+    evidence = [[e, *(c.split("; ") if c else []), *([a] if a else [])]
+                for e, c, a in zip(h["event_id"], chased, h["answer_id"].fillna(""), strict=True)]
+    return raw_flags(h["case_id"], h["lo"], evidence,
                      hedge(text, h["verdict"], notes, f"{days} working days"),
                      severity=pd.Series(np.where(answered, "medium", "high"), index=h.index),
                      certainty=h["verdict"])
