@@ -69,6 +69,13 @@ def facts_of(*rows) -> list[tuple[str, str, str, str]]:
                   {"summary": "PPN rec'd. Threshold met for assessment. Outcome emailed to police.",
                    "recipients": ["Police"]}),
                  [("e1", "request", "inform", "PPN rec'd")], id="received-said-before-request-words"),
+    pytest.param(("17/04/2023", CSC, "notification",
+                  {"summary": "Placement notice sent to the host council. Its LAC health team "
+                              "and virtual school informed.", "recipients": ["Health"]}),
+                 [("e1", "request", "inform", "informed"),
+                  ("e1", "case_status", "looked_after",
+                   "Its LAC health team and virtual school informed")],
+                 id="those-informed-are-asked-nothing"),
     pytest.param(("05/02/2025", "School", "contact", {"summary": "Please call back"}), [],
                  id="request-words-on-a-record-that-hands-nothing-off"),
     pytest.param(("05/02/2025", "School", "referral",
