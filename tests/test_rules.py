@@ -629,6 +629,16 @@ def test_a_courtesy_notification_needs_no_answer_but_a_request_does():
         "School asked Children's Social Care").tolist() == [True]
 
 
+def test_a_share_its_recipient_records_is_a_share():
+    rows = [("01/02/2025 10:00", CSC, "case_opened"),
+            ("05/02/2025 22:00", "Police", "missing_report", {"details": "CSE concern"}),
+            ("06/02/2025 09:00", CSC, "contact", {"summary": "Police notification received"}),
+            END]
+    assert of(flags(*rows), "information-not-shared").empty
+    denied = ("06/02/2025 09:00", CSC, "contact", {"summary": "No police notification received"})
+    assert len(of(flags(*rows[:2], denied, END), "information-not-shared")) == 1
+
+
 def test_the_senders_chases_are_the_requests_evidence_not_requests_of_their_own():
     rows = [("07/10/2024 10:20", "School", "referral", {"recipients": [CSC]}),
             ("14/10/2024 08:05", "School", "referral", {"recipients": [CSC], "details":

@@ -86,7 +86,12 @@ _FROM = re.compile(r"(?:^|[.;!?\n]\s*)(?P<who>(?:\S+\s+){0,4}?\S+)\s+(?:reported
                    r"told\s+(?:us|school|police|staff)|phoned|rang|raised|e-?mailed|"
                    r"notified|informed|disclosed\s+to\s+us)\b"
                    r"|\b(?:received|information|referral|call|phone\s+call|e-?mail)\s+from\s+"
-                   r"(?P<from>[^.;:!?\n]{1,60})", re.IGNORECASE)
+                   r"(?P<from>[^.;:!?\n]{1,60})"
+                   # "Police notification received", "ED referral received", "PPN rec'd"
+                   r"|\b(?P<got>(?:\S+\s+){0,2}?(?:notification|referral|ppn|debrief))"
+                   r"(?:\s+and\s+\S+(?:\s+\S+)?)?\s+(?:received|rec'?d)\b", re.IGNORECASE)
+_PPN = re.compile(r"\bppn\b", re.IGNORECASE)  # a police protection notice: from the police
+_NO_GOT = re.compile(r"(?:no|not|never)\b", re.IGNORECASE)
 # a sharing denied or only intended: "No notification of the placement sent to",
 # "SW to send placement notifications to"
 _SHARE_NOT = re.compile(r"\b(?:not|no|never|nor|without|failed\s+to|unable\s+to|yet\s+to)\b"
@@ -613,7 +618,8 @@ class RowReader:
 
 def informed_by(text: str, aliases: AliasTable) -> list[str]:
     """Agencies a row's text says its information came from: "SW6 reported sexualised
-    messages", "Harbour Project shared RHI by phone", "received from CSC".
+    messages", "Harbour Project shared RHI by phone", "received from CSC", "Police
+    notification received", "PPN rec'd".
 
     >>> from workbench.agencies import load_aliases
     >>> informed_by("SW6 reported messages on the phone, shown by Mother.", load_aliases())
@@ -621,6 +627,8 @@ def informed_by(text: str, aliases: AliasTable) -> list[str]:
     """
     found: list[str] = []
     for m in _FROM.finditer(text):
-        who = m.group("who") or m.group("from")
+        who = m.group("who") or m.group("from") or _PPN.sub("police", m.group("got"))
+        if m.group("got") and _NO_GOT.match(m.group("got")):  # "No notification received"
+            continue
         found += aliases.find_in_text(_WHO_END.sub("", _MEANS.sub(" ", who)))
     return list(dict.fromkeys(found))

@@ -51,9 +51,41 @@ def handoff_times(analysis: Analysis) -> pd.DataFrame:
 def share_times(analysis: Analysis) -> pd.DataFrame:
     """Every way information passed from one agency to another, with times: each
     hand-off (sender → recipient), and each meeting between every two agencies at it
-    (the recorder and the recorded attendees pool what they know). Columns of
-    :func:`handoff_times` used by the sharing rules."""
-    return analysis.derived("share_times", _share_times)
+    (the recorder and the recorded attendees pool what they know), and each share its
+    recipient records ("Police notification received", "PPN rec'd": from the agencies
+    of that sector in the case). Columns of :func:`handoff_times` used by the sharing
+    rules."""
+    return analysis.derived("share_times", _all_shares)
+
+
+def _all_shares(analysis: Analysis) -> pd.DataFrame:
+    shares, received = _share_times(analysis), _received_shares(analysis)
+    return shares if received is None else pd.concat([shares, received], ignore_index=True)
+
+
+def _received_shares(analysis: Analysis) -> pd.DataFrame | None:
+    """Shares recorded by their recipient, from each agency of the case its text says
+    the information came from (a generic name, "Police", is every agency of its sector
+    in the case)."""
+    t = analysis.timed
+    rows = dated(t, t["agency"].ne("") & t["sector"].ne("family"), columns=("summary", "details"))
+    if rows.empty:
+        return None
+    aliases = load_aliases()
+    codes, texts = pd.factorize(rows["summary"].astype(str) + "\n" + rows["details"].astype(str))
+    told = [informed_by(text, aliases) for text in texts]
+    rows = rows.assign(sender=[told[c] for c in codes]).explode("sender")
+    rows = rows.loc[rows["sender"].notna()]
+    if rows.empty:
+        return None
+    table = agency_sectors(analysis)
+    generic = {name: sector for sector, name in aliases.sector_agencies.items()}
+    named = rows.assign(sector=rows["sender"].map(generic)).merge(
+        table.rename(columns={"agency": "of_sector"}), on=["case_id", "sector"], how="left")
+    named["sender"] = named["of_sector"].where(named["of_sector"].notna(), named["sender"])
+    named = named.loc[named["sender"].ne(named["agency"])]
+    return named.rename(columns={"agency": "recipient", "id": "event_id"}).loc[
+        :, _SHARE].astype({"sender": object, "recipient": object})
 
 
 _SHARE = ["case_id", "sender", "recipient", "event_id", "seq", "lo", "last", "lo_day",
