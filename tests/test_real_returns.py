@@ -481,6 +481,8 @@ def test_recipients_keep_only_the_names_not_how_or_when_it_went(tmp_path):
      "Children's Social Care; School Nursing"),
     ("Concerns not shared with the school.", ""),
     ("Mother said he was with friends. Safe and well check done.", ""),
+    ("Home manager emails Anyshire Social Work asking for her safety plan.",
+     "Children's Social Care"),
 ])
 def test_sharing_written_in_the_text_names_the_recipients(tmp_path, text, recipients):
     path = write(tmp_path, "yjs.csv", f"Date,Agency,Event\n05/02/2025,YJS,\"{text}\"\n")

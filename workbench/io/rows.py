@@ -76,6 +76,10 @@ _SHARED_TO = re.compile(
     r"(?:\s+(?:on|over|across|immediately|by\s+(?:phone|e-?mail|letter)|the\s+same\s+day))*"
     r"\s+(?:to|with)\s+(?P<who>[^.;\n]+)", re.IGNORECASE)
 _INFORMED = re.compile(r"\b(?:informed|notified|updated|alerted|e-?mailed|phoned|rang|telephoned|"
+                       # as published reviews write it, in the present ("emails Anyshire
+                       # Social Work asking for ...", "phones the Birchmere manager")
+                       r"informs|notifies|alerts|e-?mails|phones|rings|telephones|contacts|"
+                       r"contacted|wr(?:ote|ites)\s+to|"
                        r"made\s+aware\s+(?:of\s+)?)"
                        r"\s+(?P<who>[^.;\n]+)", re.IGNORECASE)
 _WAS_INFORMED = re.compile(r"(?P<who>[^.;:\n]+?)\s+(?:informed|notified|updated|made\s+aware)\b",
