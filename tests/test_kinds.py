@@ -52,6 +52,16 @@ def test_a_denied_phrase_names_no_event_of_its_kind(text, kind):
     assert classify(text).kind == kind
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    ("DS emailed CSC's duty manager formally requesting a strategy meeting", "contact"),
+    ("Strategy discussion requested by the DSL", "contact"),
+    ("Referral to CSC asking for an urgent strategy discussion", "referral"),
+    ("Strategy meeting held; request for s47 agreed", "strategy_meeting"),
+])
+def test_a_meeting_asked_for_is_not_a_meeting_held(text, kind):
+    assert classify(text).kind == kind
+
+
 def test_classification_explains_itself_and_grades_confidence():
     one = classify("Found by officers")
     assert (one.confidence, one.basis) == (0.9, 'rule:found:"found"')

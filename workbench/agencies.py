@@ -49,6 +49,7 @@ SECTORS = ("police", "social-care", "education", "health", "third-sector", "fami
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 _WORDS = re.compile(r"\b[A-Z][A-Z&]{1,3}\b")  # short aliases count in free text only as capitals
+_POSSESSIVE = re.compile(r"\b([A-Z][A-Z&]{1,3})['\u2019]s\b")
 _ROLE_CODE = re.compile(r"\b(?:sw|ssw|social worker) ?\d{1,4}\b")  # "SW1": a social worker
 _BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _ROLE = re.compile(r"^[a-z]{1,12}(?: [a-z]{1,12})? ?\d{1,4}$")  # "PC 1234", "SW 2", "RI worker 3"
@@ -187,7 +188,10 @@ class AliasTable:
 
         >>> load_aliases().find_in_text("Referral to CSC and the school nurse")
         ["Children's Social Care", 'School Nursing']
+        >>> load_aliases().find_in_text("emailed CSC's duty manager")
+        ["Children's Social Care"]
         """
+        text = _POSSESSIVE.sub(r"\1", text)  # "CSC's duty manager"
         key = _ROLE_CODE.sub("social worker", name_key(text))
         found = (self._index[m.group(1)] for m in self._finder.finditer(key)
                  if len(m.group(1)) > 3 or m.group(1).upper() in _WORDS.findall(text))

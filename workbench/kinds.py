@@ -117,12 +117,25 @@ def denied(text: str, at: int) -> bool:
     return _DENIED.search(text, max(0, at - 40), at) is not None
 
 
+#: a meeting just after one of these words is asked for, not held ("formally requesting a
+#: strategy meeting", "asked for an urgent strategy discussion"): the row is the request
+_ASKED_FOR = re.compile(r"\b(?:request(?:s|ed|ing)?|ask(?:s|ed|ing)? for|seek(?:s|ing)?|sought|"
+                        r"call(?:s|ed|ing)? for|to (?:convene|arrange|hold))"
+                        r"(?:\s+(?:for|a|an|the|urgent|formal|further|early))*\s*$", re.IGNORECASE)
+
+_ASKED_AFTER = re.compile(r"\s+(?:was\s+|were\s+|has\s+been\s+|had\s+been\s+)?"
+                          r"(?:requested|sought|asked\s+for)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def _matches(text: str) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for m in _pattern().finditer(text):
         kind = KINDS[int(m.lastgroup[1:])]  # type: ignore[index]
         if denied(text, m.start()):
+            continue
+        if kind in MEETING_KINDS and (_ASKED_FOR.search(text, max(0, m.start() - 40), m.start())
+                                      or _ASKED_AFTER.match(text, m.end())):
             continue
         if kind not in (k for k, _ in found):
             found.append((kind, m.group(0).lower()))
