@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.kinds import kind_labels
 from workbench.timeutil import LOCAL, working_calendar
@@ -120,7 +122,7 @@ def _ranks(column: pd.Series) -> np.ndarray:
     values = column.to_numpy()
     if values.dtype.kind in "iufMm":
         return values
-    return np.unique(values.astype(str), return_inverse=True)[1]
+    return pd.factorize(values, sort=True)[0]
 
 
 def _group_codes(left: pd.DataFrame, right: pd.DataFrame, keys: list[str]
@@ -325,15 +327,41 @@ def matched(ev: pd.DataFrame, phrases: Iterable[str]) -> pd.Series:
     out = pd.Series("", index=ev.index, dtype=object)
     if ev.empty:
         return out
-    text, test = text_of(ev), phrase_regex(phrases, capture=False)
+    test = phrase_regex(phrases, capture=False)
+    joined = _arrow_text(ev)
     try:  # Arrow's RE2 finds the few events that match quickly ...
-        hit = text.astype("str").str.contains(test, regex=True).to_numpy(dtype=bool)
+        if joined is None:
+            raise ValueError("text Arrow cannot hold")
+        hit = pc.match_substring_regex(joined, test).to_numpy(zero_copy_only=False)
+        texts = pd.Series(joined.filter(hit).to_pylist(), index=ev.index[hit], dtype=object)
     except Exception:  # ... unless a local phrase uses syntax RE2 lacks
-        hit = text.astype(object).str.contains(test, regex=True).to_numpy(dtype=bool)
+        text = text_of(ev)
+        try:
+            hit = text.astype("str").str.contains(test, regex=True).to_numpy(dtype=bool)
+        except Exception:
+            hit = text.astype(object).str.contains(test, regex=True).to_numpy(dtype=bool)
+        texts = text[hit].astype(object)
     if hit.any():  # ... and Python's re says which phrase
-        out[hit] = text[hit].astype(object).str.extract(phrase_regex(phrases),
-                                                        expand=False).fillna("")
+        out[hit] = texts.str.extract(phrase_regex(phrases), expand=False).fillna("")
     return out
+
+
+def _arrow_text(ev: pd.DataFrame) -> pa.Array | None:
+    """:func:`text_of` as one Arrow array, joined in C (None where a cell is not text)."""
+    parts = []
+    try:
+        for column in TEXT_FIELDS:
+            values = ev[column]
+            if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+                part = pa.array(values.array)
+            else:
+                part = pa.array(values.to_numpy(dtype=object), type=pa.large_string(),
+                                from_pandas=True)
+            parts.append(part.cast(pa.large_string()))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    return pc.binary_join_element_wise(*parts, pa.scalar(" | ", pa.large_string()),
+                                       null_handling="replace", null_replacement="")
 
 
 def concern_of(analysis: Analysis) -> pd.Series:
