@@ -80,11 +80,14 @@ def asof(left: pd.DataFrame, right: pd.DataFrame, *, left_on: str, right_on: str
             left = left.astype({key: object})
     l_ns, r_ns = _ns(lt), _ns(rt)
     l_order = None if lt.is_monotonic_increasing else np.argsort(l_ns, kind="stable")
-    if rt.is_monotonic_increasing:  # else in (time, seq, id) order
-        r_order = np.arange(len(rt))
-    else:
-        r_order = np.lexsort([_ranks(right[c]) for c in reversed(ties)] + [r_ns])
     l_group, r_group = _group_codes(left, right, keys)
+    # only the right rows of a group the left has can match (often a small share)
+    rows = np.flatnonzero(np.isin(r_group, l_group))
+    if rt.is_monotonic_increasing:  # else in (time, seq, id) order
+        r_order = rows
+    else:
+        r_order = rows[np.lexsort([_ranks(right[c].to_numpy()[rows]) for c in reversed(ties)]
+                                  + [r_ns[rows]])]
     found = _asof_index(l_group, l_ns, r_group[r_order], r_ns[r_order],
                         forward=forward, strict=strict)
     if len(r_order):
@@ -117,9 +120,8 @@ def _ns(times: pd.Series) -> np.ndarray:
     return times.to_numpy(dtype="datetime64[ns]").view(np.int64)
 
 
-def _ranks(column: pd.Series) -> np.ndarray:
+def _ranks(values: np.ndarray) -> np.ndarray:
     """Each value's rank in sort order (numbers as they are, text as Python compares it)."""
-    values = column.to_numpy()
     if values.dtype.kind in "iufMm":
         return values
     return pd.factorize(values, sort=True)[0]
