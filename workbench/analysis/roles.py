@@ -195,13 +195,18 @@ def _lead_states(analysis: Analysis) -> pd.DataFrame:
         (~closing & ~opened & status, own_or_main, "open"),
         (~closing & (holder | assessing), own_or_main, "work"),
     ]
-    frames = [t.loc[mask, ["case_id", "lo", "last", "seq", "id"]].assign(lead=lead[mask],
-                                                                          state=state)
-              for mask, lead, state in parts if mask.any()]
-    if not frames:
+    parts = [(np.flatnonzero(mask), lead, state) for mask, lead, state in parts if mask.any()]
+    if not parts:
         return pd.DataFrame(columns=["case_id", "lead", "state", "lo", "last", "seq", "id"])
-    out = pd.concat(frames, ignore_index=True).astype({"case_id": object, "lead": object})
-    return out.loc[out["lead"].ne("") | out["state"].ne("close")].reset_index(drop=True)
+    # the four selections as one take (in the same order as their concatenation)
+    rows = np.concatenate([where for where, _, _ in parts])
+    lead = np.concatenate([lead[where] for where, lead, _ in parts])
+    state = np.concatenate([np.full(len(where), state, dtype=object) for where, _, state in parts])
+    keep = (lead != "") | (state != "close")
+    out = t[["case_id", "lo", "last", "seq", "id"]].take(rows[keep]).reset_index(drop=True)
+    return out.assign(case_id=out["case_id"].astype(object),
+                      lead=pd.Series(lead[keep], dtype=object),
+                      state=pd.Series(state[keep], dtype="str"))
 
 
 def _latest_before(group: np.ndarray, at: np.ndarray, s_group: np.ndarray,
@@ -225,6 +230,23 @@ def _latest_before(group: np.ndarray, at: np.ndarray, s_group: np.ndarray,
     return np.where(ok, order[np.maximum(pos, 0)], -1)
 
 
+def _per_case(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """``left.merge(right, on="case_id")`` (each left row with every right row of its
+    case, in left then right order) by positions, without a hash join."""
+    codes = pd.factorize(np.concatenate([left["case_id"].to_numpy(dtype=object),
+                                         right["case_id"].to_numpy(dtype=object)]),
+                         use_na_sentinel=False)[0]
+    mine, theirs = codes[:len(left)], codes[len(left):]
+    order = np.argsort(theirs, kind="stable")  # the right rows case by case, in order
+    counts = np.bincount(theirs, minlength=codes.max() + 1 if len(codes) else 0)
+    n = counts[mine]
+    rows = np.repeat(np.arange(len(left)), n)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(n) - n, n)
+    matches = order[np.repeat((np.cumsum(counts) - counts)[mine], n) + within]
+    others = right.drop(columns="case_id").take(matches).reset_index(drop=True)
+    return pd.concat([left.take(rows).reset_index(drop=True), others], axis=1)
+
+
 def lead_agencies(anchors: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     """Which agencies hold the case at each anchor, read both ways.
 
@@ -240,8 +262,8 @@ def lead_agencies(anchors: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     s_group, pairs = pd.factorize(pair_of)  # each (case, lead) once, in order of appearance
     pairs = pairs.to_frame(index=False, name=["case_id", "lead"]).assign(
         _g=np.arange(len(pairs)))
-    cross = anchors[["_row", "case_id", "lo", "last"]].astype({"case_id": object}).merge(
-        pairs, on="case_id")
+    cross = _per_case(anchors[["_row", "case_id", "lo", "last"]].astype({"case_id": object}),
+                      pairs)
     if cross.empty:
         return pd.DataFrame(columns=["_row", "lead", "lead_early", "lead_late"])
     group = cross["_g"].to_numpy()
