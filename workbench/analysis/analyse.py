@@ -171,10 +171,30 @@ def analyse(data: Case | Analysis | pd.DataFrame, *,
 _MINUTE = pd.Timedelta(minutes=1)
 
 
+def _time_order(events: pd.DataFrame) -> np.ndarray | None:
+    """Positions of the dated events in time order, ties by ``seq`` then ``id``: a
+    stable ``sort_values(["start", "seq", "id"])`` by one ``lexsort`` (None for the
+    rare table it cannot sort that way: missing or mixed ids)."""
+    keep = np.flatnonzero(events["start"].notna().to_numpy())
+    seq, ids = events["seq"].iloc[keep], events["id"].iloc[keep]
+    if seq.dtype.kind not in "iu" or ids.isna().any():
+        return None
+    try:
+        rank = pd.factorize(ids, sort=True)[0]
+    except TypeError:
+        return None
+    at = events["start"].to_numpy(dtype="datetime64[ns]").view(np.int64)[keep]
+    return keep[np.lexsort((rank, seq.to_numpy(), at))]
+
+
 def timed_events(events: pd.DataFrame) -> pd.DataFrame:
     """See :attr:`Analysis.timed`."""
-    out = events.loc[events["start"].notna().to_numpy()]
-    out = out.sort_values(["start", "seq", "id"], kind="stable")
+    order = _time_order(events)
+    if order is None:
+        out = events.loc[events["start"].notna().to_numpy()].sort_values(
+            ["start", "seq", "id"], kind="stable")
+    else:
+        out = events.take(order)
     # plain object columns: the rules take, merge and join many small subsets, where
     # NumPy object arrays cost a fraction of Arrow-backed strings
     out = out.astype({c: object for c, t in out.dtypes.items() if t == "str"})

@@ -261,8 +261,25 @@ def _summarise(events: pd.DataFrame, profile: Protocol, rules: list[Rule] | None
     return out
 
 
-def _summarise_file(path: Path, profile: Protocol, keep_flags: bool) -> dict[str, Any]:
-    return _summarise(_prepare(pd.read_parquet(path)), profile, None, keep_flags)
+def _summarise_file(path: Path, profile: Protocol, keep_flags: bool,
+                    share: tuple[int, int] = (0, 1)) -> dict[str, Any]:
+    """The summary of one Parquet part, or of its ``share`` (k, n): the k-th of n runs of
+    its cases (in case order), so that a few parts keep every worker busy."""
+    frame = pd.read_parquet(path)
+    k, n = share
+    if n > 1:
+        ids = np.sort(frame["case_id"].unique().astype(object))
+        mine = ids[k * len(ids) // n:(k + 1) * len(ids) // n]
+        frame = frame.loc[frame["case_id"].isin(mine).to_numpy()].reset_index(drop=True)
+    return _summarise(_prepare(frame), profile, None, keep_flags)
+
+
+def _shares(files: list[Path], workers: int) -> list[tuple[Path, tuple[int, int]]]:
+    """The tasks for ``workers`` processes: whole parts when they share out evenly, else
+    each part in ``workers`` runs of whole cases (3 parts on 2 workers: 6 tasks, not a
+    second worker idle while the first analyses its second part)."""
+    n = 1 if len(files) % workers == 0 else workers
+    return [(path, (k, n)) for path in files for k in range(n)]
 
 
 def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
@@ -271,7 +288,8 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
     """Flags per pattern and agency, return-interview timeliness, hand-off answer
     rates and latencies, and monthly trends, over a whole cohort.
 
-    Parquet parts are analysed in ``workers`` processes (default: one per core);
+    Parquet parts are analysed in ``workers`` processes (default: one per core), each
+    part in runs of whole cases when the parts do not share out evenly among them;
     with local ``rules`` (which may not be importable by a worker) or a cohort of
     case folders, parts are analysed in this process. Case folders beside the Parquet
     parts (cases added to a generated cohort) are part of the cohort. ``keep_flags``
@@ -287,10 +305,13 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
     files = _parquet_parts(folder)
     workers = workers or os.cpu_count() or 1
     parts: Iterable[dict[str, Any]]
-    if files and rules is None and workers > 1 and len(files) > 1:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(files)))
-        parts = chain(pool.map(_summarise_file, files, [profile] * len(files),
-                               [keep_flags] * len(files)),
+    tasks: list[tuple[Path, tuple[int, int]]] = []
+    if files and rules is None and workers > 1:
+        tasks = _shares(files, workers)
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+        parts = chain(pool.map(_summarise_file, [path for path, _ in tasks],
+                               [profile] * len(tasks), [keep_flags] * len(tasks),
+                               [share for _, share in tasks]),
                       (_summarise(events, profile, rules, keep_flags)
                        for events in _case_parts(folder)))
     else:
@@ -300,7 +321,8 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
     if progress:
         from tqdm import tqdm
 
-        parts = tqdm(parts, total=len(files) or None, unit="part", desc="cohort")
+        parts = tqdm(parts, total=(len(tasks) if pool is not None else len(files)) or None,
+                     unit="part", desc="cohort")
     summaries = []
     try:
         summaries = list(parts)

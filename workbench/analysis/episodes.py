@@ -160,8 +160,14 @@ def _episode_of(ev: pd.DataFrame, ep: pd.DataFrame, mask: pd.Series,
 def _per_episode(ep: pd.DataFrame, frame: pd.DataFrame, column: str, *, keep: str = "first"
                  ) -> pd.api.extensions.ExtensionArray | np.ndarray:
     """``column`` of the first (or last) row of ``frame`` for each episode, NaN for none."""
-    picked = frame.drop_duplicates("_k", keep=keep).set_index("_k")[column]
-    return picked.reindex(np.arange(len(ep))).array
+    k = frame["_k"].to_numpy()
+    if keep == "first":
+        pos = np.unique(k, return_index=True)[1]
+    else:
+        pos = len(k) - 1 - np.unique(k[::-1], return_index=True)[1]
+    where = np.full(len(ep), -1, dtype=np.int64)
+    where[k[pos]] = pos
+    return pd.api.extensions.take(frame[column].array, where, allow_fill=True)
 
 
 def _gradings(ev: pd.DataFrame, ep: pd.DataFrame) -> pd.DataFrame:

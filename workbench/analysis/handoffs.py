@@ -115,13 +115,16 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
                       direction="forward", tolerance=window)
     h = h.sort_values("sent", kind="stable")
     # a row that itself says no answer came has only an answer recorded as such
-    h.loc[h["chase"].eq("no_answer"), ["i_id", "i_kind", "i_at", "i_precision"]] = None
+    chased = h["chase"].eq("no_answer")
+    if chased.any():  # (each .loc assignment costs as much on no row as on a few)
+        h.loc[chased, ["i_id", "i_kind", "i_at", "i_precision"]] = None
     # a row that writes its recipient's answer ("EDT responded 1215hrs") is answered by itself
     itself = h["chase"].eq("answered") & h["x_id"].isna()
-    h.loc[itself, "x_id"] = h.loc[itself, "event_id"]
-    h.loc[itself, "x_kind"] = h.loc[itself, "event_kind"]
-    h.loc[itself, "x_at"] = h.loc[itself, "sent"]
-    h.loc[itself, "x_precision"] = h.loc[itself, "precision"]
+    if itself.any():
+        h.loc[itself, "x_id"] = h.loc[itself, "event_id"]
+        h.loc[itself, "x_kind"] = h.loc[itself, "event_kind"]
+        h.loc[itself, "x_at"] = h.loc[itself, "sent"]
+        h.loc[itself, "x_precision"] = h.loc[itself, "precision"]
     has_x = h["x_id"].notna()
     has_i = h["i_id"].notna() & ~has_x
     h["answer_id"] = h["x_id"].where(has_x, h["i_id"]).fillna("")

@@ -45,6 +45,7 @@ Examples
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,28 +73,37 @@ def agency_sectors(analysis: Analysis) -> pd.DataFrame:
     return analysis.derived("agency_sectors", _agency_sectors)
 
 
+def _distinct(frame: pd.DataFrame) -> set[tuple[Any, ...]]:
+    """The distinct rows of ``frame`` as tuples (pandas' hashing first for a cohort)."""
+    if len(frame) > 2000:
+        frame = frame.drop_duplicates()
+    return set(zip(*(frame[c].to_numpy(dtype=object) for c in frame.columns), strict=True))
+
+
 def _agency_sectors(analysis: Analysis) -> pd.DataFrame:
     ev = analysis.events
-    # rows that repeat a (case, agency, sector) already seen, or name no one, are
-    # dropped before the sort and the split (the same table, a fraction of the work)
+    # each (case, agency) once with the greatest sector written for it (a name only
+    # recipients or attendees give has none); distinct cells are read once, in Python:
+    # a case names a few agencies on many rows
+    sector: dict[tuple[Any, Any], str] = {}
     own = ev[["case_id", "agency"]].assign(
-        sector=ev["sector"] if "sector" in ev.columns else "").drop_duplicates()
-    named = [ev.loc[ev[c].fillna("").ne("").to_numpy(), ["case_id", c]].drop_duplicates()
-             .rename(columns={c: "agency"}).assign(
-        agency=lambda f: f["agency"].str.split("; ")).explode("agency").assign(sector="")
-        for c in ("recipients", "attendees") if c in ev.columns]
-    table = pd.concat([own, *named], ignore_index=True).astype(object)
-    table = table.loc[table["agency"].fillna("").ne("")]
-    table["sector"] = table["sector"].fillna("")
-    table = table.sort_values("sector", ascending=False, kind="stable").drop_duplicates(
-        ["case_id", "agency"])
+        sector=ev["sector"].fillna("") if "sector" in ev.columns else "")
+    for case, agency, written in _distinct(own):
+        if isinstance(agency, str) and agency:
+            sector[case, agency] = max(sector.get((case, agency), ""), written)
+    for column in ("recipients", "attendees"):
+        if column in ev.columns:
+            cells = ev.loc[ev[column].fillna("").ne("").to_numpy(), ["case_id", column]]
+            for case, cell in _distinct(cells):
+                for agency in cell.split("; "):
+                    if agency:
+                        sector.setdefault((case, agency), "")
     known = {a.name: a.sector for a in analysis.case.agencies} if analysis.case else {}
-    missing = table["sector"].eq("")
-    if missing.any():
-        aliases = load_aliases()
-        table.loc[missing, "sector"] = [known.get(a) or aliases.sector(a)
-                                        for a in table.loc[missing, "agency"]]
-    return table.sort_values(["case_id", "agency"], kind="stable").reset_index(drop=True)
+    aliases = load_aliases()
+    rows = sorted((case, agency, written or known.get(agency) or aliases.sector(agency))
+                  for (case, agency), written in sector.items())
+    return pd.DataFrame({name: pd.Series([r[i] for r in rows], dtype=object)
+                         for i, name in enumerate(("case_id", "agency", "sector"))})
 
 
 def _plays(role: str, agency: pd.Series, sector: pd.Series) -> np.ndarray:
@@ -129,16 +139,28 @@ def ri_providers(analysis: Analysis) -> pd.DataFrame:
 
 
 def _main_holder(timed: pd.DataFrame, holder: np.ndarray) -> pd.Series:
-    """Per case, the children's social care agency with most records (a case with none
-    is not in the index)."""
-    own = timed.loc[holder, ["case_id", "agency", "seq"]]
-    if own.empty:
+    """Per case, the children's social care agency with most records (ties: the one
+    recording first by ``seq``, then the first in time); a case with none is not in
+    the index."""
+    if not holder.any():
         return pd.Series(dtype=object)
-    counts = own.groupby(["case_id", "agency"], sort=False).agg(n=("seq", "size"),
-                                                                 first=("seq", "min"))
-    counts = counts.reset_index().sort_values(["case_id", "n", "first"],
-                                              ascending=[True, False, True], kind="stable")
-    return counts.drop_duplicates("case_id").set_index("case_id")["agency"]
+    cases = timed["case_id"].to_numpy(dtype=object)[holder]
+    agencies = timed["agency"].to_numpy(dtype=object)[holder]
+    seqs = timed["seq"].to_numpy()[holder]
+    counts: dict[tuple[Any, Any], list[Any]] = {}  # (case, agency) -> [n, first seq]
+    for key, seq in zip(zip(cases, agencies, strict=True), seqs.tolist(), strict=True):
+        entry = counts.get(key)
+        if entry is None:
+            counts[key] = [1, seq]
+        else:
+            entry[0] += 1
+            entry[1] = min(entry[1], seq)
+    best: dict[Any, tuple[int, Any, Any]] = {}
+    for (case, agency), (size, first) in counts.items():  # in order of first record
+        if case not in best or (size, -first) > (best[case][0], -best[case][1]):
+            best[case] = (size, first, agency)
+    return pd.Series({case: agency for case, (_, _, agency) in sorted(best.items())},
+                     dtype=object)
 
 
 def lead_states(analysis: Analysis) -> pd.DataFrame:
@@ -173,13 +195,18 @@ def _lead_states(analysis: Analysis) -> pd.DataFrame:
         (~closing & ~opened & status, own_or_main, "open"),
         (~closing & (holder | assessing), own_or_main, "work"),
     ]
-    frames = [t.loc[mask, ["case_id", "lo", "last", "seq", "id"]].assign(lead=lead[mask],
-                                                                          state=state)
-              for mask, lead, state in parts if mask.any()]
-    if not frames:
+    parts = [(np.flatnonzero(mask), lead, state) for mask, lead, state in parts if mask.any()]
+    if not parts:
         return pd.DataFrame(columns=["case_id", "lead", "state", "lo", "last", "seq", "id"])
-    out = pd.concat(frames, ignore_index=True).astype({"case_id": object, "lead": object})
-    return out.loc[out["lead"].ne("") | out["state"].ne("close")].reset_index(drop=True)
+    # the four selections as one take (in the same order as their concatenation)
+    rows = np.concatenate([where for where, _, _ in parts])
+    lead = np.concatenate([lead[where] for where, lead, _ in parts])
+    state = np.concatenate([np.full(len(where), state, dtype=object) for where, _, state in parts])
+    keep = (lead != "") | (state != "close")
+    out = t[["case_id", "lo", "last", "seq", "id"]].take(rows[keep]).reset_index(drop=True)
+    return out.assign(case_id=out["case_id"].astype(object),
+                      lead=pd.Series(lead[keep], dtype=object),
+                      state=pd.Series(state[keep], dtype="str"))
 
 
 def _latest_before(group: np.ndarray, at: np.ndarray, s_group: np.ndarray,
@@ -203,6 +230,23 @@ def _latest_before(group: np.ndarray, at: np.ndarray, s_group: np.ndarray,
     return np.where(ok, order[np.maximum(pos, 0)], -1)
 
 
+def _per_case(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """``left.merge(right, on="case_id")`` (each left row with every right row of its
+    case, in left then right order) by positions, without a hash join."""
+    codes = pd.factorize(np.concatenate([left["case_id"].to_numpy(dtype=object),
+                                         right["case_id"].to_numpy(dtype=object)]),
+                         use_na_sentinel=False)[0]
+    mine, theirs = codes[:len(left)], codes[len(left):]
+    order = np.argsort(theirs, kind="stable")  # the right rows case by case, in order
+    counts = np.bincount(theirs, minlength=codes.max() + 1 if len(codes) else 0)
+    n = counts[mine]
+    rows = np.repeat(np.arange(len(left)), n)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(n) - n, n)
+    matches = order[np.repeat((np.cumsum(counts) - counts)[mine], n) + within]
+    others = right.drop(columns="case_id").take(matches).reset_index(drop=True)
+    return pd.concat([left.take(rows).reset_index(drop=True), others], axis=1)
+
+
 def lead_agencies(anchors: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     """Which agencies hold the case at each anchor, read both ways.
 
@@ -218,8 +262,8 @@ def lead_agencies(anchors: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     s_group, pairs = pd.factorize(pair_of)  # each (case, lead) once, in order of appearance
     pairs = pairs.to_frame(index=False, name=["case_id", "lead"]).assign(
         _g=np.arange(len(pairs)))
-    cross = anchors[["_row", "case_id", "lo", "last"]].astype({"case_id": object}).merge(
-        pairs, on="case_id")
+    cross = _per_case(anchors[["_row", "case_id", "lo", "last"]].astype({"case_id": object}),
+                      pairs)
     if cross.empty:
         return pd.DataFrame(columns=["_row", "lead", "lead_early", "lead_late"])
     group = cross["_g"].to_numpy()

@@ -195,10 +195,9 @@ def meeting_missing_agency(analysis: Analysis) -> pd.DataFrame:
     cross = meetings.rename(columns={"_row": "meeting"}).merge(agencies, on="case_id")
     present = meetings[["_row", "attendees"]].assign(
         absent=meetings["attendees"].str.split(r"\s*;\s*", regex=True)).explode("absent")
-    present = present.rename(columns={"_row": "meeting"})[["meeting", "absent"]]
-    cross = cross.merge(present.drop_duplicates().assign(here=True), on=["meeting", "absent"],
-                        how="left")
-    cross = cross.loc[cross["here"].isna() & cross["absent"].ne(cross["agency"])]
+    here = pd.MultiIndex.from_arrays([cross["meeting"], cross["absent"]]).isin(
+        pd.MultiIndex.from_arrays([present["_row"], present["absent"]]))
+    cross = cross.loc[~here & cross["absent"].ne(cross["agency"]).to_numpy()]
     if not cross.empty:
         where = pd.MultiIndex.from_frame(sectors[["case_id", "agency"]]).get_indexer(
             pd.MultiIndex.from_arrays([cross["case_id"], cross["absent"]]))
