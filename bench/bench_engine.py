@@ -157,11 +157,11 @@ def measure_network(folder: Path, repeat: int = 3, pm4py: bool = True) -> dict[s
     analysis and handover-of-work network on the same log (one run each, each in a
     process of its own: pm4py may run out of memory). pm4py times are None when it is
     not installed or failed."""
-    from workbench.analysis.cohort import _prepare
+    from workbench.analysis.cohort_parts import prepare_events
     from workbench.analysis.handoffs import handoffs
     from workbench.analysis.network import edge_table
 
-    frame = _prepare(pd.concat(pd.read_parquet(p)
+    frame = prepare_events(pd.concat(pd.read_parquet(p)
                                for p in sorted((folder / "events").glob("*.parquet"))))
     times, edges = [], 0
     for _ in range(repeat):

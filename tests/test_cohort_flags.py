@@ -12,7 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbench.analysis.cohort import _prepare, cohort_report
+from workbench.analysis.cohort import cohort_report
+from workbench.analysis.cohort_parts import prepare_events
 from workbench.analysis.rules import flag_table
 from workbench.generate import generate_cohort
 
@@ -29,7 +30,7 @@ def generated(tmp_path_factory):
     out = tmp_path_factory.mktemp("cohort") / "c"
     generate_cohort(out, cases=14, seed=15, chunk_events=2500)  # several Parquet parts
     parts = sorted((out / "events").glob("*.parquet"))
-    events = _prepare(pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True))
+    events = prepare_events(pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True))
     return out, events, len(parts)
 
 

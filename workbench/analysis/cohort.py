@@ -18,7 +18,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,12 @@ import numpy as np
 import pandas as pd
 
 from workbench.analysis.analyse import analyse
+from workbench.analysis.cohort_parts import (
+    case_folder_parts,
+    cohort_parts,
+    parquet_files,
+    prepare_events,
+)
 from workbench.analysis.rules import Rule, flag_table
 from workbench.protocols import Protocol, load_protocol
 
@@ -154,51 +160,6 @@ def _in(months: Iterable[object], first: str | None, last: str | None) -> np.nda
     return ok.to_numpy(dtype=bool)
 
 
-def _parquet_parts(folder: Path) -> list[Path]:
-    return sorted((folder / "events").glob("*.parquet")) or sorted(folder.glob("*.parquet"))
-
-
-def _case_parts(folder: Path) -> Iterator[pd.DataFrame]:
-    """The case folders' (``*/case.yaml``) event tables, one case at a time."""
-    from workbench.io.casefile import load_case
-
-    for path in sorted(p.parent for p in folder.glob("*/case.yaml")):
-        case = load_case(path)
-        yield case.events.assign(case_id=case.id)
-
-
-def cohort_parts(folder: str | Path, *, columns: list[str] | None = None
-                 ) -> Iterator[pd.DataFrame]:
-    """The cohort's event tables, one Parquet file (whole cases) at a time, then one
-    case folder (``*/case.yaml``) at a time: a generated cohort and cases added to it."""
-    folder = Path(folder)
-    parts = _parquet_parts(folder)
-    if not parts and not any(folder.glob("*/case.yaml")):
-        raise FileNotFoundError(f"{folder}: no events/*.parquet and no case folders")
-    for part in parts:
-        yield _prepare(pd.read_parquet(part, columns=columns))
-    yield from _case_parts(folder)
-
-
-_TEXT = ("agency", "sector", "kind", "recipients", "attendees", "risk_grade", "refers_to",
-         "summary", "details", "action", "outcome", "source", "precision", "when", "id")
-
-
-def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Parquet columns as the engine expects them: plain text with "" for missing."""
-    for column in _TEXT:
-        if column in frame:
-            frame[column] = frame[column].astype(str).where(frame[column].notna(), "")
-        elif column not in ("id",):
-            frame[column] = ""
-    for column in ("start", "end"):
-        if column in frame:
-            frame[column] = pd.to_datetime(frame[column], utc=True)
-    if "seq" not in frame:
-        frame["seq"] = frame.groupby("case_id").cumcount() + 1
-    return frame
-
-
 def _month(times: pd.Series) -> pd.Series:
     return times.dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
 
@@ -271,7 +232,7 @@ def _summarise_file(path: Path, profile: Protocol, keep_flags: bool,
         ids = np.sort(frame["case_id"].unique().astype(object))
         mine = ids[k * len(ids) // n:(k + 1) * len(ids) // n]
         frame = frame.loc[frame["case_id"].isin(mine).to_numpy()].reset_index(drop=True)
-    return _summarise(_prepare(frame), profile, None, keep_flags)
+    return _summarise(prepare_events(frame), profile, None, keep_flags)
 
 
 def _shares(files: list[Path], workers: int) -> list[tuple[Path, tuple[int, int]]]:
@@ -302,7 +263,7 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
 
     profile = load_protocol(protocol)
     folder = Path(folder)
-    files = _parquet_parts(folder)
+    files = parquet_files(folder)
     workers = workers or os.cpu_count() or 1
     parts: Iterable[dict[str, Any]]
     tasks: list[tuple[Path, tuple[int, int]]] = []
@@ -313,7 +274,7 @@ def cohort_report(folder: str | Path, *, protocol: Protocol | str | None = None,
                                [profile] * len(tasks), [keep_flags] * len(tasks),
                                [share for _, share in tasks]),
                       (_summarise(events, profile, rules, keep_flags)
-                       for events in _case_parts(folder)))
+                       for events in case_folder_parts(folder)))
     else:
         pool = None
         parts = (_summarise(events, profile, rules, keep_flags)

@@ -15,7 +15,6 @@ from workbench.analysis.roles import lead_agencies, lead_states
 from workbench.analysis.rules import rule
 from workbench.analysis.rules._common import (
     DAY,
-    asof,
     chronology_end,
     combine,
     dated,
@@ -33,6 +32,7 @@ from workbench.analysis.rules._common import (
     verdict,
     width,
 )
+from workbench.analysis.rules.asof import asof
 
 __all__ = ["closed_while_active", "education_exclusion_escalation", "ownership_gap",
            "repeat_episodes_no_strategy"]

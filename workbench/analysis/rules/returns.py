@@ -16,7 +16,6 @@ from workbench.analysis.rules._common import (
     DAY,
     HOUR,
     answered_within,
-    asof,
     chronology_end,
     dated,
     day_of,
@@ -29,6 +28,7 @@ from workbench.analysis.rules._common import (
     raw_flags,
     renamed,
 )
+from workbench.analysis.rules.asof import asof
 from workbench.analysis.rules.handoffs import share_times
 from workbench.kinds import RI_KINDS
 
