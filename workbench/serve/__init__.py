@@ -84,11 +84,16 @@ CULL_INTERVAL_S = 60
 #: a closed page's kernel is stopped after this many idle seconds (open pages never are)
 CULL_IDLE_TIMEOUT_S = 600
 #: seconds after a preheated kernel is taken before the next one starts warming (so
-#: that warming it does not slow the page being opened)
+#: that warming it does not slow the page being opened). Not longer: a page that
+#: arrives meanwhile waits for the delayed kernel (a 6th review page waited 12 s with
+#: 10 s), where a kernel of its own would have been ready sooner
 FILL_DELAY_S = 1.0
 #: preheated kernels kept for a dashboard beyond one: a review panel opens its pages
 #: together (each a few seconds of one core to start cold); a workshop's participants
-#: join over a minute or two, and the others are opened by one person
+#: join over a minute or two, and the others are opened by one person. Larger pools were
+#: measured and not kept: five review pages from a pool of five drew no sooner in a
+#: browser than from three (the five browsers and five refills then start at once), and
+#: a workshop pool of 5 or 10 did not finish 20 pages sooner and held 300-550 MB more
 POOLS = {"review.ipynb": 3}
 #: seconds Voilà waits, after a cell has run, for the last of its output: past this it
 #: drops the output (nbclient's default is 4 s). Twenty pages opening together keep
