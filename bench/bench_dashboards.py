@@ -113,25 +113,28 @@ class Bench:
 
 
 def kernels(log: Path) -> dict[int, tuple[str, float]]:
-    """Kernel process id -> (dashboard, RSS in MB), for every running Voilà kernel."""
+    """Kernel process id -> (dashboard, RSS in MB), for every running Voilà kernel
+    (started as ``ipykernel_launcher``, or forked: the log names its process)."""
     text = log.read_text(errors="replace")
     owner = {m.group(1): m.group(2) for m in re.finditer(
         r"Using pre-heated kernel: ([0-9a-f-]+) for (\w+)\.ipynb", text)}
+    forked = {int(m.group(2)): m.group(1) for m in re.finditer(
+        r"Kernel ([0-9a-f-]+) forked as process (\d+)", text)}
     out = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            if b"ipykernel_launcher" not in b" ".join(cmd):
-                continue
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
-        kid = re.search(rb"kernel-([0-9a-f-]+)\.json", b" ".join(cmd))
+        found = re.search(rb"kernel-([0-9a-f-]+)\.json", b" ".join(cmd))
+        kid = found.group(1).decode() if found and b"ipykernel_launcher" in b" ".join(cmd) \
+            else forked.get(int(pid))
         rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
         if kid:
-            out[int(pid)] = (owner.get(kid.group(1).decode(), "warming (pool)"), rss)
+            out[int(pid)] = (owner.get(kid, "warming (pool)"), rss)
     return out
 
 
@@ -204,7 +207,9 @@ FIRST_WIDGET_JS = """(() => {
 def processes(server: int) -> list[dict]:
     """The server and every process under it (its kernels run in sessions of their own,
     so they are found by parent, not by process group): pid, kernel or not, RSS and PSS
-    in MB."""
+    in MB. A kernel is an ``ipykernel_launcher`` process, or a process forked from the
+    server's zygote (:mod:`workbench.serve.forking`, which has the zygote's command
+    line)."""
     table = {}
     for pid in os.listdir("/proc"):
         if pid.isdigit():
@@ -219,6 +224,7 @@ def processes(server: int) -> list[dict]:
         family |= more
         grew = bool(more)
     out = []
+    zygotes = set()
     for pid in sorted(family):
         try:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
@@ -226,9 +232,12 @@ def processes(server: int) -> list[dict]:
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
+        if b"-m workbench.serve.forking " in cmd and table.get(pid) not in zygotes:
+            zygotes.add(pid)        # the warm process kernels are forked from, not one
         rss = re.search(r"VmRSS:\s+(\d+)", status)
         pss = re.search(r"^Pss:\s+(\d+)", rollup, re.M)
-        out.append({"pid": pid, "kernel": b"ipykernel_launcher" in cmd,
+        kernel = b"ipykernel_launcher" in cmd or table.get(pid) in zygotes
+        out.append({"pid": pid, "kernel": kernel,
                     "rss_mb": int(rss.group(1)) / 1024 if rss else 0.0,
                     "pss_mb": int(pss.group(1)) / 1024 if pss else 0.0})
     return out

@@ -353,3 +353,52 @@ def test_the_process_group_options_follow_the_platform(monkeypatch):
     assert process_group_options() == {"creationflags": CREATE_NEW_PROCESS_GROUP}
     monkeypatch.setattr(sys, "platform", "darwin")
     assert process_group_options() == {"start_new_session": True}
+
+
+# -- kernels forked from a warm process -----------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kernels fork on Linux only")
+def test_a_kernel_is_forked_warm_runs_code_and_is_gone_when_stopped(tmp_path):
+    from jupyter_client.multikernelmanager import AsyncMultiKernelManager
+
+    from workbench.serve import FORK_KERNELS
+    from workbench.serve.forking import ForkedKernel
+
+    assert FORK_KERNELS
+    code = ("import os, sys; from pathlib import Path; print(os.getppid(), os.getpid(), "
+            "os.getpgid(0), 'workbench.apps.review' in sys.modules, os.environ['WB_MARK'], "
+            "Path.cwd())")
+
+    async def run():
+        mkm = AsyncMultiKernelManager(
+            kernel_manager_class="workbench.serve.forking.ForkingKernelManager",
+            connection_dir=str(tmp_path))
+        kid = await mkm.start_kernel(kernel_name="python3", cwd=str(tmp_path),
+                                     env={**os.environ, "WB_MARK": "its-own"})
+        km = mkm.get_kernel(kid)
+        assert isinstance(km.provisioner.process, ForkedKernel)
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            lines = []
+            reply = await client.execute_interactive(
+                code, timeout=60, output_hook=lambda m: lines.append(
+                    m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+            assert reply["content"]["status"] == "ok"
+        finally:
+            client.stop_channels()
+        pid = km.provisioner.pid
+        await mkm.shutdown_kernel(kid)
+        return "".join(lines).split(), pid
+
+    import asyncio
+
+    out, pid = asyncio.run(run())
+    parent, own, group, warm, mark, cwd = out
+    assert int(own) == pid and group == own            # a process group of its own
+    assert b"workbench.serve.forking" in Path(f"/proc/{parent}/cmdline").read_bytes()
+    assert warm == "True"                              # imported before the fork
+    assert mark == "its-own" and Path(cwd) == tmp_path
+    assert not Path(f"/proc/{pid}").exists()           # stopped (and reaped)

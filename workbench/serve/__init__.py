@@ -84,12 +84,25 @@ CULL_INTERVAL_S = 60
 #: a closed page's kernel is stopped after this many idle seconds (open pages never are)
 CULL_IDLE_TIMEOUT_S = 600
 #: seconds after a preheated kernel is taken before the next one starts warming (so
-#: that warming it does not slow the page being opened)
+#: that warming it does not slow the page being opened). Not longer: a page that
+#: arrives meanwhile waits for the delayed kernel (a 6th review page waited 12 s with
+#: 10 s), where a kernel of its own would have been ready sooner
 FILL_DELAY_S = 1.0
 #: preheated kernels kept for a dashboard beyond one: a review panel opens its pages
 #: together (each a few seconds of one core to start cold); a workshop's participants
-#: join over a minute or two, and the others are opened by one person
+#: join over a minute or two, and the others are opened by one person. Larger pools were
+#: measured and not kept: five review pages from a pool of five drew no sooner in a
+#: browser than from three (the five browsers and five refills then start at once), and
+#: a workshop pool of 5 or 10 did not finish 20 pages sooner and held 300-550 MB more
 POOLS = {"review.ipynb": 3}
+#: seconds Voilà waits, after a cell has run, for the last of its output: past this it
+#: drops the output (nbclient's default is 4 s). Twenty pages opening together keep
+#: the server that busy, and a dropped output is a page without its dashboard (19 of
+#: 20 workshop pages were never drawn, the log saying "Timeout waiting for IOPub output")
+IOPUB_TIMEOUT_S = 120
+#: kernels forked from a warm process (:mod:`workbench.serve.forking`): on Linux only
+#: (``fork()`` is unsafe on macOS and absent on Windows)
+FORK_KERNELS = sys.platform.startswith("linux")
 #: the dashboards, in the order the URL list shows them
 DASHBOARDS = ("review.ipynb", "workshop.ipynb", "network.ipynb", "cohort.ipynb")
 #: front-end extensions the dashboards never use: plotly's mime renderer alone is a 4.8 MB
@@ -207,10 +220,13 @@ def _write_private(path: Path, text: str) -> None:
 def voila_command(*, dashboards: Path, address: str, port: int,
                   config_dir: Path, cull_interval: int = CULL_INTERVAL_S,
                   cull_idle_timeout: int = CULL_IDLE_TIMEOUT_S, preheat: bool = True,
-                  python: str = sys.executable) -> list[str]:
+                  fork: bool = FORK_KERNELS, python: str = sys.executable) -> list[str]:
     """The command line serving ``dashboards``: Voilà, run through this module's guard
     (the ``Host`` check, ``/logout``, access logs without the token); the token is in
-    ``config_dir/voila.json``, never here."""
+    ``config_dir/voila.json``, never here. With ``fork`` the kernels are forked from
+    a warm process (:mod:`workbench.serve.forking`)."""
+    manager = (["--AsyncMappingKernelManager.kernel_manager_class="
+                "workbench.serve.forking.ForkingKernelManager"] if fork else [])
     return [
         python, "-m", "workbench.serve", f"--hosts={','.join(allowed_hosts(address))}",
         str(dashboards), "--no-browser",
@@ -219,8 +235,10 @@ def voila_command(*, dashboards: Path, address: str, port: int,
         f"--MappingKernelManager.cull_interval={int(cull_interval)}",
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
         f"--preheat_kernel={preheat}",
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
         "--strip_sources=True", "--show_tracebacks=False",
         "--VoilaConfiguration.show_margins=False",
+        *manager,
     ]
 
 
