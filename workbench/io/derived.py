@@ -274,20 +274,16 @@ def derive_dated_shares(events: pd.DataFrame) -> pd.DataFrame:
     if events.empty or not {"details", "recipients"} <= set(events.columns):
         return events
     starts = pd.to_datetime(events["start"], utc=True)
-    dated = events["recipients"].astype(str).ne("") & starts.notna()
-    dated &= pd.Series([_share_date(events.iloc[i]) is not None if d else False
-                        for i, d in enumerate(dated.to_numpy())], index=events.index)
-    if not dated.any():
+    sharing = np.flatnonzero((events["recipients"].astype(str).ne("") & starts.notna()).to_numpy())
+    found = [(i, m) for i in sharing if (m := _share_date(events.iloc[i])) is not None]
+    if not found:
         return events
     events = events.copy()
     if "refers_to" not in events.columns:
         events["refers_to"] = ""
     rows = []
-    for i in np.flatnonzero(dated.to_numpy()):
+    for i, m in found:
         row = events.iloc[i]
-        m = _share_date(row)
-        if m is None:
-            continue
         try:
             when = parse_when(m["date"])
         except DateError:
