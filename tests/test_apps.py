@@ -355,6 +355,32 @@ def test_followers_screens_move_to_the_chairs_step_and_rejoin_in_one_click(libra
     assert two.position == reloaded.position == 8
 
 
+def test_a_page_that_opens_as_the_store_changes_is_sent_what_it_missed(library, stores,
+                                                                        monkeypatch):
+    # a change made while the page is still creating its widgets reaches none of them
+    # (a chair taken as a follower's page loads): once open, the page gets every state again
+    follower = ReviewApp(library=library, store=stores[0], case="tiny", rules=RULES)
+    chair = ReviewApp(library=library, store=stores[1], case="tiny", rules=RULES)
+    chair.name_input.value = "AB"
+    chair.together.chair_button.click()
+    follower.refresh()                                   # sent to a page not ready for it
+    sent: list[w.Widget] = []
+    monkeypatch.setattr(w.Widget, "send_state", lambda self, key=None: sent.append(self))
+    follower.page.opened({}, {})
+    assert "AB</b> chairs" in follower.together.status.value
+    resent = {id(x) for x in sent}
+    for part in (follower.together.status, follower.together.follow_button,
+                 follower.together.follow_button.layout, follower.event_panel,
+                 follower.notes_panel, follower.status):
+        assert id(part) in resent
+    assert not any(isinstance(x, go.FigureWidget) for x in sent)    # figures are not
+    assert len(resent) == len(sent)                                  # each widget once
+    workshop = WorkshopApp(library=library, store=stores[0])
+    sent.clear()
+    workshop.page.opened({}, {})
+    assert id(workshop.status) in {id(x) for x in sent}
+
+
 def test_key_practice_episodes_include_high_severity_flag_evidence(review):
     assert review.key_practice_episodes() == {"e4"}
     review.kpe_button.click()

@@ -25,9 +25,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import anywidget
+import ipywidgets as w
 import traitlets
 
-__all__ = ["TEMPLATE", "PageHelper", "template_folder", "voila_page_settings"]
+__all__ = ["TEMPLATE", "PageHelper", "page_widgets", "template_folder", "voila_page_settings"]
 
 #: the template's name (its folder under ``voila/templates``)
 TEMPLATE = "workbench"
@@ -137,6 +138,11 @@ class PageHelper(anywidget.AnyWidget):
     - what survives a reload: :meth:`remember` writes values to the browser's local
       storage (under ``storage_key``) and to the page's URL query; :meth:`on_page`
       callbacks receive what the page had when it opened (``query``, ``stored``).
+
+    ``root`` is the app's widget. Once the page has opened, the state of every widget in
+    it (:func:`page_widgets`) is sent again: a change the kernel made while the page was
+    still creating its widgets (the review store polled as the page loads: a chair taken,
+    a note, a reveal) reached no widget on the page and would otherwise never show.
     """
 
     _esm = _PAGE_ESM
@@ -152,6 +158,7 @@ class PageHelper(anywidget.AnyWidget):
         self._serial = 0
         self._kept: dict = {}
         self.page: dict | None = None
+        self.root: w.Widget | None = None
         self.on_msg(self._on_msg)
 
     def on_page(self, callback: Callable[[dict, dict], None]) -> None:
@@ -184,8 +191,34 @@ class PageHelper(anywidget.AnyWidget):
         self.page = {"query": q, "stored": kept, "width": width, "screen": screen}
         for callback in tuple(self._callbacks):
             callback(q, kept)
+        if self.root is not None:
+            for widget in page_widgets(self.root):
+                widget.send_state()
 
     def _on_msg(self, _widget, content, _buffers) -> None:
         if content.get("event") == "page":
             self.opened(content.get("query") or {}, content.get("stored") or {},
                         width=content.get("width"), screen=content.get("screen"))
+
+
+def page_widgets(root: w.Widget) -> list[w.Widget]:
+    """``root`` and every widget its synced traits hold, at any depth (children, layouts,
+    styles), without the page's own widgets (figures and helpers: anywidgets, whose state
+    is large or is the page's to send).
+
+    >>> box = w.VBox([w.HTML("a"), w.HBox([w.Button()])])
+    >>> sorted({type(x).__name__ for x in page_widgets(box)})
+    ['Button', 'ButtonStyle', 'HBox', 'HTML', 'HTMLStyle', 'Layout', 'VBox']
+    """
+    found: dict[int, w.Widget] = {}
+    todo = [root]
+    while todo:
+        widget = todo.pop()
+        if id(widget) in found or isinstance(widget, anywidget.AnyWidget):
+            continue
+        found[id(widget)] = widget
+        for key in widget.keys:
+            value = getattr(widget, key, None)
+            todo.extend(v for v in (value if isinstance(value, (list, tuple)) else [value])
+                        if isinstance(v, w.Widget))
+    return list(found.values())

@@ -117,6 +117,7 @@ class ReviewApp:
             self.upload = UploadPanel(upload_to, on_imported=self.case_imported)
         self.stepper.observe(lambda c: self._say(c["new"]), "message")
         self._build()
+        self.page.root = self.widget
         self.page.on_page(self._on_page)
         first = case or (library.entries[0].key if library.entries else None)
         if first is not None:

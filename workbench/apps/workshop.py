@@ -132,6 +132,7 @@ class WorkshopApp:
                               self.role, self.status, self.body], layout=L(width="100%"))
         self.widget.add_class("wb-app")
         self.widget.add_class("wb-workshop")
+        self.page.root = self.widget
 
     @property
     def figure(self) -> go.Figure | go.FigureWidget | None:
