@@ -139,6 +139,11 @@ class Analysis:
         return timed.merge(opening, on=["case_id", "id"], how="left")
 
 
+# an analysis gives its own tables to the functions that take a case or an event table
+event_frame.register(Analysis, lambda analysis: analysis.events)
+fact_frame.register(Analysis, lambda analysis: analysis.facts)
+
+
 def analyse(data: Case | Analysis | pd.DataFrame, *,
             protocol: Protocol | str | None = None) -> Analysis:
     """Episodes and hand-offs of a case (or an event table with ``case_id``).

@@ -23,6 +23,8 @@ Examples
 
 from __future__ import annotations
 
+from functools import singledispatch
+
 import numpy as np
 import pandas as pd
 
@@ -39,19 +41,20 @@ EPISODE_COLUMNS = (
 )
 
 
-def event_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
+@singledispatch
+def event_frame(data: pd.DataFrame) -> pd.DataFrame:
     """The event table with a ``case_id`` column (a case's id for a single case).
 
-    Part of :func:`~workbench.analysis.analyse.analyse`; an ``Analysis`` gives its own
-    events (they carry ``case_id`` already).
+    Part of :func:`~workbench.analysis.analyse.analyse`. A table without ``case_id`` is
+    one case called ``case``; a :class:`~workbench.case.Case` gives its events with its
+    id, an ``Analysis`` its own events (they carry ``case_id`` already).
     """
-    if isinstance(data, Case):
-        return data.events.assign(case_id=data.id)
-    if not isinstance(data, pd.DataFrame):
-        return data.events
-    if "case_id" in data.columns:
-        return data
-    return data.assign(case_id="case")
+    return data if "case_id" in data.columns else data.assign(case_id="case")
+
+
+@event_frame.register(Case)
+def _case_events(case: Case) -> pd.DataFrame:
+    return case.events.assign(case_id=case.id)
 
 
 def is_police(ev: pd.DataFrame) -> pd.Series:

@@ -35,6 +35,8 @@ Examples
 
 from __future__ import annotations
 
+from functools import singledispatch
+
 import numpy as np
 import pandas as pd
 
@@ -48,17 +50,20 @@ __all__ = ["FACT_FIELDS", "fact_frame", "with_fact_columns"]
 FACT_FIELDS = ("child_voice", "asks", "chase", "case_status", "decision", "withheld")
 
 
-def fact_frame(data: Case | pd.DataFrame) -> pd.DataFrame:
-    """The facts of a case (its own, reviewers' overrides applied) or of an event
-    table (found in its text), with a ``case_id`` column first."""
-    if isinstance(data, Case):
-        facts = data.facts
-        if facts is None:
-            facts = apply_fact_overrides(find_facts(data.events), data.overrides)
-        return facts.loc[:, list(FACT_COLUMNS)].assign(case_id=data.id).loc[
-            :, ["case_id", *FACT_COLUMNS]]
-    facts = find_facts(event_frame(data))
-    return facts
+@singledispatch
+def fact_frame(data: pd.DataFrame) -> pd.DataFrame:
+    """The facts of an event table (found in its text) or of a case (its own, reviewers'
+    overrides applied), with a ``case_id`` column first."""
+    return find_facts(event_frame(data))
+
+
+@fact_frame.register(Case)
+def _case_facts(case: Case) -> pd.DataFrame:
+    facts = case.facts
+    if facts is None:
+        facts = apply_fact_overrides(find_facts(case.events), case.overrides)
+    return facts.loc[:, list(FACT_COLUMNS)].assign(case_id=case.id).loc[
+        :, ["case_id", *FACT_COLUMNS]]
 
 
 _COLUMNS = {"child_account": "child_voice", "request": "asks", "chase": "chase",
