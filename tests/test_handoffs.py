@@ -182,6 +182,21 @@ def test_a_meeting_the_recipient_attended_answers_the_hand_off():
         "e2", "strategy_meeting", "inferred", "answered")
 
 
+@pytest.mark.parametrize(("summary", "answered"), [
+    ("MASH confirmed receipt of ED referral; linked.", True),
+    ("Call from SW7 (newly allocated) acknowledging the referral.", True),
+    ("Social worker rang back 1130 same day.", True),
+    ("No response from CSC to the referral.", False),
+    ("Still awaiting a call from SW7.", False),
+])
+def test_an_answer_the_sender_records_answers_the_hand_off(summary, answered):
+    h = one(("03/02/2025 10:00", "Hospital", "referral", {"recipients": [CSC]}),
+            ("04/02/2025 10:00", "Hospital", "contact", {"summary": summary}),
+            ("28/02/2025 10:00", "Police", "contact"))
+    assert (h["answer_id"] == "e2", h["status"]) == (
+        answered, "answered" if answered else "unanswered")
+
+
 def test_a_meeting_that_refers_to_the_hand_off_is_its_explicit_answer():
     h = one(("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}),
             ("04/02/2025 10:00", CSC, "contact"),

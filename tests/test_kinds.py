@@ -47,6 +47,7 @@ def test_classify_reads_the_kind_from_practitioner_text(text, kind):
     ("Graded Low. No RHI referral.", "contact"),
     ("No strategy meeting was held; referral to CSC made the same day.", "referral"),
     ("No further action. Case closed.", "case_closed"),  # a phrase that starts with no
+    ("Stopped at the station. Nothing illegal found.", "contact"),
 ])
 def test_a_denied_phrase_names_no_event_of_its_kind(text, kind):
     assert classify(text).kind == kind
@@ -57,6 +58,9 @@ def test_a_denied_phrase_names_no_event_of_its_kind(text, kind):
     ("Strategy discussion requested by the DSL", "contact"),
     ("Referral to CSC asking for an urgent strategy discussion", "referral"),
     ("Strategy meeting held; request for s47 agreed", "strategy_meeting"),
+    ("Request to Anyshire CSC for strategy meeting (email).", "contact"),
+    ("TM asked SW3 to consider strategy meeting.", "contact"),
+    ("Strategy discussion to be considered if further episode.", "contact"),
 ])
 def test_a_meeting_asked_for_is_not_a_meeting_held(text, kind):
     assert classify(text).kind == kind

@@ -888,3 +888,16 @@ def test_a_shared_with_cell_keeps_agencies_not_sentences_or_words(tmp_path):
     # what was not read as an agency stays in the details, as written
     assert "Shared with: Report submitted" in ev.loc["police.csv:3", "details"]
     assert "Shared with: Brackwater worker; TM" in ev.loc["police.csv:4", "details"]
+
+
+def test_a_title_naming_the_agency_beats_a_sheet_named_for_a_post(tmp_path):
+    path = workbook(tmp_path, "school_return.xlsx", {"DSL log": [
+        ["Southby Academy"], ["Safeguarding chronology for the review"], [],
+        ["Date", "Staff", "Concern / information", "Action taken"],
+        ["14/10/2024", "DSL", "MARF to MASH: CSE concerns, adult male collecting A in car.",
+         "MARF sent by secure email to MASH."]]})
+    report = import_report([path])
+    (summary,) = report.summary.files
+    assert (summary.agency, summary.agency_source) == ("Southby Academy", "title block")
+    row = report.case.events.iloc[0]
+    assert (row["kind"], row["recipients"]) == ("referral", "Children's Social Care")

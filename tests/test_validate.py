@@ -130,6 +130,10 @@ CHRONOLOGY_CASES = [
     case("age_no_birth.csv", (R.UNRESOLVED_RELATIVE_DATE, W, "age_no_birth.csv:2:Date")),
     case("age_with_birth"),  # the same row, with child.born in the folder's meta.yaml
     case("date_note.csv", (R.DATE_NOTE, W, "date_note.csv:2:Date")),
+    case("date_from_another_column.csv",    # two columns of no field, kept in the details
+         (R.UNKNOWN_FIELD, W, "date_from_another_column.csv:1:1"),
+         (R.UNKNOWN_FIELD, W, "date_from_another_column.csv:1:2"),
+         (R.DATE_FROM_ANOTHER_COLUMN, W, "date_from_another_column.csv:3:Interview date")),
     case("split_year.csv", (R.SPLIT_YEAR, W, "split_year.csv:2:Date")),
     case("open_ended.csv", (R.OPEN_ENDED_DATE, W, "open_ended.csv:2:Date"),
          (R.OPEN_ENDED_DATE, W, "open_ended.csv:4:Date")),
@@ -184,7 +188,8 @@ KEPT = {"../hostile/stray-quote.csv": 8, "../hostile/unclosed-quote.csv": 7,
         "impossible_date.csv": 2, "unparseable_date.csv": 2, "unparseable_time.csv": 1,
         "clock_change.csv": 2, "mixed_timezones.csv": 2, "excel_serial.csv": 1,
         "end_before_start.csv": 1, "relative_no_anchor.csv": 2,
-        "age_no_birth.csv": 1, "date_note.csv": 1, "split_year.csv": 1, "open_ended.csv": 3,
+        "age_no_birth.csv": 1, "date_note.csv": 1, "date_from_another_column.csv": 2,
+        "split_year.csv": 1, "open_ended.csv": 3,
         "merged_cells.xlsx": 3, "formula_cell.xlsx": 3, "hidden_sheet.xlsx": 3,
         "hidden_row.xlsx": 3, "hidden_column.xlsx": 3, "duplicate_column.xlsx": 3,
         "several_sheets.xlsx": 4, "cell_values.xlsx": 4, "several_problems.csv": 8}
@@ -332,6 +337,9 @@ def test_several_paths_are_checked_in_one_run():
     (("age_no_birth.csv",), {}, R.UNRESOLVED_RELATIVE_DATE,
      "(child.born); the row is kept undated, in its place"),
     (("date_note.csv",), {}, R.DATE_NOTE, "the rest is kept as the date note: 'early hours'"),
+    (("date_from_another_column.csv",), {}, R.DATE_FROM_ANOTHER_COLUMN,
+     "the row is dated '06/03/2025', the latest day a cell of the row begins with (column "
+     "'Offer made')"),
     (("split_year.csv",), {}, R.SPLIT_YEAR, "it is read as April 2014 to August 2015"),
     (("open_ended.csv",), {}, R.OPEN_ENDED_DATE,
      "'after June 2016' gives no end: read as from 01/07/2016 to 05/02/2025 (the end set at "

@@ -92,6 +92,7 @@ class Reason(enum.StrEnum):
     DATE_NOTE = "date-note"  # the date read from part of the text; the rest kept as a note
     SPLIT_YEAR = "split-year"  # 2014/15: a financial or school year
     OPEN_ENDED_DATE = "open-ended-date"  # before 2012, after June 2016: one side closed by rule
+    DATE_FROM_ANOTHER_COLUMN = "date-from-another-column"  # an empty date cell, dated by another
     # identity and references
     DUPLICATE_EVENT_ID = "duplicate-event-id"
     UNKNOWN_EVENT_REFERENCE = "unknown-event-reference"

@@ -103,8 +103,9 @@ def _pattern() -> re.Pattern[str]:
 
 
 #: a phrase just after one of these words is denied ("no strategy discussion", "not
-#: referred to", "No RHI referral", "denies CSE"): it names no event of its kind
-_DENIED = re.compile(r"\b(?:no|not|nor|never|without|denie[sd])\b"
+#: referred to", "No RHI referral", "denies CSE", "nothing illegal found"): it names no
+#: event of its kind
+_DENIED = re.compile(r"\b(?:no|not|nor|never|nothing|without|denie[sd])\b"
                      r"(?:[^\w.;:]+(?!and\b|or\b|but\b)\w+){0,2}[^\w.;:]*$", re.IGNORECASE)
 
 
@@ -119,12 +120,14 @@ def denied(text: str, at: int) -> bool:
 
 #: a meeting just after one of these words is asked for, not held ("formally requesting a
 #: strategy meeting", "asked for an urgent strategy discussion"): the row is the request
-_ASKED_FOR = re.compile(r"\b(?:request(?:s|ed|ing)?|ask(?:s|ed|ing)? for|seek(?:s|ing)?|sought|"
-                        r"call(?:s|ed|ing)? for|to (?:convene|arrange|hold))"
+_ASKED_FOR = re.compile(r"\b(?:request(?:s|ed|ing)?(?:\s+(?:to|from)(?:\s+[\w'&-]+){1,4}\s+for)?|"
+                        r"ask(?:s|ed|ing)? for|seek(?:s|ing)?|sought|consider(?:s|ed|ing)?|"
+                        r"call(?:s|ed|ing)? for|to (?:convene|arrange|hold|consider))"
                         r"(?:\s+(?:for|a|an|the|urgent|formal|further|early))*\s*$", re.IGNORECASE)
 
-_ASKED_AFTER = re.compile(r"\s+(?:was\s+|were\s+|has\s+been\s+|had\s+been\s+)?"
-                          r"(?:requested|sought|asked\s+for)\b", re.IGNORECASE)
+_ASKED_AFTER = re.compile(r"\s+(?:(?:was\s+|were\s+|has\s+been\s+|had\s+been\s+)?"
+                          r"(?:requested|sought|asked\s+for)|(?:to|will|would|should|may)\s+be\s+"
+                          r"(?:held|arranged|considered|convened|booked))\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)

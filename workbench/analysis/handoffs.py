@@ -42,7 +42,11 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.agencies import load_aliases
 from workbench.analysis.episodes import event_frame
@@ -88,7 +92,8 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     window = pd.Timedelta(days=int(settings["answer_window_days"]))
     answers = ev.loc[ev["start"].notna(), ["case_id", "id", "seq", "agency", "kind", "start",
                                            "precision", "refers_to"]]
-    answers = pd.concat([answers, _attended(ev), _by_generic_name(ev, h)], ignore_index=True)
+    answers = pd.concat([answers, _attended(ev), _by_generic_name(ev, h),
+                         _answered_in_text(ev, h)], ignore_index=True)
     # ties in time are broken by seq then id, so that row order never matters
     answers = answers.sort_values(["start", "seq", "id"], kind="stable")
     explicit = (answers.loc[answers["refers_to"].ne("")]
@@ -200,6 +205,56 @@ def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
                        agency=rows["sector"].map(generic).astype(object)).drop(columns="sector")
     found = rows.merge(wanted, on=["case_id", "agency"])
     return found.astype({"case_id": ev["case_id"].dtype, "agency": ev["agency"].dtype})
+
+
+#: a row that writes the recipient's answer: "MASH confirmed receipt of the referral",
+#: "Call from SW7 acknowledging the referral", "SW rang back" (RE2 and Python alike)
+_ANSWERED = (r"(?i)(?:^|[.;!?\n]\s*|\b(?:and|then)\s+)(?P<who>(?:[\w&'/()-]+\s+){0,3}?[\w&'/()-]+)"
+             r"\s+(?:confirmed\s+receipt|acknowledged|responded|replied|called\s+back|rang\s+back|"
+             r"phoned\s+back)\b|\b(?:call|reply|response|acknowledge?ment|ack|feedback)\s+from\s+"
+             r"(?P<from>[^.;:!?\n|]{1,60})")
+_NOT_ANSWERED = re.compile(r"\b(?:no|not|never|nor|without|awaiting|await|still|chas\w*)\b",
+                           re.IGNORECASE)
+
+
+def _answered_in_text(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
+    """Each row that writes an agency's answer, once more as that agency's event: the
+    sender's record of the answer it got ("MASH confirmed receipt of ED referral")
+    answers its hand-off to that agency. "No response from CSC" answers nothing."""
+    columns = ["case_id", "id", "seq", "agency", "kind", "start", "precision", "refers_to"]
+    said = [c for c in ("summary", "details") if c in ev.columns]
+    rows = ev.loc[ev["start"].notna() & ev["case_id"].isin(h["case_id"].unique()),
+                  [*columns, *said]]
+    if rows.empty or not said:
+        return ev.loc[[], columns]
+    text = pc.binary_join_element_wise(
+        *(pa.array(rows[c].astype(object).fillna("").astype(str).to_numpy(dtype=object),
+                   type=pa.large_string()) for c in said),
+        pa.scalar("\n", pa.large_string()))
+    hit = pc.match_substring_regex(text, _ANSWERED).to_numpy(zero_copy_only=False)
+    if not hit.any():
+        return ev.loc[[], columns]
+    aliases, found = load_aliases(), []
+    # a generic name ("Children's Social Care") is every agency of its sector in the case
+    sector_of = {name: sector for sector, name in aliases.sector_agencies.items()}
+    of_sector = (ev.loc[:, ["case_id", "sector", "agency"]].drop_duplicates().astype(str)
+                 .groupby(["case_id", "sector"])["agency"].agg(list).to_dict()
+                 if "sector" in ev.columns else {})
+    for (_, row), written in zip(rows.loc[hit].iterrows(), text.filter(hit).to_pylist(),
+                                 strict=True):   # a loop over the few rows that say so
+        for m in re.finditer(_ANSWERED, written):
+            before = written[max(0, m.start() - 40):m.start()]
+            who = m.group("who") or m.group("from")
+            if _NOT_ANSWERED.search(before.split(".")[-1] + " " + who):
+                continue
+            for named in aliases.find_in_text(who):
+                kin = of_sector.get((str(row["case_id"]), sector_of.get(named, "")), [])
+                for agency in dict.fromkeys([named, *kin]):
+                    if agency != row["agency"]:
+                        found.append({**row[columns].to_dict(), "agency": agency})
+    if not found:
+        return ev.loc[[], columns]
+    return pd.DataFrame(found, columns=columns)
 
 
 def _attended(ev: pd.DataFrame) -> pd.DataFrame:

@@ -61,6 +61,8 @@ _TIME = re.compile(
     r"|\b(?:1[0-2]|0?[1-9])\s?[ap]\.?m\b\.?"
     r"|\b(?:[01]\d|2[0-3])[0-5]\d\s?(?:hrs|hours|h)\b|\bmidnight\b|\bnoon\b", re.I)
 _NIGHT = re.compile(r"night|evening|same day|later", re.I)
+#: a police export's clock right after the date, with no colon or "hrs" ("FOUND 02/02/2025 0810")
+_BARE_CLOCK = re.compile(r"\s+(?:at\s+)?((?:[01]\d|2[0-3])[0-5]\d)(?![\d/:.])")
 #: a day and month with no year ("found Sat 1/2 3.45am"), read as the first after the report
 _DAY_MONTH = re.compile(r"(?<![\d/])(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])(?![\d/])")
 _DAY = pd.Timedelta(days=1)
@@ -82,6 +84,9 @@ def found_when(words: str, report: When) -> tuple[When | None, str]:
     >>> w, said = found_when("Found next day at the station", r)
     >>> said, w.precision, str(w.start)
     ('next day', <Precision.DAY: 'day'>, '2025-03-14 00:00:00+00:00')
+    >>> w, said = found_when("FOUND 14/03/2025 0810 - returned home", r)
+    >>> said, str(w.start)
+    ('14/03/2025 0810', '2025-03-14 08:10:00+00:00')
     """
     date = _DATE.search(words) or _DAY_MONTH.search(words)
     rest = words[:date.start()] + " " * (date.end() - date.start()) + words[date.end():] \
@@ -91,6 +96,8 @@ def found_when(words: str, report: When) -> tuple[When | None, str]:
     said = " ".join(m.group(0) for m in sorted((m for m in (date, relative, time) if m),
                                                key=lambda m: m.start()))
     clock = _clock(time.group(0)) if time else None
+    if date and not time and (bare := _BARE_CLOCK.match(words, date.end())):
+        clock, said = bare.group(1), f"{said} {bare.group(1)}"
     if date and date.re is _DAY_MONTH:  # "found Sat 1/2 3.45am": the next such day
         if report.start is None:
             return None, ""

@@ -133,7 +133,7 @@ class _Patterns:
         self.exploitation = re.compile(rf"\b({any_of(e['phrases'])})\b", re.I)
         self.negation = re.compile(rf"\b{any_of(e['negations'])}\b(?:\W+\w+){{0,4}}\W*$", re.I)
         r = v["request"]
-        self.request = re.compile(rf"\b{any_of(r['request'])}", re.I)
+        self.request = re.compile(rf"\b(?:{any_of(r['request'])})\b", re.I)
         self.chase = re.compile(rf"\b{any_of(v['chase']['phrases'])}\b", re.I)
         self.answered = re.compile(rf"\b{any_of(v['chase']['answered'])}\b", re.I)
         self.inform = re.compile(rf"\b{any_of(r['inform'])}\b", re.I)

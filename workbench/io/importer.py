@@ -80,8 +80,11 @@ def _file_agency(chron: Chronology, aliases: AliasTable, problems: list[Problem]
     if titled:
         t, (name, number) = titled[0]
         where = "" if t is chron else f" of sheet {t.sheet!r}"
-        candidates.append((aliases.resolve(name), "title block",
-                           f"title block{where}: {t.title_block[number - 1]!r}"))
+        # a title that names the agency beats a sheet name that only hints at a sector
+        # ("Southby Academy" above a sheet called "DSL log")
+        at = 0 if candidates and not candidates[0][0].known else len(candidates)
+        candidates.insert(at, (aliases.resolve(name), "title block",
+                               f"title block{where}: {t.title_block[number - 1]!r}"))
     name = agency_of_file_name(chron.path.stem, aliases)
     named = aliases.resolve(name)
     headers = [*chron.columns.values(), *(label for row in chron.rows[:20] for label, _ in row.extra)]

@@ -19,6 +19,7 @@ with a warning saying which; the meeting's name stays in ``agency_as_written``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,7 @@ from typing import Any
 from workbench.agencies import AliasTable, Resolved, name_key, yaml_scalar
 from workbench.errors import Problem, Reason, Severity, Where
 from workbench.io.chronology import Chronology, Row
+from workbench.io.date_grammar import leading_date
 from workbench.io.dates import (
     DateError,
     Precision,
@@ -72,8 +74,9 @@ _MEANS = re.compile(r"\b(?:by|via|over the)\s+(?:phone|telephone|e-?mail|letter|
 # "RHI sent to SW1 and police", "shared with CSC", "informed the school", "School informed"
 _SHARED_TO = re.compile(
     r"\b(?:sent|shared|passed(?:\s+on)?|forwarded|e-?mailed|copied|notified|notifications?|"
-    r"referred|referral|faxed|escalated|reported|handed\s+over|uploaded)"
-    r"(?:\s+(?:on|over|across|immediately|by\s+(?:phone|e-?mail|letter)|the\s+same\s+day))*"
+    r"referred|referral|marf|mirf|faxed|escalated|reported|handed\s+over|uploaded)"
+    r"(?:\s+(?:on|over|across|immediately|by\s+(?:phone|(?:secure\s+)?e-?mail|letter|post)"
+    r"|the\s+same\s+day))*"
     r"\s+(?:to|with)\s+(?P<who>[^.;\n]+)", re.IGNORECASE)
 _INFORMED = re.compile(r"\b(?:informed|notified|updated|alerted|e-?mailed|phoned|rang|telephoned|"
                        # as published reviews write it, in the present ("emails Anyshire
@@ -102,6 +105,11 @@ _SHARE_NOT = re.compile(r"\b(?:not|no|never|nor|without|failed\s+to|unable\s+to|
                         r"(?:\s+\w+){0,4}\s*$|\b(?:to|will|would|should|must|needs?\s+to|"
                         r"plan(?:s|ned)?\s+to|agreed\s+to)\s+(?:send|share|notify|pass|forward|"
                         r"e-?mail|inform|refer|make)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+#: a sharing the sentence says did not happen, after naming it ("Notification to host
+#: authority and host police: not recorded", "... - not done")
+_SHARE_NOT_AFTER = re.compile(r"[:\-\u2013]\s*(?:not|never|none|no)\b(?:\s+(?:yet\s+)?(?:recorded|"
+                              r"done|sent|made|completed|evidenced|found|given))?\s*\W*$",
+                              re.IGNORECASE)
 _WHO_END = re.compile(r"\b(?:for|re|regarding|about|because|as|that|who|which|but|when|after|"
                       r"before|from|asking|requesting|to\s+(?!the\b)[a-z]+)\b.*", re.IGNORECASE)
 _KIND_WORDS = {k.replace("_", " "): k for k in KINDS}
@@ -215,6 +223,13 @@ def _read_kind(value: str) -> str | None:
 
 _OFFERED = re.compile(r"\b(?:offer|arrang|book|attempt|schedul|request)", re.IGNORECASE)
 _DONE = re.compile(rf"\b(?:{_DONE_WORDS})\b", re.I)
+#: a return interview log named by its short words ("RHI log", "harbour_project_ri_log")
+#: the column an empty date cell's row was dated from (:meth:`RowReader._dated_elsewhere`)
+_DATED_FROM = "\x1fdated_from"
+_RI_TITLE = re.compile(r"\b(?:rhi|ri|debriefs?)\b", re.IGNORECASE)
+#: an interview log's outcome saying the child would not have it ("YP refused (at door)")
+_REFUSED = re.compile(r"\b(?:refused|declined|not doing it|did not want|would not engage)\b",
+                      re.IGNORECASE)
 #: a date column named for the interview itself ("Debrief date/time", "Date of interview")
 _INTERVIEW_DATE = re.compile(r"\b(?:debrief|interview|rhi|ri|conversation)s?\b", re.I)
 
@@ -229,6 +244,9 @@ def _title_kind(chron: Chronology) -> Classification | None:
         return None
     words = [*chron.title_block, chron.sheet or "", re.sub(r"[_\-.]+", " ", chron.path.stem)]
     c = classify(" ".join(words))
+    if c.basis.startswith("fallback") and (ri := _RI_TITLE.search(" ".join(words))):
+        c = Classification("return_interview_offered", 0.6, f"{ri.group(0)!r} in "
+                           f"{' '.join(words).strip()!r}")   # "harbour_project_ri_log.csv"
     if c.basis.startswith("fallback"):  # "WC MISPER Export ChildK": a type column's word
         named = [k for w in " ".join(words).split() if (k := kind_of_column_word(w))]
         if named:
@@ -437,8 +455,29 @@ class RowReader:
         return out
 
     # --- the row -------------------------------------------------------------------
+    def _dated_elsewhere(self, line: int, values: Mapping[str, str],
+                         extra: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
+        """A row whose date cell is empty, dated by the latest day another of its cells
+        begins with ("Offer made: 06.03.25 visit" in a return interview log), warned."""
+        if values.get("at", "").strip() or values.get("time", "").strip():
+            return values
+        dated = []
+        for label, text in extra:
+            if (written := leading_date(text)) is not None:
+                with contextlib.suppress(DateError):
+                    if (start := self._parse(written, None).start) is not None:
+                        dated.append((start, written, label))
+        if not dated:
+            return values
+        _, written, label = max(dated)
+        self.warn(Reason.DATE_FROM_ANOTHER_COLUMN, f"the date column is empty: the row is "
+                  f"dated {written!r}, the latest day a cell of the row begins with (column "
+                  f"{label!r})", line, "at", written)
+        return {**values, "at": written, _DATED_FROM: label}
+
     def record(self, row: Row) -> Record:
-        chron, line, values = self.chron, row.line, row.values
+        chron, line = self.chron, row.line
+        values = self._dated_elsewhere(line, row.values, row.extra)
         when, undated = self.when(line, values)
         extra = [f"{label}: {text}" for label, text in row.extra]
         if self.informant and values.get("agency"):
@@ -502,6 +541,9 @@ class RowReader:
     def _kind(self, line: int, values: Mapping[str, str], summary: str, details: str,
               extra: list[str]) -> tuple[str, float, str]:
         kind, confidence, basis = self._main_kind(line, values, summary, details, extra)
+        if kind == "return_interview_offered" and _DATED_FROM in values and \
+                _REFUSED.search(values.get("outcome", "")):   # no interview date: refused
+            return "return_interview_declined", confidence, f"{basis}; then the outcome"
         if kind == "return_interview_offered" and (basis != "column" or not _OFFERED.search(
                 values.get("kind", ""))):  # a type column's bare "Return interview" too
             # "Return interview" names the kind; the rest of the row says how it went
@@ -525,11 +567,17 @@ class RowReader:
             title = self.title_kind
             if title is not None and (c.basis.startswith("fallback") or (
                     c.kind == "found" and title.kind in REPORT_KINDS) or (
-                    c.kind in ("found", *REPORT_KINDS) and title.kind in RI_KINDS)):
+                    c.kind in ("found", "disclosure", *REPORT_KINDS) and title.kind in RI_KINDS)):
                 # a log of one kind of record ("return conversations log"): its rows are
                 # that kind unless they say otherwise; a report's found is its outcome, and
-                # the episode a return interview log's row tells of is the interview's
-                return title.kind, c.confidence, f"the table's title: {title.basis}"
+                # the episode a return interview log's row tells of is the interview's, and
+                # what the child disclosed in it is a fact of the interview's row;
+                # a row with no interview date tells of the offer (or of its refusal)
+                told = title.kind
+                if told in RI_KINDS and _DATED_FROM in values:
+                    told = "return_interview_declined" if _REFUSED.search(
+                        values.get("outcome", "")) else "return_interview_offered"
+                return told, c.confidence, f"the table's title: {title.basis}"
             return c.kind, c.confidence, c.basis
         written = values["kind"]
         kind = _read_kind(written)
@@ -587,6 +635,8 @@ class RowReader:
                      for m in rx.finditer(sentence)]
             spans += [(m.start("who"), m.group("who").split(",")[-1])
                       for m in _WAS_INFORMED.finditer(sentence)]
+            if _SHARE_NOT_AFTER.search(sentence):   # "Notification to host police: not recorded"
+                continue
             for at, who in sorted(spans):
                 if _SHARE_NOT.search(sentence[:at]):
                     continue

@@ -160,10 +160,14 @@ def closed_while_active(analysis: Analysis) -> pd.DataFrame:
 def ownership_gap(analysis: Analysis) -> pd.DataFrame:
     """A second or later episode starting while no agency held the case: none had it
     open (opened, looked after, a plan, an allocated worker) and children's social
-    care had not worked with the child recently."""
+    care had not worked with the child recently. A chronology with no record of
+    children's social care (a police export and a charity's log) cannot tell whether a
+    case was held: it is not judged."""
     ev = analysis.timed
     rep = episode_times(analysis)
-    rep = rep.loc[rep["episode"] >= 2]
+    told = ev.loc[ev["sector"].eq("social-care"), "case_id"].unique() \
+        if "sector" in ev.columns else ev["case_id"].unique()
+    rep = rep.loc[(rep["episode"] >= 2) & rep["case_id"].isin(told)]
     if rep.empty:
         return none()
     leads = lead_agencies(rep, analysis).groupby("_row")[["lead_early", "lead_late"]].any()
