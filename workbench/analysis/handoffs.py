@@ -116,7 +116,8 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h = pd.merge_asof(h, pool[["case_id", "recipient", "i_id", "i_kind", "i_at", "i_precision"]],
                       left_on="_from", right_on="i_at", by=["case_id", "recipient"],
                       direction="forward", tolerance=window)
-    h = h.sort_values("sent", kind="stable")
+    # (no re-sort by "sent" here: every step below is row by row, and the last sort by
+    # case and time, being stable, breaks ties in the same "_from" order either way)
     # a row that itself says no answer came has only an answer recorded as such
     chased = h["chase"].eq("no_answer")
     if chased.any():  # (each .loc assignment costs as much on no row as on a few)
