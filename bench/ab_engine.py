@@ -190,7 +190,9 @@ def _workload(args: argparse.Namespace, versions: dict[str, dict[str, object]], 
         raw = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
 
         def load():
-            return sys.modules["workbench.analysis.cohort"]._prepare(raw.copy())
+            cohort_module = sys.modules["workbench.analysis.cohort"]  # renamed in d21638d
+            prepare = getattr(cohort_module, "prepare_events", None) or cohort_module._prepare
+            return prepare(raw.copy())
         rounds = args.rounds or 4
     elif args.what == "small":
         small = _small_cases(args.events or 24)

@@ -117,14 +117,14 @@ def profile_case(args: argparse.Namespace) -> None:
 
 
 def profile_cohort(args: argparse.Namespace) -> None:
-    from workbench.analysis.cohort import _prepare
+    from workbench.analysis.cohort_parts import prepare_events
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = cohort(Path(args.keep or tmp), args.events)
         parts = sorted((folder / "events").glob("*.parquet"))
 
         def load():
-            return _prepare(pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True))
+            return prepare_events(pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True))
 
         print(f"cohort {folder.name}: {len(parts)} Parquet part(s), analysed as one frame "
               "in one process")

@@ -64,6 +64,8 @@ HANDOFF_COLUMNS = (
     "working_days", "deadline", "status", "certain", "needs_answer", "chased_by",
 )
 _PRECISE = ("minute", "day")
+_SENT_COLUMNS = ("case_id", "id", "seq", "agency", "kind", "recipients", "start", "precision",
+                 "summary", "source", "asks", "chase")
 
 
 def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = None,
@@ -80,7 +82,8 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
         ev = with_fact_columns(ev, fact_frame(data))
     # any event with recipients passes something on (a "Shared with" column on a
     # found report is a share); referrals and notifications keep their kind
-    sent = ev.loc[ev["recipients"].ne("") & ev["start"].notna()]
+    sent = ev.loc[ev["recipients"].ne("") & ev["start"].notna(),  # the columns used below:
+                  [c for c in _SENT_COLUMNS if c in ev.columns]]  # each take copies them all
     h = sent.assign(recipient=sent["recipients"].str.split("; "),
                     event_kind=sent["kind"],
                     kind=sent["kind"].where(sent["kind"].isin(HANDOFF_KINDS),
@@ -118,7 +121,8 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h = pd.merge_asof(h, pool[["case_id", "recipient", "i_id", "i_kind", "i_at", "i_precision"]],
                       left_on="_from", right_on="i_at", by=["case_id", "recipient"],
                       direction="forward", tolerance=window)
-    h = h.sort_values("sent", kind="stable")
+    # (no re-sort by "sent" here: every step below is row by row, and the last sort by
+    # case and time, being stable, breaks ties in the same "_from" order either way)
     # a row that itself says no answer came has only an answer recorded as such
     chased = h["chase"].eq("no_answer")
     if chased.any():  # (each .loc assignment costs as much on no row as on a few)
@@ -196,7 +200,8 @@ def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
               .astype(object).drop_duplicates().rename(columns={"recipient": "agency"}))
     if wanted.empty:
         return ev.loc[[], columns]
-    recorded = pd.MultiIndex.from_frame(ev[["case_id", "agency"]].astype(object))
+    named = ev["agency"].isin(wanted["agency"].unique()).to_numpy()  # only these can match
+    recorded = pd.MultiIndex.from_frame(ev.loc[named, ["case_id", "agency"]].astype(object))
     wanted = wanted.loc[~pd.MultiIndex.from_frame(wanted).isin(recorded)]
     if wanted.empty:
         return ev.loc[[], columns]

@@ -123,14 +123,21 @@ def derive_reported_episodes(events: pd.DataFrame) -> pd.DataFrame:
     taken = set(events["id"])
     rows: list[dict[str, object]] = []
     told: list[pd.Timestamp] = []  # the episodes derived so far: the first row to tell one wins
-    candidates = np.flatnonzero(~kinds.isin((*REPORT_KINDS, "found")).to_numpy())
+    # only rows whose text says "missing" can tell an episode: found here in one pass
+    # over the columns, not by reading every row as a Series (the import's largest cost)
+    columns = {f: events[f].to_numpy(dtype=object) for f in text_fields}
+    mentions = np.zeros(len(events), dtype=bool)
+    for values in columns.values():
+        mentions |= np.fromiter(("missing" in str(v).lower() for v in values), bool, len(values))
+    candidates = np.flatnonzero(~kinds.isin((*REPORT_KINDS, "found")).to_numpy() & mentions)
     for i in candidates[np.argsort(starts.iloc[candidates].to_numpy(), kind="stable")]:
-        row = events.iloc[i]
-        texts = [(f, str(row[f])) for f in text_fields if "missing" in str(row[f]).lower()]
-        found = _episode_words(texts) if texts else None
+        texts = [(f, str(columns[f][i])) for f in text_fields
+                 if "missing" in str(columns[f][i]).lower()]
+        found = _episode_words(texts)
         if found is None:
             continue
         field, m, back = found
+        row = events.iloc[i]
         try:
             when = _missing_when(m["date"], m["time"], starts.iloc[i])
         except DateError:
