@@ -170,6 +170,32 @@ def test_the_chairs_screen_shows_timeline_controls_and_event_together(browser, s
     visit.check_and_close()
 
 
+#: the event card's box, and the inner right edge of each box around it that cuts what
+#: overflows it (overflow other than visible)
+CARD_JS = """() => { const card = document.querySelector('.wb-event .wb-card');
+  const r = card.getBoundingClientRect(), edges = [];
+  for (let a = card.parentElement; a && a !== document.body; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX === 'visible') continue;
+    edges.push({box: [...a.classList].filter(c => c.startsWith('wb-')).join('.') || a.tagName,
+                right: a.getBoundingClientRect().left + a.clientLeft + a.clientWidth}); }
+  return {left: r.left, right: r.right, width: innerWidth, edges}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_event_card_is_whole_with_its_right_border(browser, server, screen):
+    """The card's right border is on screen: no box around it (the event panel, the
+    step view, the app) cuts it, at every screen."""
+    visit = Visit(browser, server, "review", size=SCREENS[screen]).ready(READY["review"])
+    visit.page.wait_for_selector(".wb-event .wb-card", state="visible")
+    card = visit.page.evaluate(CARD_JS)
+    assert card["edges"], card                       # the panel does cut what overflows it
+    assert card["left"] >= 0 and card["right"] <= card["width"], card
+    for edge in card["edges"]:
+        assert card["right"] <= edge["right"] + 0.5, (edge, card)
+    visit.check_and_close()
+
+
 @pytest.mark.browser
 def test_name_and_place_survive_a_reload(browser, server):
     context = browser.new_context(viewport={"width": 1366, "height": 768})
