@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import local_time
-from workbench.apps._key import key_outside
+from workbench.apps._key import fit_timeline, key_outside
 from workbench.apps._layout import button, fill, panel, row
 from workbench.apps.review_case import ReviewCase
 from workbench.apps.review_html import flag_detail_html
@@ -174,7 +174,7 @@ class TimelineView:
 
     def __init__(self, *, width: int):
         self.slot = FigureSlot(width=width, placeholder="Drawing the timeline…",
-                               filename="timeline")
+                               filename="timeline", prepare=fit_timeline)
         self.text = w.HTML()
         self.text.add_class("wb-figure-text")
         self._traces: tuple[int | None, int | None] = (None, None)

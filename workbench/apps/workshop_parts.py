@@ -14,7 +14,7 @@ import pandas as pd
 from workbench.analysis.analyse import analyse
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import esc, event_card, moment_text
-from workbench.apps._key import key_outside
+from workbench.apps._key import fit_timeline, key_outside
 from workbench.apps._layout import button, fill, panel, panels, row
 from workbench.apps.notes_panel import DISCIPLINES
 from workbench.apps.workshop_html import (
@@ -217,7 +217,7 @@ class RevealedView:
         self.heading = w.HTML(layout=L(width="100%"))
         self.heading.add_class("wb-revealed")
         self.figure_slot = FigureSlot(width=width, placeholder="Drawing the timeline…",
-                                      filename="workshop-timeline")
+                                      filename="workshop-timeline", prepare=fit_timeline)
         self.figure_box = self.figure_slot.widget
         self.figure_key = w.HTML(layout=L(width="100%"))
         self.figure_key.add_class("wb-figure-key")
