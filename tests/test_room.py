@@ -196,6 +196,28 @@ def test_the_event_card_is_whole_with_its_right_border(browser, server, screen):
     visit.check_and_close()
 
 
+#: cells of the tables that scroll sideways written on more lines than they have words
+#: (a word broken across lines)
+BROKEN_WORDS_JS = """() => [...document.querySelectorAll('.wb-scroll .wb-table td')].filter(td => {
+    const words = td.innerText.trim().split(/\\s+/).filter(Boolean).length;
+    if (!words) return false;
+    const tops = new Set(), walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const range = document.createRange(); range.selectNodeContents(n);
+      for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top)); }
+    return tops.size > words; }).map(td => td.innerText.trim().slice(0, 40))"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("dashboard", ["cohort", "network"])
+def test_tables_on_a_phone_scroll_sideways_and_keep_their_words_whole(browser, server,
+                                                                      dashboard):
+    visit = Visit(browser, server, dashboard, size=SCREENS["phone"]).ready(READY[dashboard])
+    visit.page.wait_for_selector(".wb-scroll .wb-table td", state="attached")
+    assert visit.page.evaluate(BROKEN_WORDS_JS) == []
+    visit.check_and_close()
+
+
 @pytest.mark.browser
 def test_name_and_place_survive_a_reload(browser, server):
     context = browser.new_context(viewport={"width": 1366, "height": 768})

@@ -210,6 +210,9 @@ STYLE = """<style>
 .wb-table th { text-align: left; border-bottom: 2px solid #888; padding: 3px 6px; }
 .wb-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; vertical-align: top;
                overflow-wrap: anywhere; }
+/* a table in a region that scrolls sideways keeps its words whole (wraps at spaces) */
+.wb-scroll .wb-table td { overflow-wrap: normal; }
+.wb-scroll .wb-table td:first-child { min-width: 9em; }
 .wb-table tr.wb-current td { background: #FFF6CC; }
 .wb-table td.wb-num, .wb-table th.wb-num { text-align: right; }
 .wb-card { border: 1px solid #ccc; border-radius: 4px; padding: 6px 10px; background: #fafafa;

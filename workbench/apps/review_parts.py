@@ -223,9 +223,15 @@ class TimelineView:
         t = local_iso(pd.Series([at]))[0]
         stamp = rc.order["moment"].iat[i]
         n = len(rc.order)
+        ends = fig.layout.xaxis.range or local_iso(rc.order["at"].dropna().agg(["min", "max"]))
+        lo, hi = pd.Timestamp(ends[0]), pd.Timestamp(ends[1])
+        late = pd.Timestamp(t) > lo + (hi - lo) / 2
         with fig.batch_update():
             fig.data[line].x = [t, t]
-            fig.data[line].text = [f"event {i + 1} of {n}: {stamp}", ""]
+            # the label on the side with room: left of the line late in the case, else right
+            fig.data[line].textposition = "middle left" if late else "middle right"
+            label = f"event {i + 1} of {n}: {stamp}"
+            fig.data[line].text = [f"{label} " if late else f" {label}", ""]
             if after is not None:
                 x = list(fig.data[after].x)
                 x[0] = x[3] = x[4] = t
