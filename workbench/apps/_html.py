@@ -255,11 +255,12 @@ STYLE = """<style>
 @media (max-width: 640px) {
   .wb-app h2 { font-size: 18px; }
   .wb-narrow-only { display: block; }
-  /* a phone: the timeline and the network keep a readable width in a box that scrolls
+  /* a phone: the timelines and the network keep a readable width in a box that scrolls
      sideways */
-  .wb-timeline-panel .wb-figure, .wb-network .wb-figure {
+  .wb-timeline-panel .wb-figure, .wb-network .wb-figure, .wb-workshop .wb-figure {
     overflow-x: auto !important; overflow-y: hidden !important; }
-  .wb-timeline-panel .wb-figure > *, .wb-network .wb-figure > * { min-width: FIGURE_MIN_PXpx; }
+  .wb-timeline-panel .wb-figure > *, .wb-network .wb-figure > *,
+  .wb-workshop .wb-figure > * { min-width: FIGURE_MIN_PXpx; }
   .wb-kv th { width: 6em; }
   .wb-wide-only { display: none !important; }
   .wb-event-panel { order: -1; }

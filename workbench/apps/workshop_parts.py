@@ -253,7 +253,8 @@ class RevealedView:
         # instant would be more precise than records written "age 11"
         fig = timeline_figure(analyse(cut), flags=pd.DataFrame(), width=self.width)
         fig.update_layout(title={"subtitle": {"text": "Only what has been revealed so far"}})
-        self.figure_key.value = key_outside(fig)
+        self.figure_key.value = (key_outside(fig) + "<p class='wb-narrow-only wb-muted'>Swipe "
+                                 "the timeline sideways to see all of it.</p>")
         self.figure_slot.show(fig)
         # after the figure: the page says so once it is there
         self.heading.value = (f"<h3>{title}: {len(ev)} event(s) revealed"
