@@ -142,6 +142,33 @@ def test_review_opens_on_the_first_event_with_one_figure(review):
     assert review.slider.max == 10
 
 
+def test_the_cursor_label_sits_on_the_side_with_room(review):
+    def label():
+        line = next(t for t in review.figure.data if t.name == "The moment shown")
+        return line.textposition, line.text[0]
+
+    review.go_to(0)                      # early in the case: written right of the line
+    assert label() == ("middle right", " event 1 of 10: 5 Feb 2025 22:00")
+    review.go_to(9)                      # late: left of it, never cut at the figure's edge
+    assert label() == ("middle left", "event 10 of 10: 10 Mar 2025 14:00 ")
+    review.go_to(0)
+
+
+def test_a_figure_slot_prepares_its_figure_for_the_width_the_page_gives_it():
+    import plotly.graph_objects as go
+
+    from workbench.apps._figure import FigureSlot
+
+    seen = []
+    slot = FigureSlot(width=1180, prepare=lambda fig, width: seen.append(width))
+    slot.show(go.Figure())
+    assert seen == []                    # no page yet: no width known
+    slot.page_ready(712)
+    assert seen == [712]
+    slot.show(go.Figure())               # the next figure, for the same page
+    assert seen == [712, 712]
+
+
 def test_stepping_moves_the_cursor_and_changes_what_each_agency_knew(review):
     before_x, before_k = cursor_x(review), review.knowledge_panel.value
     review.next_button.click()

@@ -170,6 +170,54 @@ def test_the_chairs_screen_shows_timeline_controls_and_event_together(browser, s
     visit.check_and_close()
 
 
+#: the event card's box, and the inner right edge of each box around it that cuts what
+#: overflows it (overflow other than visible)
+CARD_JS = """() => { const card = document.querySelector('.wb-event .wb-card');
+  const r = card.getBoundingClientRect(), edges = [];
+  for (let a = card.parentElement; a && a !== document.body; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX === 'visible') continue;
+    edges.push({box: [...a.classList].filter(c => c.startsWith('wb-')).join('.') || a.tagName,
+                right: a.getBoundingClientRect().left + a.clientLeft + a.clientWidth}); }
+  return {left: r.left, right: r.right, width: innerWidth, edges}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_event_card_is_whole_with_its_right_border(browser, server, screen):
+    """The card's right border is on screen: no box around it (the event panel, the
+    step view, the app) cuts it, at every screen."""
+    visit = Visit(browser, server, "review", size=SCREENS[screen]).ready(READY["review"])
+    visit.page.wait_for_selector(".wb-event .wb-card", state="visible")
+    card = visit.page.evaluate(CARD_JS)
+    assert card["edges"], card                       # the panel does cut what overflows it
+    assert card["left"] >= 0 and card["right"] <= card["width"], card
+    for edge in card["edges"]:
+        assert card["right"] <= edge["right"] + 0.5, (edge, card)
+    visit.check_and_close()
+
+
+#: cells of the tables that scroll sideways written on more lines than they have words
+#: (a word broken across lines)
+BROKEN_WORDS_JS = """() => [...document.querySelectorAll('.wb-scroll .wb-table td')].filter(td => {
+    const words = td.innerText.trim().split(/\\s+/).filter(Boolean).length;
+    if (!words) return false;
+    const tops = new Set(), walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const range = document.createRange(); range.selectNodeContents(n);
+      for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top)); }
+    return tops.size > words; }).map(td => td.innerText.trim().slice(0, 40))"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("dashboard", ["cohort", "network"])
+def test_tables_on_a_phone_scroll_sideways_and_keep_their_words_whole(browser, server,
+                                                                      dashboard):
+    visit = Visit(browser, server, dashboard, size=SCREENS["phone"]).ready(READY[dashboard])
+    visit.page.wait_for_selector(".wb-scroll .wb-table td", state="attached")
+    assert visit.page.evaluate(BROKEN_WORDS_JS) == []
+    visit.check_and_close()
+
+
 @pytest.mark.browser
 def test_name_and_place_survive_a_reload(browser, server):
     context = browser.new_context(viewport={"width": 1366, "height": 768})

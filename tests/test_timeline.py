@@ -577,12 +577,13 @@ def test_in_a_browser_user_text_stays_text_and_the_page_needs_no_network(fig, tm
 
 
 def test_episode_captions_never_sit_on_each_other():
-    from workbench.views.timeline_traces import _caption_rows
+    from workbench.views.timeline_captions import caption_rows, caption_width
 
-    days = pd.Series(pd.to_datetime(["2025-01-01", "2025-03-01", "2025-03-03", "2025-03-05",
-                                     "2025-06-01"], utc=True))
-    # far apart they alternate as before; three in a week: the third is left to the hover
-    assert _caption_rows(days).tolist() == [0, 1, 0, -1, 0]
+    # pixels: far apart they share the first row; close, the second; a third close by
+    # fits in neither and is left to its marker's hover
+    assert caption_rows([0, 200, 230, 260, 600], [100] * 5) == [0, 0, 1, -1, 0]
+    # a caption is never taken as narrower than its characters at 10 px
+    assert caption_width("Missing 38 h · low") >= 18 * 5.5
 
 
 def test_timeline_spec_is_the_tables_the_figure_and_the_words_are_made_of():

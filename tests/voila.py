@@ -5,7 +5,8 @@ own home and review store, the two test cases beside the bundled case studies);
 :class:`Visit` is one browser context (one participant) on one dashboard, with every
 request that is not to the server aborted and recorded; :func:`room_problems` is what
 a page must pass on every screen a review uses: no horizontal scrolling, every control
-reachable and tappable, no link or request off the machine, axe-core (vendored in
+reachable and tappable, nothing cut at the edge of a box inside the page, no link
+or request off the machine, axe-core (vendored in
 ``tests/vendor/axe-core``, run offline) clean of critical and serious violations.
 
 Waits are event-driven (a selector or a condition), never fixed sleeps.
@@ -160,6 +161,28 @@ LAYOUT_JS = """() => {
           clipped: boxes.map(e => `${e.tagName.toLowerCase()}#${e.id}.${[...e.classList].join('.')} ${e.scrollWidth}>${e.clientWidth}`)};
 }"""
 
+#: what a box inside the app cuts off at its right edge (a box that does not scroll on
+#: purpose, and is too narrow for what it holds): each cut element named once, outermost
+CUT_JS = """() => { const out = [];
+  const meant = (a) => a.matches('.wb-scroll, .wb-figure, textarea, select, .js-plotly-plot, .widget-radio-box');
+  const cutBy = (e) => { for (let a = e.parentElement; a; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if (o !== 'visible' && a.scrollWidth > a.clientWidth + 1 && !meant(a)) {
+        const inner = a.getBoundingClientRect().left + a.clientLeft + a.clientWidth;
+        return e.getBoundingClientRect().right > inner + 0.5 ? [a, inner] : null; }
+      if (a.classList.contains('wb-app')) return null; } return null; };
+  for (const e of document.querySelectorAll('.wb-app *')) {
+    if (e.closest('.js-plotly-plot, .wb-sr')) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const cut = cutBy(e);
+    if (!cut) continue;
+    const up = e.parentElement && cutBy(e.parentElement);
+    if (up && up[0] === cut[0]) continue;          // its box is cut already: named once
+    out.push(`${e.tagName.toLowerCase()}.${[...e.classList].join('.')} right=${Math.round(r.right)} cut at ${Math.round(cut[1])} by ${cut[0].tagName.toLowerCase()}.${[...cut[0].classList].filter(c => c.startsWith('wb-')).join('.')}`);
+  }
+  return out.slice(0, 12); }"""
+
 #: the page's controls: each is scrolled into view and must then lie inside the viewport,
 #: be at least 24 px on its short side (WCAG 2.2 target size) and be what a tap at its
 #: centre reaches
@@ -228,6 +251,9 @@ def room_problems(visit: Visit, *, axe: bool = True) -> dict[str, object]:
         problems["beyond the right edge"] = layout["wide"]
     if layout["clipped"]:
         problems["clipped sideways"] = layout["clipped"]
+    cut = page.evaluate(CUT_JS)
+    if cut:
+        problems["cut at a box's right edge"] = cut
     controls = page.evaluate(CONTROLS_JS)
     if controls["problems"]:
         problems["controls"] = controls["problems"]

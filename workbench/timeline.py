@@ -47,6 +47,7 @@ import plotly.graph_objects as go
 
 from workbench.analysis.analyse import Analysis
 from workbench.views.style import GRADE_COLOURS, SECTOR_LABELS, base_template, escape_text, markdown_table
+from workbench.views.timeline_captions import place_captions
 from workbench.views.timeline_spec import (
     CHILD_LANE,
     LABEL_LIMIT,
@@ -187,6 +188,8 @@ def _describe(p: _Prepared) -> str:
 
 # -- drawing --------------------------------------------------------------------------------
 
+#: pixels wide a figure is drawn when no width is given
+DEFAULT_WIDTH = 1400
 _DRAW_FIELDS = ["id", "kind", "lane", "y", "ystack", "place", "future", "x", "x_end", "x_mid",
                 "order", "precision", "risk_grade", "concern", "agency_html", "when_html",
                 "hover", "when", "account"]
@@ -224,7 +227,7 @@ def _draw(p: _Prepared, *, width: int | None, height: int | None) -> go.Figure:
         "template": base_template(),
         "title": {"text": escape_text(p.title), "subtitle": {"text": _subtitle(p)}, "x": 0.01,
                   "xanchor": "left"},
-        "width": width or 1400,
+        "width": width or DEFAULT_WIDTH,
         "height": total,
         "margin": {"l": 10, "r": 10, "t": 90, "b": 10},
         "hovermode": "closest",
@@ -252,4 +255,6 @@ def _draw(p: _Prepared, *, width: int | None, height: int | None) -> go.Figure:
             "showgrid": False, "zeroline": False, "anchor": "y", "fixedrange": True,
             "side": "top", "title": {"text": "Undated<br>(recorded order)",
                                      "font": {"size": 11}}}
-    return go.Figure({"data": traces, "layout": layout})
+    fig = go.Figure({"data": traces, "layout": layout})
+    place_captions(fig, width or DEFAULT_WIDTH)
+    return fig

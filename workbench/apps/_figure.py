@@ -143,11 +143,15 @@ class FigureSlot:
         box is; the widget itself fills its box.
     placeholder : what the slot says until the figure is there.
     filename : the name of an image downloaded from the mode bar.
+    prepare : called as ``prepare(figure, width)`` on each figure before it is drawn, once
+        a page has said how wide the slot is (to fit what the figure writes to that width).
     """
 
     def __init__(self, *, width: int, placeholder: str = "Drawing the figure…",
-                 filename: str = "workbench-figure"):
+                 filename: str = "workbench-figure",
+                 prepare: Callable[[go.Figure, int], None] | None = None):
         self.width = width
+        self.prepare = prepare
         self.page_width: int | None = None
         self.figure: go.Figure | go.FigureWidget | None = None
         self.config = figure_config(filename=filename)
@@ -185,6 +189,7 @@ class FigureSlot:
     def show(self, fig: go.Figure) -> None:
         """Show ``fig``: kept until a page is there, else drawn in the widget in place."""
         fig.update_layout(width=None, autosize=True)
+        self._prepare(fig)
         if self.is_widget:
             self.edit(lambda widget: replace_figure(widget, fig))
             self.edit(lambda widget: self._notify())
@@ -210,7 +215,12 @@ class FigureSlot:
         if width:
             self.page_width = int(width)
         if self.figure is not None and not self.is_widget:
+            self._prepare(self.figure)
             self._make()
+
+    def _prepare(self, fig: go.Figure) -> None:
+        if self.prepare is not None and self.page_width:
+            self.prepare(fig, self.page_width)
 
     def _on_signal(self, _widget, content, _buffers) -> None:
         if content.get("event") == "drawn":

@@ -18,7 +18,7 @@ import pandas as pd
 
 from workbench.datetext import day_month_year, month_year
 
-__all__ = ["STYLE", "Safe", "esc", "event_card", "local_time", "moment_text", "replace_figure",
+__all__ = ["FIGURE_MIN_PX", "STYLE", "Safe", "esc", "event_card", "local_time", "moment_text", "replace_figure",
            "table", "text_block", "words_html"]
 
 _LOCAL = "Europe/London"
@@ -169,13 +169,19 @@ def replace_figure(widget, fig) -> None:
         widget.plotly_relayout(stale)
 
 
+#: the narrowest a timeline is drawn (pixels): on a phone it scrolls sideways in its box
+FIGURE_MIN_PX = 660
+
 #: the page's look (scoped to the apps' own classes): flexible, readable at arm's length on
 #: a phone and across a room on a projector, contrast at least 4.5:1 for all text
 STYLE = """<style>
 .wb-app { font-family: Arial, Helvetica, sans-serif; color: #222; width: 100%; max-width: 100%;
           box-sizing: border-box; min-width: 0; }
 .wb-app .widget-html-content { line-height: 1.35; }
-.wb-app .widget-html, .wb-app .widget-html-content { max-width: 100%; min-width: 0; }
+.wb-app .widget-html-content { max-width: 100%; min-width: 0; }
+/* a widget is 100% wide plus ipywidgets' 2 px margins: kept inside its box, not cut by it */
+.wb-app .jupyter-widgets:not(.widget-box) { max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px));
+  min-width: 0; }
 .wb-app h2 { margin: 4px 0 2px 0; font-size: 20px; }
 .wb-app h3 { margin: 6px 0 4px 0; font-size: 15px; }
 .wb-app .wb-muted { color: #555; font-size: 12px; }
@@ -204,6 +210,9 @@ STYLE = """<style>
 .wb-table th { text-align: left; border-bottom: 2px solid #888; padding: 3px 6px; }
 .wb-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; vertical-align: top;
                overflow-wrap: anywhere; }
+/* a table in a region that scrolls sideways keeps its words whole (wraps at spaces) */
+.wb-scroll .wb-table td { overflow-wrap: normal; }
+.wb-scroll .wb-table td:first-child { min-width: 9em; }
 .wb-table tr.wb-current td { background: #FFF6CC; }
 .wb-table td.wb-num, .wb-table th.wb-num { text-align: right; }
 .wb-card { border: 1px solid #ccc; border-radius: 4px; padding: 6px 10px; background: #fafafa;
@@ -240,16 +249,20 @@ STYLE = """<style>
 .wb-projecting .wb-projector { font-size: 22px; line-height: 1.4; }
 .wb-projecting .wb-projector h3, .wb-projecting .wb-revealed h3 { font-size: 26px; }
 .wb-projecting .wb-card, .wb-projecting .wb-note { font-size: 18px; }
-.wb-projecting .wb-story h3 { font-size: 22px; }
+.wb-projecting .wb-story h3, .wb-projecting .wb-card h3 { font-size: 22px; }
+.wb-projecting .wb-card .wb-muted { font-size: 0.85em; }
 .wb-narrow-only { display: none; }
 @media (max-width: 640px) {
   .wb-app h2 { font-size: 18px; }
   .wb-narrow-only { display: block; }
-  /* a phone: the timeline keeps a readable width in a box that scrolls sideways */
-  .wb-timeline-panel .wb-figure { overflow-x: auto !important; overflow-y: hidden !important; }
-  .wb-timeline-panel .wb-figure > * { min-width: 660px; }
+  /* a phone: the timelines and the network keep a readable width in a box that scrolls
+     sideways */
+  .wb-timeline-panel .wb-figure, .wb-network .wb-figure, .wb-workshop .wb-figure {
+    overflow-x: auto !important; overflow-y: hidden !important; }
+  .wb-timeline-panel .wb-figure > *, .wb-network .wb-figure > *,
+  .wb-workshop .wb-figure > * { min-width: FIGURE_MIN_PXpx; }
   .wb-kv th { width: 6em; }
   .wb-wide-only { display: none !important; }
   .wb-event-panel { order: -1; }
 }
-</style>"""
+</style>""".replace("FIGURE_MIN_PX", str(FIGURE_MIN_PX))

@@ -22,9 +22,10 @@ import re
 
 import plotly.graph_objects as go
 
-from workbench.apps._html import esc
+from workbench.apps._html import FIGURE_MIN_PX, esc
+from workbench.views.timeline_captions import place_captions
 
-__all__ = ["figure_key", "key_outside"]
+__all__ = ["figure_key", "fit_timeline", "key_outside"]
 
 _TAG = re.compile(r"<[^>]+>")
 _DASH = {"dash": "dashed", "dot": "dotted", "longdash": "dashed", "dashdot": "dashed",
@@ -90,3 +91,9 @@ def key_outside(fig: go.Figure) -> str:
         if _in_side_legend(trace):
             trace.showlegend = False
     return html
+
+
+def fit_timeline(fig: go.Figure, width: int) -> None:
+    """A timeline's episode captions placed for the width its box has on the page (a
+    phone's box scrolls a wider figure sideways)."""
+    place_captions(fig, max(width, FIGURE_MIN_PX))

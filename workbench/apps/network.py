@@ -80,6 +80,12 @@ def background_words(analysis: Analysis, stops: list[pd.Timestamp]) -> str:
             f"hand-off: not in the window.")
 
 
+def _narrow_hint() -> w.HTML:
+    hint = w.HTML("<span class='wb-muted'>Swipe the network sideways to see all of it.</span>")
+    hint.add_class("wb-narrow-only")
+    return hint
+
+
 class NetworkApp:
     """The network dashboard's widgets and what they do.
 
@@ -135,7 +141,7 @@ class NetworkApp:
                                aria=NETWORK_ARIA)
         self.widget = w.VBox([
             w.HTML(STYLE), self.page, w.HTML("<h2>Agency network</h2>"),
-            row([self.case_picker, self.window]), self.status, self.figure_box,
+            row([self.case_picker, self.window]), self.status, _narrow_hint(), self.figure_box,
             self.figure_text,
             panels([panel([w.HTML("<h3>Choose a connection (or click its dot in the "
                                   "picture)</h3>"), self.edge_picker, self.edge_panel],

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import local_time
-from workbench.apps._key import key_outside
+from workbench.apps._key import fit_timeline, key_outside
 from workbench.apps._layout import button, fill, panel, row
 from workbench.apps.review_case import ReviewCase
 from workbench.apps.review_html import flag_detail_html
@@ -174,7 +174,7 @@ class TimelineView:
 
     def __init__(self, *, width: int):
         self.slot = FigureSlot(width=width, placeholder="Drawing the timeline…",
-                               filename="timeline")
+                               filename="timeline", prepare=fit_timeline)
         self.text = w.HTML()
         self.text.add_class("wb-figure-text")
         self._traces: tuple[int | None, int | None] = (None, None)
@@ -223,9 +223,15 @@ class TimelineView:
         t = local_iso(pd.Series([at]))[0]
         stamp = rc.order["moment"].iat[i]
         n = len(rc.order)
+        ends = fig.layout.xaxis.range or local_iso(rc.order["at"].dropna().agg(["min", "max"]))
+        lo, hi = pd.Timestamp(ends[0]), pd.Timestamp(ends[1])
+        late = pd.Timestamp(t) > lo + (hi - lo) / 2
         with fig.batch_update():
             fig.data[line].x = [t, t]
-            fig.data[line].text = [f"event {i + 1} of {n}: {stamp}", ""]
+            # the label on the side with room: left of the line late in the case, else right
+            fig.data[line].textposition = "middle left" if late else "middle right"
+            label = f"event {i + 1} of {n}: {stamp}"
+            fig.data[line].text = [f"{label} " if late else f" {label}", ""]
             if after is not None:
                 x = list(fig.data[after].x)
                 x[0] = x[3] = x[4] = t

@@ -14,7 +14,7 @@ import pandas as pd
 from workbench.analysis.analyse import analyse
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import esc, event_card, moment_text
-from workbench.apps._key import key_outside
+from workbench.apps._key import fit_timeline, key_outside
 from workbench.apps._layout import button, fill, panel, panels, row
 from workbench.apps.notes_panel import DISCIPLINES
 from workbench.apps.workshop_html import (
@@ -217,7 +217,7 @@ class RevealedView:
         self.heading = w.HTML(layout=L(width="100%"))
         self.heading.add_class("wb-revealed")
         self.figure_slot = FigureSlot(width=width, placeholder="Drawing the timeline…",
-                                      filename="workshop-timeline")
+                                      filename="workshop-timeline", prepare=fit_timeline)
         self.figure_box = self.figure_slot.widget
         self.figure_key = w.HTML(layout=L(width="100%"))
         self.figure_key.add_class("wb-figure-key")
@@ -253,7 +253,8 @@ class RevealedView:
         # instant would be more precise than records written "age 11"
         fig = timeline_figure(analyse(cut), flags=pd.DataFrame(), width=self.width)
         fig.update_layout(title={"subtitle": {"text": "Only what has been revealed so far"}})
-        self.figure_key.value = key_outside(fig)
+        self.figure_key.value = (key_outside(fig) + "<p class='wb-narrow-only wb-muted'>Swipe "
+                                 "the timeline sideways to see all of it.</p>")
         self.figure_slot.show(fig)
         # after the figure: the page says so once it is there
         self.heading.value = (f"<h3>{title}: {len(ev)} event(s) revealed"

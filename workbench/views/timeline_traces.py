@@ -26,6 +26,7 @@ from workbench.views.style import (
     rectangles,
     segments,
 )
+from workbench.views.timeline_captions import CAPTION_FONT_PX, LABEL_TRACE
 from workbench.views.timeline_spec import (
     _CURSOR_TOP,
     _EPISODE_FILL,
@@ -127,24 +128,6 @@ def _lane_label(lane: str, sector: str, *, bold: bool) -> str:
             f"<span style='font-size:10px;color:#555'>{SECTOR_LABELS.get(sector, sector)}</span>")
 
 
-def _caption_rows(mid: pd.Series, *, rows: int = 2, width: float = 0.16) -> np.ndarray:
-    """The row (0 or 1) of each episode's caption, alternating as far as they fit; -1 where
-    a caption would sit on its neighbours' in both rows (it is left to the hover).
-
-    A caption is taken to be ``width`` of the span the episodes cover wide.
-    """
-    t = mid.to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
-    need = width * max(t.max() - t.min(), 1.0) if len(t) else 0.0
-    last = [-np.inf] * rows
-    out = np.full(len(t), -1)
-    for i in np.argsort(t, kind="stable"):
-        for r in (i % rows, *(r for r in range(rows) if r != i % rows)):
-            if t[i] - last[r] >= need:
-                out[i], last[r] = r, t[i]
-                break
-    return out
-
-
 def _episode_traces(ep: pd.DataFrame, top: float, bottom: float, *, many: bool) -> list:
     if ep.empty:
         return []
@@ -172,16 +155,16 @@ def _episode_traces(ep: pd.DataFrame, top: float, bottom: float, *, many: bool) 
              for n, caption, who, t0, t1, still, ri in zip(
                  ep["episode"], ep["caption_plain"], ep["reported_by"], local_iso(ep["start"]),
                  local_iso(ep["found_at"]), ep["still"], ep["ri_first_kind"], strict=True)]
-    rows = _caption_rows(ep["start"] + (ep["end_utc"] - ep["start"]) / 2)
-    captions = np.where(rows >= 0, ep["caption"].to_numpy(dtype=object), "")
-    out.append(_trace(
-        "scatter", x=mid, y=top - 0.12 - 0.3 * np.maximum(rows, 0),
+    captions = ep["caption"].tolist()
+    out.append(_trace(   # each caption's row is set by place_captions once the layout is known
+        "scatter", x=mid, y=np.full(len(ep), top - 0.12),
         mode="markers" if many else "markers+text",
-        text=None if many else captions, textposition="top center",
-        textfont={"size": 10, "color": "#5a5200"}, cliponaxis=False,
+        text=None if many else captions, textposition="top center", cliponaxis=False,
+        textfont={"size": CAPTION_FONT_PX, "color": "#5a5200"},
         marker={"symbol": "triangle-down", "size": 8, "color": "#B8A800"},
         hovertext=np.array(hover, dtype=object), hoverinfo="text", showlegend=False,
-        legendgroup="episodes", name="Missing episode label"))
+        legendgroup="episodes", name=LABEL_TRACE,
+        meta=None if many else {"captions": captions}))
     return out
 
 

@@ -1,0 +1,117 @@
+"""The missing-episode captions above the timeline: in rows, never on each other.
+
+Each episode has a marker (a small triangle over its middle, all on one line) and, above
+it, its caption ("Missing 38 h · low") in one of two rows, one text line apart. The captions are placed in
+pixels: how wide each is at its font size, how many pixels of plot the time axis gets at
+the width the figure is drawn. A caption goes in the first row where it keeps clear of
+the caption before it; one that would touch its neighbours in every row is left out (its
+marker's hover says it all). :func:`place_captions` does it on a built figure, so a
+dashboard places them again for the width its page really has.
+
+>>> caption_rows([0, 10, 20, 300], [40, 40, 40, 40])
+[0, 1, -1, 0]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["CAPTION_FONT_PX", "LABEL_TRACE", "caption_rows", "caption_width", "place_captions",
+           "plot_width"]
+
+#: the name of the trace that writes the captions (its ``meta`` keeps them all)
+LABEL_TRACE = "Missing episode label"
+CAPTION_FONT_PX = 10
+#: an upper bound of a character's width in Arial, as a share of the font size (capitals
+#: and digits are about 0.56-0.72 em, most small letters 0.5 or less)
+_EM_PER_CHAR = 0.58
+#: clear space kept between two captions on one row (pixels)
+_GAP_PX = 8
+#: what raises a caption one row: an empty line under it
+_LINE_UP = "<br> "
+
+
+def caption_width(text: str, font_px: float = CAPTION_FONT_PX) -> float:
+    """Pixels a caption takes at most (every character counted as a wide one)."""
+    return len(text) * font_px * _EM_PER_CHAR
+
+
+def caption_rows(centres: Sequence[float], widths: Sequence[float], *, rows: int = 2,
+                 gap: float = _GAP_PX) -> list[int]:
+    """The row of each caption (centre and width in pixels): the lowest where it keeps
+    ``gap`` clear of the caption before it; -1 for one that fits in no row."""
+    right = [-np.inf] * rows
+    out = [-1] * len(centres)
+    for i in np.argsort(np.asarray(centres, dtype=float), kind="stable"):
+        left = centres[i] - widths[i] / 2
+        for r in range(rows):
+            if left >= right[r] + gap:
+                out[i], right[r] = r, centres[i] + widths[i] / 2
+                break
+    return out
+
+
+def _plain_lines(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", line) for line in re.split(r"<br\s*/?>", html or "")]
+
+
+def plot_width(layout: dict, data: Sequence[dict], width: float) -> float:
+    """Pixels the time axis gets in a figure ``width`` wide, at least: less the margins,
+    the lane names on the left (13 px Arial, bold at most) and a legend at the side."""
+    margin = layout.get("margin") or {}
+    lanes = max((len(line) for text in (layout.get("yaxis") or {}).get("ticktext") or ()
+                 for line in _plain_lines(text)), default=0)
+    used = margin.get("l", 80) + margin.get("r", 80) + lanes * 13 * 0.62 + 12
+    side = [t for t in data
+            if t.get("showlegend") is not False and t.get("legend") in (None, "legend")]
+    legend = [t.get("name") or "" for t in side]
+    legend += [(t.get("legendgrouptitle") or {}).get("text", "") for t in side]
+    if any(legend):
+        used += max(len(s) for s in legend) * 11 * 0.62 + 50
+    lo, hi = ((layout.get("xaxis") or {}).get("domain") or [0, 1])[:2]
+    return max(width - used, 100.0) * (hi - lo)
+
+
+def _time_range(layout: dict, data: Sequence[dict]) -> tuple[float, float] | None:
+    """The time axis' range in ns: as set, else the extent of every dated x."""
+    window = (layout.get("xaxis") or {}).get("range")
+    if window:
+        t = pd.to_datetime(list(window)).asi8
+        return float(t[0]), float(t[1])
+    xs = [x for trace in data if trace.get("xaxis", "x") == "x" and trace.get("x") is not None
+          for x in trace["x"] if isinstance(x, str)]
+    if not xs:
+        return None
+    t = pd.to_datetime(pd.Series(xs), errors="coerce").dropna().astype("int64")
+    if t.empty:
+        return None
+    pad = max((t.max() - t.min()) * 0.05, 1.0)      # plotly pads an autorange a little
+    return float(t.min() - pad), float(t.max() + pad)
+
+
+def place_captions(fig, width: float) -> None:
+    """Put each episode caption of ``fig`` (a ``go.Figure`` or ``FigureWidget``) in its row
+    for a figure drawn ``width`` pixels wide; nothing to do when it writes none.
+
+    A caption in the second row ends with an empty line: written above its marker like
+    the others, it stands one line higher whatever the axis' scale.
+    """
+    found = [t for t in fig.data if t.name == LABEL_TRACE]
+    meta = (found[0].meta or {}) if found else {}
+    captions = list(meta.get("captions", ()))
+    if not captions:
+        return
+    trace = found[0]
+    layout = fig.layout.to_plotly_json()
+    data = [t.to_plotly_json() for t in fig.data]
+    span = _time_range(layout, data)
+    if span is None:
+        return
+    px = plot_width(layout, data, width) / max(span[1] - span[0], 1.0)
+    t = pd.to_datetime(pd.Series(list(trace.x))).astype("int64").to_numpy(dtype=float)
+    rows = caption_rows((t - span[0]) * px, [caption_width(c) for c in captions])
+    trace.text = [c + _LINE_UP * r if r >= 0 else "" for c, r in zip(captions, rows, strict=True)]
