@@ -197,6 +197,17 @@ def test_an_answer_the_sender_records_answers_the_hand_off(summary, answered):
         answered, "answered" if answered else "unanswered")
 
 
+@pytest.mark.parametrize(("summary", "needs"), [
+    ("Insp requested a strategy discussion. School DSL notified 04/02/2025.", False),
+    ("School DSL notified; requesting a strategy discussion.", True),
+    ("Requesting a strategy discussion with the School.", True),
+])
+def test_a_recipient_the_row_only_tells_is_asked_nothing(summary, needs):
+    h = one(("03/02/2025 10:00", "Police", "contact",
+             {"recipients": ["School"], "summary": summary}))
+    assert bool(h["needs_answer"]) == needs
+
+
 def test_a_meeting_that_refers_to_the_hand_off_is_its_explicit_answer():
     h = one(("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}),
             ("04/02/2025 10:00", CSC, "contact"),

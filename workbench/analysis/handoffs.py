@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -52,6 +53,7 @@ from workbench.agencies import load_aliases
 from workbench.analysis.episodes import event_frame
 from workbench.analysis.facts import fact_frame, with_fact_columns
 from workbench.case import Case
+from workbench.io.facts import asks_for_answer
 from workbench.kinds import HANDOFF_KINDS
 from workbench.protocols import Protocol, load_protocol
 from workbench.timeutil import deadline_after, working_calendar, working_days_between
@@ -156,7 +158,7 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     answer_precision = h["x_precision"].where(has_x, h["i_precision"])
     h["certain"] = h["precision"].isin(_PRECISE) & (~answered
                                                     | answer_precision.isin(_PRECISE))
-    h["needs_answer"] = h["needs_answer"] & ~h["_chasing"]
+    h["needs_answer"] = h["needs_answer"] & ~h["_chasing"] & ~_only_told(h, ev)
     return h.loc[:, list(HANDOFF_COLUMNS)].sort_values(["case_id", "sent"], kind="stable"
                                                         ).reset_index(drop=True)
 
@@ -260,6 +262,35 @@ def _answered_in_text(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
     if not found:
         return ev.loc[[], columns]
     return pd.DataFrame(found, columns=columns)
+
+
+#: a sentence that only tells its agencies ("School DSL notified 17/02/2025", "CSC informed")
+_TOLD = re.compile(r"\b(?:informed|notified|updated|made\s+aware|copied(?:\s+in)?|cc'?d)\b",
+                   re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _only_told(h: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
+    """Requests whose recipient the row only tells: a row that asks for something ("Insp
+    requested strategy discussion") and names this recipient only in a sentence that
+    tells it and asks nothing ("School DSL notified 17/02/2025") asks it nothing."""
+    out = np.zeros(len(h), dtype=bool)
+    ask = (h["needs_answer"] & h["asks"].eq("request")).to_numpy()
+    said = [c for c in ("summary", "details", "action", "outcome") if c in ev.columns]
+    if not ask.any() or not said:
+        return out
+    rows = ev.drop_duplicates("id").set_index("id")
+    aliases = load_aliases()
+    for i in np.flatnonzero(ask):   # a loop over the few requests
+        text = "\n".join(str(rows.at[h["event_id"].iat[i], c] or "") for c in said)
+        asked, told = set(), set()
+        for sentence in _SENTENCE.split(text):
+            if asks_for_answer(sentence):
+                asked.update(aliases.find_in_text(sentence))
+            elif _TOLD.search(sentence):
+                told.update(aliases.find_in_text(sentence))
+        out[i] = h["recipient"].iat[i] in told - asked
+    return out
 
 
 def _attended(ev: pd.DataFrame) -> pd.DataFrame:

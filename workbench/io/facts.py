@@ -67,7 +67,7 @@ from workbench.io.fact_words import any_of, sentences, trim, vocabulary
 from workbench.io.withheld import withheld
 from workbench.kinds import GRADES, HANDOFF_KINDS, REPORT_KINDS, find_grade
 
-__all__ = ["FACTS", "FACT_VALUES", "TEXT_FIELDS", "child_quotes", "fact_labels", "find_facts",
+__all__ = ["FACTS", "FACT_VALUES", "TEXT_FIELDS", "asks_for_answer", "child_quotes", "fact_labels", "find_facts",
            "holds_cases", "practitioner_words"]
 
 #: the fields whose text is read, in the order facts are listed
@@ -363,6 +363,15 @@ def _field_facts(ev: pd.DataFrame, field: str) -> pd.DataFrame:
         return _EMPTY
     rows_of = pd.DataFrame({"_code": codes, "_row": np.arange(len(ev))})
     return rows_of.merge(table, on="_code").drop(columns="_code").assign(field=field)
+
+
+def asks_for_answer(text: str) -> bool:
+    """Whether ``text`` holds the words of a request (``request`` in data/facts.yaml).
+
+    >>> asks_for_answer("Requesting a strategy discussion"), asks_for_answer("School notified")
+    (True, False)
+    """
+    return _patterns().request.search(text) is not None
 
 
 def find_facts(events: pd.DataFrame) -> pd.DataFrame:
