@@ -659,6 +659,31 @@ def test_network_lists_each_edges_hand_offs_and_silos(library):
     assert len(figure_widgets(app.widget)) == 1
 
 
+def test_the_network_fits_its_box_with_no_empty_band_and_the_colour_bar_beside_it(library):
+    """At a laptop's box (1300 px) the figure is only as tall as the drawing (so its
+    lowest agencies are above the 768 px fold, the page's controls taking ~130 px), the
+    axes are not widened into empty bands (the same pixels per unit both ways, the
+    drawing from the top), and the colour bar sits right of the drawing, not at the far
+    edge of the figure."""
+    app = NetworkApp(library=library, case="tiny")
+    app.figure_slot.page_ready(1300)
+    layout = app.figure.layout
+    m = layout.margin
+    assert layout.height <= 620
+    paper_w, paper_h = 1300 - m.l - m.r, layout.height - m.t - m.b
+    (x0, x1), (y0, y1) = layout.xaxis.domain, layout.yaxis.domain
+    per_x = (x1 - x0) * paper_w / (layout.xaxis.range[1] - layout.xaxis.range[0])
+    per_y = (y1 - y0) * paper_h / (layout.yaxis.range[1] - layout.yaxis.range[0])
+    assert abs(per_x - per_y) < 0.01 * per_x and per_x > 120
+    assert y1 == 1
+    lowest = m.t + (y1 - y0) * paper_h * (layout.yaxis.range[1] + 1) / (
+        layout.yaxis.range[1] - layout.yaxis.range[0])
+    assert 130 + lowest + 20 < 768                 # the lowest agency and its name
+    bar = next(t.marker.colorbar for t in app.figure.data
+               if getattr(t, "marker", None) is not None and t.marker.showscale)
+    assert x1 <= bar.x <= x1 + 0.02 and bar.y == y0
+
+
 def test_an_agency_without_hand_offs_has_no_silo_measure(library):
     """Its silo measure is undefined (NaN, shown "– (no hand-offs)"), never 1.00; the
     others keep theirs; sectors are named in words, never as codes."""
