@@ -579,6 +579,24 @@ def test_participants_receive_nothing_beyond_the_reveal_point(room):
     assert revealed_case(tiny_case(), 2).events["id"].tolist() == ["e1", "e2"]
 
 
+def test_the_story_so_far_never_scrolls_and_folds_its_earlier_events(room):
+    """The "So far" box is not a scroll box (on the projector it cut its last entry
+    mid-line): the newest six revealed events are written whole, the earlier ones are
+    folded under "n earlier event(s)", newest first."""
+    import re
+
+    trainer, a, _ = room
+    trainer.open_workshop("tiny")
+    trainer.reveal(8)
+    layout = trainer.revealed.story_panel.layout
+    assert layout.max_height is None and layout.overflow in (None, "visible")
+    html = trainer.revealed.story_panel.value
+    shown, _, folded = html.partition("<details")
+    assert re.findall(r"<b>(\d+)\.</b>", shown) == ["8", "7", "6", "5", "4", "3"]
+    assert "2 earlier event(s)</summary>" in folded
+    assert re.findall(r"<b>(\d+)\.</b>", folded) == ["2", "1"]
+
+
 def test_the_projector_shows_the_room_what_is_revealed_but_nothing_private(room, library,
                                                                           stores):
     trainer, a, _ = room
