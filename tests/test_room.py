@@ -270,3 +270,23 @@ def test_the_report_has_no_cloud_button_and_no_logo_link():
     config = _config_of(build_report(tiny_case()))
     assert config["displaylogo"] is False and config["showSendToCloud"] is False
     assert config["plotlyServerURL"] == "" and config["typesetMath"] is False
+
+
+#: the entries of the list of all events wider than the list box (cut at its edge), and
+#: the tallest entry's height over the shortest's (a long entry wraps onto more lines)
+EVENT_LIST_JS = """() => { const opts = [...document.querySelectorAll('.wb-events-list select option')];
+  const heights = opts.map(o => o.getBoundingClientRect().height).filter(h => h > 0);
+  return {count: opts.length, cut: opts.filter(o => o.scrollWidth > o.clientWidth + 1)
+            .map(o => o.textContent.slice(0, 40)),
+          ratio: heights.length ? Math.max(...heights) / Math.min(...heights) : 0}; }"""
+
+
+@pytest.mark.browser
+def test_long_entries_in_the_list_of_all_events_wrap_inside_the_box(browser, server):
+    visit = Visit(browser, server, "review", size=SCREENS["laptop"]).ready(READY["review"])
+    visit.page.wait_for_function(
+        "() => document.querySelectorAll('.wb-events-list select option').length > 5")
+    found = visit.page.evaluate(EVENT_LIST_JS)
+    assert found["cut"] == [], found
+    assert found["ratio"] >= 1.5, found                 # the long ones take two lines or more
+    visit.check_and_close()
