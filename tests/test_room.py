@@ -290,3 +290,27 @@ def test_long_entries_in_the_list_of_all_events_wrap_inside_the_box(browser, ser
     assert found["cut"] == [], found
     assert found["ratio"] >= 1.5, found                 # the long ones take two lines or more
     visit.check_and_close()
+
+
+#: the network's drawing on the page: the plot area's top, its lowest agency's bottom and
+#: the gap between the plot area's right and the colour bar
+NETWORK_FIT_JS = """() => { const g = document.querySelector('.js-plotly-plot');
+  const box = g.querySelector('.nsewdrag').getBoundingClientRect();
+  const bar = g.querySelector('.colorbar').getBoundingClientRect();
+  const ys = [...g.querySelectorAll('.scatterlayer .point')].map(p => p.getBoundingClientRect().bottom);
+  return {height: g._fullLayout.height, lowest: Math.max(...ys), plotTop: box.top,
+          barGap: bar.left - box.right, innerHeight}; }"""
+
+
+@pytest.mark.browser
+def test_the_network_fits_a_laptop_with_its_colour_bar_beside_it(browser, server):
+    """The figure is fitted to its box once the page has it (the box was measured before
+    it was in the page, as 0 px wide, so the figure kept 760 px and an empty band)."""
+    visit = Visit(browser, server, "network", size=SCREENS["laptop"]).ready(READY["network"])
+    visit.page.wait_for_function(
+        "() => { const g = document.querySelector('.js-plotly-plot');"
+        " return g && g._fullLayout && g._fullLayout.height < 700; }", timeout=60_000)
+    fit = visit.page.evaluate(NETWORK_FIT_JS)
+    assert fit["lowest"] < fit["innerHeight"] - 20, fit        # above the fold, name too
+    assert -5 < fit["barGap"] < 60, fit
+    visit.check_and_close()
