@@ -700,6 +700,9 @@ def test_the_network_fits_its_box_with_no_empty_band_and_the_colour_bar_beside_i
     bar = next(t.marker.colorbar for t in app.figure.data
                if getattr(t, "marker", None) is not None and t.marker.showscale)
     assert x1 <= bar.x <= x1 + 0.02 and bar.y == y0
+    phone = NetworkApp(library=library, case="tiny")
+    phone.figure_slot.page_ready(340)            # drawn at the width its box scrolls
+    assert phone.figure.layout.height >= 350 and phone.figure.layout.xaxis.domain[1] > 0.5
 
 
 def test_an_agency_without_hand_offs_has_no_silo_measure(library):

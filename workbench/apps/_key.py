@@ -109,6 +109,7 @@ def fit_network(fig: go.Figure, width: int) -> None:
     agencies are above a laptop's fold), the drawing at the top left and the colour bar
     beside it. A wide screen keeps the height to about half the width; the drawing then
     takes the left of the figure with the colour bar next to it, not at the far edge."""
+    width = max(width, FIGURE_MIN_PX)          # a phone's box scrolls a wider figure sideways
     layout = fig.layout
     xr, yr = layout.xaxis.range, layout.yaxis.range
     if not xr or not yr:
