@@ -579,6 +579,24 @@ def test_participants_receive_nothing_beyond_the_reveal_point(room):
     assert revealed_case(tiny_case(), 2).events["id"].tolist() == ["e1", "e2"]
 
 
+def test_the_story_so_far_never_scrolls_and_folds_its_earlier_events(room):
+    """The "So far" box is not a scroll box (on the projector it cut its last entry
+    mid-line): the newest six revealed events are written whole, the earlier ones are
+    folded under "n earlier event(s)", newest first."""
+    import re
+
+    trainer, a, _ = room
+    trainer.open_workshop("tiny")
+    trainer.reveal(8)
+    layout = trainer.revealed.story_panel.layout
+    assert layout.max_height is None and layout.overflow in (None, "visible")
+    html = trainer.revealed.story_panel.value
+    shown, _, folded = html.partition("<details")
+    assert re.findall(r"<b>(\d+)\.</b>", shown) == ["8", "7", "6", "5", "4", "3"]
+    assert "2 earlier event(s)</summary>" in folded
+    assert re.findall(r"<b>(\d+)\.</b>", folded) == ["2", "1"]
+
+
 def test_the_projector_shows_the_room_what_is_revealed_but_nothing_private(room, library,
                                                                           stores):
     trainer, a, _ = room
@@ -657,6 +675,34 @@ def test_network_lists_each_edges_hand_offs_and_silos(library):
     assert "from 1 Mar 2025 to 1 Apr 2025" in app.status.value
     assert ("School", "Children's Social Care") not in [v for _, v in app.edge_picker.options]
     assert len(figure_widgets(app.widget)) == 1
+
+
+def test_the_network_fits_its_box_with_no_empty_band_and_the_colour_bar_beside_it(library):
+    """At a laptop's box (1300 px) the figure is only as tall as the drawing (so its
+    lowest agencies are above the 768 px fold, the page's controls taking ~130 px), the
+    axes are not widened into empty bands (the same pixels per unit both ways, the
+    drawing from the top), and the colour bar sits right of the drawing, not at the far
+    edge of the figure."""
+    app = NetworkApp(library=library, case="tiny")
+    app.figure_slot.page_ready(1300)
+    layout = app.figure.layout
+    m = layout.margin
+    assert layout.height <= 620
+    paper_w, paper_h = 1300 - m.l - m.r, layout.height - m.t - m.b
+    (x0, x1), (y0, y1) = layout.xaxis.domain, layout.yaxis.domain
+    per_x = (x1 - x0) * paper_w / (layout.xaxis.range[1] - layout.xaxis.range[0])
+    per_y = (y1 - y0) * paper_h / (layout.yaxis.range[1] - layout.yaxis.range[0])
+    assert abs(per_x - per_y) < 0.01 * per_x and per_x > 120
+    assert y1 == 1
+    lowest = m.t + (y1 - y0) * paper_h * (layout.yaxis.range[1] + 1) / (
+        layout.yaxis.range[1] - layout.yaxis.range[0])
+    assert 130 + lowest + 20 < 768                 # the lowest agency and its name
+    bar = next(t.marker.colorbar for t in app.figure.data
+               if getattr(t, "marker", None) is not None and t.marker.showscale)
+    assert x1 <= bar.x <= x1 + 0.02 and bar.y == y0
+    phone = NetworkApp(library=library, case="tiny")
+    phone.figure_slot.page_ready(340)            # drawn at the width its box scrolls
+    assert phone.figure.layout.height >= 350 and phone.figure.layout.xaxis.domain[1] > 0.5
 
 
 def test_an_agency_without_hand_offs_has_no_silo_measure(library):

@@ -270,3 +270,47 @@ def test_the_report_has_no_cloud_button_and_no_logo_link():
     config = _config_of(build_report(tiny_case()))
     assert config["displaylogo"] is False and config["showSendToCloud"] is False
     assert config["plotlyServerURL"] == "" and config["typesetMath"] is False
+
+
+#: the entries of the list of all events wider than the list box (cut at its edge), and
+#: the tallest entry's height over the shortest's (a long entry wraps onto more lines)
+EVENT_LIST_JS = """() => { const opts = [...document.querySelectorAll('.wb-events-list select option')];
+  const heights = opts.map(o => o.getBoundingClientRect().height).filter(h => h > 0);
+  return {count: opts.length, cut: opts.filter(o => o.scrollWidth > o.clientWidth + 1)
+            .map(o => o.textContent.slice(0, 40)),
+          ratio: heights.length ? Math.max(...heights) / Math.min(...heights) : 0}; }"""
+
+
+@pytest.mark.browser
+def test_long_entries_in_the_list_of_all_events_wrap_inside_the_box(browser, server):
+    visit = Visit(browser, server, "review", size=SCREENS["laptop"]).ready(READY["review"])
+    visit.page.wait_for_function(
+        "() => document.querySelectorAll('.wb-events-list select option').length > 5")
+    found = visit.page.evaluate(EVENT_LIST_JS)
+    assert found["cut"] == [], found
+    assert found["ratio"] >= 1.5, found                 # the long ones take two lines or more
+    visit.check_and_close()
+
+
+#: the network's drawing on the page: the plot area's top, its lowest agency's bottom and
+#: the gap between the plot area's right and the colour bar
+NETWORK_FIT_JS = """() => { const g = document.querySelector('.js-plotly-plot');
+  const box = g.querySelector('.nsewdrag').getBoundingClientRect();
+  const bar = g.querySelector('.colorbar').getBoundingClientRect();
+  const ys = [...g.querySelectorAll('.scatterlayer .point')].map(p => p.getBoundingClientRect().bottom);
+  return {height: g._fullLayout.height, lowest: Math.max(...ys), plotTop: box.top,
+          barGap: bar.left - box.right, innerHeight}; }"""
+
+
+@pytest.mark.browser
+def test_the_network_fits_a_laptop_with_its_colour_bar_beside_it(browser, server):
+    """The figure is fitted to its box once the page has it (the box was measured before
+    it was in the page, as 0 px wide, so the figure kept 760 px and an empty band)."""
+    visit = Visit(browser, server, "network", size=SCREENS["laptop"]).ready(READY["network"])
+    visit.page.wait_for_function(
+        "() => { const g = document.querySelector('.js-plotly-plot');"
+        " return g && g._fullLayout && g._fullLayout.height < 700; }", timeout=60_000)
+    fit = visit.page.evaluate(NETWORK_FIT_JS)
+    assert fit["lowest"] < fit["innerHeight"] - 20, fit        # above the fold, name too
+    assert -5 < fit["barGap"] < 60, fit
+    visit.check_and_close()

@@ -599,3 +599,21 @@ def test_timeline_spec_is_the_tables_the_figure_and_the_words_are_made_of():
     assert spec.figure(width=900).to_plotly_json() == timeline_figure(
         analysis, at="2025-03-04 12:00", viewer="Police", width=900).to_plotly_json()
     assert spec.describe() == describe_timeline(analysis, at="2025-03-04 12:00", viewer="Police")
+
+
+def test_records_outside_the_view_are_counted_under_the_lane_name_not_in_the_plot():
+    """County lines has records years before its review period: each lane with some says
+    "◀ n earlier" under its name (a third line of the lane label), and no text is drawn at
+    the left edge of the plot where it rode over the first markers and the risk words."""
+    from workbench.apps.library import CaseLibrary
+
+    county = timeline_figure(CaseLibrary().analysis("county-lines"))
+    layout = county.layout
+    notes = [t for t in layout.yaxis.ticktext if "earlier" in t]
+    assert notes and all(re.search(r"<br>.*<br><span[^>]*>◀ \d+ earlier", t) for t in notes)
+    assert sum(int(n) for t in notes for n in re.findall(r"◀ (\d+) earlier", t)) == 5
+    drawn_text = [str(x) for t in county.data if "text" in (t.mode or "")
+                  for x in (t.text if isinstance(t.text, (list, tuple)) else [t.text])]
+    assert not any("earlier" in x or "later ▶" in x for x in drawn_text)
+    edge = next(t for t in county.data if t.name == "Records outside the view")
+    assert "outside this view" in edge.hovertext[0]

@@ -67,6 +67,7 @@ from workbench.views.timeline_traces import (
     _kind,
     _label_traces,
     _lane_label,
+    _outside_notes,
     _outside_traces,
     _plain,
     _subtitle,
@@ -218,7 +219,8 @@ def _draw(p: _Prepared, *, width: int | None, height: int | None) -> go.Figure:
                   and t.get("showlegend") is not False)
     groups = sum(1 for t in traces if t.get("legend") != "legend2" and "legendgrouptitle" in t)
     band = min(0.16, 0.035 + 0.012 * len(undated)) if len(undated) else 0.0
-    ticktext = [_lane_label(lane, sector, bold=lane == p.viewer)
+    notes = _outside_notes(outside, window)
+    ticktext = [_lane_label(lane, sector, bold=lane == p.viewer, note=notes.get(lane, ""))
                 for lane, sector in zip(p.lanes["lane"], p.lanes["sector"], strict=True)]
     plot = max(110 + 64 * lanes_n, 22 * entries + 30 * groups)   # pixels for the lanes
     below = 92 + 24 * (math.ceil(kinds / 4) + 1)                # axis title and kinds

@@ -61,9 +61,15 @@ DRAWN_GRACE_S = 8.0
 class _PageReady(anywidget.AnyWidget):
     """Tells the kernel that a page has drawn it (once per page), and how wide it is."""
 
+    # a view is rendered before it is put in the page: its box is measured once it is
+    # there (tried every 50 ms for up to 2 s), else the figure was never fitted to it
     _esm = """export default { render({ model, el }) {
-      model.send({ event: "drawn", width: el.parentElement ? el.parentElement.clientWidth : 0,
-                   screen: window.innerWidth }); } };"""
+      let tries = 0;
+      const send = () => {
+        const width = el.parentElement ? el.parentElement.clientWidth : 0;
+        if (!width && tries++ < 40) { setTimeout(send, 50); return; }
+        model.send({ event: "drawn", width, screen: window.innerWidth }); };
+      send(); } };"""
 
 
 #: jsonschema's optional IRI checker: where installed (jupyter-events brings it) it

@@ -198,6 +198,9 @@ STYLE = """<style>
 .wb-app .widget-tab > .p-TabBar .p-TabBar-tab, .wb-app .widget-tab > .lm-TabBar .lm-TabBar-tab {
   flex: 0 1 auto; min-width: 0; }
 .wb-scroll { overflow-x: auto; max-width: 100%; }
+/* the list of all events: a long entry wraps inside the list box, never cut at its edge */
+.wb-app .wb-events-list select option { white-space: normal; padding: 2px 0;
+  border-bottom: 1px solid #eee; }
 .wb-app .wb-choices .widget-radio-box { max-height: 13em; overflow-y: auto; }
 .wb-app .wb-choices .widget-radio-box label { display: flex; align-items: center; gap: 6px;
   white-space: normal; line-height: 1.3; font-size: 12.5px; margin: 4px 0; height: auto;

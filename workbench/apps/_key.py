@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from workbench.apps._html import FIGURE_MIN_PX, esc
 from workbench.views.timeline_captions import place_captions
 
-__all__ = ["figure_key", "fit_timeline", "key_outside"]
+__all__ = ["figure_key", "fit_network", "fit_timeline", "key_outside"]
 
 _TAG = re.compile(r"<[^>]+>")
 _DASH = {"dash": "dashed", "dot": "dotted", "longdash": "dashed", "dashdot": "dashed",
@@ -97,3 +97,35 @@ def fit_timeline(fig: go.Figure, width: int) -> None:
     """A timeline's episode captions placed for the width its box has on the page (a
     phone's box scrolls a wider figure sideways)."""
     place_captions(fig, max(width, FIGURE_MIN_PX))
+
+
+#: pixels kept right of the network for its colour bar (bar, ticks and title)
+_COLOURBAR_PX = 120
+
+
+def fit_network(fig: go.Figure, width: int) -> None:
+    """The network drawn to the width its box has: the figure as tall as the drawing
+    needs (so the axes' ranges are not widened into empty bands, and the lowest
+    agencies are above a laptop's fold), the drawing at the top left and the colour bar
+    beside it. A wide screen keeps the height to about half the width; the drawing then
+    takes the left of the figure with the colour bar next to it, not at the far edge."""
+    width = max(width, FIGURE_MIN_PX)          # a phone's box scrolls a wider figure sideways
+    layout = fig.layout
+    xr, yr = layout.xaxis.range, layout.yaxis.range
+    if not xr or not yr:
+        return
+    xspan, yspan = xr[1] - xr[0], yr[1] - yr[0]
+    m = layout.margin
+    left, right, top, bottom = (m.l or 0), (m.r or 0), (m.t or 0), (m.b or 0)
+    paper_w = max(width - left - right, 1)
+    scale = max(paper_w - _COLOURBAR_PX, 1) / xspan          # pixels per unit, at most
+    height = round(min(top + bottom + scale * yspan, max(420, 0.46 * width)))
+    paper_h = max(height - top - bottom, 1)
+    scale = min(scale, paper_h / yspan)
+    x_end = min(scale * xspan / paper_w, 1.0)
+    y_start = max(1.0 - scale * yspan / paper_h, 0.0)
+    fig.update_layout(height=height, xaxis_domain=[0, x_end], yaxis_domain=[y_start, 1])
+    for trace in fig.data:
+        bar = getattr(getattr(trace, "marker", None), "colorbar", None)
+        if bar is not None and getattr(trace.marker, "showscale", False):
+            bar.update(x=min(x_end + 0.01, 1.0), xanchor="left", y=y_start, yanchor="bottom")

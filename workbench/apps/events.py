@@ -73,6 +73,16 @@ def filter_events(rows: pd.DataFrame, *, search: str = "", agency: str | None = 
     return rows.loc[keep]
 
 
+def _wrappable(text: str) -> str:
+    """The entry with a place to wrap after each space: the list writes its spaces as
+    no-break spaces, so a long entry was cut at the list box's edge, never wrapped.
+
+    >>> _wrappable("1. Police · Missing report") == "1. \u200bPolice \u200b· \u200bMissing \u200breport"
+    True
+    """
+    return text.replace(" ", " \u200b")
+
+
 class EventsTable:
     """The list of all events with a search box and agency and kind filters.
 
@@ -124,7 +134,8 @@ class EventsTable:
         current = self.list.value
         self._quiet = True
         try:
-            self.list.options = list(zip(shown["text"], shown["id"], strict=True))
+            self.list.options = list(zip(map(_wrappable, shown["text"]), shown["id"],
+                                         strict=True))
             self.list.value = current if current in set(shown["id"]) else None
         finally:
             self._quiet = False

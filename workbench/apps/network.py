@@ -24,7 +24,7 @@ from workbench.analysis.analyse import Analysis
 from workbench.analysis.network import NetworkSummary, agency_graph, network_summary
 from workbench.apps._figure import FigureSlot
 from workbench.apps._html import STYLE, Safe, esc, local_time, table, text_block, words_html
-from workbench.apps._key import key_outside
+from workbench.apps._key import fit_network, key_outside
 from workbench.apps._layout import fill, panel, panels, row
 from workbench.apps.library import CaseLibrary
 from workbench.apps.page import PageHelper
@@ -125,7 +125,7 @@ class NetworkApp:
         self.status = w.HTML(layout=L(width="100%"))
         self.status.add_class("wb-status")
         self.figure_slot = FigureSlot(width=self.width, placeholder="Drawing the network…",
-                                      filename="network")
+                                      filename="network", prepare=fit_network)
         self.figure_slot.on_widget(self._wire_clicks)
         self.figure_box = self.figure_slot.widget
         self.figure_text = w.HTML(layout=L(width="100%"))

@@ -86,14 +86,23 @@ def join_code_html(code: str) -> str:
             "code.</span>")
 
 
+#: the newest revealed events the story shows whole; the earlier ones fold away
+STORY_SHOWN = 6
+
+
 def story_html(ev: pd.DataFrame) -> str:
-    """The revealed events, newest first."""
+    """The revealed events, newest first: the newest :data:`STORY_SHOWN` whole (the box
+    never scrolls, so no entry is cut mid-line on the room's screen), the earlier ones
+    folded under "n earlier event(s)"."""
     labels = kind_labels()
-    return "<div id='wb-workshop-words'><h3>So far</h3>" + "".join(
-        f"<div class='wb-note'><b>{len(ev) - i}.</b> "
-        f"{esc(moment_text(r.start, r.precision, r.when))} · <b>{esc(r.agency)}</b> · "
-        f"{esc(labels.get(r.kind, r.kind))}<br>{text_block(r.summary)}</div>"
-        for i, r in enumerate(ev.iloc[::-1].itertuples())) + "</div>"
+    notes = [f"<div class='wb-note'><b>{len(ev) - i}.</b> "
+             f"{esc(moment_text(r.start, r.precision, r.when))} · <b>{esc(r.agency)}</b> · "
+             f"{esc(labels.get(r.kind, r.kind))}<br>{text_block(r.summary)}</div>"
+             for i, r in enumerate(ev.iloc[::-1].itertuples())]
+    shown, earlier = notes[:STORY_SHOWN], notes[STORY_SHOWN:]
+    fold = (f"<details class='wb-earlier'><summary>{len(earlier)} earlier event(s)</summary>"
+            + "".join(earlier) + "</details>") if earlier else ""
+    return "<div id='wb-workshop-words'><h3>So far</h3>" + "".join(shown) + fold + "</div>"
 
 
 def coming_html(later: pd.DataFrame) -> str:

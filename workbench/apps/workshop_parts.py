@@ -223,7 +223,7 @@ class RevealedView:
         self.figure_key.add_class("wb-figure-key")
         self.latest_panel = w.HTML(layout=L(width="100%"))
         self.latest_panel.add_class("wb-latest")
-        self.story_panel = w.HTML(layout=L(width="100%", max_height="420px", overflow="auto"))
+        self.story_panel = w.HTML(layout=L(width="100%"))
         self.story_panel.add_class("wb-story")
         self.widget = w.VBox([self.heading,
                               panels([panel([self.latest_panel], basis="340px"),

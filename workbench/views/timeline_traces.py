@@ -68,24 +68,38 @@ def _focus(p: _Prepared) -> tuple[list[str] | None, pd.DataFrame]:
 
 
 def _outside_traces(outside: pd.DataFrame, window: list[str] | None) -> list:
+    """A hover mark at the view's edge for each lane with records outside it (no text in
+    the plot: the count is written under the lane's name, :func:`_outside_notes`, where it
+    cannot ride over the first markers or the risk words)."""
     if outside.empty or window is None:
         return []
     out = []
-    for before, x, arrow, position in ((True, window[0], "◀ {n} earlier", "middle right"),
-                                       (False, window[1], "{n} later ▶", "middle left")):
+    for before, x in ((True, window[0]), (False, window[1])):
         rows = outside.loc[outside["before"] == before]
         if rows.empty:
             continue
         per_lane = rows.groupby("lane", sort=False).agg(
             y=("y", "first"), n=("id", "size"), when=("when", lambda s: "; ".join(s)))
         out.append(_trace(
-            "scatter", x=[x] * len(per_lane), y=(per_lane["y"] + 0.3).to_numpy(),
-            mode="text", text=[arrow.format(n=n) for n in per_lane["n"]],
-            textposition=position, textfont={"size": 10, "color": "#666666"},
+            "scatter", x=[x] * len(per_lane), y=per_lane["y"].to_numpy(),
+            mode="markers", marker={"size": 12, "opacity": 0},
             hovertext=[f"{n} record(s) outside this view ({escape_text(w)}): zoom out to see "
                        "them" for n, w in zip(per_lane["n"], per_lane["when"], strict=True)],
             hoverinfo="text", showlegend=False, name="Records outside the view"))
     return out
+
+
+def _outside_notes(outside: pd.DataFrame, window: list[str] | None) -> dict[str, str]:
+    """Per lane, how many of its records lie before and after the view ("◀ 1 earlier",
+    "2 later ▶"), written under the lane's name."""
+    if outside.empty or window is None:
+        return {}
+    notes: dict[str, list[str]] = {}
+    for before, words in ((True, "◀ {n} earlier"), (False, "{n} later ▶")):
+        counts = outside.loc[outside["before"] == before].groupby("lane", sort=False).size()
+        for lane, n in counts.items():
+            notes.setdefault(str(lane), []).append(words.format(n=int(n)))
+    return {lane: " · ".join(parts) for lane, parts in notes.items()}
 
 
 def _plain(column: pd.Series) -> pd.Series:
@@ -117,15 +131,17 @@ def _subtitle(p: _Prepared) -> str:
             f"{flagged} flags · hover a mark for the record as written and its source")
 
 
-def _lane_label(lane: str, sector: str, *, bold: bool) -> str:
+def _lane_label(lane: str, sector: str, *, bold: bool, note: str = "") -> str:
     name = escape_text(lane)
+    extra = f"<br><span style='font-size:10px;color:#595959'>{note}</span>" if note else ""
     if sector == "child":
         return (f"<b>{name}</b><br><span style='font-size:10px;color:#555'>"
-                "what the child said</span>")
+                f"what the child said</span>{extra}")
     colour = SECTOR_COLOURS.get(sector, SECTOR_COLOURS["other"])
     name = f"<b>{name}</b>" if bold else name
     return (f"<span style='color:{colour}'>●</span> {name}<br>"
-            f"<span style='font-size:10px;color:#555'>{SECTOR_LABELS.get(sector, sector)}</span>")
+            f"<span style='font-size:10px;color:#555'>{SECTOR_LABELS.get(sector, sector)}</span>"
+            f"{extra}")
 
 
 def _episode_traces(ep: pd.DataFrame, top: float, bottom: float, *, many: bool) -> list:
