@@ -114,7 +114,16 @@ class Visit:
             route.abort()
 
     def ready(self, selector: str = ".wb-app") -> Visit:
-        self.page.wait_for_selector(selector, state="attached", timeout=LOAD_TIMEOUT_MS)
+        try:
+            self.page.wait_for_selector(selector, state="attached", timeout=LOAD_TIMEOUT_MS)
+        except Exception as exc:  # a page that never drew: say what the server saw
+            shown = ""
+            with contextlib.suppress(Exception):
+                shown = self.page.inner_text("body")[:500]
+            log = self.server.log.read_text(errors="replace")
+            pytest.fail(f"{selector} not on the page after {LOAD_TIMEOUT_MS // 1000} s "
+                        f"({type(exc).__name__}); the page shows: {shown!r}; the server's "
+                        f"log ends:\n{log[-6000:]}")
         return self
 
     def text(self, selector: str) -> str:
