@@ -35,7 +35,7 @@ from workbench.errors import Reason
 from workbench.io.date_clock import DAY, Local, add_months
 from workbench.io.when import PRECISION_RANK, DateError, Precision, When
 
-__all__ = ["FORMS", "leading_date", "read_calendar", "read_relative"]
+__all__ = ["FORMS", "read_calendar", "read_relative"]
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
                 "August", "September", "October", "November", "December")
@@ -299,21 +299,3 @@ def read_relative(s: str, anchor: When | None, born: When | None, zone: ZoneInfo
     coarsest = max(phrase, anchor.precision, key=PRECISION_RANK.__getitem__)
     return Local(lo, hi, coarsest, unit, True, anchor.approximate)
 
-
-#: a day written at the start of a cell: ``06.03.25 visit``, ``4th Feb 2025 (school)``
-_LEADING_DAY = re.compile(
-    r"\s*(\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d/.-])|\d{4}-\d{1,2}-\d{1,2}\b"
-    r"|\d{1,2}(?:st|nd|rd|th)?[ -](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-    r"\.?[ -]\d{4}\b)", re.IGNORECASE)
-
-
-def leading_date(text: str) -> str | None:
-    """The day a cell's text begins with (its words kept out), or None.
-
-    >>> leading_date("06.03.25 visit"), leading_date("4th Feb 2025 (school)")
-    ('06.03.25', '4th Feb 2025')
-    >>> leading_date("phone to mum 03.02.25"), leading_date("2025-03-06 09:40")
-    (None, '2025-03-06')
-    """
-    found = _LEADING_DAY.match(text)
-    return found.group(1) if found else None

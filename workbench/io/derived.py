@@ -43,7 +43,7 @@ import pandas as pd
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.dates import DateError, Precision, When, parse_when
 
-__all__ = ["derive_dated_shares", "derive_found_events", "found_when"]
+__all__ = ["derive_dated_shares", "derive_found_events", "found_when", "leading_date"]
 
 _MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
@@ -67,6 +67,18 @@ _BARE_CLOCK = re.compile(r"\s+(?:at\s+)?((?:[01]\d|2[0-3])[0-5]\d)(?![\d/:.])")
 #: a day and month with no year ("found Sat 1/2 3.45am"), read as the first after the report
 _DAY_MONTH = re.compile(r"(?<![\d/])(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])(?![\d/])")
 _DAY = pd.Timedelta(days=1)
+
+
+def leading_date(text: str) -> str | None:
+    """The day a cell's text begins with (its words kept out), or None.
+
+    >>> leading_date("06.03.25 visit"), leading_date("4th Feb 2025 (school)")
+    ('06.03.25', '4th Feb 2025')
+    >>> leading_date("phone to mum 03.02.25"), leading_date("2025-03-06 09:40")
+    (None, '2025-03-06')
+    """
+    found = _DATE.match(text.lstrip())
+    return found.group(0) if found else None
 
 
 def _clock(written: str) -> str:

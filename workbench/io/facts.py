@@ -67,8 +67,8 @@ from workbench.io.fact_words import any_of, sentences, trim, vocabulary
 from workbench.io.withheld import withheld
 from workbench.kinds import GRADES, HANDOFF_KINDS, REPORT_KINDS, find_grade
 
-__all__ = ["FACTS", "FACT_VALUES", "TEXT_FIELDS", "asks_for_answer", "child_quotes", "fact_labels", "find_facts",
-           "holds_cases", "practitioner_words"]
+__all__ = ["FACTS", "FACT_VALUES", "TEXT_FIELDS", "asks_for_answer", "child_quotes",
+           "fact_labels", "find_facts", "holds_cases", "practitioner_words"]
 
 #: the fields whose text is read, in the order facts are listed
 TEXT_FIELDS = ("summary", "details", "action", "outcome")

@@ -28,7 +28,6 @@ from typing import Any
 from workbench.agencies import AliasTable, Resolved, name_key, yaml_scalar
 from workbench.errors import Problem, Reason, Severity, Where
 from workbench.io.chronology import Chronology, Row
-from workbench.io.date_grammar import leading_date
 from workbench.io.dates import (
     DateError,
     Precision,
@@ -38,6 +37,7 @@ from workbench.io.dates import (
     parse_when,
     span,
 )
+from workbench.io.derived import leading_date
 from workbench.kinds import (
     ALL_AGENCIES,
     GRADES,
@@ -223,9 +223,9 @@ def _read_kind(value: str) -> str | None:
 
 _OFFERED = re.compile(r"\b(?:offer|arrang|book|attempt|schedul|request)", re.IGNORECASE)
 _DONE = re.compile(rf"\b(?:{_DONE_WORDS})\b", re.I)
-#: a return interview log named by its short words ("RHI log", "harbour_project_ri_log")
 #: the column an empty date cell's row was dated from (:meth:`RowReader._dated_elsewhere`)
 _DATED_FROM = "\x1fdated_from"
+#: a return interview log named by its short words ("RHI log", "harbour_project_ri_log")
 _RI_TITLE = re.compile(r"\b(?:rhi|ri|debriefs?)\b", re.IGNORECASE)
 #: an interview log's outcome saying the child would not have it ("YP refused (at door)")
 _REFUSED = re.compile(r"\b(?:refused|declined|not doing it|did not want|would not engage)\b",
@@ -572,11 +572,9 @@ class RowReader:
                 # that kind unless they say otherwise; a report's found is its outcome, and
                 # the episode a return interview log's row tells of is the interview's, and
                 # what the child disclosed in it is a fact of the interview's row;
-                # a row with no interview date tells of the offer (or of its refusal)
-                told = title.kind
-                if told in RI_KINDS and _DATED_FROM in values:
-                    told = "return_interview_declined" if _REFUSED.search(
-                        values.get("outcome", "")) else "return_interview_offered"
+                # a row with no interview date tells of the offer (its refusal: _kind)
+                told = "return_interview_offered" if title.kind in RI_KINDS and \
+                    _DATED_FROM in values else title.kind
                 return told, c.confidence, f"the table's title: {title.basis}"
             return c.kind, c.confidence, c.basis
         written = values["kind"]

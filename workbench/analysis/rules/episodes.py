@@ -165,9 +165,9 @@ def ownership_gap(analysis: Analysis) -> pd.DataFrame:
     case was held: it is not judged."""
     ev = analysis.timed
     rep = episode_times(analysis)
-    told = ev.loc[ev["sector"].eq("social-care"), "case_id"].unique() \
+    judged = ev.loc[ev["sector"].eq("social-care"), "case_id"].unique() \
         if "sector" in ev.columns else ev["case_id"].unique()
-    rep = rep.loc[(rep["episode"] >= 2) & rep["case_id"].isin(told)]
+    rep = rep.loc[(rep["episode"] >= 2) & rep["case_id"].isin(judged)]
     if rep.empty:
         return none()
     leads = lead_agencies(rep, analysis).groupby("_row")[["lead_early", "lead_late"]].any()
