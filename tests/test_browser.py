@@ -226,6 +226,20 @@ def test_a_workshop_reveal_reaches_both_participants_and_their_answers_return(
         visit.check_and_close()
 
 
+@pytest.mark.browser
+def test_a_widget_module_has_time_to_load_on_a_busy_machine(browser, server):
+    """anywidget's 2 s deadline for a widget's module (past it, every later message to the
+    widget is dropped: a figure whose cursor never moves) is two minutes on the page;
+    other timeouts are untouched."""
+    visit = Visit(browser, server, "network").ready(".wb-app")
+    aborted = visit.page.evaluate("""() => new Promise(done => {
+        const widget = AbortSignal.timeout(2000), other = AbortSignal.timeout(100);
+        other.addEventListener('abort', () =>
+          setTimeout(() => done([widget.aborted, other.aborted]), 2500)); })""")
+    assert aborted == [False, True]
+    visit.check_and_close()
+
+
 KERNEL_ID_JS = """() => JSON.parse(document.getElementById('jupyter-config-data')
   .textContent).kernelId"""
 

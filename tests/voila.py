@@ -96,13 +96,21 @@ class Visit:
             viewport={"width": size[0], "height": size[1]})
         self.page = self.context.new_page()
         self.errors: list[str] = []
+        #: what the page printed on its console, each with its second since the visit began
+        self.console: list[str] = []
         self.external: list[str] = []
         self.sockets: list[str] = []
         self.page.route("**/*", self._route)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", self._console)
         self.page.on("websocket", lambda ws: self.sockets.append(ws.url))
         self.started = time.monotonic()
         self.page.goto(server.url(dashboard, query), wait_until="commit")
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning"):
+            self.console.append(f"{time.monotonic() - self.started:6.1f}s {message.type}: "
+                                f"{message.text[:300]}")
 
     def _route(self, route):
         url = route.request.url
@@ -121,9 +129,10 @@ class Visit:
             with contextlib.suppress(Exception):
                 shown = self.page.inner_text("body")[:500]
             log = self.server.log.read_text(errors="replace")
+            console = "\n".join(self.console[-30:])
             pytest.fail(f"{selector} not on the page after {LOAD_TIMEOUT_MS // 1000} s "
-                        f"({type(exc).__name__}); the page shows: {shown!r}; the server's "
-                        f"log ends:\n{log[-6000:]}")
+                        f"({type(exc).__name__}); the page shows: {shown!r}; its console "
+                        f"ends:\n{console}\nthe server's log ends:\n{log[-6000:]}")
         return self
 
     def text(self, selector: str) -> str:
