@@ -114,3 +114,11 @@ def test_a_projector_figure_writes_larger_text_a_laptop_and_phone_the_same():
     assert shown["layout"]["height"] == round(built["layout"]["height"] * PROJECTOR_FONT_SCALE)
     assert [t.get("marker", {}).get("size") for t in shown["data"]] == \
         [t.get("marker", {}).get("size") for t in built["data"]]
+
+
+def test_a_slot_drawn_hidden_on_a_projector_still_writes_larger_text():
+    """A workshop's projector draws its timeline's slot before it is shown (0 px wide):
+    its figure kept 13 px text on the room's screen."""
+    built, shown = _shown(0, 1920)
+    assert _fonts(shown)["Missing episode label"] == pytest.approx(
+        _fonts(built)["Missing episode label"] * PROJECTOR_FONT_SCALE)

@@ -222,10 +222,11 @@ class FigureSlot:
 
     def page_ready(self, width: int | None = None, screen: int | None = None) -> None:
         """A page has drawn the slot (``width`` pixels wide, in a window ``screen`` pixels
-        wide): make the FigureWidget now (idempotent)."""
+        wide; a slot drawn hidden measures 0 px): make the FigureWidget now (idempotent)."""
         self._ready = True
         if width:
             self.page_width = int(width)
+        if screen:
             self.font_scale = font_scale(screen)
         if self.figure is not None and not self.is_widget:
             self._prepare(self.figure)
@@ -234,12 +235,14 @@ class FigureSlot:
     def _prepare(self, fig: go.Figure) -> None:
         """Fit ``fig`` (each figure once) to the page: its text scaled for the window, then
         ``prepare``."""
-        if not self.page_width or getattr(fig, "_wb_prepared", False):
+        # a box never measured (drawn hidden) is taken as wide as the slot was made for
+        width = self.page_width or (self.width if self.font_scale != 1.0 else None)
+        if not width or getattr(fig, "_wb_prepared", False):
             return
         fig._wb_prepared = True
         scale_fonts(fig, self.font_scale)
         if self.prepare is not None:
-            self.prepare(fig, self.page_width, self.font_scale)
+            self.prepare(fig, width, self.font_scale)
 
     def _on_signal(self, _widget, content, _buffers) -> None:
         if content.get("event") == "drawn":

@@ -177,7 +177,8 @@ def fit_network(fig: go.Figure, width: int, font_scale: float = 1.0) -> None:
     fits the width beside its colour bar and a height of about half the width at most
     (so the lowest agencies are above a laptop's fold); the drawing at the top left and
     the colour bar right beside it, not at the far edge. The names are measured at the
-    size the figure writes them, already scaled: ``font_scale`` is not needed again."""
+    size the figure writes them (already scaled); the colour bar's room grows by
+    ``font_scale`` with its ticks and title."""
     width = max(width, FIGURE_MIN_PX)          # a phone's box scrolls a wider figure sideways
     layout = fig.layout
     reach = _reach(fig)
@@ -188,9 +189,11 @@ def fit_network(fig: go.Figure, width: int, font_scale: float = 1.0) -> None:
     paper_w = max(width - left - right, 1)
     paper_h = max(max(420, 0.46 * width) - top - bottom, 1)
 
+    bar_px = _COLOURBAR_PX * font_scale
+
     def fits(scale: float) -> bool:
         x0, x1, y0, y1 = _extent(reach, scale)
-        return scale * (x1 - x0) + _COLOURBAR_PX <= paper_w and scale * (y1 - y0) <= paper_h
+        return scale * (x1 - x0) + bar_px <= paper_w and scale * (y1 - y0) <= paper_h
 
     low, high = 1.0, 4000.0             # pixels per unit: bisected to the largest that fits
     for _ in range(40):
