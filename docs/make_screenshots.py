@@ -8,7 +8,7 @@ projector), and writes what each screen shows: a phone in portrait (390×844), a
 (1366×768) and a projector (1920×1080). No request leaves the machine (everything not
 to the local server is aborted, and counted: the script fails if any was tried).
 
-    python docs/make_screenshots.py [--out docs/screenshots] [--only review]
+    python docs/make_screenshots.py [--out docs/screenshots] [--only review|workshop|network|cohort]
 """
 
 from __future__ import annotations
@@ -100,6 +100,20 @@ def shoot(pages: Pages, out: Path, only: str | None = None) -> list[Path]:
         written.append(path)
         print(f"wrote {path}")
 
+    if only in (None, "review"):
+        _review(pages, save)
+    if only in (None, "workshop"):
+        _workshop(pages, save)
+    for dashboard in ("network", "cohort"):
+        if only not in (None, dashboard):
+            continue
+        for screen in SCREENS:
+            page = pages.open(dashboard, READY[dashboard], screen)
+            save(page, dashboard if screen == "laptop" else f"{dashboard}-{screen}")
+    return written
+
+
+def _review(pages: Pages, save) -> None:
     # review: the chair's screen on each size; the laptop after a flag and a note, whole
     for screen in SCREENS:
         review = pages.open("review", READY["review"], screen)
@@ -120,9 +134,9 @@ def shoot(pages: Pages, out: Path, only: str | None = None) -> list[Path]:
             review.click(".wb-take-chair")
             _text_has(review, ".wb-follow-status", "You chair this walk-through")
             save(review, "review-full", full=True)
-    if only == "review":
-        return written
 
+
+def _workshop(pages: Pages, save) -> None:
     # workshop: a facilitator's console, two participants on phones, the projector
     trainer = pages.open("workshop", ".wb-role", "laptop")
     trainer.click(".wb-role button:has-text('I am facilitating')")
@@ -166,18 +180,12 @@ def shoot(pages: Pages, out: Path, only: str | None = None) -> list[Path]:
     save(projector, "workshop-projector")
     save(people[0], "workshop-participant")
 
-    for dashboard in ("network", "cohort"):
-        for screen in SCREENS:
-            page = pages.open(dashboard, READY[dashboard], screen)
-            save(page, dashboard if screen == "laptop" else f"{dashboard}-{screen}")
-    return written
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).parent / "screenshots"))
-    parser.add_argument("--only", choices=["review"], default=None,
-                        help="only the review dashboard's screenshots")
+    parser.add_argument("--only", choices=["review", "workshop", "network", "cohort"], default=None,
+                        help="only this dashboard's screenshots")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -160,13 +160,13 @@ def test_a_figure_slot_prepares_its_figure_for_the_width_the_page_gives_it():
     from workbench.apps._figure import FigureSlot
 
     seen = []
-    slot = FigureSlot(width=1180, prepare=lambda fig, width: seen.append(width))
+    slot = FigureSlot(width=1180, prepare=lambda fig, width, scale: seen.append((width, scale)))
     slot.show(go.Figure())
     assert seen == []                    # no page yet: no width known
     slot.page_ready(712)
-    assert seen == [712]
+    assert seen == [(712, 1.0)]
     slot.show(go.Figure())               # the next figure, for the same page
-    assert seen == [712, 712]
+    assert seen == [(712, 1.0), (712, 1.0)]
 
 
 def test_stepping_moves_the_cursor_and_changes_what_each_agency_knew(review):

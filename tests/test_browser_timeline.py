@@ -17,10 +17,11 @@ from pathlib import Path
 import plotly
 import pytest
 
-from workbench.apps._key import key_outside
+from workbench.apps._key import fit_timeline, key_outside
 from workbench.apps.library import CaseLibrary
 from workbench.timeline import timeline_figure
-from workbench.views.timeline_captions import LABEL_TRACE, place_captions, plot_width
+from workbench.views.figure_text import PROJECTOR_FONT_SCALE, scale_fonts
+from workbench.views.timeline_captions import LABEL_TRACE, RISK_WORDS, place_captions, plot_width
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 #: the timeline's width in the review at each screen (its box; a phone keeps 660 px and
@@ -48,7 +49,7 @@ def _analyses() -> dict:
     return {e.key: library.analysis(e.key) for e in library.entries}
 
 
-def _figure(key: str, width: int | None, in_app: bool):
+def _figure(key: str, width: int | None, in_app: bool, font_scale: float = 1.0):
     from workbench.analysis.rules import flag_table
 
     analysis = _analyses()[key]
@@ -57,7 +58,8 @@ def _figure(key: str, width: int | None, in_app: bool):
     if in_app:                       # as the review shows it: the key beside, its own width
         key_outside(fig)
         fig.update_layout(width=width)
-        place_captions(fig, width)
+        scale_fonts(fig, font_scale)
+        fit_timeline(fig, width, font_scale)
     return fig
 
 
@@ -98,6 +100,35 @@ def test_episode_captions_never_overlap_as_plotly_draws_them(page, key):
         layout = fig.layout.to_plotly_json()
         estimate = plot_width(layout, [t.to_plotly_json() for t in fig.data], fig.layout.width)
         assert estimate <= drawn["axis"], (where, estimate, drawn["axis"])
+
+
+#: every risk word's box and the main plotting area's, as drawn
+RISK_JS = """async ([fig, width, name]) => {
+  const g = document.getElementById('g'); g.style.width = width + 'px';
+  await Plotly.newPlot(g, fig.data, fig.layout, {staticPlot: true});
+  const traces = [...g.querySelectorAll('.scatterlayer .trace')];
+  const words = fig.data.flatMap((t, i) => t.name === name && t.mode === 'text'
+    ? [...traces[i].querySelectorAll('.textpoint text')] : []);
+  const xa = g._fullLayout.xaxis, left = g.querySelector('.main-svg').getBoundingClientRect().left;
+  return {plot: {left: left + xa._offset, right: left + xa._offset + xa._length},
+          words: words.map(e => { const r = e.getBoundingClientRect();
+            return {left: r.left, right: r.right, text: e.textContent}; })}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("key", CASES)
+def test_risk_words_stay_inside_the_plotting_area(page, key):
+    """A risk word over a record near the axis' left end ("medium" over the first police
+    record of county-lines) was centred on it, half over the edge into the lane names."""
+    for screen, width in APP_WIDTHS.items():
+        for scale in (1.0, PROJECTOR_FONT_SCALE) if screen == "projector" else (1.0,):
+            fig = _figure(key, width, in_app=True, font_scale=scale)
+            drawn = page.evaluate(RISK_JS, [json.loads(fig.to_json()), width, RISK_WORDS])
+            plot = drawn["plot"]
+            cut = [w for w in drawn["words"]
+                   if w["left"] < plot["left"] - 0.5 or w["right"] > plot["right"] + 0.5]
+            assert drawn["words"], (key, screen)
+            assert cut == [], (key, screen, scale, plot, cut)
 
 
 def test_the_label_trace_keeps_every_caption_for_placing_again():

@@ -292,14 +292,17 @@ def test_long_entries_in_the_list_of_all_events_wrap_inside_the_box(browser, ser
     visit.check_and_close()
 
 
-#: the network's drawing on the page: the plot area's top, its lowest agency's bottom and
-#: the gap between the plot area's right and the colour bar
+#: the network's drawing on the page: the plot area's top, its lowest agency's bottom, the
+#: gap between the plot area's right and the colour bar, and between the rightmost
+#: agency's name (or mark) and the colour bar
 NETWORK_FIT_JS = """() => { const g = document.querySelector('.js-plotly-plot');
   const box = g.querySelector('.nsewdrag').getBoundingClientRect();
   const bar = g.querySelector('.colorbar').getBoundingClientRect();
-  const ys = [...g.querySelectorAll('.scatterlayer .point')].map(p => p.getBoundingClientRect().bottom);
-  return {height: g._fullLayout.height, lowest: Math.max(...ys), plotTop: box.top,
-          barGap: bar.left - box.right, innerHeight}; }"""
+  const marks = [...g.querySelectorAll('.scatterlayer .point, .scatterlayer .textpoint')]
+    .map(p => p.getBoundingClientRect()).filter(r => r.width > 0);
+  return {height: g._fullLayout.height, lowest: Math.max(...marks.map(r => r.bottom)),
+          plotTop: box.top, barGap: bar.left - box.right,
+          drawingGap: bar.left - Math.max(...marks.map(r => r.right)), innerHeight}; }"""
 
 
 @pytest.mark.browser
@@ -313,4 +316,35 @@ def test_the_network_fits_a_laptop_with_its_colour_bar_beside_it(browser, server
     fit = visit.page.evaluate(NETWORK_FIT_JS)
     assert fit["lowest"] < fit["innerHeight"] - 20, fit        # above the fold, name too
     assert -5 < fit["barGap"] < 60, fit
+    # beside the drawing itself: the plot area had 2.9 units of padding each side of a
+    # circle of radius 1, and the bar stood some 180 px right of the nearest name
+    assert 0 < fit["drawingGap"] < 50, fit
+    visit.check_and_close()
+
+
+#: the font sizes (px) plotly.js drew the review timeline's text at: a time tick, a lane
+#: name and the cursor's label (the event it stands at)
+FIGURE_FONTS_JS = """() => { const g = document.querySelector('.js-plotly-plot');
+  const px = (e) => e ? parseFloat(getComputedStyle(e).fontSize) : null;
+  const cursor = [...g.querySelectorAll('.textpoint text')]
+    .find(t => t.textContent.includes(' of ') && t.textContent.includes('event'));
+  return {tick: px(g.querySelector('.xaxislayer-above .xtick text')),
+          lane: px(g.querySelector('.yaxislayer-above .ytick text')), cursor: px(cursor)}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", ["laptop", "projector"])
+def test_the_projector_figure_writes_text_for_the_room(browser, server, screen):
+    """The projector's figure text was as small as a laptop's (13 px ticks, 12 px cursor
+    label) on a 1920 px page read across a room; a laptop's stays as it was."""
+    visit = Visit(browser, server, "review", size=SCREENS[screen]).ready(READY["review"])
+    visit.page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot .textpoint text')]"
+        ".some(t => t.textContent.includes('event') && t.textContent.includes(' of '))",
+        timeout=60_000)
+    fonts = visit.page.evaluate(FIGURE_FONTS_JS)
+    if screen == "laptop":
+        assert fonts == {"tick": 13, "lane": 13, "cursor": 12}, fonts
+    else:
+        assert fonts["tick"] >= 18 and fonts["lane"] >= 18 and fonts["cursor"] >= 16, fonts
     visit.check_and_close()

@@ -47,7 +47,7 @@ import plotly.graph_objects as go
 
 from workbench.analysis.analyse import Analysis
 from workbench.views.style import GRADE_COLOURS, SECTOR_LABELS, base_template, escape_text, markdown_table
-from workbench.views.timeline_captions import place_captions
+from workbench.views.timeline_captions import place_captions, place_risk_words
 from workbench.views.timeline_spec import (
     CHILD_LANE,
     LABEL_LIMIT,
@@ -259,4 +259,5 @@ def _draw(p: _Prepared, *, width: int | None, height: int | None) -> go.Figure:
                                      "font": {"size": 11}}}
     fig = go.Figure({"data": traces, "layout": layout})
     place_captions(fig, width or DEFAULT_WIDTH)
+    place_risk_words(fig, width or DEFAULT_WIDTH)
     return fig

@@ -50,6 +50,7 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from workbench.apps._html import replace_figure
+from workbench.views.figure_text import font_scale, scale_fonts
 from workbench.views.style import figure_config
 
 __all__ = ["DRAWN_GRACE_S", "FigureSlot"]
@@ -149,16 +150,20 @@ class FigureSlot:
         box is; the widget itself fills its box.
     placeholder : what the slot says until the figure is there.
     filename : the name of an image downloaded from the mode bar.
-    prepare : called as ``prepare(figure, width)`` on each figure before it is drawn, once
-        a page has said how wide the slot is (to fit what the figure writes to that width).
+    prepare : called as ``prepare(figure, width, scale)`` on each figure before it is
+        drawn, once a page has said how wide the slot is (to fit what the figure writes to
+        that width); ``scale`` is how much larger its text has been made for the page's
+        window (:func:`~workbench.views.figure_text.font_scale`: 1 but on a projector).
     """
 
     def __init__(self, *, width: int, placeholder: str = "Drawing the figure…",
                  filename: str = "workbench-figure",
-                 prepare: Callable[[go.Figure, int], None] | None = None):
+                 prepare: Callable[[go.Figure, int, float], None] | None = None):
         self.width = width
         self.prepare = prepare
         self.page_width: int | None = None
+        #: how much larger figures write their text for the page's window (1: as built)
+        self.font_scale = 1.0
         self.figure: go.Figure | go.FigureWidget | None = None
         self.config = figure_config(filename=filename)
         self._callbacks: list[Callable[[go.FigureWidget], None]] = []
@@ -215,22 +220,33 @@ class FigureSlot:
         else:
             change(self.figure)
 
-    def page_ready(self, width: int | None = None) -> None:
-        """A page has drawn the slot: make the FigureWidget now (idempotent)."""
+    def page_ready(self, width: int | None = None, screen: int | None = None) -> None:
+        """A page has drawn the slot (``width`` pixels wide, in a window ``screen`` pixels
+        wide; a slot drawn hidden measures 0 px): make the FigureWidget now (idempotent)."""
         self._ready = True
         if width:
             self.page_width = int(width)
+        if screen:
+            self.font_scale = font_scale(screen)
         if self.figure is not None and not self.is_widget:
             self._prepare(self.figure)
             self._make()
 
     def _prepare(self, fig: go.Figure) -> None:
-        if self.prepare is not None and self.page_width:
-            self.prepare(fig, self.page_width)
+        """Fit ``fig`` (each figure once) to the page: its text scaled for the window, then
+        ``prepare``."""
+        # a box never measured (drawn hidden) is taken as wide as the slot was made for
+        width = self.page_width or (self.width if self.font_scale != 1.0 else None)
+        if not width or getattr(fig, "_wb_prepared", False):
+            return
+        fig._wb_prepared = True
+        scale_fonts(fig, self.font_scale)
+        if self.prepare is not None:
+            self.prepare(fig, width, self.font_scale)
 
     def _on_signal(self, _widget, content, _buffers) -> None:
         if content.get("event") == "drawn":
-            self.page_ready(content.get("width"))
+            self.page_ready(content.get("width"), content.get("screen"))
 
     def _make(self) -> None:
         self._drawn = False

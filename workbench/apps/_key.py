@@ -23,7 +23,8 @@ import re
 import plotly.graph_objects as go
 
 from workbench.apps._html import FIGURE_MIN_PX, esc
-from workbench.views.timeline_captions import place_captions
+from workbench.views.figure_text import text_width
+from workbench.views.timeline_captions import place_captions, place_risk_words
 
 __all__ = ["figure_key", "fit_network", "fit_timeline", "key_outside"]
 
@@ -93,39 +94,117 @@ def key_outside(fig: go.Figure) -> str:
     return html
 
 
-def fit_timeline(fig: go.Figure, width: int) -> None:
-    """A timeline's episode captions placed for the width its box has on the page (a
-    phone's box scrolls a wider figure sideways)."""
-    place_captions(fig, max(width, FIGURE_MIN_PX))
+def fit_timeline(fig: go.Figure, width: int, font_scale: float = 1.0) -> None:
+    """A timeline's episode captions and risk words placed for the width its box has on
+    the page (a phone's box scrolls a wider figure sideways) and the size its text has
+    been scaled to (``font_scale``). Text scaled up takes as much more room: the figure
+    as much taller (each lane, its name's lines, the title, the kinds' rows; every part's
+    place is a share of the height) and the kinds' key below it as much wider."""
+    width = max(width, FIGURE_MIN_PX)
+    place_captions(fig, width, font_scale)
+    place_risk_words(fig, width, font_scale)
+    if font_scale == 1.0:
+        return
+    layout = fig.layout
+    if layout.height:
+        layout.height = round(layout.height * font_scale)
+        layout.margin.t = round((layout.margin.t or 0) * font_scale)
+        layout.margin.b = round((layout.margin.b or 0) * font_scale)
+    below = layout.legend2
+    if below.entrywidth and below.entrywidthmode == "pixels":
+        below.entrywidth = round(below.entrywidth * font_scale)
 
 
 #: pixels kept right of the network for its colour bar (bar, ticks and title)
 _COLOURBAR_PX = 120
+#: clear pixels kept around the network's drawing, and between a node and its name
+_PAD_PX, _TEXT_GAP_PX = 6, 4
 
 
-def fit_network(fig: go.Figure, width: int) -> None:
-    """The network drawn to the width its box has: the figure as tall as the drawing
-    needs (so the axes' ranges are not widened into empty bands, and the lowest
-    agencies are above a laptop's fold), the drawing at the top left and the colour bar
-    beside it. A wide screen keeps the height to about half the width; the drawing then
-    takes the left of the figure with the colour bar next to it, not at the far edge."""
+def _reach(fig: go.Figure) -> list[tuple[float, float, float, float, float, float]]:
+    """What each point of the network's drawing covers around it, in pixels: its
+    ``(x, y, left, right, down, up)`` (its marker, and its name where it is written)."""
+    base = fig.layout.font.size or fig.layout.template.layout.font.size or 12
+    out = []
+    for trace in fig.data:
+        if trace.type != "scatter" or trace.x is None or trace.y is None:
+            continue
+        mode = trace.mode or ""
+        n = len(trace.x)
+
+        def each(value, default, n=n):
+            return list(value) if isinstance(value, (list, tuple)) else [value or default] * n
+
+        marker = trace.marker
+        sizes = each(marker.size if "markers" in mode else 0, 0)
+        line = (marker.line.width or 0) if "markers" in mode else 0
+        texts = each(trace.text if "text" in mode else "", "")
+        where = each(trace.textposition, "middle center")
+        font = (trace.textfont.size if trace.textfont else None) or base
+        for x, y, size, text, at in zip(trace.x, trace.y, sizes, texts, where, strict=True):
+            if x is None or y is None:
+                continue
+            half = float(size or 0) / 2 + line
+            wide = text_width(_plain(text), font, bold="<b>" in text) if text else 0.0
+            tall = 1.25 * font if text else 0.0
+            left = right = max(half, wide / 2 if "center" in at else 0.0)
+            down = up = max(half, tall / 2 if "middle" in at else 0.0)
+            if "right" in at:
+                right = half + _TEXT_GAP_PX + wide
+            elif "left" in at:
+                left = half + _TEXT_GAP_PX + wide
+            if at.startswith("top"):
+                up = half + _TEXT_GAP_PX + tall
+            elif at.startswith("bottom"):
+                down = half + _TEXT_GAP_PX + tall
+            out.append((float(x), float(y), left, right, down, up))
+    return out
+
+
+def _extent(reach, scale: float) -> tuple[float, float, float, float]:
+    """The data ranges (x from, x to, y from, y to) the drawing needs at ``scale``
+    pixels per unit, its pixel reaches included and :data:`_PAD_PX` around."""
+    pad = _PAD_PX / scale
+    return (min(x - left / scale for x, _, left, *_ in reach) - pad,
+            max(x + right / scale for x, _, _, right, *_ in reach) + pad,
+            min(y - down / scale for _, y, _, _, down, _ in reach) - pad,
+            max(y + up / scale for _, y, *_, up in reach) + pad)
+
+
+def fit_network(fig: go.Figure, width: int, font_scale: float = 1.0) -> None:
+    """The network drawn to the width its box has: the axes' ranges are the drawing's
+    own extent (its nodes, rings and names, at the size its text is written), as large as
+    fits the width beside its colour bar and a height of about half the width at most
+    (so the lowest agencies are above a laptop's fold); the drawing at the top left and
+    the colour bar right beside it, not at the far edge. The names are measured at the
+    size the figure writes them (already scaled); the colour bar's room grows by
+    ``font_scale`` with its ticks and title."""
     width = max(width, FIGURE_MIN_PX)          # a phone's box scrolls a wider figure sideways
     layout = fig.layout
-    xr, yr = layout.xaxis.range, layout.yaxis.range
-    if not xr or not yr:
+    reach = _reach(fig)
+    if not reach or not layout.xaxis.range or not layout.yaxis.range:
         return
-    xspan, yspan = xr[1] - xr[0], yr[1] - yr[0]
     m = layout.margin
     left, right, top, bottom = (m.l or 0), (m.r or 0), (m.t or 0), (m.b or 0)
     paper_w = max(width - left - right, 1)
-    scale = max(paper_w - _COLOURBAR_PX, 1) / xspan          # pixels per unit, at most
-    height = round(min(top + bottom + scale * yspan, max(420, 0.46 * width)))
-    paper_h = max(height - top - bottom, 1)
-    scale = min(scale, paper_h / yspan)
-    x_end = min(scale * xspan / paper_w, 1.0)
-    y_start = max(1.0 - scale * yspan / paper_h, 0.0)
-    fig.update_layout(height=height, xaxis_domain=[0, x_end], yaxis_domain=[y_start, 1])
+    paper_h = max(max(420, 0.46 * width) - top - bottom, 1)
+
+    bar_px = _COLOURBAR_PX * font_scale
+
+    def fits(scale: float) -> bool:
+        x0, x1, y0, y1 = _extent(reach, scale)
+        return scale * (x1 - x0) + bar_px <= paper_w and scale * (y1 - y0) <= paper_h
+
+    low, high = 1.0, 4000.0             # pixels per unit: bisected to the largest that fits
+    for _ in range(40):
+        mid = (low + high) / 2
+        low, high = (mid, high) if fits(mid) else (low, mid)
+    x0, x1, y0, y1 = _extent(reach, low)
+    x_end = min(low * (x1 - x0) / paper_w, 1.0)
+    fig.update_layout(height=round(top + bottom + low * (y1 - y0)),
+                      xaxis={"domain": [0, x_end], "range": [x0, x1]},
+                      yaxis={"domain": [0, 1], "range": [y0, y1]})
     for trace in fig.data:
         bar = getattr(getattr(trace, "marker", None), "colorbar", None)
         if bar is not None and getattr(trace.marker, "showscale", False):
-            bar.update(x=min(x_end + 0.01, 1.0), xanchor="left", y=y_start, yanchor="bottom")
+            bar.update(x=min(x_end + 0.01, 1.0), xanchor="left", y=0, yanchor="bottom")

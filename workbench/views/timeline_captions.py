@@ -20,12 +20,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["CAPTION_FONT_PX", "LABEL_TRACE", "caption_rows", "caption_width", "place_captions",
-           "plot_width"]
+from workbench.views.figure_text import text_width
+
+__all__ = ["CAPTION_FONT_PX", "LABEL_TRACE", "RISK_FONT_PX", "RISK_WORDS", "caption_rows",
+           "caption_width", "place_captions", "place_risk_words", "plot_width"]
 
 #: the name of the trace that writes the captions (its ``meta`` keeps them all)
 LABEL_TRACE = "Missing episode label"
 CAPTION_FONT_PX = 10
+#: the name of the traces that write the risk gradings as words ("medium") above records
+RISK_WORDS = "Risk grading, written above the record (none / low / medium / high)"
+#: the risk words' font size (they are bold)
+RISK_FONT_PX = 11
 #: an upper bound of a character's width in Arial, as a share of the font size (capitals
 #: and digits are about 0.56-0.72 em, most small letters 0.5 or less)
 _EM_PER_CHAR = 0.58
@@ -59,19 +65,21 @@ def _plain_lines(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", line) for line in re.split(r"<br\s*/?>", html or "")]
 
 
-def plot_width(layout: dict, data: Sequence[dict], width: float) -> float:
+def plot_width(layout: dict, data: Sequence[dict], width: float,
+               font_scale: float = 1.0) -> float:
     """Pixels the time axis gets in a figure ``width`` wide, at least: less the margins,
-    the lane names on the left (13 px Arial, bold at most) and a legend at the side."""
+    the lane names on the left (13 px Arial, bold at most, times ``font_scale``) and a
+    legend at the side."""
     margin = layout.get("margin") or {}
     lanes = max((len(line) for text in (layout.get("yaxis") or {}).get("ticktext") or ()
                  for line in _plain_lines(text)), default=0)
-    used = margin.get("l", 80) + margin.get("r", 80) + lanes * 13 * 0.62 + 12
+    used = margin.get("l", 80) + margin.get("r", 80) + lanes * 13 * font_scale * 0.62 + 12
     side = [t for t in data
             if t.get("showlegend") is not False and t.get("legend") in (None, "legend")]
     legend = [t.get("name") or "" for t in side]
     legend += [(t.get("legendgrouptitle") or {}).get("text", "") for t in side]
     if any(legend):
-        used += max(len(s) for s in legend) * 11 * 0.62 + 50
+        used += max(len(s) for s in legend) * 11 * font_scale * 0.62 + 50
     lo, hi = ((layout.get("xaxis") or {}).get("domain") or [0, 1])[:2]
     return max(width - used, 100.0) * (hi - lo)
 
@@ -93,9 +101,26 @@ def _time_range(layout: dict, data: Sequence[dict]) -> tuple[float, float] | Non
     return float(t.min() - pad), float(t.max() + pad)
 
 
-def place_captions(fig, width: float) -> None:
+def _time_pixels(fig, width: float, font_scale: float) -> tuple[float, float, float] | None:
+    """Where the time axis starts (ns), its pixels per ns and its length in pixels (at
+    least) in ``fig`` drawn ``width`` pixels wide; None without a time axis."""
+    layout = fig.layout.to_plotly_json()
+    data = [t.to_plotly_json() for t in fig.data]
+    span = _time_range(layout, data)
+    if span is None:
+        return None
+    length = plot_width(layout, data, width, font_scale)
+    return span[0], length / max(span[1] - span[0], 1.0), length
+
+
+def _times(xs) -> np.ndarray:
+    return pd.to_datetime(pd.Series(list(xs))).astype("int64").to_numpy(dtype=float)
+
+
+def place_captions(fig, width: float, font_scale: float = 1.0) -> None:
     """Put each episode caption of ``fig`` (a ``go.Figure`` or ``FigureWidget``) in its row
-    for a figure drawn ``width`` pixels wide; nothing to do when it writes none.
+    for a figure drawn ``width`` pixels wide (its text ``font_scale`` times the size it was
+    built with); nothing to do when it writes none.
 
     A caption in the second row ends with an empty line: written above its marker like
     the others, it stands one line higher whatever the axis' scale.
@@ -103,15 +128,30 @@ def place_captions(fig, width: float) -> None:
     found = [t for t in fig.data if t.name == LABEL_TRACE]
     meta = (found[0].meta or {}) if found else {}
     captions = list(meta.get("captions", ()))
-    if not captions:
+    axis = _time_pixels(fig, width, font_scale) if captions else None
+    if axis is None:
         return
     trace = found[0]
-    layout = fig.layout.to_plotly_json()
-    data = [t.to_plotly_json() for t in fig.data]
-    span = _time_range(layout, data)
-    if span is None:
-        return
-    px = plot_width(layout, data, width) / max(span[1] - span[0], 1.0)
-    t = pd.to_datetime(pd.Series(list(trace.x))).astype("int64").to_numpy(dtype=float)
-    rows = caption_rows((t - span[0]) * px, [caption_width(c) for c in captions])
+    start, px, _ = axis
+    rows = caption_rows(((_times(trace.x) - start) * px).tolist(),
+                        [caption_width(c, CAPTION_FONT_PX * font_scale) for c in captions])
     trace.text = [c + _LINE_UP * r if r >= 0 else "" for c, r in zip(captions, rows, strict=True)]
+
+
+def place_risk_words(fig, width: float, font_scale: float = 1.0) -> None:
+    """Keep each risk word of ``fig`` inside the plotting area: written centred over its
+    record, but starting at it where the record is too near the axis' left end to centre
+    the word (it would be cut by the edge, or run into the lane names), and ending at it
+    near the right end. ``width`` and ``font_scale`` as for :func:`place_captions`."""
+    traces = [t for t in fig.data if t.name == RISK_WORDS and t.mode == "text" and t.text
+              and t.x is not None and len(t.x)]
+    axis = _time_pixels(fig, width, font_scale) if traces else None
+    if axis is None:
+        return
+    start, px, length = axis
+    for trace in traces:
+        half = text_width(str(trace.text), RISK_FONT_PX * font_scale, bold=True) / 2
+        where = (_times(trace.x) - start) * px
+        trace.textposition = ["middle right" if x < half + 2 else
+                              "middle left" if x > length - half - 2 else "middle center"
+                              for x in where]

@@ -26,7 +26,7 @@ from workbench.views.style import (
     rectangles,
     segments,
 )
-from workbench.views.timeline_captions import CAPTION_FONT_PX, LABEL_TRACE
+from workbench.views.timeline_captions import CAPTION_FONT_PX, LABEL_TRACE, RISK_FONT_PX, RISK_WORDS
 from workbench.views.timeline_spec import (
     _CURSOR_TOP,
     _EPISODE_FILL,
@@ -317,13 +317,13 @@ def _label_traces(p: _Prepared, ev: pd.DataFrame, Marker, *, text: bool) -> list
             out.append(Marker(
                 x=xs[sel.index].to_numpy(dtype=object), y=(sel["y"] - sel["lift"]).to_numpy(),
                 mode="text" if text else "markers", text=word,
-                textfont={"color": c, "size": 11, "weight": "bold"},
+                textfont={"color": c, "size": RISK_FONT_PX, "weight": "bold"},
                 marker={"symbol": "square", "size": 7, "color": c}, cliponaxis=False,
                 hovertext=np.array([f"Risk graded <b>{GRADE_LABELS[grade]}</b> by {a}<br>{w}"
                                     for a, w in zip(sel["agency_html"], sel["when_html"],
                                                     strict=True)], dtype=object),
                 hoverinfo="text", legendgroup="risk", legendrank=300 + rank,
-                name="Risk grading, written above the record (none / low / medium / high)",
+                name=RISK_WORDS,
                 showlegend=legend and not future, **(title if legend and not future else {})))
             if not future:
                 legend, title = False, {}

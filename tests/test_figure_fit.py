@@ -1,0 +1,124 @@
+"""Figures fitted to the page that shows them (workbench.apps._key, the figure slot).
+
+The network's colour bar beside the drawing itself (its names included), not at the end
+of a padded axis; a projector's figures writing larger text than a laptop's; the sizes in
+pixels checked here are the figure's own numbers (the browser tests in test_room.py and
+test_browser_timeline.py check the same as Chromium draws it).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from workbench.apps._figure import FigureSlot
+from workbench.apps._key import fit_network, fit_timeline
+from workbench.apps.library import CaseLibrary
+from workbench.apps.network import NetworkApp
+from workbench.timeline import timeline_figure
+from workbench.views.figure_text import PROJECTOR_FONT_SCALE, font_scale, text_width
+
+#: the network's box on a laptop (1366 px window) and on a projector (1920 px)
+LAPTOP_BOX, PROJECTOR_BOX = 1282, 1860
+
+
+@cache
+def _library() -> CaseLibrary:
+    return CaseLibrary()
+
+
+def _network():
+    return NetworkApp(library=_library(), case="county-lines").figure_slot.figure
+
+
+def _labels_right_px(fig, width: int) -> float:
+    """Where the rightmost agency's name ends (pixels from the left of a figure ``width``
+    pixels wide)."""
+    layout = fig.layout
+    x0, x1 = layout.xaxis.range
+    domain = layout.xaxis.domain or (0, 1)
+    plot_w = (width - layout.margin.l - layout.margin.r) * (domain[1] - domain[0])
+    ends = []
+    for trace in fig.data:
+        if not (trace.mode or "").endswith("text") or trace.type != "scatter":
+            continue
+        for x, text, where, size in zip(trace.x, trace.text, trace.textposition,
+                                        trace.marker.size, strict=True):
+            centre = layout.margin.l + (x - x0) / (x1 - x0) * plot_w
+            name = re.sub(r"<[^>]+>", "", text)
+            half = size / 2 + trace.marker.line.width
+            wide = text_width(name, trace.textfont.size, bold="<b>" in text)
+            ends.append(centre + half + wide if "right" in where else
+                        centre + max(half, wide / 2) if "center" in where else centre + half)
+    return max(ends)
+
+
+@pytest.mark.parametrize("box", [LAPTOP_BOX, PROJECTOR_BOX, 660])
+def test_the_network_colour_bar_sits_right_beside_the_drawing(box):
+    """At 1366×768 the bar stood ~200 px right of the nearest name: the axis kept 2.9 units
+    each side of the circle of agencies (of 1) for names, wider than any name needs."""
+    fig = _network()
+    fit_network(fig, box)
+    bar = next(t for t in fig.data if t.marker.showscale).marker.colorbar
+    bar_left = fig.layout.margin.l + bar.x * (box - fig.layout.margin.l - fig.layout.margin.r)
+    gap = bar_left - _labels_right_px(fig, box)
+    assert 0 < gap < 40, (box, gap)
+    assert fig.layout.height <= max(420, 0.46 * box) + 1     # above a laptop's fold
+
+
+def test_font_scale_grows_only_past_a_laptop():
+    assert font_scale(390) == font_scale(1366) == font_scale(None) == 1.0
+    assert font_scale(1920) == font_scale(2560) == PROJECTOR_FONT_SCALE
+    assert 1.0 < font_scale(1700) < PROJECTOR_FONT_SCALE
+
+
+def _shown(box: int, screen: int):
+    """The county-lines timeline as built, and as a slot shows it in a window ``screen``
+    pixels wide whose box for it is ``box`` wide."""
+    analysis = _library().analysis("county-lines")
+    fig = timeline_figure(analysis, at=analysis.events["start"].max())
+    built = fig.to_plotly_json()
+    slot = FigureSlot(width=1180, prepare=fit_timeline)
+    slot.show(fig)
+    slot.page_ready(box, screen)
+    return built, slot.figure.to_plotly_json()
+
+
+def _fonts(fig: dict) -> dict:
+    return {t["name"]: t["textfont"]["size"] for t in fig["data"] if t.get("textfont")}
+
+
+def test_a_projector_figure_writes_larger_text_a_laptop_and_phone_the_same():
+    """The page text of the room's screen is large; the figure's stayed at 10-13 px."""
+    for box, screen in ((660, 390), (780, 1366)):
+        built, shown = _shown(box, screen)
+        assert shown["layout"]["template"] == built["layout"]["template"]
+        assert shown["layout"]["yaxis"]["ticktext"] == built["layout"]["yaxis"]["ticktext"]
+        assert _fonts(shown) == _fonts(built)
+        assert shown["layout"]["height"] == built["layout"]["height"]
+    built, shown = _shown(1290, 1920)
+    base = built["layout"]["template"]["layout"]["font"]["size"]
+    # tick labels, axis titles, lane names: the template's font; the title's own size
+    assert shown["layout"]["template"]["layout"]["font"]["size"] == pytest.approx(
+        base * PROJECTOR_FONT_SCALE) and base * PROJECTOR_FONT_SCALE >= 18
+    assert shown["layout"]["template"]["layout"]["title"]["font"]["size"] == pytest.approx(
+        built["layout"]["template"]["layout"]["title"]["font"]["size"] * PROJECTOR_FONT_SCALE)
+    assert "font-size:14px" in shown["layout"]["yaxis"]["ticktext"][1]   # a lane's sector
+    assert shown["layout"]["legend2"]["font"]["size"] == pytest.approx(11 * PROJECTOR_FONT_SCALE)
+    before, after = _fonts(built), _fonts(shown)
+    assert "Missing episode label" in after         # captions, risk words, the cursor's label
+    assert all(after[n] == pytest.approx(before[n] * PROJECTOR_FONT_SCALE) for n in after)
+    # each lane as much taller, for its name's lines; what is not text keeps its size
+    assert shown["layout"]["height"] == round(built["layout"]["height"] * PROJECTOR_FONT_SCALE)
+    assert [t.get("marker", {}).get("size") for t in shown["data"]] == \
+        [t.get("marker", {}).get("size") for t in built["data"]]
+
+
+def test_a_slot_drawn_hidden_on_a_projector_still_writes_larger_text():
+    """A workshop's projector draws its timeline's slot before it is shown (0 px wide):
+    its figure kept 13 px text on the room's screen."""
+    built, shown = _shown(0, 1920)
+    assert _fonts(shown)["Missing episode label"] == pytest.approx(
+        _fonts(built)["Missing episode label"] * PROJECTOR_FONT_SCALE)
