@@ -214,6 +214,29 @@ _ALL_PRESENT = re.compile(r"\ball (?:the )?(?:relevant |partner )?(?:agencies|pa
 _INCLUDING = re.compile(r"^(?:including|incl\.?|e\.g\.?|such as)\s+", re.IGNORECASE)
 
 
+_BRACKETED = re.compile(r"\s*\([^)]*\)")
+
+
+def leading_list(text: str) -> list[str]:
+    """The items of a meeting row's first sentence when it is a list of three or more
+    short items (minutes that begin with who was there, no "Attendees:" before them);
+    [] otherwise. Whether the items are agencies is the caller's to judge.
+
+    >>> leading_list("CSC (SW, TM), CE team, RTP (via Teams), Harbour Project. S47 agreed.")
+    ['CSC', 'CE team', 'RTP', 'Harbour Project']
+    >>> leading_list("Strategy discussion - police, school, EWS, CSC. S47 agreed.")
+    ['police', 'school', 'EWS', 'CSC']
+    >>> leading_list("Strategy meeting held to review the safety plan with the family. S47.")
+    []
+    """
+    first = re.split(r"(?<=[\w)])\.\s|\n", _BRACKETED.sub("", text or ""), maxsplit=1)[0]
+    first = re.split(r"\s+[-\u2013]\s+|:\s", first)[-1]  # "Strategy discussion - police, school"
+    parts = [p.strip(" .") for p in _SPLIT.split(first) if p.strip(" .")]
+    if len(parts) < 3 or any(len(p.split()) > 4 for p in parts):
+        return []
+    return parts
+
+
 def split_attendees(text: str) -> list[str]:
     """The names listed after ``Attendees:`` (or ``Present:``) in a meeting's text;
     :data:`ALL_AGENCIES` first where it says every agency was there.

@@ -52,6 +52,7 @@ SEVERE = {"high", "medium"}
 MOVED_TO_DEV = {
     "w6-agency-workbook": "its key named rows the importer lost (a sheet not read)",
     "w8-misper-lanternway": "its key named a row the importer lost (the first of an export)",
+    "w10-mace-panel-minutes": "refused whole: its attendance sheet has no event text column",
 }
 
 

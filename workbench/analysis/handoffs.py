@@ -268,12 +268,14 @@ def _answered_in_text(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
 _TOLD = re.compile(r"\b(?:informed|notified|updated|made\s+aware|copied(?:\s+in)?|cc'?d)\b",
                    re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_PPN = re.compile(r"\bppns?\b", re.IGNORECASE)
 
 
 def _only_told(h: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
     """Requests whose recipient the row only tells: a row that asks for something ("Insp
     requested strategy discussion") and names this recipient only in a sentence that
-    tells it and asks nothing ("School DSL notified 17/02/2025") asks it nothing."""
+    tells it and asks nothing ("School DSL notified 17/02/2025", a police protection notice:
+    "PPN. RHI request to Harbour") asks it nothing."""
     out = np.zeros(len(h), dtype=bool)
     ask = (h["needs_answer"] & h["asks"].eq("request")).to_numpy()
     said = [c for c in ("summary", "details", "action", "outcome") if c in ev.columns]
@@ -289,6 +291,8 @@ def _only_told(h: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
                 asked.update(aliases.find_in_text(sentence))
             elif _TOLD.search(sentence):
                 told.update(aliases.find_in_text(sentence))
+            elif _PPN.search(sentence):     # "PPN.": a notice to social care, asking nothing
+                told.add(aliases.sector_agencies["social-care"])
         out[i] = h["recipient"].iat[i] in told - asked
     return out
 

@@ -241,23 +241,39 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
                                         message=f"{what} {s.title!r} holds text but no "
                                         "chronology (no date and event columns): it is not read"))
         chosen = tables or [s for s in with_data if not s.hidden][:1]
-        if len(chosen) > 1 and not all(known_agency(s.title) for s in chosen):  # type: ignore[operator]
-            problems.append(Problem(file=name, reason=Reason.SEVERAL_SHEETS, severity=W,
-                                    value=", ".join(s.title for s in chosen),
-                                    message=f"{len(chosen)} sheets hold a chronology ("
-                                    f"{', '.join(repr(s.title) for s in chosen)}): each is read "
-                                    "(choose one with --sheet NAME)"))
     out = []
     several = len(chosen) > 1
+    refused: list[tuple[str, list[Problem]]] = []
     for s in chosen:
         width = max((len(c) for _, c in s.records), default=0)
         letters = [get_column_letter(i + 1) for i in range(width)]
         records = [(n, list(c) + [""] * (width - len(c))) for n, c in s.records]
-        chron = read_table(path, name, s.title, records, mapping, limits, problems, agency, letters)
+        found: list[Problem] = []
+        chron = read_table(path, name, s.title, records, mapping, limits, found, agency, letters)
+        if several and {p.reason for p in found if p.severity is Severity.ERROR} \
+                == {Reason.MISSING_COLUMN}:
+            refused.append((s.title, found))    # judged once the other sheets are read
+            continue
+        problems.extend(found)
         if chron:
             out.append(Chronology(chron.path, chron.name, chron.sheet, chron.columns,
                                   chron.letters, chron.rows, chron.agency, chron.title_block,
                                   chron.header_line, several))
+    if len(out) > 1 and not all(known_agency(c.sheet) for c in out):  # type: ignore[operator]
+        read = [c.sheet or "" for c in out]
+        problems.append(Problem(file=name, reason=Reason.SEVERAL_SHEETS, severity=W,
+                                value=", ".join(read), message=f"{len(read)} sheets hold a "
+                                f"chronology ({', '.join(map(repr, read))}): each is read "
+                                "(choose one with --sheet NAME)"))
+    for title, found in refused:
+        if out:  # a register beside the minutes ("Attendance": names, roles, present)
+            problems.append(Problem(file=name, sheet=title, reason=Reason.SEVERAL_SHEETS,
+                                    severity=W, message=f"sheet {title!r} holds a table but no "
+                                    "event text column, beside sheets that are chronologies: "
+                                    "it is not read as events (map a column of it with --sheet "
+                                    f"{title!r} --map summary=COLUMN to read it)"))
+        else:
+            problems.extend(found)
     return out
 
 

@@ -8,6 +8,7 @@ are put in time order, each return keeping its own order where the dates allow.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -77,6 +78,12 @@ def own_names(records: list[Record], aliases: AliasTable) -> dict[str, str]:
     return out
 
 
+def _initials(name: str) -> str:
+    """A name's initials, small words left out: "Rail Transport Police" -> "RTP"."""
+    return "".join(w[0].upper() for w in re.findall(r"[A-Za-z][\w'-]*", name)
+                   if w.lower() not in ("of", "and", "the", "for"))
+
+
 def _bare(name: str) -> str:
     """A name's key without a leading "the" (or "The")."""
     key = name_key(name)
@@ -130,7 +137,10 @@ def _short_names_in(records: list[Record], field_: str) -> None:
     def named(short: str) -> str:
         key = f" {name_key(short)} "
         found = [a for a, w in words.items() if key in w]
-        return found[0] if len(found) == 1 else ""
+        exact = [a for a in found if words[a] == key]   # "Harbour" beside "Harbour Project"
+        if not found and re.fullmatch(r"[A-Z]{2,5}", short):  # "RTP": Rail Transport Police
+            found = exact = [a for a in agencies if _initials(a) == short]
+        return found[0] if len(found) == 1 else exact[0] if len(exact) == 1 else ""
 
     for r in marked:
         names = (named(a[1:]) if a.startswith(SHORT_NAME) else a

@@ -49,6 +49,7 @@ from workbench.kinds import (
     Classification,
     classify,
     kind_of_column_word,
+    leading_list,
     read_grade,
     split_attendees,
 )
@@ -74,7 +75,7 @@ _MEANS = re.compile(r"\b(?:by|via|over the)\s+(?:phone|telephone|e-?mail|letter|
 # "RHI sent to SW1 and police", "shared with CSC", "informed the school", "School informed"
 _SHARED_TO = re.compile(
     r"\b(?:sent|shared|passed(?:\s+on)?|forwarded|e-?mailed|copied|notified|notifications?|"
-    r"referred|referral|marf|mirf|faxed|escalated|reported|handed\s+over|uploaded)"
+    r"referred|referral|marf|mirf|ppn|faxed|escalated|reported|handed\s+over|uploaded)"
     r"(?:\s+(?:on|over|across|immediately|by\s+(?:phone|(?:secure\s+)?e-?mail|letter|post)"
     r"|the\s+same\s+day))*"
     r"\s+(?:to|with)\s+(?P<who>[^.;\n]+)", re.IGNORECASE)
@@ -98,6 +99,9 @@ _FROM = re.compile(r"(?:^|[.;!?\n]\s*)(?P<who>(?:\S+\s+){0,4}?\S+)\s+(?:reported
                    r"|\b(?P<got>(?:\S+\s+){0,2}?(?:notification|referral|ppn|debrief))"
                    r"(?:\s+and\s+\S+(?:\s+\S+)?)?\s+(?:received|rec'?d)\b", re.IGNORECASE)
 _PPN = re.compile(r"\bppn\b", re.IGNORECASE)  # a police protection notice: from the police
+#: a notice the police record they sent, its recipient unnamed ("PPN.", "PPN submitted")
+_PPN_SENT = re.compile(r"\bppns?\b(?!\s*(?:rec|received|from))(?:\s+(?:submitted|sent|completed|"
+                       r"raised|done|made|created)\b|\s*(?:[.;,]|\d|$))", re.IGNORECASE)
 _NO_GOT = re.compile(r"(?:no|not|never)\b", re.IGNORECASE)
 # a sharing denied or only intended: "No notification of the placement sent to",
 # "SW to send placement notifications to"
@@ -501,6 +505,11 @@ class RowReader:
         elif kind in MEETING_KINDS:
             attendees, _ = self.names("; ".join(split_attendees(text)), line, "summary",
                                       strict=True)
+            if not attendees and (listed := leading_list(summary)):
+                # a list most of whose items are agencies: the others are agencies too
+                named, _ = self.names("; ".join(listed), line, "summary", strict=True)
+                if 2 * len(named) >= len(listed):
+                    attendees, _ = self.names("; ".join(listed), line, "summary", strict=False)
         grade = self._grade(line, values, summary, details, extra)
         recipients = self._recipients(line, values, kind, summary, extra)
         if joint:  # the others named with the agency were there: they know what it records
@@ -639,6 +648,10 @@ class RowReader:
                 if _SHARE_NOT.search(sentence[:at]):
                     continue
                 found += self.aliases.find_in_text(_WHO_END.sub("", _MEANS.sub(" ", who)))
+            if not spans and (m := _PPN_SENT.search(sentence)) and \
+                    not _SHARE_NOT.search(sentence[:m.start()]):
+                # "PPN." / "PPN submitted": a police protection notice goes to social care
+                found.append(self.aliases.sector_agencies["social-care"])
         return list(dict.fromkeys(found))
 
     def _meeting(self, line: int, written: str, text: str) -> tuple[str, str, list[str]]:

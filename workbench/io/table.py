@@ -311,16 +311,23 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
         # no event text named as such: a column read by its name as a reference, a type,
         # a recorder, a grading, an action or an outcome that holds the longest prose
         # ("Entry" in a health record, "Risk Rationale" in a police export) is the text
-        named = {index[f]: f for f in ("ref", "kind", "author", "risk", "action", "outcome")
-                 if f in index and f not in mapping}
+        named: dict[int, str] = {index[f]: f for f in ("ref", "kind", "author", "risk",
+                                                      "action", "outcome")
+                                 if f in index and f not in mapping}
+        # ... or a second column read by the same name ("Entry no", then "Entry")
+        named.update({i: "" for i, why, first in notes if why == "duplicate"
+                      and i in labelled and any(headers[j] == first for j in named)})
         if (i := _guess(body, list(named), "summary")) is not None:
-            del index[named[i]]
+            if named[i]:
+                del index[named[i]]
+            else:
+                labelled.pop(i)
             index["summary"] = i
             problems.append(Problem(reason=Reason.COLUMN_GUESSED, value=headers[i], severity=W,
                                     message=f"column {headers[i]!r} holds the longest text and "
                                     f"no column is named as the event text: it is read as the "
-                                    f"event text, not as {named[i]!r}; choose another with "
-                                    "--map summary=COLUMN", **at(i)))
+                                    f"event text{f', not as {named[i]!r}' if named[i] else ''}; "
+                                    "choose another with --map summary=COLUMN", **at(i)))
     for i, why, first in notes:
         if i not in labelled:
             continue
