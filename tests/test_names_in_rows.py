@@ -124,3 +124,23 @@ def test_a_register_beside_the_minutes_is_not_read_and_does_not_stop_the_import(
     skipped = [p for p in case.problems if p.sheet == "Attendance"]
     assert [(p.reason, p.severity.value) for p in skipped] == [(Reason.SEVERAL_SHEETS, "warning")]
     assert "not read as events" in skipped[0].message
+
+
+SOAP = """Date,Time,Clinician,Setting,S,O,A,P
+09/10/2025,11.15am,SN,Academy,C says she is not allowed to see him now.,"Calm, eating better.",Low mood.,Referral to Anyshire CAMHS (routine/soon). Next check-in 16/10.
+14/10/2025,,SN,Admin,CAMHS acknowledgement received - screening appt 28/10.,,,
+"""
+
+
+def test_a_clinical_record_in_soap_columns_and_an_acknowledgement_it_received(tmp_path):
+    from workbench import analyse
+
+    path = write(tmp_path, "school_nurse.csv", SOAP)
+    case = import_chronologies([path])
+    ev = case.events.set_index("source_line")
+    assert ev.loc[2, "summary"] == "C says she is not allowed to see him now."
+    assert "Calm, eating better." in ev.loc[2, "details"]
+    assert ev.loc[2, "recipients"] == "CAMHS"
+    # the nurse's own record of CAMHS's answer answers the referral, in 3 working days
+    h = analyse(case).handoffs
+    assert h[["recipient", "status"]].values.tolist() == [["CAMHS", "answered"]]

@@ -215,10 +215,11 @@ def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
 
 
 #: a row that writes the recipient's answer: "MASH confirmed receipt of the referral",
-#: "Call from SW7 acknowledging the referral", "SW rang back" (RE2 and Python alike)
+#: "Call from SW7 acknowledging the referral", "SW rang back", "CAMHS acknowledgement
+#: received" (RE2 and Python alike)
 _ANSWERED = (r"(?i)(?:^|[.;!?\n]\s*|\b(?:and|then)\s+)(?P<who>(?:[\w&'/()-]+\s+){0,3}?[\w&'/()-]+)"
              r"\s+(?:confirmed\s+receipt|acknowledged|responded|replied|called\s+back|rang\s+back|"
-             r"phoned\s+back)\b|\b(?:call|reply|response|acknowledge?ment|ack|feedback)\s+from\s+"
+             r"phoned\s+back|(?:acknowledge?ment|reply|response)\s+(?:received|rec'?d))\b|\b(?:call|reply|response|acknowledge?ment|ack|feedback)\s+from\s+"
              r"(?P<from>[^.;:!?\n|]{1,60})")
 _NOT_ANSWERED = re.compile(r"\b(?:no|not|never|nor|without|awaiting|await|still|chas\w*)\b",
                            re.IGNORECASE)

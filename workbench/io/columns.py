@@ -61,10 +61,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
                 "what happened", "incident", "event description", "presentation",
                 "presenting issue", "reason for contact", "incident summary", "key event",
                 "circumstances",
-                "description of event", "brief description", "headline"),
+                "description of event", "brief description", "headline", "subjective"),
     "details": ("details", "detail", "description", "notes", "narrative", "further details",
                 "comments", "information", "case notes", "full narrative", "observations",
-                "analysis", "record", "narrative details"),
+                "analysis", "record", "narrative details", "objective", "assessment"),
     "action": ("action taken", "action", "actions", "response", "action taken or why none",
                "actions taken", "next steps", "plan", "decision"),
     "outcome": ("outcome", "result", "impact", "impact positive or negative", "outcome impact",
@@ -193,9 +193,15 @@ class Layout:
     unknown_mapping: tuple[tuple[str, str, str], ...]  # (field, header, why)
 
 
+_SOAP = {"s": "Subjective", "o": "Objective", "a": "Assessment", "p": "Plan"}
+
+
 def map_columns(headers: Sequence[str], mapping: Mapping[str, str], *,
                 letters: Sequence[str] = ()) -> Layout:
     """Field -> column index for a header row; every other column is kept labelled."""
+    if {"s", "o", "a", "p"} <= {name_key(h) for h in headers}:
+        # a clinical record's SOAP columns: subjective, objective, assessment, plan
+        headers = [_SOAP.get(name_key(h), h) for h in headers]
     keyed = [name_key(h) for h in headers]
     out: dict[str, int] = {}
     bad: list[tuple[str, str, str]] = []
