@@ -240,6 +240,26 @@ def test_a_widget_module_has_time_to_load_on_a_busy_machine(browser, server):
     visit.check_and_close()
 
 
+@pytest.mark.browser
+def test_a_page_whose_app_did_not_arrive_reloads_once(browser, server):
+    """The widget manager's "model not found" in place of the app: the page reloads
+    itself and the app is drawn; this stands for it by writing that error into the
+    page's first load."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.add_init_script("""if (!sessionStorage.getItem('wb-test-broken')) {
+        sessionStorage.setItem('wb-test-broken', '1');
+        document.addEventListener('DOMContentLoaded', () => {
+          const broken = document.createElement('div');
+          broken.textContent = 'Error displaying widget: model not found';
+          document.getElementById('rendered_cells').prepend(broken); }); }""")
+    visit = Visit(browser, server, "network", context=context).ready(".wb-app")
+    visit.page.wait_for_function("() => performance.getEntriesByType('navigation')[0].type"
+                                 " === 'reload'")
+    assert "model not found" not in visit.text("body")
+    visit.check_and_close()
+    context.close()
+
+
 KERNEL_ID_JS = """() => JSON.parse(document.getElementById('jupyter-config-data')
   .textContent).kernelId"""
 

@@ -106,7 +106,7 @@ def test_a_ppn_beside_a_request_to_another_agency_asks_social_care_nothing(tmp_p
     assert h[["recipient", "needs_answer"]].values.tolist() == [["Children's Social Care", False]]
 
 
-def test_a_register_beside_the_minutes_is_not_read_and_does_not_stop_the_import(tmp_path):
+def test_a_register_beside_the_minutes_is_kept_and_does_not_stop_the_import(tmp_path):
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -117,13 +117,18 @@ def test_a_register_beside_the_minutes_is_not_read_and_does_not_stop_the_import(
     register = book.create_sheet("Attendance")
     register.append(["Meeting", "Date", "Name", "Role / agency", "Attendance"])
     register.append(["Panel", "22/05/2025", "SW 1", "CSC", "Present"])
+    register.append(["Panel", "22/05/2025", "DC 2", "Police", "Present"])
+    register.append(["Panel", "22/05/2025", "JS", "Harbour Project", "Apologies"])
     book.save(tmp_path / "panel.xlsx")
     case = import_chronologies([tmp_path / "panel.xlsx"])
-    assert case.events["source"].str.startswith("panel.xlsx!Minutes:").all()
-    assert not [p for p in case.problems if p.reason is Reason.SEVERAL_SHEETS and p.sheet is None]
-    skipped = [p for p in case.problems if p.sheet == "Attendance"]
-    assert [(p.reason, p.severity.value) for p in skipped] == [(Reason.SEVERAL_SHEETS, "warning")]
-    assert "not read as events" in skipped[0].message
+    register = case.events.loc[case.events["source"].str.startswith("panel.xlsx!Attendance:")]
+    assert register["summary"].tolist() == ["SW 1", "DC 2", "JS"]
+    assert register["agency"].iat[0] == "Children's Social Care"
+    assert "Apologies" in register["details"].iat[2]      # no row and no cell lost
+    guessed = [p for p in case.problems if p.sheet == "Attendance"
+               and p.reason is Reason.COLUMN_GUESSED]
+    assert [(p.value, p.severity.value) for p in guessed] == [("Name", "warning")]
+    assert not [p for p in case.problems if p.severity.value == "error"]
 
 
 SOAP = """Date,Time,Clinician,Setting,S,O,A,P

@@ -252,7 +252,7 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
         chron = read_table(path, name, s.title, records, mapping, limits, found, agency, letters)
         if several and {p.reason for p in found if p.severity is Severity.ERROR} \
                 == {Reason.MISSING_COLUMN}:
-            refused.append((s.title, found))    # judged once the other sheets are read
+            refused.append((s.title, records, letters, found))  # once the others are read
             continue
         problems.extend(found)
         if chron:
@@ -265,16 +265,41 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
                                 value=", ".join(read), message=f"{len(read)} sheets hold a "
                                 f"chronology ({', '.join(map(repr, read))}): each is read "
                                 "(choose one with --sheet NAME)"))
-    for title, found in refused:
-        if out:  # a register beside the minutes ("Attendance": names, roles, present)
-            problems.append(Problem(file=name, sheet=title, reason=Reason.SEVERAL_SHEETS,
-                                    severity=W, message=f"sheet {title!r} holds a table but no "
-                                    "event text column, beside sheets that are chronologies: "
-                                    "it is not read as events (map a column of it with --sheet "
-                                    f"{title!r} --map summary=COLUMN to read it)"))
-        else:
+    for title, records, letters, found in refused:
+        text = _longest_column(records, mapping) if out else None
+        if text is None:
             problems.extend(found)
+            continue
+        # a register beside the minutes ("Attendance": meeting, name, role, present): its
+        # rows are kept, each read with its longest column as the text
+        problems.append(Problem(file=name, sheet=title, reason=Reason.COLUMN_GUESSED,
+                                severity=W, value=text, message=f"sheet {title!r} holds a table "
+                                "but no event text column, beside sheets that are chronologies: "
+                                f"its column {text!r} is read as the event text (choose another "
+                                f"with --sheet {title!r} --map summary=COLUMN)"))
+        chron = read_table(path, name, title, records, {**mapping, "summary": text}, limits,
+                           problems, agency, letters)
+        if chron:
+            out.append(Chronology(chron.path, chron.name, chron.sheet, chron.columns,
+                                  chron.letters, chron.rows, chron.agency, chron.title_block,
+                                  chron.header_line, True))
     return out
+
+
+def _longest_column(records: list[tuple[int, list[str]]], mapping: Mapping[str, str]) -> str | None:
+    """The name of a table's column, read as no field, that tells its rows apart best
+    (most distinct values, then the longest: a name, not "Present" on every row)."""
+    start = find_header(records, mapping)
+    if start is None:
+        return None
+    header = records[start][1]
+    taken = set(map_columns(header, mapping).index.values())
+    body = [cells for _, cells in records[start + 1:]]
+    score = {i: (len({c[i].strip() for c in body if i < len(c)} - {""}),
+                 sum(len(c[i].strip()) for c in body if i < len(c)))
+             for i, h in enumerate(header) if h.strip() and i not in taken}
+    best = max(score, key=score.__getitem__, default=None)
+    return header[best] if best is not None and score[best][0] else None
 
 
 def read_chronology(path: str | Path, *, mapping: Mapping[str, str] | None = None,
