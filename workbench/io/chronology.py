@@ -243,7 +243,7 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
         chosen = tables or [s for s in with_data if not s.hidden][:1]
     out = []
     several = len(chosen) > 1
-    refused: list[tuple[str, list[Problem]]] = []
+    refused: list[tuple[str, list[tuple[int, list[str]]], list[str], list[Problem]]] = []
     for s in chosen:
         width = max((len(c) for _, c in s.records), default=0)
         letters = [get_column_letter(i + 1) for i in range(width)]
