@@ -68,7 +68,7 @@ def test_stepping_moves_the_cursor_and_what_each_agency_knew(browser, server):
     page.wait_for_function("(b) => document.querySelector('.wb-knowledge table tbody')"
                            ".innerText !== b", arg=knew, timeout=LOAD_TIMEOUT_MS)
     # stepping starts at the review period (event 6: five background records before it)
-    assert "Event 7 of 102" in visit.text(".wb-event")
+    visit.wait_text(".wb-event", "Event 7 of 102")
     page.click(".wb-prev")
     page.wait_for_function(f"() => ({CURSOR_JS})() === {json.dumps(cursor)}", timeout=LOAD_TIMEOUT_MS)
     # a case whose text carries markup: shown as text, never as an element

@@ -138,8 +138,9 @@ def test_the_chairs_screen_shows_timeline_controls_and_event_together(browser, s
     page.keyboard.press("ArrowRight")
     visit.wait_text(".wb-event", "Event 7 of 102")
     page.wait_for_function(f"() => ({CURSOR_JS})() !== {json.dumps(cursor)}")
-    assert visit.text(".wb-message").strip() == ""
-    assert "Event 7 of 102" in visit.text(".wb-announce")
+    # each widget's update lands on its own: wait for these too, never read them at once
+    page.wait_for_function("() => document.querySelector('.wb-message').innerText.trim() === ''")
+    visit.wait_text(".wb-announce", "Event 7 of 102")
     page.keyboard.press("ArrowLeft")
     visit.wait_text(".wb-event", "Event 6 of 102")
     page.keyboard.press("f")
