@@ -374,6 +374,21 @@ def test_the_agency_of_a_return_with_no_agency_column_comes_from_its_authors_pos
     assert "posts of those who wrote 'LCS_casenotes_export_ChildM.csv'" in assumed[0].message
 
 
+def test_the_agency_of_a_workflow_export_comes_from_its_teams_when_workers_are_initials(
+        tmp_path):
+    from workbench.io.importer import import_report
+
+    path = tmp_path / "lcs_export_ChildJ.csv"
+    path.write_text("Case ID,Step,Started,Team,Worker,Summary\n"
+                    "C-1,Contact,2025-03-12 08:12,MASH,Duty (SK),Online referral from ED\n"
+                    "C-1,S47 Enquiry,2025-03-12 17:10,Assessment Team 2,LW,J seen alone\n"
+                    "C-1,Core Group,2025-04-09,CP Team,LW,Core group 1\n"
+                    "C-1,Core Group,2025-05-07,CP Team,LW,No missing since 21/03\n",
+                    encoding="utf-8")
+    file = import_report([path]).summary.files[0]
+    assert (file.agency, file.agency_source) == ("Children's Social Care", "authors")
+
+
 @pytest.mark.parametrize(("words", "report", "start", "precision"), [
     ("found Sat 1/2 3.45am by police", "31/01/2025", "2025-02-01 03:45", "minute"),
     ("home Sun 12/1 approx 11am", "11/01/2025", "2025-01-12 11:00", "minute"),

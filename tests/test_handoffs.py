@@ -208,6 +208,23 @@ def test_a_recipient_the_row_only_tells_is_asked_nothing(summary, needs):
     assert bool(h["needs_answer"]) == needs
 
 
+@pytest.mark.parametrize(("recipient", "needs"), [
+    (CSC, True), ("GP", False), ("School Nursing", False)])
+def test_a_referral_asks_only_the_agency_it_refers_to(recipient, needs):
+    h = one(("12/03/2025 08:00", "Emergency Department", "referral",
+             {"recipients": [recipient],
+              "summary": "Safeguarding referral to Anyshire MASH (online) 08:00 and phone "
+                         "09:15. GP and school nurse informed by email 09:30."}))
+    assert bool(h["needs_answer"]) == needs
+
+
+def test_a_service_that_shares_its_assessment_asks_nothing_of_those_it_tells():
+    h = one(("14/03/2025 10:00", "CAMHS", "contact",
+             {"recipients": ["GP"], "summary": "Urgent assessment",
+              "outcome": "Weekly sessions. Shared with SW and GP 14/03."}))
+    assert not h["needs_answer"]
+
+
 def test_a_meeting_that_refers_to_the_hand_off_is_its_explicit_answer():
     h = one(("03/02/2025 10:00", "School", "referral", {"recipients": [CSC]}),
             ("04/02/2025 10:00", CSC, "contact"),

@@ -265,20 +265,26 @@ def _answered_in_text(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(found, columns=columns)
 
 
-#: a sentence that only tells its agencies ("School DSL notified 17/02/2025", "CSC informed")
-_TOLD = re.compile(r"\b(?:informed|notified|updated|made\s+aware|copied(?:\s+in)?|cc'?d)\b",
-                   re.IGNORECASE)
+#: a sentence that only tells its agencies ("School DSL notified 17/02/2025", "CSC informed",
+#: "Shared with SW and GP 14/03")
+_TOLD = re.compile(r"\b(?:informed|notified|updated|made\s+aware|copied(?:\s+in)?|cc'?d|"
+                   r"shared\s+with)\b", re.IGNORECASE)
+#: a sentence that refers to its agencies ("Safeguarding referral to Anyshire MASH")
+_REFERS = re.compile(r"\brefer(?:s|red|ring|ral)?\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _PPN = re.compile(r"\bppns?\b", re.IGNORECASE)
 
 
 def _only_told(h: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
     """Requests whose recipient the row only tells: a row that asks for something ("Insp
-    requested strategy discussion") and names this recipient only in a sentence that
-    tells it and asks nothing ("School DSL notified 17/02/2025", a police protection notice:
-    "PPN. RHI request to Harbour") asks it nothing."""
+    requested strategy discussion", "Safeguarding referral to Anyshire MASH") and names
+    this recipient only in a sentence that tells it and asks nothing ("School DSL notified
+    17/02/2025", "GP and school nurse informed by email", a police protection notice:
+    "PPN. RHI request to Harbour") asks it nothing. A referral or notice that asks no one
+    in its words ("Notified CSC of the episode") still needs its answer."""
     out = np.zeros(len(h), dtype=bool)
-    ask = (h["needs_answer"] & h["asks"].eq("request")).to_numpy()
+    ask = h["needs_answer"].to_numpy()
+    request = h["asks"].eq("request").to_numpy()
     said = [c for c in ("summary", "details", "action", "outcome") if c in ev.columns]
     if not ask.any() or not said:
         return out
@@ -288,13 +294,13 @@ def _only_told(h: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
         text = "\n".join(str(rows.at[h["event_id"].iat[i], c] or "") for c in said)
         asked, told = set(), set()
         for sentence in _SENTENCE.split(text):
-            if asks_for_answer(sentence):
+            if asks_for_answer(sentence) or _REFERS.search(sentence):
                 asked.update(aliases.find_in_text(sentence))
             elif _TOLD.search(sentence):
                 told.update(aliases.find_in_text(sentence))
             elif _PPN.search(sentence):     # "PPN.": a notice to social care, asking nothing
                 told.add(aliases.sector_agencies["social-care"])
-        out[i] = h["recipient"].iat[i] in told - asked
+        out[i] = (request[i] or bool(asked)) and h["recipient"].iat[i] in told - asked
     return out
 
 

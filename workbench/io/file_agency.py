@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 from workbench.agencies import AliasTable
 
-__all__ = ["agency_of_authors", "agency_of_columns", "agency_of_file_name", "agency_of_title"]
+__all__ = ["agency_of_authors", "author_or_team", "agency_of_columns", "agency_of_file_name", "agency_of_title"]
 
 _LABEL = re.compile(r"^\s*(?:agency|agency name|organisation|organization|service|source|"
                     r"submitted by|provided by|return from|agency completing(?: this)?(?: return)?)"
@@ -121,6 +121,24 @@ def agency_of_authors(authors: Sequence[str], table: AliasTable) -> str | None:
     if count * 3 < len(sectors) * 2 or count * 2 < len(named) or sector == "family":
         return None
     return table.sector_agencies.get(sector)
+
+
+_TEAM_LABEL = re.compile(r"\b(?:team|unit|service|department|dept)\b", re.IGNORECASE)
+
+
+def author_or_team(author: str, extra: Sequence[tuple[str, str]], table: AliasTable) -> str:
+    """Who wrote a row, for :func:`agency_of_authors`: the author when the post names a
+    sector, else the row's team (a "Team" column: ``LW`` of ``CP Team``), else the author.
+
+    >>> from workbench.agencies import load_aliases
+    >>> author_or_team("LW", [("Team", "CP Team")], load_aliases())
+    'CP Team'
+    """
+    if not author.strip() or table.resolve(author).sector == "other":
+        for label, value in extra:
+            if _TEAM_LABEL.search(label) and value.strip():
+                return value
+    return author
 
 
 def agency_of_file_name(stem: str, table: AliasTable) -> str:

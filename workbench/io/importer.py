@@ -51,6 +51,7 @@ from workbench.io.file_agency import (
     agency_of_columns,
     agency_of_file_name,
     agency_of_title,
+    author_or_team,
 )
 from workbench.io.merge import StreamLinks, close_open, link, order, stems_of, use_own_names
 from workbench.io.rows import AgencyRegistry, FileAgency, Record, RowReader, slug
@@ -94,7 +95,8 @@ def _file_agency(chron: Chronology, aliases: AliasTable, problems: list[Problem]
         candidates.append((aliases.resolve(usual), "column names",
                            f"column names of {chron.path.name!r}"))
     elif not named.known and not aliases.infer_sector(name)[1] and (
-            usual := agency_of_authors([row.values.get("author", "") for row in chron.rows],
+            usual := agency_of_authors([author_or_team(row.values.get("author", ""), row.extra,
+                                                       aliases) for row in chron.rows],
                                        aliases)):
         # "LCS_casenotes_export_ChildM.csv" written by "SW1", "Front Door", "TM1"
         candidates.append((aliases.resolve(usual), "authors",
