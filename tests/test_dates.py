@@ -854,3 +854,22 @@ def test_a_span_of_days_written_without_spaces_is_those_days_not_the_month(text,
     w = parse_when(text)
     assert interval(w) == (utc(start), utc(end))
     assert w.precision == P.RANGE
+
+
+@pytest.mark.parametrize(("text", "anchor", "day"), [
+    ("Mon 3rd Feb", "FEBRUARY 2025", "2025-02-03"),
+    ("28 Dec", "03/01/2025", "2024-12-28"),      # the nearest year, before the anchor
+    ("Sat 11/01", "30/12/2024", "2025-01-11"),
+    ("Sun 1 Feb", "20/07/2025", "2026-02-01"),   # the weekday written chooses the year
+    ("Sat 1 Feb", "20/07/2025", "2025-02-01"),
+])
+def test_a_day_with_no_year_takes_the_year_nearest_the_row_before(text, anchor, day):
+    w = parse_when(text, anchor=parse_when(anchor))
+    assert (str(w.start.date()), w.precision) == (day, Precision.DAY)
+    assert [r for r, _ in w.warnings] == [Reason.YEAR_ASSUMED]
+
+
+def test_a_day_with_no_year_and_no_dated_row_before_it_is_unresolved():
+    with pytest.raises(DateError) as caught:
+        parse_when("Mon 3rd Feb")
+    assert caught.value.reason is Reason.UNRESOLVED_RELATIVE_DATE

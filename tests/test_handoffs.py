@@ -218,6 +218,14 @@ def test_a_referral_asks_only_the_agency_it_refers_to(recipient, needs):
     assert bool(h["needs_answer"]) == needs
 
 
+def test_a_notice_of_an_out_of_area_placement_asks_nothing():
+    h = one(("31/01/2025 10:00", "Children's Social Care", "notification",
+             {"recipients": ["Westshire Police"],
+              "summary": "Notification of the out-of-area placement sent to Westshire Police "
+                         "missing persons unit"}))
+    assert not h["needs_answer"]
+
+
 def test_a_service_that_shares_its_assessment_asks_nothing_of_those_it_tells():
     h = one(("14/03/2025 10:00", "CAMHS", "contact",
              {"recipients": ["GP"], "summary": "Urgent assessment",

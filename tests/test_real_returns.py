@@ -901,3 +901,43 @@ def test_a_title_naming_the_agency_beats_a_sheet_named_for_a_post(tmp_path):
     assert (summary.agency, summary.agency_source) == ("Southby Academy", "title block")
     row = report.case.events.iloc[0]
     assert (row["kind"], row["recipients"]) == ("referral", "Children's Social Care")
+
+
+def test_a_carers_diary_with_banners_merged_days_and_a_notes_sheet_is_read_whole(tmp_path):
+    """A fostering agency's diary: a merged title, month banners across the table, a day
+    merged over its entries and written without a year, and a sheet of notes with no date
+    column. Every row is kept; days take the year of the row before; notes are dated by
+    the day they begin with; the agency is the fostering agency, not the carers."""
+    book = openpyxl.Workbook()
+    diary = book.active
+    diary.title = "Carer diary"
+    for row in (["Foster carers' daily diary - H - Kestrel Lane Fostering"],
+                ["Date", "Time", "What happened", "Who I told"],
+                ["FEBRUARY 2025"],
+                ["Mon 3rd Feb", "1530", "H arrived with SW 10.", "-"],
+                [None, "2100", "Settled.", "-"],
+                ["MARCH 2025"],
+                ["Sun 2nd March", "1800", "Reported missing to police as protocol.", "Police"]):
+        diary.append(row)
+    for cells in ("A1:D1", "A3:D3", "A4:A5", "A6:D6"):
+        diary.merge_cells(cells)
+    notes = book.create_sheet("Notes")
+    for row in (["Note", "Author", "Text"],
+                ["N1", "SSW 1", "17/02: Discussed the episode of 14/02 with the carers."],
+                ["N2", "SSW 1", "Carers have the missing protocol."]):
+        notes.append(row)
+    path = tmp_path / "Carer_diary_H.xlsx"
+    book.save(path)
+    report = import_report([path])
+    ev = report.case.events.set_index("source")
+    (agency,) = set(ev["agency"])
+    assert agency == "Kestrel Lane Fostering"
+    name = "Carer_diary_H.xlsx"
+    assert ev.loc[f"{name}!Carer diary:4", "start"] == pd.Timestamp("2025-02-03 15:30", tz="UTC")
+    assert ev.loc[f"{name}!Carer diary:5", "start"] == pd.Timestamp("2025-02-03 21:00", tz="UTC")
+    assert ev.loc[f"{name}!Carer diary:7", "start"] == pd.Timestamp("2025-03-02 18:00", tz="UTC")
+    assert ev.loc[f"{name}!Carer diary:3", "summary"].count("FEBRUARY 2025") <= 1
+    assert ev.loc[f"{name}!Notes:2", "start"] == pd.Timestamp("2025-02-17", tz="UTC")
+    assert pd.isna(ev.loc[f"{name}!Notes:3", "start"])  # kept, undated, in its place
+    reasons = {p.reason for p in report.problems}
+    assert {Reason.YEAR_ASSUMED, Reason.DATE_FROM_ANOTHER_COLUMN} <= reasons

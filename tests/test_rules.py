@@ -718,3 +718,14 @@ def test_working_days_skip_the_bank_holidays_of_the_profiles_nation(sent, answer
                                                               "contact")]
     found = of(flags(*rows, bank_holidays=nation), "unanswered-referral")
     assert found["severity"].tolist() == ([] if severity is None else [severity])
+
+
+@pytest.mark.parametrize(("text", "concern"), [
+    ("Police graded Medium (out of area, no exploitation info held at that time)", ""),
+    ("No evidence of CSE at this time", ""),
+    ("Not attending school, CSE concerns raised by the DSL", "CSE"),
+    ("No exploitation concerns then. Later: CSE risk raised", "CSE"),
+])
+def test_a_concern_the_record_denies_is_no_concern(text, concern):
+    an = analyse(events(("17/02/2025", "Kestrel Lane Fostering", "contact", {"summary": text})))
+    assert an.concerns.iloc[0] == concern

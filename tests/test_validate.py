@@ -135,6 +135,7 @@ CHRONOLOGY_CASES = [
          (R.UNKNOWN_FIELD, W, "date_from_another_column.csv:1:2"),
          (R.DATE_FROM_ANOTHER_COLUMN, W, "date_from_another_column.csv:3:Interview date")),
     case("split_year.csv", (R.SPLIT_YEAR, W, "split_year.csv:2:Date")),
+    case("year_assumed.csv", (R.YEAR_ASSUMED, W, "year_assumed.csv:3:Date")),
     case("open_ended.csv", (R.OPEN_ENDED_DATE, W, "open_ended.csv:2:Date"),
          (R.OPEN_ENDED_DATE, W, "open_ended.csv:4:Date")),
     case("bad_meta", (R.INVALID_YAML, E, "bad_meta/meta.yaml:3:1"),
@@ -189,7 +190,7 @@ KEPT = {"../hostile/stray-quote.csv": 8, "../hostile/unclosed-quote.csv": 7,
         "clock_change.csv": 2, "mixed_timezones.csv": 2, "excel_serial.csv": 1,
         "end_before_start.csv": 1, "relative_no_anchor.csv": 2,
         "age_no_birth.csv": 1, "date_note.csv": 1, "date_from_another_column.csv": 2,
-        "split_year.csv": 1, "open_ended.csv": 3,
+        "split_year.csv": 1, "year_assumed.csv": 2, "open_ended.csv": 3,
         "merged_cells.xlsx": 3, "formula_cell.xlsx": 3, "hidden_sheet.xlsx": 3,
         "hidden_row.xlsx": 3, "hidden_column.xlsx": 3, "duplicate_column.xlsx": 3,
         "several_sheets.xlsx": 4, "cell_values.xlsx": 4, "several_problems.csv": 8}
@@ -341,6 +342,9 @@ def test_several_paths_are_checked_in_one_run():
      "the row is dated '06/03/2025', the latest day a cell of the row begins with (column "
      "'Offer made')"),
     (("split_year.csv",), {}, R.SPLIT_YEAR, "it is read as April 2014 to August 2015"),
+    (("year_assumed.csv",), {}, R.YEAR_ASSUMED,
+     "'Mon 3rd Feb 1530' has no year: read as 03/02/2025, the nearest to the row before it "
+     "(01/02/2025), on the weekday written"),
     (("open_ended.csv",), {}, R.OPEN_ENDED_DATE,
      "'after June 2016' gives no end: read as from 01/07/2016 to 05/02/2025 (the end set at "
      "the last date of the composite chronology)"),

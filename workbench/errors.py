@@ -91,6 +91,7 @@ class Reason(enum.StrEnum):
     UNRESOLVED_RELATIVE_DATE = "unresolved-relative-date"
     DATE_NOTE = "date-note"  # the date read from part of the text; the rest kept as a note
     SPLIT_YEAR = "split-year"  # 2014/15: a financial or school year
+    YEAR_ASSUMED = "year-assumed"  # "Mon 3rd Feb": the year of the row before it
     OPEN_ENDED_DATE = "open-ended-date"  # before 2012, after June 2016: one side closed by rule
     DATE_FROM_ANOTHER_COLUMN = "date-from-another-column"  # an empty date cell, dated by another
     # identity and references

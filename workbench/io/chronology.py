@@ -234,6 +234,8 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
                 problems.append(Problem(file=name, sheet=s.title, reason=Reason.HIDDEN_CONTENT,
                                         severity=W, message=f"hidden sheet {s.title!r} holds a "
                                         "chronology: it is read like the others"))
+            elif s not in tables and tables and not s.hidden and _has_text(s, mapping):
+                tables.append(s)  # notes with no date beside the diary: kept, see below
             elif s not in tables and (s.hidden or tables):
                 what = "hidden sheet" if s.hidden else "sheet"
                 problems.append(Problem(file=name, sheet=s.title, reason=Reason.HIDDEN_CONTENT
@@ -266,24 +268,56 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
                                 f"chronology ({', '.join(map(repr, read))}): each is read "
                                 "(choose one with --sheet NAME)"))
     for title, records, letters, found in refused:
-        text = _longest_column(records, mapping) if out else None
-        if text is None:
-            problems.extend(found)
-            continue
+        chron = _read_put_aside(path, name, title, records, letters, found, bool(out),
+                                mapping=mapping, limits=limits, agency=agency, problems=problems)
+        if chron:
+            out.append(chron)
+    return out
+
+
+def _read_put_aside(path: Path, name: str, title: str, records: list[tuple[int, list[str]]],
+                    letters: list[str], found: list[Problem], beside: bool, *,
+                    mapping: Mapping[str, str], limits: Limits, agency: str | None,
+                    problems: list[Problem]) -> Chronology | None:
+    """A sheet refused only for a missing date or text column, read when it lies
+    ``beside`` sheets that are chronologies; else its problems are kept and None."""
+    missing = {p.value for p in found if p.reason is Reason.MISSING_COLUMN}
+    text = _longest_column(records, mapping) if beside and missing == {"summary"} else None
+    if not beside or (text is None and missing != {"at"}):
+        problems.extend(found)
+        return None
+    if text:
         # a register beside the minutes ("Attendance": meeting, name, role, present): its
         # rows are kept, each read with its longest column as the text
         problems.append(Problem(file=name, sheet=title, reason=Reason.COLUMN_GUESSED,
-                                severity=W, value=text, message=f"sheet {title!r} holds a table "
-                                "but no event text column, beside sheets that are chronologies: "
-                                f"its column {text!r} is read as the event text (choose another "
-                                f"with --sheet {title!r} --map summary=COLUMN)"))
-        chron = read_table(path, name, title, records, {**mapping, "summary": text}, limits,
-                           problems, agency, letters)
-        if chron:
-            out.append(Chronology(chron.path, chron.name, chron.sheet, chron.columns,
-                                  chron.letters, chron.rows, chron.agency, chron.title_block,
-                                  chron.header_line, True))
-    return out
+                                severity=W, value=text, message=f"sheet {title!r} holds a "
+                                "table but no event text column, beside sheets that are "
+                                f"chronologies: its column {text!r} is read as the event "
+                                f"text (choose another with --sheet {title!r} "
+                                "--map summary=COLUMN)"))
+    else:
+        # a supervising social worker's notes beside the carers' diary: no date column
+        problems.append(Problem(file=name, sheet=title, reason=Reason.MISSING_COLUMN,
+                                severity=W, value="at", message=f"sheet {title!r} has no "
+                                "date column, beside sheets that are chronologies: its rows "
+                                "are kept in their place, each dated by the day its text "
+                                f"begins with, else undated (choose a column with --sheet "
+                                f"{title!r} --map at=COLUMN)"))
+    read: list[Problem] = []
+    chron = read_table(path, name, title, records, {**mapping, "summary": text}
+                       if text else mapping, limits, read, agency, letters)
+    problems.extend(p for p in read if p.reason is not Reason.MISSING_COLUMN)
+    if not chron:
+        return None
+    return Chronology(chron.path, chron.name, chron.sheet, chron.columns, chron.letters,
+                      chron.rows, chron.agency, chron.title_block, chron.header_line, True)
+
+
+def _has_text(sheet: Sheet, mapping: Mapping[str, str]) -> bool:
+    """Whether a sheet is a table with an event text column (notes, with or without dates)."""
+    start = find_header(sheet.records, mapping)
+    return start is not None and any(
+        f in map_columns(sheet.records[start][1], mapping).index for f in TEXT_FIELDS)
 
 
 def _longest_column(records: list[tuple[int, list[str]]], mapping: Mapping[str, str]) -> str | None:

@@ -266,11 +266,47 @@ def _age(m: re.Match[str], born: When | None, zone: ZoneInfo, text: str) -> Loca
     return Local(add_months(first, months), end, precision, unit, True, born.approximate)
 
 
+#: a day and month with no year: "Mon 3rd Feb", "3 February", "Feb 3rd", "Sat 11/01"
+_NO_YEAR = re.compile(rf"(?:(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? )?(?:"
+                      rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?: of)? (?P<mon>{_MON})\.?"
+                      rf"|(?P<mon2>{_MON})\.? (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?"
+                      rf"|(?P<d3>\d{{1,2}})/(?P<m3>\d{{1,2}}))")
+
+
+def _no_year(m: re.Match[str], anchor: When | None, zone: ZoneInfo, text: str) -> Local:
+    """A day and month given the year that puts it nearest the row before it (a weekday
+    written with it chooses between years), with a ``year-assumed`` warning."""
+    if anchor is None or not anchor.dated:
+        raise DateError(Reason.UNRESOLVED_RELATIVE_DATE,
+                        f"'{text}' has no year, and no row before it is dated: write the year")
+    month = _MONTHS[m["mon"] or m["mon2"]] if m["mon"] or m["mon2"] else int(m["m3"])
+    day = int(m["d"] or m["d2"] or m["d3"])
+    near = days_of(anchor, zone)[0]
+    days = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            days.append(_day(year, month, day, text))
+        except DateError:
+            continue  # 29 February of a year that has none; or no such day at all
+    if not days:
+        raise DateError(Reason.IMPOSSIBLE_DATE, f"'{text}' is not a date in any year")
+    if m["wd"]:
+        named = [d[:3].lower() for d in _DAYS].index(m["wd"])
+        days = [d for d in days if d.lo.weekday() == named] or days
+    best = min(days, key=lambda d: abs(d.lo - near))
+    why = (f"'{text}' has no year: read as {best.lo:%d/%m/%Y}, the nearest to the row "
+           f"before it ({near:%d/%m/%Y})" + (", on the weekday written" if m["wd"] else ""))
+    return best._replace(warnings=((Reason.YEAR_ASSUMED, why),))
+
+
 def read_relative(s: str, anchor: When | None, born: When | None, zone: ZoneInfo,
                   text: str) -> Local | None:
-    """Resolve a relative phrase or an age, or return None if ``s`` is neither."""
+    """Resolve a relative phrase, an age or a day with no year, or return None if ``s``
+    is none of them."""
     if m := _AGE.fullmatch(s):
         return _age(m, born, zone, text)
+    if m := _NO_YEAR.fullmatch(s):
+        return _no_year(m, anchor, zone, text)
     if not (m := _RELATIVE.fullmatch(s)):
         return None
     if anchor is None or not anchor.dated:

@@ -43,7 +43,8 @@ import pandas as pd
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.dates import DateError, Precision, When, parse_when
 
-__all__ = ["derive_dated_shares", "derive_found_events", "found_when", "leading_date"]
+__all__ = ["derive_dated_shares", "derive_found_events", "found_when", "leading_date",
+           "note_date"]
 
 _MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
@@ -67,6 +68,26 @@ _BARE_CLOCK = re.compile(r"\s+(?:at\s+)?((?:[01]\d|2[0-3])[0-5]\d)(?![\d/:.])")
 #: a day and month with no year ("found Sat 1/2 3.45am"), read as the first after the report
 _DAY_MONTH = re.compile(r"(?<![\d/])(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])(?![\d/])")
 _DAY = pd.Timedelta(days=1)
+
+
+#: a day and month with no year opening a note ("17/02: Discussed the episode")
+_LEADING_DAY_MONTH = re.compile(r"\s*((?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9]))(?![\d/])")
+
+
+def note_date(text: str) -> str | None:
+    """The day a note with no date column is dated by: the day it begins with (a day
+    and month alone, "17/02: ...", counts), else the first whole date it names.
+
+    >>> note_date("17/02: Discussed 14/02 episode"), note_date("Placement start 03/02/2025.")
+    ('17/02', '03/02/2025')
+    >>> note_date("Visit on Tuesday") is None
+    True
+    """
+    if (found := leading_date(text)) is not None:
+        return found
+    if m := _LEADING_DAY_MONTH.match(text):
+        return m.group(1)
+    return m.group(0) if (m := _DATE.search(text)) else None
 
 
 def leading_date(text: str) -> str | None:

@@ -76,9 +76,12 @@ def agency_of_title(lines: Sequence[str], table: AliasTable) -> tuple[str, int] 
         # a piece that is a known agency beats one that only has a sector's word:
         # "ASHCOMBE BOROUGH COUNCIL - CHILDREN'S SERVICES" is children's services
         named = [name for piece in _PIECES.split(line) if piece and (name := _name_in(piece, table))]
-        known = [name for name in named if table.resolve(name).known]
+        # an agency's piece beats the family's: "Foster carers' daily diary - H - Kestrel
+        # Lane Fostering" is the fostering agency's record
+        agency = [name for name in named if table.resolve(name).sector != "family"]
+        known = [name for name in agency if table.resolve(name).known]
         if named:
-            return (known or named)[0], number
+            return (known or agency or named)[0], number
         if found := table.find_in_text(line):
             return found[0], number
     return None

@@ -83,7 +83,10 @@ def _file_agency(chron: Chronology, aliases: AliasTable, problems: list[Problem]
         where = "" if t is chron else f" of sheet {t.sheet!r}"
         # a title that names the agency beats a sheet name that only hints at a sector
         # ("Southby Academy" above a sheet called "DSL log")
-        at = 0 if candidates and not candidates[0][0].known else len(candidates)
+        # (or a sheet called "Carer diary", the family's word, above "... Kestrel Lane
+        # Fostering")
+        at = 0 if candidates and (not candidates[0][0].known
+                                  or candidates[0][0].sector == "family") else len(candidates)
         candidates.insert(at, (aliases.resolve(name), "title block",
                                f"title block{where}: {t.title_block[number - 1]!r}"))
     name = agency_of_file_name(chron.path.stem, aliases)
@@ -232,15 +235,19 @@ def _read(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None,
     file_index: list[int] = []
     stems = stems_of(tables)
     agencies = []
+    anchor: When | None = None
     for i, (chron, stem) in enumerate(zip(tables, stems, strict=True)):
         fa = _file_agency(chron, aliases, problems, tables)
         agencies.append(fa)
         reader = RowReader(chron, stem, aliases=aliases, dayfirst=dayfirst, born=born_when,
                            problems=problems, registry=registry, file_agency=fa,
                            citations=_citations(chron, maps[chron.path.name], problems))
+        if "at" not in chron.columns and i and tables[i - 1].path == chron.path:
+            reader.anchor = anchor  # notes with no dates take the year of the sheet before
         for row in chron.rows:
             records.append(reader.record(row))
             file_index.append(i)
+        anchor = reader.anchor
         _mixed_zones(reader, chron, problems)
     problems.extend(registry.problems())
     _empty(tables, [len(chron.rows) for chron in tables], problems)

@@ -37,7 +37,7 @@ from workbench.io.dates import (
     parse_when,
     span,
 )
-from workbench.io.derived import leading_date
+from workbench.io.derived import leading_date, note_date
 from workbench.kinds import (
     ALL_AGENCIES,
     GRADES,
@@ -471,6 +471,8 @@ class RowReader:
                 with contextlib.suppress(DateError):
                     if (start := self._parse(written, None).start) is not None:
                         dated.append((start, written, label))
+        if not dated and "at" not in self.chron.columns:  # notes beside a diary
+            return self._dated_by_text(line, values)
         if not dated:
             return values
         _, written, label = max(dated)
@@ -478,6 +480,21 @@ class RowReader:
                   f"dated {written!r}, the latest day a cell of the row begins with (column "
                   f"{label!r})", line, "at", written)
         return {**values, "at": written, _DATED_FROM: label}
+
+    def _dated_by_text(self, line: int, values: Mapping[str, str]) -> Mapping[str, str]:
+        """A row of a table with no date column, dated by its text's day (see
+        :func:`note_date`), or left undated."""
+        field_ = "summary" if values.get("summary") else "details"
+        if (written := note_date(values.get(field_, ""))) is None:
+            return values
+        try:
+            self._parse(written, None)
+        except DateError:
+            return values
+        self.warn(Reason.DATE_FROM_ANOTHER_COLUMN, f"there is no date column: the row is dated "
+                  f"{written!r}, the day its text begins with or else the first it names",
+                  line, field_, written)
+        return {**values, "at": written, _DATED_FROM: self.chron.columns.get(field_, field_)}
 
     def record(self, row: Row) -> Record:
         chron, line = self.chron, row.line

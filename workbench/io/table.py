@@ -353,11 +353,11 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
                                     f"field: the first is read as it, the other's text is kept "
                                     "in the details (choose with --map FIELD=COLUMN)", **at(i)))
     if "at" not in index:
-        problems.append(Problem(reason=Reason.MISSING_COLUMN, value=None,
+        problems.append(Problem(reason=Reason.MISSING_COLUMN, value="at",
                                 message="no date column (e.g. 'Date', 'Start date', 'Date or "
                                 "period of event'); map one with --map at=COLUMN", **where))
     if not any(f in index for f in TEXT_FIELDS):
-        problems.append(Problem(reason=Reason.MISSING_COLUMN, value=None,
+        problems.append(Problem(reason=Reason.MISSING_COLUMN, value="summary",
                                 message="no event text column (e.g. 'Event', 'Significant "
                                 "event', 'Details'); map one with --map summary=COLUMN", **where))
     title = tuple(" ".join(c.strip() for c in cells if c.strip())

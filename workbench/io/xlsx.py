@@ -2,7 +2,8 @@
 
 Each sheet is parsed once as a stream (memory stays flat for big workbooks); the
 same pass finds merged cells, hidden rows and hidden columns, so that a value is
-never silently lost: a merged value is read into every cell it spans, hidden rows
+never silently lost: a merged value is read into every row it spans (once per row,
+in its first column), hidden rows
 and columns are read like the rest, and a formula is read as its last calculated
 value (a second pass, only when the sheet has formulas). Each of these is a
 warning naming the cell.
@@ -138,13 +139,17 @@ def _sheet(book: object, ws: object, name: str, problems: list[Problem],  # noqa
     for ref in merged:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
         value = grid.get(min_row, {}).get(min_col, "")
+        # down the rows a merge spans (a date over that day's entries) the value is read
+        # into each row; across columns (a title, a month banner) only once, in the first
+        across = max_col > min_col
         problems.append(Problem(file=name, sheet=title, cell=ref, line=min_row,
                                 reason=Reason.MERGED_CELLS, severity=W, value=ref,
                                 message=f"merged cells {ref}: the value {_shorten(value)} is "
-                                "read into every cell they span"))
+                                + ("read into the first column of every row they span"
+                                   if across else "read into every cell they span")))
         for r in range(min_row, max_row + 1):
             for c in range(min_col, max_col + 1):
-                grid.setdefault(r, {})[c] = value
+                grid.setdefault(r, {})[c] = value if c == min_col or not across else ""
     width = max((max(line) for line in grid.values() if line), default=0)
     records = tuple((n, tuple(grid[n].get(c, "") for c in range(1, width + 1)))
                     for n in sorted(grid))

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -235,9 +236,24 @@ def matched(ev: pd.DataFrame, phrases: Iterable[str]) -> pd.Series:
         except Exception:
             hit = text.astype(object).str.contains(test, regex=True).to_numpy(dtype=bool)
         texts = text[hit].astype(object)
-    if hit.any():  # ... and Python's re says which phrase
-        out[hit] = texts.str.extract(phrase_regex(phrases), expand=False).fillna("")
+    if hit.any():  # ... and Python's re says which phrase, passing over denied ones
+        found = re.compile(phrase_regex(phrases))
+        out[hit] = [_affirmed(found, t) for t in texts]
     return out
+
+
+#: a phrase right after one of these, in the same clause, is denied ("no exploitation info
+#: held", "no evidence of CSE", "not at risk of CSE"): it names no concern
+_NEGATED = re.compile(r"\b(?:no|not|nor|never|without|denie[sd]|ruled out)\b(?:\s+[\w'-]+){0,3}"
+                      r"\s+$", re.IGNORECASE)
+
+
+def _affirmed(found: re.Pattern[str], text: str) -> str:
+    """The first phrase ``found`` matches in ``text`` that no word before it denies."""
+    for m in found.finditer(text):
+        if not _NEGATED.search(text, max(0, m.start() - 40), m.start()):
+            return m.group(1)
+    return ""
 
 
 def _arrow_text(ev: pd.DataFrame) -> pa.Array | None:
