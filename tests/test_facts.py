@@ -453,3 +453,24 @@ def test_a_share_dated_in_a_sentence_is_an_event_on_that_day(tmp_path):
         ["30/05/2023", CSC, ev["id"].iloc[0]]]
     # the meeting's date is not the share's: that row is its own share, on its own day
     assert ev.loc[ev["when"].eq("10/05/2023"), "recipients"].tolist() == [CSC]
+
+
+def test_a_contact_log_named_for_its_agency_reads_its_source_column_as_the_informant(tmp_path):
+    path = tmp_path / "csc_contact_log.csv"
+    path.write_text("Date,Contact type,From,Details,Outcome\n"
+                    "10/09/2024,Contact,GP practice (Dr 2),Email: ED attendance in June,"
+                    "Threshold for assessment met\n", encoding="utf-8")
+    row = import_chronologies([path]).events.iloc[0]
+    assert row["agency"] == "Children's Social Care"
+    assert "From: GP practice (Dr 2)" in row["details"]
+
+
+@pytest.mark.parametrize(("stem", "agency"), [
+    ("police_mfh_returns", "Police"), ("WC_MISPER_Export_ChildK_02062025", "Police"),
+    ("missing_persons_unit", "Police"), ("csc_contact_log", "Children's Social Care"),
+    ("anyshire_csc_contacts", "Anyshire CSC")])
+def test_a_file_name_says_its_agency_past_the_words_for_what_the_file_is(stem, agency):
+    from workbench.agencies import load_aliases
+    from workbench.io.file_agency import agency_of_file_name
+
+    assert agency_of_file_name(stem, load_aliases()) == agency

@@ -729,3 +729,10 @@ def test_working_days_skip_the_bank_holidays_of_the_profiles_nation(sent, answer
 def test_a_concern_the_record_denies_is_no_concern(text, concern):
     an = analyse(events(("17/02/2025", "Kestrel Lane Fostering", "contact", {"summary": text})))
     assert an.concerns.iloc[0] == concern
+
+
+def test_no_further_action_on_a_first_contact_closes_no_case():
+    rows = [("05/11/2024 10:00", CSC, "notification",
+             {"summary": "RI summary: party, alcohol", "outcome": "No further action"}),
+            *episode("19/11/2024"), *episode("01/12/2024")]
+    assert of(flags(*rows), "closed-while-active").empty

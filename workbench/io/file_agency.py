@@ -38,7 +38,7 @@ _LABEL = re.compile(r"^\s*(?:agency|agency name|organisation|organization|servic
 _PIECES = re.compile(r"\s*(?:[|:;,\u2013\u2014]|\s-\s|\bfor\b|\bre\b|\bchronology\b|"
                      r"\breturn\b(?!\s+(?:home\s+)?(?:interview|conversation)))\s*", re.IGNORECASE)
 #: words that say what a file or title is, not whose it is
-_GENERIC = frozenset(["chronology", "chronologies", "chron", "return", "returns", "single", "multi", "agency", "agencies", "combined", "composite", "merged", "integrated", "final", "draft", "version", "copy", "updated", "redacted", "anonymised", "anonymized", "review", "case", "learning", "cspr", "lcspr", "scr", "sur", "cpr", "rapid", "practice", "safeguarding", "significant", "event", "events", "timeline", "log", "extract", "export", "data", "report", "for", "of", "the", "and", "re", "to", "from", "dates", "period", "child", "children", "young", "person", "yp", "cyp", "a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "x", "y", "z", "v1", "v2", "v3", "v4", "v5", "new", "old", "latest", "full", "summary"])
+_GENERIC = frozenset(["chronology", "chronologies", "chron", "return", "returns", "single", "multi", "agency", "agencies", "combined", "composite", "merged", "integrated", "final", "draft", "version", "copy", "updated", "redacted", "anonymised", "anonymized", "review", "case", "learning", "cspr", "lcspr", "scr", "sur", "cpr", "rapid", "practice", "safeguarding", "significant", "event", "events", "timeline", "log", "extract", "export", "data", "report", "for", "of", "the", "and", "re", "to", "from", "dates", "period", "child", "children", "young", "person", "yp", "cyp", "a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "x", "y", "z", "v1", "v2", "v3", "v4", "v5", "new", "old", "latest", "full", "summary", "contact", "contacts", "casenotes", "notes", "note", "records", "record", "logs", "diary", "journal", "minutes", "incident", "incidents", "file", "files", "mfh", "missing", "episodes"])
 _CHILD = re.compile(r"\bchild\s+[a-z0-9]\b", re.IGNORECASE)
 
 
@@ -149,11 +149,15 @@ def agency_of_file_name(stem: str, table: AliasTable) -> str:
     Constabulary, ``ris`` Return Interview Service); else the file name's own words."""
     words = [w for w in re.split(r"[\s_.\-]+", stem) if w]
     bare = _tidy(words)
-    resolved = table.resolve(bare) if bare else None
-    if resolved is not None and resolved.known:
-        return resolved.name
+    for name in (" ".join(words), bare):  # "missing_persons_unit", "police_mfh_returns"
+        if name and (resolved := table.resolve(name)).known and not resolved.meeting:
+            return resolved.name
+    if bare and not table.infer_sector(bare)[1] and \
+            len(found := table.find_in_text(bare.upper())) == 1:
+        return found[0]  # "WC_MISPER_Export": the one agency whose alias it holds
     if not bare or not table.infer_sector(bare)[1]:
         bare = " ".join(words) or stem
-    if bare == bare.lower():  # 'anyshire constabulary' -> 'Anyshire Constabulary'
-        bare = " ".join(w.capitalize() for w in bare.split())
+    if bare == bare.lower():  # 'anyshire csc' -> 'Anyshire CSC'
+        bare = " ".join(w.upper() if len(w) <= 3 and table.find_in_text(w.upper())
+                        else w.capitalize() for w in bare.split())
     return bare

@@ -153,6 +153,9 @@ _NOT_A_NAME_CUT = re.compile(r"\bnot\s+yet\b[^-]*(?:-|$)|\d{1,2}[:.]\d{2}\b", re
 #: an agency column that may only say where the information came from
 _INFORMANT_HEADERS = frozenset(["source", "source of information", "information source", "from",
                                 "who", "who by", "informant", "reported by"])
+#: ... and those that only can, in a return whose file name names its agency
+_SOURCE_HEADERS = frozenset(["source", "source of information", "information source", "from",
+                             "informant", "reported by"])
 _TIME_REASONS = (Reason.UNPARSEABLE_TIME, Reason.NONEXISTENT_TIME)
 #: the usual convenor of a multi-agency meeting when none is written
 CONVENOR = "Children's Social Care"
@@ -276,12 +279,17 @@ class RowReader:
         self.registry, self.file_agency, self.citations = registry, file_agency, citations
         self.anchor: When | None = None
         self.zoned_lines: dict[bool, int] = {}
-        # a return whose title names its agency and whose "Source" column says where each
-        # piece of information came from ("Phone call from CSC", "Pastoral lead"): the rows
-        # are the titled agency's, the source is kept in the details
+        # a return whose title or file name names its agency and whose "Source" column
+        # says where each piece of information came from ("Phone call from CSC", "Pastoral
+        # lead", a contact log's "Anyshire Constabulary"): the rows are that agency's
+        # records, the source is kept in the details
         header = chron.columns.get("agency", "")
-        self.informant = (file_agency.source == "title block" and not file_agency.resolved.meeting
-                          and name_key(header) in _INFORMANT_HEADERS) and header
+        named = file_agency.resolved
+        self.informant = (not named.meeting and name_key(header) in _INFORMANT_HEADERS and (
+            file_agency.source == "title block" or (
+                file_agency.source in ("file name", "sheet name")
+                and name_key(header) in _SOURCE_HEADERS
+                and (named.known or named.sector != "other")))) and header
         self.title_kind = _title_kind(chron)
 
     def warn(self, reason: Reason, message: str, line: int, field_: str | None,

@@ -98,6 +98,10 @@ def repeat_episodes_no_strategy(analysis: Analysis) -> pd.DataFrame:
                                                        f"{days} days"), certainty=m["verdict"])
 
 
+#: the kinds of a row that receives a case rather than works it
+_FIRST_CONTACT = ("contact", "notification", "referral", "information_shared")
+
+
 @rule("wb.closed-while-active", pattern="closed-while-active",
       title="Case closed while the child kept going missing", severity="high",
       settings=("closure_lookahead_days",))
@@ -113,7 +117,16 @@ def closed_while_active(analysis: Analysis) -> pd.DataFrame:
     ordered = states.loc[states["state"].isin(["open", "close"])].sort_values(
         ["case_id", "lead", "lo", "seq"], kind="stable")
     before = ordered.groupby(["case_id", "lead"], sort=False)["state"].shift()
-    closing = ordered.loc[ordered["state"].eq("close") & before.ne("close")]
+    # a decision closes a case only once the agency held it open or worked it: "No
+    # further action" on a first contact closes nothing, an assessment closed does
+    worked = states.sort_values(["case_id", "lead", "lo", "seq"], kind="stable")
+    worked = worked["state"].ne("close").groupby([worked["case_id"], worked["lead"]],
+                                                 sort=False).cumsum()
+    held = pd.Series(worked.to_numpy() > 0, index=worked.index).loc[ordered.index].to_numpy()
+    received = ev.loc[ev["kind"].isin(_FIRST_CONTACT), ["case_id", "id"]].astype(object)
+    contact = pd.MultiIndex.from_frame(ordered[["case_id", "id"]].astype(object)).isin(
+        pd.MultiIndex.from_frame(received))
+    closing = ordered.loc[ordered["state"].eq("close") & before.ne("close") & (held | ~contact)]
     closing_ids = pd.MultiIndex.from_frame(closing[["case_id", "id"]].astype(object))
     is_closure = pd.MultiIndex.from_frame(ev[["case_id", "id"]].astype(object)).isin(closing_ids)
     closures = dated(ev, pd.Series(is_closure, index=ev.index) & ev["agency"].ne(""))
