@@ -474,3 +474,28 @@ def test_a_file_name_says_its_agency_past_the_words_for_what_the_file_is(stem, a
     from workbench.io.file_agency import agency_of_file_name
 
     assert agency_of_file_name(stem, load_aliases()) == agency
+
+
+def test_a_contact_logged_from_another_agency_is_that_agency_telling_the_log_keeper(tmp_path):
+    """A social care contact log's "Source: Anyshire Constabulary" row is the police
+    telling social care: with the police export beside it, it is the case's police."""
+    police = tmp_path / "police_mfh_returns.csv"
+    police.write_text("MFH Ref,Date reported,Risk level,Notes\n"
+                      "AC-1,27/10/2024,High,AM1 arrested\n", encoding="utf-8")
+    csc = tmp_path / "csc_contacts_events.csv"
+    csc.write_text("Contact/Event date,Type,Source,Summary\n"
+                   "28/10/2024,Notification,Anyshire Constabulary,Missing 27/10 found 2210\n",
+                   encoding="utf-8")
+    ev = import_chronologies([police, csc]).events.set_index("id")
+    told = ev.loc[ev.index.str.endswith("-from")]
+    assert told[["agency", "kind", "recipients", "start"]].values.tolist() == [
+        ["Police", "information_shared", "Children's Social Care",
+         pd.Timestamp("2024-10-28", tz="UTC")]]
+
+
+def test_a_telephone_call_written_tel_tells_the_agency_called(tmp_path):
+    path = tmp_path / "surgery_journal.csv"
+    path.write_text("Date,Clinician,Free text\n"
+                    "16/10/2024,Dr 2 (GP),Tel CSC front door (duty SW 4) 1620 re disclosure today\n",
+                    encoding="utf-8")
+    assert import_chronologies([path]).events["recipients"].tolist() == ["Children's Social Care"]

@@ -543,11 +543,16 @@ def test_a_titled_returns_source_column_says_where_information_came_from(tmp_pat
                  "03/03/2025,Phone call from CSC,Child A missing at the weekend,Room booked\n"
                  "10/03/2025,Pastoral lead,Child A tired in form time,Emailed SW6\n")
     case = import_chronologies([path])
-    ev = case.events
-    assert ev["agency"].tolist() == ["Northby High School"] * 2
-    assert ev["details"].str.startswith("Source: ").tolist() == [True, True]
-    assert "Source: Phone call from CSC" in ev.loc[0, "details"]
+    ev = case.events.set_index("source")
+    own = ev.loc[~ev["id"].str.endswith("-from")]
+    assert own["agency"].tolist() == ["Northby High School"] * 2
+    assert own["details"].str.startswith("Source: ").tolist() == [True, True]
+    assert "Source: Phone call from CSC" in ev.loc["school.csv:4", "details"].iloc[0]
     assert Reason.MISSING_VALUE not in [p.reason for p in case.problems]
+    # the call is social care telling the school; the pastoral lead is the school's own post
+    told = ev.loc[ev["id"].str.endswith("-from")]
+    assert told[["agency", "kind", "recipients"]].values.tolist() == [
+        ["Children's Social Care", "information_shared", "Northby High School"]]
 
 
 def test_a_cell_naming_several_agencies_is_the_first_with_the_others_present(tmp_path):

@@ -736,3 +736,19 @@ def test_no_further_action_on_a_first_contact_closes_no_case():
              {"summary": "RI summary: party, alcohol", "outcome": "No further action"}),
             *episode("19/11/2024"), *episode("01/12/2024")]
     assert of(flags(*rows), "closed-while-active").empty
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Present: SW 1, Police. GP report tabled (Dr 2 unable to attend).", False),
+    ("Present: SW 1, Police. Harbour Project sent written update (worker off sick).", False),
+    ("Present: SW 1, Police. GP sent apologies; report says no new concerns.", True),
+    ("Present: SW 1, Police.", True),
+])
+def test_an_agency_whose_written_report_reached_the_meeting_was_not_missing(text, flagged):
+    rows = [("20/09/2024 10:00", "GP", "contact", {"summary": "Seen: low mood"}),
+            ("20/09/2024 11:00", "Harbour Project", "contact", {"summary": "Debrief"}),
+            ("26/09/2024 14:00", CSC, "strategy_meeting",
+             {"summary": text, "attendees": [CSC, "Police"]})]
+    missing = of(flags(*rows), "meeting-missing-agency")["explanation"]
+    named = "GP" if "GP" in text or "Harbour" not in text else "Harbour Project"
+    assert missing.str.contains(f"without {named},").any() == flagged

@@ -43,8 +43,8 @@ import pandas as pd
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.dates import DateError, Precision, When, parse_when
 
-__all__ = ["derive_dated_shares", "derive_found_events", "found_when", "leading_date",
-           "note_date"]
+__all__ = ["derive_dated_shares", "derive_found_events", "derive_informant_shares", "found_when",
+           "leading_date", "note_date"]
 
 _MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
@@ -360,3 +360,41 @@ def derive_dated_shares(events: pd.DataFrame) -> pd.DataFrame:
         return events
     return _insert(events, pd.DataFrame(rows))
 
+
+
+def derive_informant_shares(events: pd.DataFrame,
+                            told_by: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
+    """The events with each row whose source column names the agency that told the
+    return's agency (a contact log's "Source: Police (PPN)") made an ``information_shared``
+    event of its own, at the row's time, from that agency (``told_by``: event id to
+    agency and its sector) to the row's agency: the log is the evidence that it was told.
+
+    >>> ev = pd.DataFrame({"id": ["csc-5"], "seq": [1], "agency": ["Children's Social Care"],
+    ...     "kind": ["contact"], "start": [pd.Timestamp("2024-09-10", tz="UTC")],
+    ...     "end": [pd.Timestamp("2024-09-11", tz="UTC")], "precision": ["day"],
+    ...     "when": ["10/09/2024"], "summary": ["Email: ED attendance in June"],
+    ...     "details": ["From: GP practice (Dr 2)"], "recipients": [""], "refers_to": [""],
+    ...     "source": ["csc.csv:5"]})
+    >>> out = derive_informant_shares(ev, {"csc-5": ("GP", "health")})
+    >>> out[["id", "agency", "kind", "recipients", "refers_to"]].values.tolist()[1]
+    ['csc-5-from', 'GP', 'information_shared', "Children's Social Care", 'csc-5']
+    """
+    told = events.loc[events["id"].isin(list(told_by)) & events["start"].notna()]
+    if told.empty:
+        return events
+    rows = []
+    for _, row in told.iterrows():  # a loop over the few logged contacts
+        agency, sector = told_by[row["id"]]
+        new: dict[str, object] = {c: row[c] for c in events.columns}
+        new.update(id=f"{row['id']}-from", agency=agency, agency_as_written=agency,
+                   kind="information_shared",
+                   summary=f"Told {row['agency']}", recipients=row["agency"],
+                   details=f"Written in {row['id']}, {row['agency']}'s record of what it was told.",
+                   action="", outcome="", attendees="", risk_grade="", refers_to=row["id"])
+        for c, v in (("sector", sector), ("author", ""), ("kind_confidence", 0.9),
+                     ("kind_basis", f"derived: the source column of {row['id']}")):
+            if c in events.columns:
+                new[c] = v
+        rows.append(new)
+    derived = pd.DataFrame(rows, columns=events.columns)
+    return _insert(events, derived)

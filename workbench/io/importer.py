@@ -44,7 +44,11 @@ from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Limits, Row, read_chronology
 from workbench.io.dates import DateError, When, parse_when
-from workbench.io.derived import derive_dated_shares, derive_found_events
+from workbench.io.derived import (
+    derive_dated_shares,
+    derive_found_events,
+    derive_informant_shares,
+)
 from workbench.io.facts import find_facts
 from workbench.io.file_agency import (
     agency_of_authors,
@@ -463,7 +467,9 @@ def import_report(paths: Iterable[str | Path], *, mapping: Mapping[str, object] 
                                                 else files[0].stem))
     found = [Agency(e.name, e.sector) for e in reading.registry.new.values()]
     # the facts inside the rows; a found written in a report becomes its own event
-    events = derive_reported_episodes(derive_dated_shares(reading.events))
+    told = _told_by(reading.records, table)
+    events = derive_reported_episodes(derive_dated_shares(
+        derive_informant_shares(reading.events, told)))
     events, facts, derived = derive_found_events(events, find_facts(events))
     problems = [*problems, *derived]
     case = case_from_events(events, id=case_id, meta=inputs.meta,
@@ -471,6 +477,26 @@ def import_report(paths: Iterable[str | Path], *, mapping: Mapping[str, object] 
                             aliases=table.with_agencies(found), problems=tuple(problems),
                             facts=facts)
     return ImportReport(case, tuple(problems), summary)
+
+
+def _told_by(records: Sequence[Record], aliases: AliasTable) -> dict[str, tuple[str, str]]:
+    """Event id to the agency (and sector) its log's source column says told it; a name
+    the case does not record under ("Anyshire Constabulary" in the social care log) is
+    the case's one recording agency of its sector ("Police", from the police export)."""
+    recording: dict[str, set[str]] = {}
+    for r in records:
+        recording.setdefault(str(r["sector"]), set()).add(str(r["agency"]))
+    out = {}
+    for r in records:
+        if not (told := r.get("_told_by")):
+            continue
+        name, sector = told
+        same = recording.get(sector, set())
+        if name not in same and not aliases.resolve(name).known and len(same) == 1:
+            name = next(iter(same))
+        if name != r["agency"]:  # a post of the agency itself ("Pastoral lead") told nobody
+            out[str(r["id"])] = (name, sector)
+    return out
 
 
 def import_chronologies(paths: Iterable[str | Path], *, mapping: Mapping[str, object] | None = None,

@@ -80,6 +80,7 @@ _SHARED_TO = re.compile(
     r"|the\s+same\s+day))*"
     r"\s+(?:to|with)\s+(?P<who>[^.;\n]+)", re.IGNORECASE)
 _INFORMED = re.compile(r"\b(?:informed|notified|updated|alerted|e-?mailed|phoned|rang|telephoned|"
+                       r"tel\.?(?=\s+(?!to\b|no\b|number))|"  # "Tel CSC front door 1620"
                        # as published reviews write it, in the present ("emails Anyshire
                        # Social Work asking for ...", "phones the Birchmere manager")
                        r"informs|notifies|alerts|e-?mails|phones|rings|telephones|contacts|"
@@ -115,7 +116,9 @@ _SHARE_NOT_AFTER = re.compile(r"[:\-\u2013]\s*(?:not|never|none|no)\b(?:\s+(?:ye
                               r"done|sent|made|completed|evidenced|found|given))?\s*\W*$",
                               re.IGNORECASE)
 _WHO_END = re.compile(r"\b(?:for|re|regarding|about|because|as|that|who|which|but|when|after|"
-                      r"before|from|asking|requesting|to\s+(?!the\b)[a-z]+)\b.*", re.IGNORECASE)
+                      r"before|from|asking|requesting|to\s+(?!the\b)[a-z]+)\b.*"
+                      # "Emailed CSC front door: practice info (ED attendance ...)"
+                      r"|:\s.*", re.IGNORECASE)
 _KIND_WORDS = {k.replace("_", " "): k for k in KINDS}
 _NOT_SHARED = re.compile(r"(?:no|n|none|nil|n/?a|-+|not shared|no one|nobody|not known|unknown)",
                          re.IGNORECASE)
@@ -509,8 +512,10 @@ class RowReader:
         values = self._dated_elsewhere(line, row.values, row.extra)
         when, undated = self.when(line, values)
         extra = [f"{label}: {text}" for label, text in row.extra]
+        told_by = None
         if self.informant and values.get("agency"):
             extra.insert(0, f"{self.informant}: {values['agency']}")
+            told_by = self._told_by(line, values["agency"])
             values = {k: v for k, v in values.items() if k != "agency"}
         resolved, written, joint = self.agency(line, values)
         summary = values.get("summary") or values.get("details", "")
@@ -568,9 +573,23 @@ class RowReader:
             "source": f"{chron.name}:{line}" if chron.sheet is None
                       else f"{chron.name}!{chron.sheet}:{line}",
             "_undated": undated, "_meeting": resolved.meeting, "_open": when.open_side,
+            "_told_by": told_by if told_by and told_by[0] != agency else None,
             "_open_label": when.text, "_open_message": next(
                 (m for r, m in when.warnings if r is Reason.OPEN_ENDED_DATE), ""),
         }
+
+    def _told_by(self, line: int, written: str) -> tuple[str, str] | None:
+        """The agency (and sector) an informant cell names, when it names one: "Police
+        (PPN)", "GP practice (Dr 2)"; not a team, a meeting or the family."""
+        r = self.aliases.resolve(written)
+        if not r.known and len(found := self.aliases.find_in_text(written)) == 1:
+            r = self.aliases.resolve(found[0])  # "Phone call from CSC"
+        elif not r.known and len(written.split()) > 4:
+            return None  # a sentence, not a name
+        if r.meeting or r.sector in ("family", "other"):
+            return None
+        self._known_or_new(r, line, "agency", row=True)
+        return r.name, r.sector
 
     def _kind(self, line: int, values: Mapping[str, str], summary: str, details: str,
               extra: list[str]) -> tuple[str, float, str]:

@@ -177,6 +177,41 @@ def _own_record(ev: pd.DataFrame, cross: pd.DataFrame) -> np.ndarray:
                                       cross["lo_day"]]).isin(own)
 
 
+#: a sentence of a meeting's record saying an agency's written contribution reached it
+#: ("GP report tabled", "written update from school received")
+_REPORTED = re.compile(r"\b(?:report|update|submission|contribution)s?\b[^.;]*?\b(?:tabled|"
+                       r"received|sent|provided|shared|submitted|considered|read)\b"
+                       r"|\b(?:sent|provided|submitted|e-?mailed)\b[^.;]*?\b(?:report|update|"
+                       r"submission|contribution)s?\b", re.IGNORECASE)
+#: ... that carried nothing ("report says no new concerns")
+_NOTHING = re.compile(r"\bno (?:new |further )?(?:concerns?|issues|information)\b", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _reported(ev: pd.DataFrame, cross: pd.DataFrame, sectors: np.ndarray) -> np.ndarray:
+    """Whether each absent agency of ``cross`` sent the meeting a written contribution
+    that its record names ("Present: SW 1, Police. GP report tabled (Dr 2 unable to
+    attend)"): its information was at the meeting."""
+    out = np.zeros(len(cross), dtype=bool)
+    rows = np.unique(cross["meeting"].to_numpy())  # the meetings' _row: place in ``timed``
+    text = text_of(ev.iloc[rows]).set_axis(rows)
+    if not any(_REPORTED.search(t) for t in text):
+        return out
+    aliases = load_aliases()
+    senders: dict[object, tuple[str, str]] = {}  # agencies named, and the sentences' words
+    for index, t in text.items():
+        said = [sentence for sentence in _SENTENCES.split(t)
+                if _REPORTED.search(sentence) and not _NOTHING.search(sentence)]
+        found = [n for sentence in said for n in aliases.find_in_text(sentence)]
+        senders[index] = "; ".join(dict.fromkeys(found)), f" {name_key(' '.join(said))} "
+    for i, (index, absent, sector) in enumerate(zip(cross["meeting"], cross["absent"],
+                                                   sectors, strict=True)):
+        named, words = senders.get(index, ("", ""))
+        out[i] = (bool(named) and attended(named, absent, sector)) \
+            or f" {name_key(absent)} " in words  # "Harbour Project sent written update"
+    return out
+
+
 @rule("wb.meeting-missing-agency", pattern="meeting-missing-agency",
       title="Meeting held without an agency that holds information", severity="medium",
       settings=("meeting_lookback_days",))
@@ -209,7 +244,8 @@ def meeting_missing_agency(analysis: Analysis) -> pd.DataFrame:
         named = np.array([memo[k] if k in memo else memo.setdefault(k, attended(*k)) for k in
                           zip(cross["attendees"], cross["absent"], absent_sector, strict=True)],
                          dtype=bool)
-        cross = cross.loc[~named & ~_own_record(ev, cross)]
+        cross = cross.loc[~named & ~_own_record(ev, cross) & ~_reported(ev, cross,
+                                                                         absent_sector)]
     if cross.empty:
         return none()
     cross = cross.assign(_row=np.arange(len(cross)))
