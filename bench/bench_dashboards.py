@@ -1,6 +1,6 @@
 """Dashboard load and memory in a real browser, served as ``workbench serve`` serves.
 
-    python bench/bench_dashboards.py [--room review:1,review:5,workshop:20] [--json out.json]
+    python bench/bench_dashboards.py [--room review:1,review:5,workshop:20] [--json F] [--log F]
     python bench/bench_dashboards.py --http --room review:5   # the server's share only
     python bench/bench_dashboards.py --single [--rounds 5] [--steps 15]
 
@@ -16,7 +16,13 @@ the bench reports
   processes sharing them) memory of every kernel process of the server, per kernel
   and in all, with the server itself (target: 20 participants under 3 GB in all);
 - **kernels gone**: after the pages close (their ``beforeunload`` run, as a closing tab
-  does) whether the kernels serving them stopped, and how long that took.
+  does) whether the kernels serving them stopped, and how long that took;
+- **where the time goes**: per page, when its HTML began and finished arriving (a page
+  on a preheated kernel gets it at once; one that waits for a kernel gets it once the
+  dashboard has run) beside its first widget; and the CPU seconds the server, its
+  kernels and the browsers (on this same machine) spent until every page was drawn.
+  ``--log FILE`` keeps the server's log, each line with its time to the millisecond
+  (a kernel taken from the pool, forked, its page's websocket connected).
 
 **One page at a time** (``--single``): with a preheated kernel, the review app's first
 widget and timeline, a step's round trip, FigureWidgets per view and memory per
@@ -253,15 +259,29 @@ def memory(group: int) -> dict:
             "all_pss_mb": round(sum(p["pss_mb"] for p in found))}
 
 
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _cpu_seconds(group: int) -> float:
-    total = 0.0
-    for proc in processes(group):
-        try:
-            fields = Path(f"/proc/{proc['pid']}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
+    return sum(_cpu_of(proc["pid"]) for proc in processes(group))
+
+
+def cpu_split(group: int) -> dict[str, float]:
+    """CPU seconds so far (of processes still running) of the server itself, of its
+    kernels (and the zygote they are forked from), and of the browsers (everything else
+    this bench started: Playwright's driver and Chromium)."""
+    server = processes(group)
+    ours = {p["pid"] for p in server}
+    browsers = [p["pid"] for p in processes(os.getpid()) if p["pid"] not in ours
+                and p["pid"] != os.getpid()]
+    return {"server": _cpu_of(group),
+            "kernels": sum(_cpu_of(p["pid"]) for p in server if p["pid"] != group),
+            "browsers": sum(_cpu_of(pid) for pid in browsers)}
 
 
 def settle(group: int, *, quiet_s: float = 0.3, every_s: float = 2.0,
@@ -313,6 +333,11 @@ async def open_together(browser, base: str, token: str, dashboard: str, n: int,
                            for p in pages), return_exceptions=True)
     first = [await p.evaluate("() => window.__wbFirst === undefined ? null : "
                               "window.__wbFirst / 1000") for p in pages]
+    for i, p in enumerate(pages):     # where each page's time went: the server, the browser
+        html = await p.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
+                                " return n ? [n.responseStart / 1000, n.responseEnd / 1000] : null; }")
+        print(f"   page {i + 1}: page's HTML from {html[0]:.1f} s to {html[1]:.1f} s, first "
+              f"widget {first[i] if first[i] is None else round(first[i], 1)} s", flush=True)
     drawn = [await p.evaluate("() => window.__wbDrawn === undefined ? null : "
                               "window.__wbDrawn / 1000") for p in pages]
     return pages, first, drawn
@@ -340,8 +365,13 @@ async def room(base: str, token: str, group: int, plan: list[tuple[str, int]]) -
                 await asyncio.to_thread(settle, group)    # the pools refilled
                 before = memory(group)
                 load = _load()
+                cpu0 = cpu_split(group)
                 pages, first, drawn = await open_together(browser, base, token, dashboard, n,
                                                           timeout_s=TIMEOUT_S)
+                cpu1 = cpu_split(group)
+                # kernels that ended meanwhile are not counted: a lower bound
+                cpu = {k: round(max(cpu1[k] - cpu0[k], 0.0), 1) for k in cpu0}
+                print(f"   CPU seconds until every page was drawn: {cpu}", flush=True)
                 await asyncio.sleep(3)
                 during = memory(group)
                 await asyncio.gather(*(pg.close(run_before_unload=True) for pg in pages))
@@ -360,6 +390,7 @@ async def room(base: str, token: str, group: int, plan: list[tuple[str, int]]) -
                     "server_pss_mb_all": during["all_pss_mb"],
                     "idle_server_pss_mb": before["all_pss_mb"],
                     "kernels_gone_after_close_s": gone,
+                    "cpu_s_until_drawn": cpu,
                 }
                 print(f"{n:2d} × {dashboard}: first widget median {result['first_widget_s_median']}"
                       f" s, max {result['first_widget_s_max']} s (drawn max "
@@ -441,13 +472,19 @@ def http_room(base: str, token: str, server: int, plan: list[tuple[str, int]]) -
     return results
 
 
+#: the server's log lines with their time (to the millisecond) and level
+LOG_FORMAT = "--Voila.log_format=%(asctime)s.%(msecs)03d %(levelname).1s [%(name)s] %(message)s"
+LOG_DATEFMT = "--Voila.log_datefmt=%H:%M:%S"
+
+
 def _serve(root: Path):
     env = private_environ(root)
     plan = serve_plan(port=free_port(), token=secrets.token_urlsafe(24),
                       store=root / "review.sqlite", config_dir=root / "config", environ=env)
     log = root / "voila.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen(plan.command, env=dict(plan.env), cwd=plan.config_dir,
+        process = subprocess.Popen([*plan.command, LOG_FORMAT, LOG_DATEFMT],
+                                   env=dict(plan.env), cwd=plan.config_dir,
                                    stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     return plan, process, log
@@ -472,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=15)
     parser.add_argument("--json", metavar="FILE", help="also write the results here")
+    parser.add_argument("--log", metavar="FILE",
+                        help="keep the server's log here (its timestamps say where a page's "
+                             "time goes)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="workbench-bench-") as tmp:
@@ -502,6 +542,8 @@ def main(argv: list[str] | None = None) -> int:
                           "cpus": os.cpu_count()}
         finally:
             stop_process_group(process)
+            if args.log:
+                Path(args.log).write_bytes(log.read_bytes())
     print(json.dumps(result, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))

@@ -160,13 +160,14 @@ def test_a_figure_slot_prepares_its_figure_for_the_width_the_page_gives_it():
     from workbench.apps._figure import FigureSlot
 
     seen = []
-    slot = FigureSlot(width=1180, prepare=lambda fig, width, scale: seen.append((width, scale)))
+    slot = FigureSlot(width=1180, prepare=lambda fig, width, scale, room:
+                      seen.append((width, scale, room)))
     slot.show(go.Figure())
     assert seen == []                    # no page yet: no width known
-    slot.page_ready(712)
-    assert seen == [(712, 1.0)]
+    slot.page_ready(712, 1366, 430)      # 430 px of the window below the slot's top
+    assert seen == [(712, 1.0, 430)]
     slot.show(go.Figure())               # the next figure, for the same page
-    assert seen == [(712, 1.0), (712, 1.0)]
+    assert seen == [(712, 1.0, 430), (712, 1.0, 430)]
 
 
 def test_stepping_moves_the_cursor_and_changes_what_each_agency_knew(review):

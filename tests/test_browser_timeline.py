@@ -39,8 +39,10 @@ DRAW_JS = """async ([fig, width, name]) => {
   const lines = [...trace.querySelectorAll('.textpoint text')].flatMap(t => {
     const spans = [...t.querySelectorAll('tspan.line')];
     return spans.length ? spans : [t]; }).filter(e => e.textContent.trim());
-  return {axis: g._fullLayout.xaxis._length, captions: lines.map(box),
-          markers: [...trace.querySelectorAll('.point')].map(box)}; }"""
+  const xa = g._fullLayout.xaxis, left = g.querySelector('.main-svg').getBoundingClientRect().left;
+  return {axis: xa._length, captions: lines.map(box),
+          markers: [...trace.querySelectorAll('.point')].map(box),
+          plot: {left: left + xa._offset, right: left + xa._offset + xa._length}}; }"""
 
 
 @cache
@@ -102,6 +104,23 @@ def test_episode_captions_never_overlap_as_plotly_draws_them(page, key):
         assert estimate <= drawn["axis"], (where, estimate, drawn["axis"])
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("key", CASES)
+def test_episode_captions_stay_inside_the_plotting_area(page, key):
+    """The first episode caption of a case (county-lines' "Missing 44 h · medium", over
+    an episode at the axis' left end) was centred on its marker, half of it out over the
+    lane names; one at the right end would run past the plot's edge."""
+    for screen, width in APP_WIDTHS.items():
+        for scale in (1.0, PROJECTOR_FONT_SCALE) if screen == "projector" else (1.0,):
+            fig = _figure(key, width, in_app=True, font_scale=scale)
+            drawn = page.evaluate(DRAW_JS, [json.loads(fig.to_json()), width, LABEL_TRACE])
+            plot = drawn["plot"]
+            out = [(c["text"], round(c["left"]), round(c["right"])) for c in drawn["captions"]
+                   if c["left"] < plot["left"] - 0.5 or c["right"] > plot["right"] + 0.5]
+            assert drawn["captions"], (key, screen, scale)
+            assert out == [], (key, screen, scale, plot, out)
+
+
 #: every risk word's box and the main plotting area's, as drawn
 RISK_JS = """async ([fig, width, name]) => {
   const g = document.getElementById('g'); g.style.width = width + 'px';
@@ -138,5 +157,5 @@ def test_the_label_trace_keeps_every_caption_for_placing_again():
     assert "Missing 38 h · low" in label.meta["captions"]
     place_captions(fig, 4000)                         # wide enough: every caption is written
     assert list(label.text) == label.meta["captions"]
-    place_captions(fig, 700)                          # narrow: a second row, some left out
+    place_captions(fig, 1000)                         # narrow: a second row, some left out
     assert any(t.endswith("<br> ") for t in label.text) and "" in label.text

@@ -14,7 +14,7 @@ from functools import cache
 import pytest
 
 from workbench.apps._figure import FigureSlot
-from workbench.apps._key import fit_network, fit_timeline
+from workbench.apps._key import fit_network, fit_timeline, key_outside
 from workbench.apps.library import CaseLibrary
 from workbench.apps.network import NetworkApp
 from workbench.timeline import timeline_figure
@@ -74,16 +74,22 @@ def test_font_scale_grows_only_past_a_laptop():
     assert 1.0 < font_scale(1700) < PROJECTOR_FONT_SCALE
 
 
-def _shown(box: int, screen: int):
+def _shown(box: int, screen: int, room: int | None = None):
     """The county-lines timeline as built, and as a slot shows it in a window ``screen``
-    pixels wide whose box for it is ``box`` wide."""
+    pixels wide whose box for it is ``box`` wide (with ``room`` pixels below its top)."""
     analysis = _library().analysis("county-lines")
     fig = timeline_figure(analysis, at=analysis.events["start"].max())
+    key_outside(fig)                    # as the dashboards show it: the key under the figure
     built = fig.to_plotly_json()
     slot = FigureSlot(width=1180, prepare=fit_timeline)
     slot.show(fig)
-    slot.page_ready(box, screen)
+    slot.page_ready(box, screen, room)
     return built, slot.figure.to_plotly_json()
+
+
+def _lanes_px(layout: dict) -> float:
+    inner = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    return inner * (1 - layout["yaxis"]["domain"][0])
 
 
 def _fonts(fig: dict) -> dict:
@@ -110,8 +116,11 @@ def test_a_projector_figure_writes_larger_text_a_laptop_and_phone_the_same():
     before, after = _fonts(built), _fonts(shown)
     assert "Missing episode label" in after         # captions, risk words, the cursor's label
     assert all(after[n] == pytest.approx(before[n] * PROJECTOR_FONT_SCALE) for n in after)
-    # each lane as much taller, for its name's lines; what is not text keeps its size
-    assert shown["layout"]["height"] == round(built["layout"]["height"] * PROJECTOR_FONT_SCALE)
+    # each lane as much taller, for its name's lines (no window height given); what is
+    # not text keeps its size
+    assert _lanes_px(shown["layout"]) == pytest.approx(
+        _lanes_px(built["layout"]) * PROJECTOR_FONT_SCALE, abs=1)
+    assert shown["layout"]["height"] >= round(built["layout"]["height"] * PROJECTOR_FONT_SCALE)
     assert [t.get("marker", {}).get("size") for t in shown["data"]] == \
         [t.get("marker", {}).get("size") for t in built["data"]]
 
@@ -122,3 +131,25 @@ def test_a_slot_drawn_hidden_on_a_projector_still_writes_larger_text():
     built, shown = _shown(0, 1920)
     assert _fonts(shown)["Missing episode label"] == pytest.approx(
         _fonts(built)["Missing episode label"] * PROJECTOR_FONT_SCALE)
+
+
+def test_a_projector_timeline_ends_its_date_axis_above_the_fold():
+    """At 1920×1080 the figure (its top 227 px down the page) grew 1.4× taller with its
+    text: its lowest lanes and date axis fell 140 px below the window. Its lanes now grow
+    only as far as keeps the date axis (60 px at 18 px text) on screen, never shorter than
+    built; the title and the kinds' key below still grow with their text."""
+    built, shown = _shown(1090, 1920, room=1080 - 227)    # the box measured in Chromium
+    layout = shown["layout"]
+    assert _lanes_px(layout) >= _lanes_px(built["layout"]) - 0.5
+    assert layout["margin"]["t"] + _lanes_px(layout) + 60 <= 1080 - 227
+    assert layout["margin"]["t"] == round(built["layout"]["margin"]["t"] * PROJECTOR_FONT_SCALE)
+    # a window with room to spare: the lanes grow with their text, as without a room
+    _, tall = _shown(1090, 1920, room=2000)
+    assert _lanes_px(tall["layout"]) == pytest.approx(
+        _lanes_px(built["layout"]) * PROJECTOR_FONT_SCALE, abs=1)
+    # the kinds' key (14 kinds, two a row in this box) starts below the axis and has the
+    # rows it takes: the figure ends below them
+    key_top = (1 - layout["legend2"]["y"]) * (layout["height"] - layout["margin"]["t"]
+                                              - layout["margin"]["b"]) + layout["margin"]["t"]
+    assert key_top >= layout["margin"]["t"] + _lanes_px(layout) + 60
+    assert layout["height"] - key_top >= 24 * PROJECTOR_FONT_SCALE * (7 + 1)

@@ -5,7 +5,8 @@ In Chromium at a phone in portrait (390×844), a laptop (1366×768) and a projec
 tappable, link and request nothing off the machine (no CDN, no mode-bar button to the
 plotting library's cloud, no logo link), and pass axe-core (run offline from
 ``tests/vendor/axe-core``) with no critical or serious violation. The chair's screen at
-1366×768 shows the timeline, the step controls and the event card together.
+1366×768 shows the timeline, the step controls and the event card together; at 1920×1080
+the whole timeline (every lane and the date axis) is on screen with them.
 
 The figure display options (no cloud, no logo) are also checked without a browser in
 the files the workbench writes: HTML figures and the report.
@@ -348,4 +349,51 @@ def test_the_projector_figure_writes_text_for_the_room(browser, server, screen):
         assert fonts == {"tick": 13, "lane": 13, "cursor": 12}, fonts
     else:
         assert fonts["tick"] >= 18 and fonts["lane"] >= 18 and fonts["cursor"] >= 16, fonts
+    visit.check_and_close()
+
+
+#: the review timeline's parts on the page (their boxes' top and bottom): the plot area,
+#: the lanes' names, the date axis' tick labels and its title; each lane's name; and the
+#: window's height
+TIMELINE_PARTS_JS = """() => { const g = document.querySelector('.js-plotly-plot');
+  const span = (sel) => { const rs = [...g.querySelectorAll(sel)].map(e => e.getBoundingClientRect())
+      .filter(r => r.width > 0 && r.height > 0);
+    return rs.length ? {top: Math.min(...rs.map(r => r.top)),
+                        bottom: Math.max(...rs.map(r => r.bottom))} : null; };
+  return {plot: span('.nsewdrag'), lanes: span('.yaxislayer-above .ytick'),
+          ticks: span('.xaxislayer-above .xtick text'), title: span('.g-xtitle'),
+          names: [...g.querySelectorAll('.yaxislayer-above .ytick')].map(e => e.getBoundingClientRect())
+            .sort((a, b) => a.top - b.top).map(r => ({top: r.top, bottom: r.bottom})),
+          innerHeight}; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", ["projector"])
+def test_the_whole_timeline_steps_and_card_fit_the_screen_without_scrolling(browser, server,
+                                                                          screen):
+    """At 1920×1080 the figure's text is 1.4× a laptop's; the figure grew as much taller
+    and its lowest lanes and date axis fell below the fold. Every lane, the date axis
+    (ticks and title), the step controls and the event card are on screen together."""
+    visit = Visit(browser, server, "review", size=SCREENS[screen]).ready(READY["review"])
+    page = visit.page
+    visit.wait_text(".wb-event", "Event 6 of 102")
+    if screen == "projector":  # fitted to the page (its text scaled for the window)
+        page.wait_for_function(
+            "() => { const t = document.querySelector('.js-plotly-plot .xaxislayer-above"
+            " .xtick text'); return t && parseFloat(getComputedStyle(t).fontSize) > 13; }",
+            timeout=60_000)
+    for selector in (".wb-next", ".wb-prev", ".wb-next-flag", ".wb-slider",
+                     ".wb-event .wb-card h3", ".wb-event .wb-card"):
+        place = page.evaluate(IN_VIEW_JS, selector)
+        assert place and place["visible"] and place["bottom"] <= SCREENS[screen][1], \
+            (selector, place)
+    parts = page.evaluate(TIMELINE_PARTS_JS)
+    for name in ("plot", "lanes", "ticks", "title"):
+        assert parts[name], (name, parts)
+        assert parts[name]["top"] >= 0 and parts[name]["bottom"] <= parts["innerHeight"], \
+            (name, parts)
+    # the lanes' names (up to three lines each) clear of each other
+    names = parts["names"]
+    assert len(names) >= 7 and all(a["bottom"] <= b["top"] + 1
+                                   for a, b in zip(names, names[1:], strict=False)), names
     visit.check_and_close()

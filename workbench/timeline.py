@@ -73,8 +73,9 @@ from workbench.views.timeline_traces import (
     _subtitle,
 )
 
-__all__ = ["CHILD_LANE", "WEBGL_THRESHOLD", "TimelineSpec", "describe_timeline",
-           "timeline_figure", "timeline_spec"]
+__all__ = ["AXIS_PX", "CHILD_LANE", "KEY_COLUMNS", "KEY_ENTRY_PX", "KEY_ROW_PX",
+           "WEBGL_THRESHOLD", "TimelineSpec", "describe_timeline", "timeline_figure",
+           "timeline_spec"]
 
 
 class TimelineSpec(_Prepared):
@@ -196,6 +197,13 @@ _DRAW_FIELDS = ["id", "kind", "lane", "y", "ystack", "place", "future", "x", "x_
                 "hover", "when", "account"]
 
 
+#: pixels below the lanes for the date axis (its ticks and title), above the kinds' key
+AXIS_PX = 84
+#: the kinds' key below the date axis: entries a row (on a wide figure), each this wide
+#: (its swatch aside), and a row's height with its title's
+KEY_COLUMNS, KEY_ENTRY_PX, KEY_ROW_PX = 4, 200, 24
+
+
 def _draw(p: _Prepared, *, width: int | None, height: int | None) -> go.Figure:
     # a narrow frame of plain numpy columns: the many selections below stay cheap
     ev = pd.DataFrame({c: _plain(p.events[c]) for c in _DRAW_FIELDS}, index=p.events.index)
@@ -223,7 +231,7 @@ def _draw(p: _Prepared, *, width: int | None, height: int | None) -> go.Figure:
     ticktext = [_lane_label(lane, sector, bold=lane == p.viewer, note=notes.get(lane, ""))
                 for lane, sector in zip(p.lanes["lane"], p.lanes["sector"], strict=True)]
     plot = max(110 + 64 * lanes_n, 22 * entries + 30 * groups)   # pixels for the lanes
-    below = 92 + 24 * (math.ceil(kinds / 4) + 1)                # axis title and kinds
+    below = AXIS_PX + 8 + KEY_ROW_PX * (math.ceil(kinds / KEY_COLUMNS) + 1)  # axis, kinds
     total = height or int(90 + plot + below + 10)
     layout = {
         "template": base_template(),
@@ -237,7 +245,8 @@ def _draw(p: _Prepared, *, width: int | None, height: int | None) -> go.Figure:
                    "yanchor": "top", "tracegroupgap": 6, "itemsizing": "constant",
                    "groupclick": "togglegroup"},
         "legend2": {"font": {"size": 11}, "orientation": "h", "x": 0, "xanchor": "left",
-                    "y": 1 - (plot + 84) / (total - 100), "yanchor": "top", "entrywidth": 200,
+                    "y": 1 - (plot + AXIS_PX) / (total - 100), "yanchor": "top",
+                    "entrywidth": KEY_ENTRY_PX,
                     "entrywidthmode": "pixels", "itemsizing": "constant",
                     "title": {"text": "<b>What happened</b> (marker by kind; hollow = date "
                               "known only to a day or range)", "side": "top"}},

@@ -60,16 +60,18 @@ DRAWN_GRACE_S = 8.0
 
 
 class _PageReady(anywidget.AnyWidget):
-    """Tells the kernel that a page has drawn it (once per page), and how wide it is."""
+    """Tells the kernel that a page has drawn it (once per page), how wide it is, and how
+    far below its top the window ends (``room``; 0 for a box drawn hidden)."""
 
     # a view is rendered before it is put in the page: its box is measured once it is
     # there (tried every 50 ms for up to 2 s), else the figure was never fitted to it
     _esm = """export default { render({ model, el }) {
       let tries = 0;
       const send = () => {
-        const width = el.parentElement ? el.parentElement.clientWidth : 0;
+        const box = el.parentElement, width = box ? box.clientWidth : 0;
         if (!width && tries++ < 40) { setTimeout(send, 50); return; }
-        model.send({ event: "drawn", width, screen: window.innerWidth }); };
+        const room = width ? Math.round(window.innerHeight - box.getBoundingClientRect().top) : 0;
+        model.send({ event: "drawn", width, screen: window.innerWidth, room }); };
       send(); } };"""
 
 
@@ -150,18 +152,21 @@ class FigureSlot:
         box is; the widget itself fills its box.
     placeholder : what the slot says until the figure is there.
     filename : the name of an image downloaded from the mode bar.
-    prepare : called as ``prepare(figure, width, scale)`` on each figure before it is
-        drawn, once a page has said how wide the slot is (to fit what the figure writes to
-        that width); ``scale`` is how much larger its text has been made for the page's
-        window (:func:`~workbench.views.figure_text.font_scale`: 1 but on a projector).
+    prepare : called as ``prepare(figure, width, scale, room)`` on each figure before it
+        is drawn, once a page has said how wide the slot is (to fit what the figure writes
+        to that width); ``scale`` is how much larger its text has been made for the page's
+        window (:func:`~workbench.views.figure_text.font_scale`: 1 but on a projector),
+        ``room`` how many pixels the window has below the slot's top (None: not known).
     """
 
     def __init__(self, *, width: int, placeholder: str = "Drawing the figure…",
                  filename: str = "workbench-figure",
-                 prepare: Callable[[go.Figure, int, float], None] | None = None):
+                 prepare: Callable[[go.Figure, int, float, int | None], None] | None = None):
         self.width = width
         self.prepare = prepare
         self.page_width: int | None = None
+        #: pixels from the slot's top to the bottom of the page's window, as first drawn
+        self.page_room: int | None = None
         #: how much larger figures write their text for the page's window (1: as built)
         self.font_scale = 1.0
         self.figure: go.Figure | go.FigureWidget | None = None
@@ -220,12 +225,16 @@ class FigureSlot:
         else:
             change(self.figure)
 
-    def page_ready(self, width: int | None = None, screen: int | None = None) -> None:
+    def page_ready(self, width: int | None = None, screen: int | None = None,
+                   room: int | None = None) -> None:
         """A page has drawn the slot (``width`` pixels wide, in a window ``screen`` pixels
-        wide; a slot drawn hidden measures 0 px): make the FigureWidget now (idempotent)."""
+        wide with ``room`` pixels below the slot's top; a slot drawn hidden measures 0 px):
+        make the FigureWidget now (idempotent)."""
         self._ready = True
         if width:
             self.page_width = int(width)
+        if room and room > 0:
+            self.page_room = int(room)
         if screen:
             self.font_scale = font_scale(screen)
         if self.figure is not None and not self.is_widget:
@@ -242,11 +251,11 @@ class FigureSlot:
         fig._wb_prepared = True
         scale_fonts(fig, self.font_scale)
         if self.prepare is not None:
-            self.prepare(fig, width, self.font_scale)
+            self.prepare(fig, width, self.font_scale, self.page_room)
 
     def _on_signal(self, _widget, content, _buffers) -> None:
         if content.get("event") == "drawn":
-            self.page_ready(content.get("width"), content.get("screen"))
+            self.page_ready(content.get("width"), content.get("screen"), content.get("room"))
 
     def _make(self) -> None:
         self._drawn = False

@@ -18,13 +18,15 @@ the plot) stay in the figure.
 
 from __future__ import annotations
 
+import math
 import re
 
 import plotly.graph_objects as go
 
 from workbench.apps._html import FIGURE_MIN_PX, esc
+from workbench.timeline import AXIS_PX, KEY_COLUMNS, KEY_ENTRY_PX, KEY_ROW_PX
 from workbench.views.figure_text import text_width
-from workbench.views.timeline_captions import place_captions, place_risk_words
+from workbench.views.timeline_captions import place_captions, place_risk_words, plot_width
 
 __all__ = ["figure_key", "fit_network", "fit_timeline", "key_outside"]
 
@@ -94,25 +96,76 @@ def key_outside(fig: go.Figure) -> str:
     return html
 
 
-def fit_timeline(fig: go.Figure, width: int, font_scale: float = 1.0) -> None:
+#: pixels kept clear between a timeline's date axis and the bottom of the window
+_FOLD_PAD_PX = 12
+#: a timeline's date axis below the lanes (its tick labels, its title and the gaps about
+#: them), in lines of its text (Chromium draws them 60 px tall at 18 px text)
+_AXIS_LINES = 3.4
+#: pixels plotly.js gives a legend entry besides its text: its swatch and the gaps
+_KEY_SWATCH_PX = 40
+
+
+def fit_timeline(fig: go.Figure, width: int, font_scale: float = 1.0,
+                 room: float | None = None) -> None:
     """A timeline's episode captions and risk words placed for the width its box has on
     the page (a phone's box scrolls a wider figure sideways) and the size its text has
-    been scaled to (``font_scale``). Text scaled up takes as much more room: the figure
-    as much taller (each lane, its name's lines, the title, the kinds' rows; every part's
-    place is a share of the height) and the kinds' key below it as much wider."""
+    been scaled to (``font_scale``). Text scaled up takes more room: the title, the date
+    axis and the kinds' key below the lanes grow as much, the kinds' key as much wider;
+    the lanes grow as much too, but no further than lets the date axis end ``room``
+    pixels below the figure's top (the window's bottom: on a projector every lane and
+    the date axis are on screen with the step controls above), and never shorter than
+    built. See :func:`_taller`."""
     width = max(width, FIGURE_MIN_PX)
     place_captions(fig, width, font_scale)
     place_risk_words(fig, width, font_scale)
     if font_scale == 1.0:
         return
-    layout = fig.layout
-    if layout.height:
-        layout.height = round(layout.height * font_scale)
-        layout.margin.t = round((layout.margin.t or 0) * font_scale)
-        layout.margin.b = round((layout.margin.b or 0) * font_scale)
-    below = layout.legend2
+    if fig.layout.height:
+        _taller(fig, width, font_scale, room)
+    below = fig.layout.legend2
     if below.entrywidth and below.entrywidthmode == "pixels":
         below.entrywidth = round(below.entrywidth * font_scale)
+
+
+def _key_rows(fig: go.Figure, width: int, font_scale: float) -> tuple[int, int]:
+    """The rows of kinds in a timeline's key as built (:data:`KEY_COLUMNS` a row) and as
+    plotly.js writes them in a figure ``width`` wide with its text ``font_scale`` times
+    larger (as many entries a row as fit beside each other from the plot's left)."""
+    kinds = sum(1 for t in fig.data if t.legend == "legend2" and t.showlegend is not False)
+    across = plot_width(fig.layout.to_plotly_json(), [t.to_plotly_json() for t in fig.data],
+                        width, font_scale) + (fig.layout.margin.r or 0)
+    columns = min(max(int(across // (KEY_ENTRY_PX * font_scale + _KEY_SWATCH_PX)), 1),
+                  KEY_COLUMNS)
+    return math.ceil(kinds / KEY_COLUMNS), math.ceil(kinds / columns)
+
+
+def _taller(fig: go.Figure, width: int, font_scale: float, room: float | None) -> None:
+    """Make a timeline's layout taller for text ``font_scale`` times larger. Each part's
+    place is a share of the plotting height (the lanes' domain, the kinds' key's top), so
+    the shares are worked out again from the parts' new heights in pixels; the key gets
+    the rows it really takes (a key taller than its room pushes the plot up, squeezing
+    the lanes: plotly.js makes room for a legend by shrinking the plot)."""
+    layout = fig.layout
+    top, bottom = (layout.margin.t or 0), (layout.margin.b or 0)
+    inner = layout.height - top - bottom
+    lanes = inner * (1 - (layout.yaxis.domain or (0, 1))[0])
+    key_y = layout.legend2.y
+    # the date axis (its ticks and title) lies between the lanes and the kinds' key
+    axis = (1 - key_y) * inner - lanes if key_y is not None else AXIS_PX
+    built_rows, rows = _key_rows(fig, width, font_scale)
+    below = (inner - lanes + KEY_ROW_PX * (rows - built_rows)) * font_scale
+    new_top, new_bottom = round(top * font_scale), round(bottom * font_scale)
+    new_lanes = lanes * font_scale
+    if room:    # the date axis' ticks and title: two lines of the axis' text, and gaps
+        font = layout.template.layout.font.size if layout.template else None
+        needs = _AXIS_LINES * (font or 13 * font_scale)
+        new_lanes = max(lanes, min(new_lanes, room - new_top - needs - _FOLD_PAD_PX))
+    layout.height = round(new_top + new_lanes + below + new_bottom)
+    new_inner = layout.height - new_top - new_bottom
+    layout.margin.t, layout.margin.b = new_top, new_bottom
+    layout.yaxis.domain = [1 - new_lanes / new_inner, 1]
+    if key_y is not None:
+        layout.legend2.y = 1 - (new_lanes + axis * font_scale) / new_inner
 
 
 #: pixels kept right of the network for its colour bar (bar, ticks and title)
@@ -171,14 +224,16 @@ def _extent(reach, scale: float) -> tuple[float, float, float, float]:
             max(y + up / scale for _, y, *_, up in reach) + pad)
 
 
-def fit_network(fig: go.Figure, width: int, font_scale: float = 1.0) -> None:
+def fit_network(fig: go.Figure, width: int, font_scale: float = 1.0,
+                room: float | None = None) -> None:
     """The network drawn to the width its box has: the axes' ranges are the drawing's
     own extent (its nodes, rings and names, at the size its text is written), as large as
     fits the width beside its colour bar and a height of about half the width at most
     (so the lowest agencies are above a laptop's fold); the drawing at the top left and
     the colour bar right beside it, not at the far edge. The names are measured at the
     size the figure writes them (already scaled); the colour bar's room grows by
-    ``font_scale`` with its ticks and title."""
+    ``font_scale`` with its ticks and title. ``room`` (the pixels below the figure's
+    top in the window) is not used: the height is bounded by the width."""
     width = max(width, FIGURE_MIN_PX)          # a phone's box scrolls a wider figure sideways
     layout = fig.layout
     reach = _reach(fig)

@@ -37,6 +37,9 @@ RISK_FONT_PX = 11
 _EM_PER_CHAR = 0.58
 #: clear space kept between two captions on one row (pixels)
 _GAP_PX = 8
+#: pixels a text centred over a point keeps clear of the axis' ends (else it is written
+#: on one side of the point)
+_EDGE_PX = 2
 #: what raises a caption one row: an empty line under it
 _LINE_UP = "<br> "
 
@@ -132,10 +135,32 @@ def place_captions(fig, width: float, font_scale: float = 1.0) -> None:
     if axis is None:
         return
     trace = found[0]
-    start, px, _ = axis
-    rows = caption_rows(((_times(trace.x) - start) * px).tolist(),
-                        [caption_width(c, CAPTION_FONT_PX * font_scale) for c in captions])
-    trace.text = [c + _LINE_UP * r if r >= 0 else "" for c, r in zip(captions, rows, strict=True)]
+    start, px, length = axis
+    where = ((_times(trace.x) - start) * px).tolist()
+    widths = [caption_width(c, CAPTION_FONT_PX * font_scale) for c in captions]
+    sides = [_side(x, width, length) for x, width in zip(where, widths, strict=True)]
+    # where each caption's box is centred once it is written on its side of the marker
+    centres = [x + {"right": w / 2, "left": -w / 2}.get(side, 0.0)
+               for x, w, side in zip(where, widths, sides, strict=True)]
+    rows = caption_rows(centres, widths)
+    # a marker off the axis (or an axis too short for its caption) has no room over it
+    shown = [0 <= x <= length and w <= length for x, w in zip(where, widths, strict=True)]
+    trace.text = [c + _LINE_UP * r if r >= 0 and ok else ""
+                  for c, r, ok in zip(captions, rows, shown, strict=True)]
+    trace.textposition = [f"top {side}" for side in sides]
+
+
+def _side(x: float, width: float, length: float) -> str:
+    """How a text ``width`` pixels wide is written over a point ``x`` pixels along an axis
+    ``length`` long so that it stays over the axis: centred ("center") where it can be,
+    starting at the point ("right") near the left end, ending at it ("left") near the right
+    end."""
+    half = width / 2
+    if x - half < _EDGE_PX:
+        return "right"
+    if x + half > length - _EDGE_PX:
+        return "left"
+    return "center"
 
 
 def place_risk_words(fig, width: float, font_scale: float = 1.0) -> None:
@@ -150,8 +175,6 @@ def place_risk_words(fig, width: float, font_scale: float = 1.0) -> None:
         return
     start, px, length = axis
     for trace in traces:
-        half = text_width(str(trace.text), RISK_FONT_PX * font_scale, bold=True) / 2
+        width = text_width(str(trace.text), RISK_FONT_PX * font_scale, bold=True)
         where = (_times(trace.x) - start) * px
-        trace.textposition = ["middle right" if x < half + 2 else
-                              "middle left" if x > length - half - 2 else "middle center"
-                              for x in where]
+        trace.textposition = [f"middle {_side(x, width, length)}" for x in where]
