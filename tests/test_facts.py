@@ -499,3 +499,14 @@ def test_a_telephone_call_written_tel_tells_the_agency_called(tmp_path):
                     "16/10/2024,Dr 2 (GP),Tel CSC front door (duty SW 4) 1620 re disclosure today\n",
                     encoding="utf-8")
     assert import_chronologies([path]).events["recipients"].tolist() == ["Children's Social Care"]
+
+
+def test_a_legend_above_a_grid_names_no_agency_and_a_foyer_is_a_care_placement():
+    from workbench.agencies import load_aliases
+    from workbench.io.file_agency import agency_of_title
+
+    legend = ("Session attendance (codes: / \\\\ present AM/PM, L late, E suspended, "
+              "# school closed)")
+    found = agency_of_title([legend], load_aliases())
+    assert found is None or "codes" not in found[0]   # the legend's words are no name
+    assert load_aliases().resolve("Gateway Foyer").sector == "social-care"

@@ -38,6 +38,8 @@ from workbench.kinds import KINDS, classify, kind_labels, read_grade, split_atte
     ("Safety plan agreed with Child A and carers", "safety_plan"),
     ("Single assessment started", "assessment"),
     ("Home visit by SW 1", "contact"),
+    ("Referral in", "contact"),    # what the agency received, not a referral it made
+    ("Referral in respect of Child A to CSC", "referral"),
 ])
 def test_classify_reads_the_kind_from_practitioner_text(text, kind):
     assert classify(text).kind == kind

@@ -28,6 +28,8 @@ from workbench.protocols import load_protocol
 
 CSC, RIS, HOST = "Children's Social Care", "Return Interview Service", "Host Authority"
 END = ("31/03/2025 10:00", "Police", "contact")  # the chronology runs on to here
+#: ... in social care's record (a case with a record that could show a return interview)
+END_CSC = ("31/03/2025 10:00", CSC, "contact")
 # 03/02/2025 is a Monday; 07/02/2025 a Friday
 
 
@@ -72,7 +74,7 @@ RAISED = [
         ["e2", "e3"], "medium", "no return interview was offered or held within 72 hours (the "
         "first, return interview offered on 09/02/2025 10:00, came 73 hours after)",
         id="ri-at-73h"),
-    pytest.param("return-interview-missing", [*episode("05/02/2025"), END],
+    pytest.param("return-interview-missing", [*episode("05/02/2025"), END_CSC],
                  ["e2"], "medium", "Police recorded the child found on 06/02/2025 09:00; no "
                  "return interview was offered or held within 72 hours (none by 31/03/2025",
                  id="ri-none"),
@@ -385,7 +387,7 @@ def test_a_day_precision_date_that_may_fall_either_side_is_uncertain():
 
 def test_a_day_precision_date_that_fails_either_way_is_certain():
     table = flags(("05/02/2025 22:00", "Police", "missing_report"),
-                  ("06/02/2025", "Police", "found"), END)
+                  ("06/02/2025", "Police", "found"), END_CSC)
     assert of(table, "return-interview-missing")["certainty"].tolist() == ["certain"]
 
 
@@ -752,3 +754,10 @@ def test_an_agency_whose_written_report_reached_the_meeting_was_not_missing(text
     missing = of(flags(*rows), "meeting-missing-agency")["explanation"]
     named = "GP" if "GP" in text or "Harbour" not in text else "Harbour Project"
     assert missing.str.contains(f"without {named},").any() == flagged
+
+
+def test_a_case_with_no_record_that_could_hold_return_interviews_is_not_judged_on_them():
+    police_only = [*episode("03/02/2025"), ("10/02/2025 10:00", "School", "contact")]
+    assert of(flags(*police_only), "return-interview-missing").empty
+    with_csc = [*police_only, ("11/02/2025 10:00", CSC, "contact", {"summary": "Visit"})]
+    assert not of(flags(*with_csc), "return-interview-missing").empty

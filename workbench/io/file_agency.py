@@ -51,8 +51,8 @@ def _tidy(words: Sequence[str]) -> str:
 def _name_in(piece: str, table: AliasTable) -> str | None:
     """A piece of text that names an agency: a known alias, or words with a sector."""
     piece = _CHILD.sub(" ", piece).strip(" .-")
-    if not piece:
-        return None
+    if not piece or piece.count("(") != piece.count(")"):
+        return None  # part of a bracketed legend ("Session attendance (codes: / present")
     resolved = table.resolve(piece)
     if resolved.known and not resolved.meeting:
         return piece

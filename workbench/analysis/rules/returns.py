@@ -48,11 +48,17 @@ def _founds(analysis: Analysis) -> pd.DataFrame:
       title="Return interview not offered in time, or not re-attempted", severity="medium",
       settings=("return_interview_hours",))
 def return_interview_missing(analysis: Analysis) -> pd.DataFrame:
-    """No offer or interview within the hours allowed; a refusal never followed up."""
+    """No offer or interview within the hours allowed; a refusal never followed up.
+
+    A case whose chronologies hold no record of return interviews at all and none from
+    children's social care (a police export beside a school's log) cannot tell whether
+    interviews were offered: it is not judged."""
     ev = analysis.timed
     hours = int(analysis.settings["return_interview_hours"])
     ends = chronology_end(ev)
     founds = _founds(analysis)
+    judged = ev.loc[ev["kind"].isin(RI_KINDS) | ev["sector"].eq("social-care"), "case_id"]
+    founds = founds.loc[founds["case_id"].isin(judged.unique())]
     # any return-interview event counts: a child can only decline what was offered
     ri = dated(ev, ev["kind"].isin(RI_KINDS))
     frames = [_late(founds, ri, hours, ends), _not_reattempted(analysis, founds, ri, hours, ends)]
