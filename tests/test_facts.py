@@ -510,3 +510,18 @@ def test_a_legend_above_a_grid_names_no_agency_and_a_foyer_is_a_care_placement()
     found = agency_of_title([legend], load_aliases())
     assert found is None or "codes" not in found[0]   # the legend's words are no name
     assert load_aliases().resolve("Gateway Foyer").sector == "social-care"
+
+
+def test_an_interview_dated_in_the_record_of_its_report_is_held_on_that_day(tmp_path):
+    path = tmp_path / "csc_chronology.csv"
+    path.write_text("Date,Agency,Event,Details\n"
+                    "19/01/2025,Police,Found,Returned home 1140hrs\n"
+                    "22/01/2025,Children's Social Care,RHI report received,"
+                    "Harbour Project RHI completed 21/01: no disclosures.\n"
+                    "03/03/2025,Harbour Project,Phoned K and mother,offered RI. Agreed RI 04/03\n",
+                    encoding="utf-8")
+    ev = import_chronologies([path]).events.set_index("id")
+    held = ev.loc[ev.index.str.endswith("-interview")]
+    assert held[["kind", "start"]].values.tolist() == [
+        ["return_interview_completed", pd.Timestamp("2025-01-21", tz="UTC")]]
+    assert ev.loc[held["refers_to"].iloc[0], "kind"] == "contact"   # the report's receipt

@@ -116,7 +116,7 @@ class Analysis:
         Indexed like :attr:`events`; the same reading as the rules: summary, details,
         action and outcome, case-insensitive.
         """
-        from workbench.analysis.rules._common import matched
+        from workbench.analysis.rules.phrases import matched
 
         phrases = tuple(self.settings.get("concern_phrases") or ())
         if self.events.empty or not phrases:

@@ -14,7 +14,6 @@ from workbench.analysis.analyse import Analysis
 from workbench.analysis.roles import agency_sectors, lead_agencies, role_agencies, role_label
 from workbench.analysis.rules import rule
 from workbench.analysis.rules._common import (
-    TEXT_FIELDS,
     answered_within,
     chronology_end,
     combine,
@@ -27,7 +26,6 @@ from workbench.analysis.rules._common import (
     id_lists,
     imprecision,
     kind_label,
-    matched,
     none,
     passed,
     raw_flags,
@@ -35,6 +33,7 @@ from workbench.analysis.rules._common import (
     verdict,
     width,
 )
+from workbench.analysis.rules.phrases import TEXT_FIELDS, matched
 from workbench.io.rows import informed_by
 from workbench.kinds import MEETING_KINDS
 

@@ -26,8 +26,8 @@ from workbench.analysis.rules._common import (
     latest_before,
     none,
     raw_flags,
-    text_of,
 )
+from workbench.analysis.rules.phrases import text_of
 from workbench.kinds import MEETING_KINDS, denied
 
 __all__ = ["meeting_missing_agency", "risk_disagreement"]

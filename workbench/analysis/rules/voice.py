@@ -12,7 +12,6 @@ import pandas as pd
 from workbench.analysis.analyse import Analysis
 from workbench.analysis.rules import rule
 from workbench.analysis.rules._common import (
-    TEXT_FIELDS,
     answered_within,
     chronology_end,
     dated,
@@ -21,10 +20,10 @@ from workbench.analysis.rules._common import (
     id_lists,
     imprecision,
     kind_label,
-    matched,
     none,
     raw_flags,
 )
+from workbench.analysis.rules.phrases import TEXT_FIELDS, matched
 from workbench.io.facts import practitioner_words
 from workbench.kinds import PROTECTIVE_KINDS
 
