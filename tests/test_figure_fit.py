@@ -153,3 +153,34 @@ def test_a_projector_timeline_ends_its_date_axis_above_the_fold():
                                               - layout["margin"]["b"]) + layout["margin"]["t"]
     assert key_top >= layout["margin"]["t"] + _lanes_px(layout) + 60
     assert layout["height"] - key_top >= 24 * PROJECTOR_FONT_SCALE * (7 + 1)
+
+
+def _names_clear(layout: dict, font: float) -> bool:
+    """Whether each lane's name (three lines: 48 px at 13 px text in Chromium) keeps
+    clear of the next in a layout's lanes."""
+    low, high = layout["yaxis"]["range"]
+    unit = _lanes_px(layout) / abs(high - low)
+    tall = [font * (1.1 + 1.3 * str(t).count("<br>")) for t in layout["yaxis"]["ticktext"]]
+    return all((a + b) / 2 <= unit for a, b in zip(tall, tall[1:], strict=False))
+
+
+def test_a_laptop_timeline_draws_its_lanes_shorter_to_end_its_date_axis_above_the_fold():
+    """At 1366×768 the lanes as built (and squeezed by the kinds' key plotly.js wrote in
+    more rows than the figure gave it) put the date axis' title at 939 px. Beside the step
+    controls and the event card the figure's top is 91 px down the page: its lanes are
+    drawn shorter, their names still clear of each other, and its date axis (about 46 px
+    at 13 px text) ends above the fold. A window too short for that (a phone's, whose
+    figure is below the event card) keeps the lanes as built."""
+    built, shown = _shown(776, 1366, room=768 - 91)      # the box measured in Chromium
+    layout = shown["layout"]
+    assert _lanes_px(layout) < _lanes_px(built["layout"]) - 50
+    # as tall as the window lets them be (not shorter): the axis ends ~12 px above the fold
+    assert 768 - 91 - 24 <= layout["margin"]["t"] + _lanes_px(layout) + 46 <= 768 - 91
+    assert _names_clear(layout, 13)
+    assert layout["margin"]["t"] == built["layout"]["margin"]["t"]      # text as built
+    # the kinds' key (14 kinds, two a row in this box) has the rows it takes, below the axis
+    inner = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    key_top = (1 - layout["legend2"]["y"]) * inner + layout["margin"]["t"]
+    assert layout["height"] - key_top >= 24 * (7 + 1)
+    _, phone = _shown(390, 390, room=844 - 797)
+    assert _lanes_px(phone["layout"]) == pytest.approx(_lanes_px(built["layout"]), abs=1)

@@ -266,6 +266,5 @@ STYLE = """<style>
   .wb-workshop .wb-figure > * { min-width: FIGURE_MIN_PXpx; }
   .wb-kv th { width: 6em; }
   .wb-wide-only { display: none !important; }
-  .wb-event-panel { order: -1; }
 }
 </style>""".replace("FIGURE_MIN_PX", str(FIGURE_MIN_PX))

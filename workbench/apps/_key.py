@@ -103,6 +103,10 @@ _FOLD_PAD_PX = 12
 _AXIS_LINES = 3.4
 #: pixels plotly.js gives a legend entry besides its text: its swatch and the gaps
 _KEY_SWATCH_PX = 40
+#: a lane's name in Chromium: its first line this many of its font's pixels tall, each
+#: line more (smaller words, plotly.js spacing lines 1.3 of its font apart) this many more
+#: (three lines: 48 px at 13 px text, 66 px at 18.2 px)
+_FIRST_LINE, _LINE_SPACING = 1.1, 1.3
 
 
 def fit_timeline(fig: go.Figure, width: int, font_scale: float = 1.0,
@@ -110,20 +114,22 @@ def fit_timeline(fig: go.Figure, width: int, font_scale: float = 1.0,
     """A timeline's episode captions and risk words placed for the width its box has on
     the page (a phone's box scrolls a wider figure sideways) and the size its text has
     been scaled to (``font_scale``). Text scaled up takes more room: the title, the date
-    axis and the kinds' key below the lanes grow as much, the kinds' key as much wider;
-    the lanes grow as much too, but no further than lets the date axis end ``room``
-    pixels below the figure's top (the window's bottom: on a projector every lane and
-    the date axis are on screen with the step controls above), and never shorter than
-    built. See :func:`_taller`."""
+    axis and the kinds' key below the lanes grow as much, the kinds' key as much wider.
+    The lanes grow as much too, but no further than lets the date axis end ``room``
+    pixels below the figure's top (the window's bottom: every lane and the date axis on
+    screen with the step controls and the event card beside); where even the lanes as
+    built would end below it (a laptop), they are drawn shorter, down to the least that
+    keeps their names clear of each other, if that brings the date axis on screen (a
+    window far too short, a phone's, keeps them as built). See :func:`_fit_height`."""
     width = max(width, FIGURE_MIN_PX)
     place_captions(fig, width, font_scale)
     place_risk_words(fig, width, font_scale)
-    if font_scale == 1.0:
+    if font_scale == 1.0 and not room:
         return
     if fig.layout.height:
-        _taller(fig, width, font_scale, room)
+        _fit_height(fig, width, font_scale, room)
     below = fig.layout.legend2
-    if below.entrywidth and below.entrywidthmode == "pixels":
+    if font_scale != 1.0 and below.entrywidth and below.entrywidthmode == "pixels":
         below.entrywidth = round(below.entrywidth * font_scale)
 
 
@@ -139,12 +145,27 @@ def _key_rows(fig: go.Figure, width: int, font_scale: float) -> tuple[int, int]:
     return math.ceil(kinds / KEY_COLUMNS), math.ceil(kinds / columns)
 
 
-def _taller(fig: go.Figure, width: int, font_scale: float, room: float | None) -> None:
-    """Make a timeline's layout taller for text ``font_scale`` times larger. Each part's
-    place is a share of the plotting height (the lanes' domain, the kinds' key's top), so
-    the shares are worked out again from the parts' new heights in pixels; the key gets
-    the rows it really takes (a key taller than its room pushes the plot up, squeezing
-    the lanes: plotly.js makes room for a legend by shrinking the plot)."""
+def _least_lanes(layout, font: float) -> float:
+    """The fewest pixels a timeline's lanes (its y axis' whole domain, the band over them
+    included) can take with each lane's name (its lines, ``font`` pixel text) clear of
+    its neighbours'."""
+    names = [str(t) for _, t in sorted(zip(layout.yaxis.tickvals or (),
+                                           layout.yaxis.ticktext or (), strict=False))]
+    if not names or not layout.yaxis.range:
+        return 0.0
+    tall = [font * (_FIRST_LINE + _LINE_SPACING * name.count("<br>")) for name in names]
+    unit = max([(a + b) / 2 for a, b in zip(tall, tall[1:], strict=False)] or tall)
+    low, high = layout.yaxis.range
+    return unit * abs(high - low)
+
+
+def _fit_height(fig: go.Figure, width: int, font_scale: float, room: float | None) -> None:
+    """Make a timeline's layout fit text ``font_scale`` times larger and the ``room``
+    below its top. Each part's place is a share of the plotting height (the lanes'
+    domain, the kinds' key's top), so the shares are worked out again from the parts'
+    new heights in pixels; the key gets the rows it really takes (a key taller than its
+    room pushes the plot up, squeezing the lanes: plotly.js makes room for a legend by
+    shrinking the plot)."""
     layout = fig.layout
     top, bottom = (layout.margin.t or 0), (layout.margin.b or 0)
     inner = layout.height - top - bottom
@@ -157,9 +178,11 @@ def _taller(fig: go.Figure, width: int, font_scale: float, room: float | None) -
     new_top, new_bottom = round(top * font_scale), round(bottom * font_scale)
     new_lanes = lanes * font_scale
     if room:    # the date axis' ticks and title: two lines of the axis' text, and gaps
-        font = layout.template.layout.font.size if layout.template else None
-        needs = _AXIS_LINES * (font or 13 * font_scale)
-        new_lanes = max(lanes, min(new_lanes, room - new_top - needs - _FOLD_PAD_PX))
+        font = (layout.template.layout.font.size if layout.template else None) \
+            or 13 * font_scale
+        fits = room - new_top - _AXIS_LINES * font - _FOLD_PAD_PX
+        if fits < new_lanes and fits >= _least_lanes(layout, font):
+            new_lanes = fits
     layout.height = round(new_top + new_lanes + below + new_bottom)
     new_inner = layout.height - new_top - new_bottom
     layout.margin.t, layout.margin.b = new_top, new_bottom

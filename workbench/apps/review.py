@@ -147,15 +147,19 @@ class ReviewApp:
         self.knowledge_panel.add_class("wb-knowledge")
         events = panel([w.HTML("<h3>All events</h3>"), self.events_table.widget],
                        basis="380px", css="wb-events-panel")
-        # the step view: controls first, then the timeline beside the event it stands at
-        step = panels([self.timeline.widget,
-                       panel([self.event_panel], basis="340px", css="wb-event-panel")],
-                      basis=["620px", "340px"], css="wb-step")
+        # the step view: a column with who leads, the step controls, the message and the
+        # event card beside the timeline (first in the page and the tab order), so that on
+        # a laptop the timeline's top is just below the header and all of it fits the
+        # window with the controls and the card; on a phone the column comes first
+        side = panel([self.status, self.together.widget, self.controls.widget,
+                      self.controls.keys, self.message, self.announce,
+                      panel([self.event_panel], basis="auto", css="wb-event-panel")],
+                     basis="340px", css="wb-step-side")
+        step = panels([side, self.timeline.widget], basis=["340px", "620px"], css="wb-step")
         details = panels([panel([self.knowledge_panel], basis="420px"), self.flags.widget,
                           events], basis=["420px", "320px", "380px"], css="wb-details")
-        parts = [w.HTML(STYLE), self.page, self.header.widget, self.status,
-                 self.together.widget, self.controls.widget, self.controls.keys,
-                 self.message, self.announce, step, details, self.notes.widget]
+        parts = [w.HTML(STYLE), self.page, self.header.widget, step, details,
+                 self.notes.widget]
         if self.upload is not None:
             parts.append(self.upload.widget)
         self.widget = w.VBox(parts, layout=L(width="100%"))

@@ -48,9 +48,12 @@ class ReviewHeader:
         self.announce = w.HTML()
         self.announce.add_class("wb-sr")
         self.announce.add_class("wb-announce")
-        self.widget = row([w.VBox([self.title, self.protocol_line],
-                                  layout=L(flex="1 1 300px", min_width="0")),
-                           self.case_picker], justify="space-between", css="wb-header")
+        # the title beside the case picker, the protocol on a line of its own below them
+        # (the whole width: one line on a laptop)
+        self.title.layout = L(flex="1 1 300px", min_width="0")
+        self.widget = w.VBox([row([self.title, self.case_picker], justify="space-between"),
+                              self.protocol_line], layout=L(width="100%"))
+        self.widget.add_class("wb-header")
 
     def show_case(self, key: str) -> None:
         """Mark ``key`` as the case shown (without opening it again)."""
