@@ -314,9 +314,11 @@ def _read_put_aside(path: Path, name: str, title: str, records: list[tuple[int, 
 
 
 def _has_text(sheet: Sheet, mapping: Mapping[str, str]) -> bool:
-    """Whether a sheet is a table with an event text column (notes, with or without dates)."""
+    """Whether a sheet is a table with an event text column and rows under its header
+    (notes, with or without dates)."""
     start = find_header(sheet.records, mapping)
     return start is not None and any(
+        any(c.strip() for c in cells) for _, cells in sheet.records[start + 1:]) and any(
         f in map_columns(sheet.records[start][1], mapping).index for f in TEXT_FIELDS)
 
 
