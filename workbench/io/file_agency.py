@@ -30,7 +30,8 @@ from collections.abc import Sequence
 
 from workbench.agencies import AliasTable
 
-__all__ = ["agency_of_authors", "author_or_team", "agency_of_columns", "agency_of_file_name", "agency_of_title"]
+__all__ = ["agency_of_authors", "agency_of_columns", "agency_of_file_name", "agency_of_title",
+           "author_or_team"]
 
 _LABEL = re.compile(r"^\s*(?:agency|agency name|organisation|organization|service|source|"
                     r"submitted by|provided by|return from|agency completing(?: this)?(?: return)?)"

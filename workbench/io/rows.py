@@ -156,9 +156,8 @@ _NOT_A_NAME_CUT = re.compile(r"\bnot\s+yet\b[^-]*(?:-|$)|\d{1,2}[:.]\d{2}\b", re
 #: an agency column that may only say where the information came from
 _INFORMANT_HEADERS = frozenset(["source", "source of information", "information source", "from",
                                 "who", "who by", "informant", "reported by"])
-#: ... and those that only can, in a return whose file name names its agency
-_SOURCE_HEADERS = frozenset(["source", "source of information", "information source", "from",
-                             "informant", "reported by"])
+#: ... and those that can only say that, in a return whose file name names its agency
+_SOURCE_HEADERS = _INFORMANT_HEADERS - {"who", "who by"}
 _TIME_REASONS = (Reason.UNPARSEABLE_TIME, Reason.NONEXISTENT_TIME)
 #: the usual convenor of a multi-agency meeting when none is written
 CONVENOR = "Children's Social Care"
