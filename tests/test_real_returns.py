@@ -264,6 +264,8 @@ def test_map_per_file_on_the_command_line(tmp_path, capsys):
     ("Responds to", "refers_to"), ("Date of birth", None), ("Colour", None),
     ("Subject(s)", LABELLED), ("People involved", LABELLED), ("Who", "agency"),
     ("Classification", "kind"),
+    # a case-note system's headers in one word of capitalised parts
+    ("EventDate", "at"), ("NoteText", "summary"), ("NoteType", "kind"), ("CaseNoteID", "ref"),
 ])
 def test_column_vocabulary(header, field):
     assert field_for(header) == field
@@ -946,3 +948,15 @@ def test_a_carers_diary_with_banners_merged_days_and_a_notes_sheet_is_read_whole
     assert pd.isna(ev.loc[f"{name}!Notes:3", "start"])  # kept, undated, in its place
     reasons = {p.reason for p in report.problems}
     assert {Reason.YEAR_ASSUMED, Reason.DATE_FROM_ANOTHER_COLUMN} <= reasons
+
+
+def test_an_interview_log_whose_only_prose_is_the_childs_words_is_read(tmp_path):
+    path = write(tmp_path, "lighthouse_rhi_log.csv",
+                 "THE LIGHTHOUSE TRUST - RETURN HOME INTERVIEW LOG - Child A\n"
+                 "Date,Outcome,Worker,What the young person said\n"
+                 "10/03/2025,Completed,Tara,Went to Westby with friends from school.\n")
+    report = import_report([path])
+    row = report.case.events.iloc[0]
+    assert row["summary"] == "Completed"
+    assert "Went to Westby with friends from school." in row["details"]
+    assert Reason.COLUMN_GUESSED in [p.reason for p in report.problems]

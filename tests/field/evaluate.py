@@ -53,6 +53,7 @@ MOVED_TO_DEV = {
     "w6-agency-workbook": "its key named rows the importer lost (a sheet not read)",
     "w8-misper-lanternway": "its key named a row the importer lost (the first of an export)",
     "w10-mace-panel-minutes": "refused whole: its attendance sheet has no event text column",
+    "w12-lighthouse-mixed": "refused whole: its interview log's only prose is the child's words",
 }
 
 

@@ -121,12 +121,18 @@ _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 TEXT_FIELDS = ("summary", "details")
 
 
+#: the boundary inside a word written in capitalised parts: "EventDate", "CaseNoteID"
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def field_for(header: str) -> str | None:
     """The canonical field a column header means (``labelled`` for the child's words), or None.
 
     A qualifier in brackets is ignored (``Date (dd/mm/yyyy)`` is a date); a name that
-    is no synonym is read from its words.
+    is no synonym is read from its words, and a name written in one word of capitalised
+    parts (``EventDate``, ``NoteText``) from those parts.
     """
+    header = _CAMEL.sub(" ", header)
     key = name_key(header)
     if key in _SYNONYMS:
         return _SYNONYMS[key]

@@ -317,7 +317,16 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
         # ... or a second column read by the same name ("Entry no", then "Entry")
         named.update({i: "" for i, why, first in notes if why == "duplicate"
                       and i in labelled and any(headers[j] == first for j in named)})
-        if (i := _guess(body, list(named), "summary")) is not None:
+        i = _guess(body, list(named), "summary")
+        if i is None:
+            # no prose at all but a short outcome or type ("Completed" in a return interview
+            # log whose only prose is the child's words, kept under its own label)
+            i = next((index[f] for f in ("outcome", "kind", "action") if f in index
+                      and f not in mapping and any(index[f] < len(c) and c[index[f]].strip()
+                                                   for _, c in body)), None)
+            if i is not None:
+                named[i] = next(f for f, j in index.items() if j == i)
+        if i is not None:
             if named[i]:
                 del index[named[i]]
             else:
