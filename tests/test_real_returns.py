@@ -960,3 +960,13 @@ def test_an_interview_log_whose_only_prose_is_the_childs_words_is_read(tmp_path)
     assert row["summary"] == "Completed"
     assert "Went to Westby with friends from school." in row["details"]
     assert Reason.COLUMN_GUESSED in [p.reason for p in report.problems]
+
+
+def test_a_from_column_that_holds_dates_is_the_date_not_the_informant(tmp_path):
+    path = workbook(tmp_path, "csc_southby.xlsx", {"Case Status": [
+        ["From", "Status", "Allocated worker", "Comment"],
+        ["15/01/2025", "Open - CIN (exploitation)", "SW A. Lund", "Allocated at strategy"],
+        ["28/08/2025", "Closed", "SW A. Lund", "Closed after 5 months without episodes"]]})
+    ev = import_chronologies([path]).events
+    assert ev["start"].tolist() == [pd.Timestamp("2025-01-15", tz="Europe/London"),
+                                    pd.Timestamp("2025-08-28", tz="Europe/London")]

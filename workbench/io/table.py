@@ -298,9 +298,18 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
     for want, fields in (("at", ("at",)), ("summary", TEXT_FIELDS)):
         if any(f in index or f in mapping for f in fields):
             continue
-        if (i := _guess(body, [j for j in free if j in labelled], want)) is not None:
+        candidates = [j for j in free if j in labelled]
+        # a "From" column that holds dates ("From: 15/01/2025", a status history) is the
+        # date, not who told the record
+        source = index.get("agency") if want == "at" and "agency" not in mapping and \
+            headers[index.get("agency", 0)].strip().lower() in ("from", "since") else None
+        if (i := _guess(body, [*candidates, *([source] if source is not None else [])],
+                        want)) is not None:
             index[want] = i
-            labelled.pop(i)
+            if i == source:
+                del index["agency"]
+            else:
+                labelled.pop(i)
             what = "dates" if want == "at" else "the longest text"
             shown = headers[i] or f"column {letters[i] or i + 1}"
             problems.append(Problem(reason=Reason.COLUMN_GUESSED, value=headers[i], severity=W,
