@@ -185,7 +185,6 @@ _REPORTED = re.compile(r"\b(?:report|update|submission|contribution)s?\b[^.;]*?\
                        r"submission|contribution)s?\b", re.IGNORECASE)
 #: ... that carried nothing ("report says no new concerns")
 _NOTHING = re.compile(r"\bno (?:new |further )?(?:concerns?|issues|information)\b", re.IGNORECASE)
-_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def _reported(ev: pd.DataFrame, cross: pd.DataFrame, sectors: np.ndarray) -> np.ndarray:
@@ -200,7 +199,7 @@ def _reported(ev: pd.DataFrame, cross: pd.DataFrame, sectors: np.ndarray) -> np.
     aliases = load_aliases()
     senders: dict[object, tuple[str, str]] = {}  # agencies named, and the sentences' words
     for index, t in text.items():
-        said = [sentence for sentence in _SENTENCES.split(t)
+        said = [sentence for sentence in _SENTENCE.split(t)
                 if _REPORTED.search(sentence) and not _NOTHING.search(sentence)]
         found = [n for sentence in said for n in aliases.find_in_text(sentence)]
         senders[index] = "; ".join(dict.fromkeys(found)), f" {name_key(' '.join(said))} "
