@@ -197,7 +197,7 @@ def find_grade(text: str) -> tuple[str, str] | None:
 #: a list of who was there: after "Attendees", "Attended by", "Participants" (a colon or
 #: not), or "Present:" / "Attending:" as a label ("C attending school" lists no one)
 _ATTENDEES = re.compile(
-    r"\b(?:(?:attendees|attended by|in attendance|participants)\s*[:\-]?|(?:attending|present)\s*[:\-]"
+    r"\b(?:(?:attendees|attended by|in attendance|participants)\s*[:\-]?|(?:attending|attended|present)\s*[:\-]"
     r"|present,?(?=\s+including\b))"
     r"\s*([^.\n]*)",
     re.IGNORECASE,
@@ -252,5 +252,7 @@ def split_attendees(text: str) -> list[str]:
     m = _ATTENDEES.search(text or "")
     if not m:
         return everyone
-    parts = (_INCLUDING.sub("", part) for part in _SPLIT.split(m.group(1).strip()))
+    # who was there, less what is said of them: "CSC (TM Hale, SW Lund)" is CSC
+    listed = _BRACKETED.sub("", m.group(1)).strip()
+    parts = (_INCLUDING.sub("", part) for part in _SPLIT.split(listed))
     return everyone + [part for part in parts if part]

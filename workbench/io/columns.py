@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 from workbench.agencies import name_key
 
-__all__ = ["FIELDS", "LABELLED", "Layout", "field_for", "find_header", "map_columns"]
+__all__ = ["FIELDS", "LABELLED", "Layout", "field_for", "find_header", "map_columns",
+           "naming_cells", "varied"]
 
 #: Canonical fields and the header names (matched after :func:`name_key`) that mean them.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -56,7 +57,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
              "incident type", "type of contact", "type of incident", "type of event",
              "incident contact type", "contact incident type", "nature of contact",
              "record type", "entry type", "activity type", "classification",
-             "report classification", "missing classification", "occurrence type", "activity"),
+             "report classification", "missing classification", "occurrence type", "activity",
+             "meeting", "meeting type", "type of meeting"),
     "summary": ("event", "significant event", "summary", "event summary", "title",
                 "what happened", "incident", "event description", "presentation",
                 "presenting issue", "reason for contact", "incident summary", "key event",
@@ -94,6 +96,9 @@ _KEYWORDS: tuple[tuple[str | None, re.Pattern[str]], ...] = tuple(
                         r" (?:with|to)\b"),
         # who a row is about ("Subject(s)", "People involved"): kept in the details
         (LABELLED, r"^subjects?(?: s)?$|^(?:people|persons?|individuals) (?:involved|named|present)$"),
+        # who was at a meeting ("Attended", "Present"): read as its attendees
+        (LABELLED, r"^(?:attended|attendees|attended by|present|in attendance|who attended|"
+                   r"(?:agencies|professionals) (?:present|attending|attended))$"),
         (LABELLED, r"\b(?:child|childs|young person|young persons|yp|cyp)\b.*\b(?:said|voice|"
                    r"views?|words|account|wishes|feelings|says)\b|\b(?:voice|views?|wishes|"
                    r"feelings|words|account) of\b|\bwhat .* said\b"),
@@ -259,3 +264,21 @@ def map_columns(headers: Sequence[str], mapping: Mapping[str, str], *,
             out[field] = i
         seen.setdefault(key, i)
     return Layout(out, tuple(labelled), tuple(notes), tuple(bad))
+
+
+# ------------------------------------------------------- what a column's cells hold
+
+_TICK = re.compile(r"^(?:y|n|yes|no|n/?a|none|-+)\b", re.IGNORECASE)
+
+
+def naming_cells(rows: Sequence[tuple[int, Sequence[str]]], i: int) -> int:
+    """How many of a column's cells say more than a tick (``Y``, ``N - 06/01``, ``n/a``)."""
+    values = [cells[i].strip() for _, cells in rows[:200] if i < len(cells) and cells[i].strip()]
+    return sum(1 for v in values if not _TICK.match(v))
+
+
+def varied(rows: Sequence[tuple[int, Sequence[str]]], i: int) -> bool:
+    """Whether a column's text differs from row to row (or is one row's): "Panel" on every
+    row of a register says nothing of each row."""
+    values = {cells[i].strip() for _, cells in rows if i < len(cells) and cells[i].strip()}
+    return len(values) > 1 or (len(values) == 1 and len(rows) == 1)

@@ -42,6 +42,7 @@ import pandas as pd
 
 from workbench.errors import Problem, Reason, Severity
 from workbench.io.dates import DateError, Precision, When, parse_when
+from workbench.io.placing import place_derived
 
 __all__ = ["derive_dated_shares", "derive_found_events", "derive_informant_shares", "found_when",
            "leading_date", "note_date"]
@@ -240,30 +241,7 @@ def derive_found_events(events: pd.DataFrame, facts: pd.DataFrame
             break  # one found per report
     if not rows:
         return events, facts, problems
-    return _insert(events, pd.DataFrame(rows)), facts, problems
-
-
-def _insert(events: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
-    """The events with ``derived`` placed in time order (after their reports) and
-    ``seq`` renumbered; the existing events keep their order."""
-    base = events.sort_values("seq", kind="stable").reset_index(drop=True)
-    start = pd.to_datetime(base["start"], utc=True)
-    reach = start.astype("int64").where(start.notna()).ffill().cummax()
-    reach = reach.fillna(np.iinfo("int64").min).to_numpy()
-    position = pd.Series(np.arange(len(base)), index=base["id"])
-    d_start = pd.to_datetime(derived["start"], utc=True).astype("int64").to_numpy()
-    # a derived event that refers to another derived one goes after that one's row
-    ref = derived["refers_to"].where(derived["refers_to"].isin(position.index),
-                                     derived["refers_to"].map(dict(zip(
-                                         derived["id"], derived["refers_to"], strict=True))))
-    after = np.maximum(np.searchsorted(reach, d_start, side="right") - 1,
-                       position.loc[ref].to_numpy())
-    key = np.r_[np.arange(len(base), dtype=float), after + 0.5]
-    merged = pd.concat([base, derived.astype({c: base[c].dtype for c in ("start", "end")})],
-                       ignore_index=True)
-    merged = merged.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
-    merged["seq"] = np.arange(1, len(merged) + 1)
-    return merged.astype({c: t for c, t in events.dtypes.items()})
+    return place_derived(events, pd.DataFrame(rows)), facts, problems
 
 
 # ------------------------------------------------------------ shares dated on their own
@@ -358,7 +336,7 @@ def derive_dated_shares(events: pd.DataFrame) -> pd.DataFrame:
         events.iloc[i, events.columns.get_loc("recipients")] = ""
     if not rows:
         return events
-    return _insert(events, pd.DataFrame(rows))
+    return place_derived(events, pd.DataFrame(rows))
 
 
 
@@ -397,4 +375,4 @@ def derive_informant_shares(events: pd.DataFrame,
                 new[c] = v
         rows.append(new)
     derived = pd.DataFrame(rows, columns=events.columns)
-    return _insert(events, derived)
+    return place_derived(events, derived)

@@ -43,7 +43,7 @@ from workbench.agencies import Agency, AliasTable, agencies_from_meta, alias_lin
 from workbench.case import EVENT_COLUMNS, Case, case_from_events
 from workbench.errors import CaseValidationError, Problem, Reason, Severity
 from workbench.io.chronology import Chronology, Limits, Row, read_chronology
-from workbench.io.dated_interviews import derive_dated_interviews
+from workbench.io.dated_interviews import derive_dated_interviews, derive_told_interviews
 from workbench.io.dates import DateError, When, parse_when
 from workbench.io.derived import (
     derive_dated_shares,
@@ -469,8 +469,9 @@ def import_report(paths: Iterable[str | Path], *, mapping: Mapping[str, object] 
     found = [Agency(e.name, e.sector) for e in reading.registry.new.values()]
     # the facts inside the rows; a found written in a report becomes its own event
     told = _told_by(reading.records, table)
+    interviews = {str(r["id"]): r["_interview"] for r in reading.records if r.get("_interview")}
     events = derive_reported_episodes(derive_dated_shares(derive_dated_interviews(
-        derive_informant_shares(reading.events, told))))
+        derive_told_interviews(derive_informant_shares(reading.events, told), interviews))))
     events, facts, derived = derive_found_events(events, find_facts(events))
     problems = [*problems, *derived]
     case = case_from_events(events, id=case_id, meta=inputs.meta,

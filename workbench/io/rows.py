@@ -28,6 +28,7 @@ from typing import Any
 from workbench.agencies import AliasTable, Resolved, name_key, yaml_scalar
 from workbench.errors import Problem, Reason, Severity, Where
 from workbench.io.chronology import Chronology, Row
+from workbench.io.dated_interviews import interview_column
 from workbench.io.dates import (
     DateError,
     Precision,
@@ -129,6 +130,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NONE_FIRST = re.compile(r"^\s*(?:no|not|none|nil|nobody|no one)\b(?!\s*(?:1|one)\b)",
                          re.IGNORECASE)
 _YES = re.compile(r"^(?:yes|y)\b[\s:\-\u2013,]*", re.IGNORECASE)
+#: a 'shared' cell written as a sentence ("Shared with SW and police 13/02"): its
+#: agencies are read as the text's, not the cell's words as names
+_SHARE_SENTENCE = re.compile(r"^\s*(?:shared|sent|passed(?:\s+on)?|forwarded|e-?mailed|copied|"
+                             r"referred|notified|informed|phoned|rang)\b", re.IGNORECASE)
 _CHAIR = re.compile(r"\b(?:chaired|convened|called|led|held)\s+by\s+(?:the\s+)?([^.;,\n]+)",
                     re.IGNORECASE)
 # a return interview's row that says it took place
@@ -232,6 +237,8 @@ def _read_kind(value: str) -> str | None:
 
 _OFFERED = re.compile(r"\b(?:offer|arrang|book|attempt|schedul|request)", re.IGNORECASE)
 _DONE = re.compile(rf"\b(?:{_DONE_WORDS})\b", re.I)
+#: fields whose column may be an episode's return interview ("Return interview" as the text)
+_INTERVIEW_FIELDS = ("summary", "details", "action", "outcome", "kind")
 #: the column an empty date cell's row was dated from (:meth:`RowReader._dated_elsewhere`)
 _DATED_FROM = "\x1fdated_from"
 #: a return interview log named by its short words ("RHI log", "harbour_project_ri_log")
@@ -573,6 +580,9 @@ class RowReader:
                       else f"{chron.name}!{chron.sheet}:{line}",
             "_undated": undated, "_meeting": resolved.meeting, "_open": when.open_side,
             "_told_by": told_by if told_by and told_by[0] != agency else None,
+            "_interview": tuple((h, values[f]) for f, h in chron.columns.items()
+                                if f in _INTERVIEW_FIELDS and values.get(f) and interview_column(h))
+                          + tuple((label, t) for label, t in row.extra if interview_column(label)),
             "_open_label": when.text, "_open_message": next(
                 (m for r, m in when.warnings if r is Reason.OPEN_ENDED_DATE), ""),
         }
@@ -662,6 +672,9 @@ class RowReader:
             header = self.chron.columns["shared_with"]
             if _YES.match(values["shared_with"]) and (named := self.aliases.find_in_text(header)):
                 return named  # "Referred to CSC (Y/N)": Y
+            if _SHARE_SENTENCE.match(values["shared_with"]):
+                extra.append(f"{header}: {values['shared_with']}")
+                return self.shared_in_text(values["shared_with"])
             found, every = self.names(values["shared_with"], line, "shared_with", strict=False)
             if not every:
                 extra.append(f"{self.chron.columns['shared_with']}: {values['shared_with']}")

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import Problem, Reason, Severity, Where, _shorten
-from workbench.io.columns import FIELDS, TEXT_FIELDS, find_header, map_columns
+from workbench.io.columns import (
+    FIELDS,
+    TEXT_FIELDS,
+    find_header,
+    map_columns,
+    naming_cells,
+    varied,
+)
 from workbench.io.dates import DateError, parse_when, plain
 
 __all__ = ["Chronology", "Limits", "Row", "RowMaker", "guess_date_column", "read_table",
@@ -159,15 +166,6 @@ def _guess(rows: Sequence[tuple[int, Sequence[str]]], candidates: Sequence[int],
     return best
 
 
-_TICK = re.compile(r"^(?:y|n|yes|no|n/?a|none|-+)\b", re.IGNORECASE)
-
-
-def _names(rows: Sequence[tuple[int, Sequence[str]]], i: int) -> int:
-    """How many of a column's cells say more than a tick (``Y``, ``N - 06/01``, ``n/a``)."""
-    values = [cells[i].strip() for _, cells in rows[:200] if i < len(cells) and cells[i].strip()]
-    return sum(1 for v in values if not _TICK.match(v))
-
-
 def guess_date_column(records: Sequence[tuple[int, Sequence[str]]], header: int,
                       candidates: Sequence[int]) -> int | None:
     """The column among ``candidates`` whose cells below the ``header`` record are dates
@@ -275,7 +273,7 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
         # "Passed to DSL?" (Y/N) and "Referred externally (who/when)": the names are read
         chosen = index["shared_with"]
         same = [i for i, why, first in notes if why == "duplicate" and first == headers[chosen]
-                and _names(body, i) > _names(body, chosen)]
+                and naming_cells(body, i) > naming_cells(body, chosen)]
         if same:
             old, new = index["shared_with"], same[0]
             index["shared_with"] = new
@@ -331,8 +329,7 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
             # no prose at all but a short outcome or type ("Completed" in a return interview
             # log whose only prose is the child's words, kept under its own label)
             i = next((index[f] for f in ("outcome", "kind", "action") if f in index
-                      and f not in mapping and any(index[f] < len(c) and c[index[f]].strip()
-                                                   for _, c in body)), None)
+                      and f not in mapping and varied(body, index[f])), None)
             if i is not None:
                 named[i] = next(f for f, j in index.items() if j == i)
         if i is not None:

@@ -22,10 +22,10 @@ from workbench.io.derived import (
     _DAY_MONTH,
     _clock,
     _derived_row,
-    _insert,
     _report_when,
     found_when,
 )
+from workbench.io.placing import place_derived
 from workbench.kinds import REPORT_KINDS, denied
 
 __all__ = ["derive_reported_episodes"]
@@ -179,7 +179,7 @@ def derive_reported_episodes(events: pd.DataFrame) -> pd.DataFrame:
     rows = [*whole, *rows]
     if not rows:
         return events
-    return _insert(events, pd.DataFrame(rows))
+    return place_derived(events, pd.DataFrame(rows))
 
 
 _OPENS_MISSING = re.compile(r"^\W*missing\b(?! (?:team|service|coordinator|from (?:school|education)))",
