@@ -53,12 +53,13 @@ _POSSESSIVE = re.compile(r"\b([A-Z][A-Z&]{1,3})['\u2019]s\b")
 _ROLE_CODE = re.compile(r"\b(?:sw|ssw|social worker) ?\d{1,4}\b")  # "SW1": a social worker
 _BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _ROLE = re.compile(r"^[a-z]{1,12}(?: [a-z]{1,12})? ?\d{1,4}$")  # "PC 1234", "SW 2", "RI worker 3"
-
-
 #: a post or team of an agency named by its generic name ("police MP coordinator")
 _POST = re.compile(r"(?: [a-z]{1,12}){0,3} (?:co ?ordinator|officer|worker|lead|manager|team|"
                    r"unit|desk|liaison|supervisor|inspector|sergeant|analyst|practitioner|"
-                   r"front door|duty|hub|inbox|intake|screening|locality)s?$")
+                   r"front door|duty|hub|inbox|intake|screening|locality|mfh|mpu|misper)s?$")
+#: a name that is a person's post, not an agency ("Duty Senior SW", "CSC Front Door mailbox")
+_PERSON_POST = re.compile(r"\b(?:sw|social worker|worker|officer|manager|nurse|teacher|dsl|lead|"
+                          r"co ?ordinator|senco|tutor|practitioner|head of year|mailbox|inbox)$")
 
 
 def _of_generic(key: str, generic: str) -> bool:
@@ -239,6 +240,8 @@ class AliasTable:
             if name := self.normalise(part):
                 return Resolved(text, name, self.sector(name), base, True,
                                 basis="alias in brackets")
+        if found := self._org_in_brackets(text, base):
+            return found
         if _ROLE.match(name_key(base or text)) and (
                 name := self.normalise(re.sub(r"\s*\d+$", "", base or text))):
             return Resolved(text, name, self.sector(name), base or text, True,  # "Foster Carer 3"
@@ -258,6 +261,22 @@ class AliasTable:
         basis = f"sector from the word '{word}'" if word else "no word that says its sector"
         return Resolved(text, base or text, sector, detail, False, basis=basis)
 
+    def _org_in_brackets(self, text: str, base: str) -> Resolved | None:
+        """The agency a person or post names last in brackets ("PC 2210 (MFH coordinator,
+        Anyshire Constabulary)"), kept with the person and post as its detail."""
+        sector, key = self.infer_sector(base)[0], name_key(base)
+        for part in _BRACKET.findall(text):
+            *posts, org = (p.strip() for p in part.split(","))
+            if not org or not (posts and sector == "other" or _PERSON_POST.search(key)
+                               or _ROLE.match(key)):
+                continue
+            inner = self.resolve(org)
+            if not inner.meeting and inner.sector != "other" and sector in ("other", inner.sector):
+                detail = f"{base} ({', '.join(posts)})" if posts else base
+                return Resolved(text, inner.name, inner.sector, detail, inner.known,
+                                basis="the agency named in brackets after a person or post")
+        return None
+
     def _team_of(self, key: str) -> str | None:
         """The known agency a name begins with when the rest names one of its teams or
         posts (``csc front door``, ``csc duty``, ``police ce team``), or a known post a
@@ -267,7 +286,8 @@ class AliasTable:
         for cut in range(len(words) - 1, 0, -1):
             agency = self._index.get(" ".join(words[:cut]))
             rest = " ".join(words[cut:])
-            if agency is None or self.infer_sector(rest)[0] not in ("other", self.sector(agency)):
+            if agency is None or self.infer_sector(rest)[0] not in ("other", self.sector(agency)) \
+                    or self.infer_sector(key)[0] not in ("other", self.sector(agency)):
                 continue
             if self._index.get(rest) == agency or _POST.fullmatch(" " + rest):
                 return agency

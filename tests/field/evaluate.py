@@ -54,6 +54,8 @@ MOVED_TO_DEV = {
     "w8-misper-lanternway": "its key named a row the importer lost (the first of an export)",
     "w10-mace-panel-minutes": "refused whole: its attendance sheet has no event text column",
     "w12-lighthouse-mixed": "refused whole: its interview log's only prose is the child's words",
+    "w13-email-thread": "refused whole: its emails' date column is named 'Sent' (read as recipients)",
+    "w13-out-of-area": "its key named rows the importer lost (a form-style sheet of labels and values)",
 }
 
 

@@ -234,7 +234,8 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
                 problems.append(Problem(file=name, sheet=s.title, reason=Reason.HIDDEN_CONTENT,
                                         severity=W, message=f"hidden sheet {s.title!r} holds a "
                                         "chronology: it is read like the others"))
-            elif s not in tables and tables and not s.hidden and _has_text(s, mapping):
+            elif s not in tables and tables and not s.hidden and (_has_text(s, mapping)
+                                                                   or _is_form(s)):
                 tables.append(s)  # notes with no date beside the diary: kept, see below
             elif s not in tables and (s.hidden or tables):
                 what = "hidden sheet" if s.hidden else "sheet"
@@ -282,8 +283,8 @@ def _read_put_aside(path: Path, name: str, title: str, records: list[tuple[int, 
     """A sheet refused only for a missing date or text column, read when it lies
     ``beside`` sheets that are chronologies; else its problems are kept and None."""
     missing = {p.value for p in found if p.reason is Reason.MISSING_COLUMN}
-    text = _longest_column(records, mapping) if beside and missing == {"summary"} else None
-    if not beside or (text is None and missing != {"at"}):
+    text = _longest_column(records, mapping) if beside and "summary" in missing else None
+    if not beside or (text is None and "summary" in missing):
         problems.extend(found)
         return None
     if text:
@@ -295,7 +296,7 @@ def _read_put_aside(path: Path, name: str, title: str, records: list[tuple[int, 
                                 f"chronologies: its column {text!r} is read as the event "
                                 f"text (choose another with --sheet {title!r} "
                                 "--map summary=COLUMN)"))
-    else:
+    if "at" in missing:
         # a supervising social worker's notes beside the carers' diary: no date column
         problems.append(Problem(file=name, sheet=title, reason=Reason.MISSING_COLUMN,
                                 severity=W, value="at", message=f"sheet {title!r} has no "
@@ -311,6 +312,15 @@ def _read_put_aside(path: Path, name: str, title: str, records: list[tuple[int, 
         return None
     return Chronology(chron.path, chron.name, chron.sheet, chron.columns, chron.letters,
                       chron.rows, chron.agency, chron.title_block, chron.header_line, True)
+
+
+def _is_form(sheet: Sheet) -> bool:
+    """Whether a sheet is a form: two columns of labels and values, three labels or more."""
+    rows = [r for r in ([c.strip() for c in cells] for _, cells in sheet.records) if any(r)]
+    used = {i for r in rows for i, c in enumerate(r) if c}
+    first = next((n for n, r in enumerate(rows) if sum(1 for c in r if c) == 2), None)
+    return first is not None and len(used) == 2 and \
+        sum(1 for r in rows[first + 1:] if r[min(used)]) >= 3
 
 
 def _has_text(sheet: Sheet, mapping: Mapping[str, str]) -> bool:

@@ -11,7 +11,8 @@ adds markers, ranges, notes and the step to UTC. Forms:
 * parts of years: ``early 2015``, ``end of 2014``, ``summer 2015``, ``late Feb 2024``,
   ``spring term 2015`` (school terms);
 * split years: ``2014/15`` (a financial or a school year), ``financial year 2014/15``;
-* weeks: ``w/c 3 Feb 2025``, ``week commencing 3rd February 2025``, ``w/e 7 Feb 2025``;
+* weeks: ``w/c 3 Feb 2025``, ``week commencing 3rd February 2025``, ``w/e 7 Feb 2025``,
+  ISO weeks ``2024-W46``;
 * relative phrases (``the next day``, ``two weeks later``) from an anchor, and ages
   (``age 13``, ``aged 13 years 4 months``) from the child's birth.
 
@@ -69,6 +70,8 @@ _UNKNOWN_NAMED = re.compile(rf"{_UNK}{_SEP}({_MON}){_SEP}(\d{{4}})")
 _SPLIT_YEAR = re.compile(r"(?:(?P<fy>fy|financial year|fin year)|(?P<sy>academic year|school year))?"
                          r" ?(\d{4}) ?(?:/|-) ?(\d{2}|\d{4})")
 _TERM = re.compile(r"(autumn|spring|summer) term (\d{4})")
+#: an ISO week ("2024-W46", "2024 wk 46")
+_ISO_WEEK = re.compile(r"(?P<y>\d{4})[- ]?wk? ?(?P<w>\d{1,2})")
 _WEEK = re.compile(r"(?:(?P<c>w[/ ]?c|w[/ ]b|wk? ?comm?|week (?:commencing|beginning|starting|of))"
                    r"|(?P<e>w[/ ]?e|week ending))(?![a-z])[:.]? ?(?P<d>.+)")
 _PART = re.compile(
@@ -205,6 +208,13 @@ def read_calendar(s: str, *, dayfirst: bool, shown: str) -> Local:  # noqa: C901
             raise DateError(Reason.UNPARSEABLE_DATE,
                             f"'{shown}' is not a date: a week goes with one day (w/c 03/02/2025)")
         lo = day.lo if m["c"] else day.lo - 6 * DAY
+        return Local(lo, lo + 7 * DAY, Precision.RANGE, "day")
+    if m := _ISO_WEEK.fullmatch(s):  # "2024-W46": the ISO week, Monday to Sunday
+        try:
+            lo = dt.datetime.fromisocalendar(int(m["y"]), int(m["w"]), 1)
+        except ValueError:
+            raise DateError(Reason.UNPARSEABLE_DATE, f"'{shown}' is not a date: no week "
+                            f"{int(m['w'])} in {m['y']}") from None
         return Local(lo, lo + 7 * DAY, Precision.RANGE, "day")
     wd = _WEEKDAY.match(s)
     s = s[wd.end():] if wd else s

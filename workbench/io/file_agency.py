@@ -37,7 +37,7 @@ _LABEL = re.compile(r"^\s*(?:agency|agency name|organisation|organization|servic
                     r"submitted by|provided by|return from|agency completing(?: this)?(?: return)?)"
                     r"\s*[:\-\u2013]\s*(?P<name>.+?)\s*$", re.IGNORECASE)
 _PIECES = re.compile(r"\s*(?:[|:;,\u2013\u2014]|\s-\s|\bfor\b|\bre\b|\bchronology\b|"
-                     r"\breturn\b(?!\s+(?:home\s+)?(?:interview|conversation)))\s*", re.IGNORECASE)
+                     r"\breturn\b(?!\s+(?:home\s+)?(?:interview|conversation|project|service|team)))\s*", re.IGNORECASE)
 #: words that say what a file or title is, not whose it is
 _GENERIC = frozenset(["chronology", "chronologies", "chron", "return", "returns", "single", "multi", "agency", "agencies", "combined", "composite", "merged", "integrated", "final", "draft", "version", "copy", "updated", "redacted", "anonymised", "anonymized", "review", "case", "learning", "cspr", "lcspr", "scr", "sur", "cpr", "rapid", "practice", "safeguarding", "significant", "event", "events", "timeline", "log", "extract", "export", "data", "report", "for", "of", "the", "and", "re", "to", "from", "dates", "period", "child", "children", "young", "person", "yp", "cyp", "a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "x", "y", "z", "v1", "v2", "v3", "v4", "v5", "new", "old", "latest", "full", "summary", "contact", "contacts", "casenotes", "notes", "note", "records", "record", "logs", "diary", "journal", "minutes", "incident", "incidents", "file", "files", "mfh", "missing", "episodes"])
 _CHILD = re.compile(r"\bchild\s+[a-z0-9]\b", re.IGNORECASE)

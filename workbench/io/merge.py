@@ -71,7 +71,9 @@ def own_names(records: list[Record], aliases: AliasTable) -> dict[str, str]:
             continue  # only a canonical name is generic
         named = {a for a in own if generic in aliases.find_in_text(a)}
         sector = aliases.sector(generic)
-        if aliases.sector_agencies.get(sector) == generic:  # "Police": any force of the case
+        if len(named) != 1 and aliases.sector_agencies.get(sector) == generic:
+            # "Police": any force of the case (one whose name holds it first: "Children's
+            # Social Care" is "Northby Children's Social Care", not the family hub beside it)
             named |= {a for a in own if aliases.infer_sector(a)[0] == sector}
         if len(named) == 1:
             out[generic] = named.pop()

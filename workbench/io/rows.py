@@ -239,6 +239,10 @@ _OFFERED = re.compile(r"\b(?:offer|arrang|book|attempt|schedul|request)", re.IGN
 _DONE = re.compile(rf"\b(?:{_DONE_WORDS})\b", re.I)
 #: fields whose column may be an episode's return interview ("Return interview" as the text)
 _INTERVIEW_FIELDS = ("summary", "details", "action", "outcome", "kind")
+#: a row that says there was none of what its log records ("No episodes.", "no further
+#: missing reports"): not a record of the log's kind
+_NONE_OF = re.compile(r"\bno (?:further |new )?(?:(?:missing )?episodes?|missing (?:reports?|"
+                      r"incidents?)|reports?)\b", re.IGNORECASE)
 #: the column an empty date cell's row was dated from (:meth:`RowReader._dated_elsewhere`)
 _DATED_FROM = "\x1fdated_from"
 #: a return interview log named by its short words ("RHI log", "harbour_project_ri_log")
@@ -405,7 +409,8 @@ class RowReader:
             if not item or _NOT_SHARED.fullmatch(item):
                 every = every and not item
                 continue
-            if any(c.isdigit() for c in item) and only_a_date(item):  # "30 Sept 2024 (email)"
+            if any(c.isdigit() for c in item) and only_a_date(item) or not re.search(
+                    r"[^\W\d_]{2}", item):  # "30 Sept 2024 (email)"; "04/11 1500": no name
                 every = False
                 continue
             if item == ALL_AGENCIES and strict:  # every agency of the case: named once all are read
@@ -524,6 +529,13 @@ class RowReader:
             told_by = self._told_by(line, values["agency"])
             values = {k: v for k, v in values.items() if k != "agency"}
         resolved, written, joint = self.agency(line, values)
+        if _NOT_SHARED.fullmatch(values.get("summary", "x").strip(" .")) and row.extra and \
+                len((prose := max(row.extra, key=lambda e: len(e[1])))[1]) >= 12:
+            # a text column of dashes on this row ("Partner contact: -"): the longest
+            # prose of the row is its text ("Coordinator review: No episodes. SW8 ...")
+            extra = [f"{self.chron.columns['summary']}: {values['summary']}",
+                     *(e for e in extra if e != f"{prose[0]}: {prose[1]}")]
+            values = {**values, "summary": f"{prose[0]}: {prose[1]}"}
         summary = values.get("summary") or values.get("details", "")
         details = values.get("details", "") if values.get("summary") else ""
         kind, confidence, basis = self._kind(line, values, summary, details, extra)
@@ -627,7 +639,8 @@ class RowReader:
         if "kind" not in values:
             c = classify(summary, details)
             title = self.title_kind
-            if title is not None and (c.basis.startswith("fallback") or (
+            if title is not None and not _NONE_OF.search(summary) and (
+                    c.basis.startswith("fallback") or (
                     c.kind == "found" and title.kind in REPORT_KINDS) or (
                     c.kind in ("found", "disclosure", *REPORT_KINDS) and title.kind in RI_KINDS)):
                 # a log of one kind of record ("return conversations log"): its rows are

@@ -296,7 +296,9 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
     for want, fields in (("at", ("at",)), ("summary", TEXT_FIELDS)):
         if any(f in index or f in mapping for f in fields):
             continue
-        candidates = [j for j in free if j in labelled]
+        # a column of no field, or a second of the same name ("Sent" beside "To": dates)
+        candidates = [j for j in free if j in labelled] + [
+            i for i, why, _ in notes if why == "duplicate" and i in labelled and want == "at"]
         # a "From" column that holds dates ("From: 15/01/2025", a status history) is the
         # date, not who told the record
         source = index.get("agency") if want == "at" and "agency" not in mapping and \
