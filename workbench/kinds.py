@@ -130,6 +130,15 @@ _ASKED_AFTER = re.compile(r"\s+(?:(?:was\s+|were\s+|has\s+been\s+|had\s+been\s+)
                           r"(?:held|arranged|considered|convened|booked))\b", re.IGNORECASE)
 
 
+#: a referral or notification still to be made ("SW6 to notify the host LA", "will refer",
+#: "referral to be made"): a plan, not the act
+_PLANNED_BEFORE = re.compile(r"\b(?:to|will|would|should|must|needs? to|plans? to)(?:\s+(?:make|send|"
+                             r"complete|submit|do))?(?:\s+(?:a|an|the))?\s*$", re.IGNORECASE)
+_PLANNED_AFTER = re.compile(r"(?:\s*be|[^.;:]{0,40}?\b(?:to|will|should|must) be)\s+(?:made|sent|"
+                            r"submitted|completed|done)\b", re.IGNORECASE)
+_PLANNED_KINDS = ("referral", "notification")
+
+
 @lru_cache(maxsize=65536)
 def _matches(text: str) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
@@ -139,6 +148,10 @@ def _matches(text: str) -> tuple[tuple[str, str], ...]:
             continue
         if kind in MEETING_KINDS and (_ASKED_FOR.search(text, max(0, m.start() - 40), m.start())
                                       or _ASKED_AFTER.match(text, m.end())):
+            continue
+        if kind in _PLANNED_KINDS and (_PLANNED_BEFORE.search(text, max(0, m.start() - 20),
+                                                              m.start())
+                                       or _PLANNED_AFTER.match(text, m.end())):
             continue
         if kind not in (k for k, _ in found):
             found.append((kind, m.group(0).lower()))

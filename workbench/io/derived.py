@@ -65,9 +65,12 @@ _TIME = re.compile(
     r"|\b(?:[01]\d|2[0-3])[0-5]\d\s?(?:hrs|hours|h)\b|\bmidnight\b|\bnoon\b", re.I)
 _NIGHT = re.compile(r"night|evening|same day|later", re.I)
 #: a police export's clock right after the date, with no colon or "hrs" ("FOUND 02/02/2025 0810")
-_BARE_CLOCK = re.compile(r"\s+(?:at\s+)?((?:[01]\d|2[0-3])[0-5]\d)(?![\d/:.])")
+_BARE_CLOCK = re.compile(r"\s+(?:at\s+)?((?:[01]\d|2[0-3])[0-5]\d)(?![\d/:]|\.\d)")
 #: a day and month with no year ("found Sat 1/2 3.45am"), read as the first after the report
 _DAY_MONTH = re.compile(r"(?<![\d/])(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])(?![\d/])")
+#: a day and a month's name with no year ("returned 15-Dec 0400", "found 2nd March"), read alike
+_DAY_MON = re.compile(rf"\b(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?[ -](?:of )?{_MON}\b\.?"
+                      r"(?P<year>[ -](?:19|20)\d\d(?!\d|\s?(?:hrs|hours|h)\b)|-\d\d(?!\d))?", re.I)
 _DAY = pd.Timedelta(days=1)
 
 
@@ -123,7 +126,7 @@ def found_when(words: str, report: When) -> tuple[When | None, str]:
     >>> said, str(w.start)
     ('14/03/2025 0810', '2025-03-14 08:10:00+00:00')
     """
-    date = _DATE.search(words) or _DAY_MONTH.search(words)
+    date = _DATE.search(words) or _DAY_MONTH.search(words) or _DAY_MON.search(words)
     rest = words[:date.start()] + " " * (date.end() - date.start()) + words[date.end():] \
         if date else words
     relative = _RELATIVE.search(rest)
@@ -133,13 +136,16 @@ def found_when(words: str, report: When) -> tuple[When | None, str]:
     clock = _clock(time.group(0)) if time else None
     if date and not time and (bare := _BARE_CLOCK.match(words, date.end())):
         clock, said = bare.group(1), f"{said} {bare.group(1)}"
-    if date and date.re is _DAY_MONTH:  # "found Sat 1/2 3.45am": the next such day
+    if date and date.re is _DAY_MON and date["year"]:  # "15-Dec-24"
+        return parse_when(date.group(0).replace("-", " "), clock), said
+    if date and date.re is not _DATE:  # "found Sat 1/2 3.45am", "15-Dec": the next such day
         if report.start is None:
             return None, ""
         year = report.start.tz_convert("Europe/London").year
-        when = parse_when(f"{date.group(0)}/{year}", clock)
+        day = date.group(0).replace("-", " ").rstrip(".") + ("/" if date.re is _DAY_MONTH else " ")
+        when = parse_when(f"{day}{year}", clock)
         if when.end is not None and when.end <= report.start - _DAY:
-            when = parse_when(f"{date.group(0)}/{year + 1}", clock)
+            when = parse_when(f"{day}{year + 1}", clock)
         return when, said
     if date:
         return parse_when(date.group(0), clock), said
