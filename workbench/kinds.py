@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from workbench.safeyaml import load_yaml
+from workbench.safeyaml import load_bundled_yaml
 
 __all__ = ["GRADES", "HANDOFF_KINDS", "KINDS", "MEETING_KINDS", "PROTECTIVE_KINDS",
            "REPORT_KINDS", "RI_KINDS", "Classification", "classify", "denied", "find_grade",
@@ -59,7 +59,7 @@ class Classification:
 def _entries() -> tuple[dict[str, Any], ...]:
     """The kinds of ``data/kinds.yaml``, read once."""
     text = resources.files("workbench").joinpath("data/kinds.yaml").read_text("utf-8")
-    return tuple(load_yaml(text, name="kinds.yaml")["kinds"])  # type: ignore[index]
+    return tuple(load_bundled_yaml(text)["kinds"])  # type: ignore[index]
 
 
 @cache

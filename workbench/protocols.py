@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from workbench.errors import UnknownProtocolError
-from workbench.safeyaml import load_yaml
+from workbench.safeyaml import load_bundled_yaml
 from workbench.timeutil import NATIONS
 
 __all__ = ["DEFAULT_PROTOCOL", "PROTOCOLS", "ROLES", "Protocol", "load_protocol"]
@@ -81,7 +81,7 @@ def _merge(base: Protocol, data: Mapping[str, Any]) -> Protocol:
 @cache
 def _bundled(name: str) -> Protocol:
     text = resources.files("workbench").joinpath(f"data/protocols/{name}.yaml").read_text("utf-8")
-    return _from_data(load_yaml(text, name=f"{name}.yaml"))  # type: ignore[arg-type]
+    return _from_data(load_bundled_yaml(text))  # type: ignore[arg-type]
 
 
 def _from_data(data: Mapping[str, Any]) -> Protocol:

@@ -150,14 +150,25 @@ def episodes(data: Case | pd.DataFrame, *, window_days: int = 30,
 
 def _episode_of(ev: pd.DataFrame, ep: pd.DataFrame, mask: pd.Series,
                 columns: list[str]) -> pd.DataFrame:
-    """Events (selected by mask) with the row ``_k`` of the episode they fall in (by start)."""
+    """Events (selected by mask) with the row ``_k`` of the episode they fall in (by start):
+    the case's last episode starting at or before the event (``merge_asof`` backward by
+    case, here one ``searchsorted`` over an int64 key of case code and time rank)."""
     sel = _sorted(ev.loc[(mask & ev["start"].notna()).to_numpy(),
                          ["case_id", "id", "seq", "start", *columns]])
-    spans = ep[["case_id", "start", "found_at"]].rename(columns={"start": "ep_start"}).assign(
-        _k=np.arange(len(ep))).sort_values("ep_start", kind="stable")
-    joined = pd.merge_asof(sel, spans, left_on="start", right_on="ep_start", by="case_id",
-                           direction="backward")
-    return joined.loc[joined["_k"].notna()].astype({"_k": "int64"})
+    codes, _ = pd.factorize(pd.concat([ep["case_id"], sel["case_id"]], ignore_index=True))
+    e_code, s_code = codes[:len(ep)].astype(np.int64), codes[len(ep):].astype(np.int64)
+    e_at = ep["start"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    s_at = sel["start"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    times, rank = np.unique(np.concatenate([e_at, s_at]), return_inverse=True)
+    e_key = e_code * len(times) + rank[:len(ep)]
+    s_key = s_code * len(times) + rank[len(ep):]
+    order = np.argsort(e_key, kind="stable")  # ties: the later episode row wins, as in merge_asof
+    at = np.searchsorted(e_key[order], s_key, side="right") - 1
+    hit = at >= 0
+    hit[hit] = e_code[order[at[hit]]] == s_code[hit]
+    k = order[at[hit]]
+    out = sel.iloc[np.flatnonzero(hit)]
+    return out.assign(found_at=ep["found_at"].array.take(k), _k=k.astype(np.int64))
 
 
 def _per_episode(ep: pd.DataFrame, frame: pd.DataFrame, column: str, *, keep: str = "first"

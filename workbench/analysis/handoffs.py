@@ -49,7 +49,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.agencies import load_aliases
+from workbench.agencies import AliasTable, load_aliases
 from workbench.analysis.episodes import event_frame
 from workbench.analysis.facts import fact_frame, with_fact_columns
 from workbench.case import Case
@@ -288,20 +288,36 @@ def _only_told(h: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
     said = [c for c in ("summary", "details", "action", "outcome") if c in ev.columns]
     if not ask.any() or not said:
         return out
-    rows = ev.drop_duplicates("id").set_index("id")
+    ids = h["event_id"].to_numpy(dtype=object)
+    rows = ev.drop_duplicates("id")
+    rows = rows.loc[rows["id"].isin(pd.unique(ids[ask])).to_numpy(), ["id", *said]]
+    cells = [rows[c].to_numpy(dtype=object) for c in said]
+    texts = {key: "\n".join(str(col[j] or "") for col in cells)
+             for j, key in enumerate(rows["id"].to_numpy(dtype=object))}
     aliases = load_aliases()
-    for i in np.flatnonzero(ask):   # a loop over the few requests
-        text = "\n".join(str(rows.at[h["event_id"].iat[i], c] or "") for c in said)
-        asked, told = set(), set()
-        for sentence in _SENTENCE.split(text):
-            if asks_for_answer(sentence) or _REFERS.search(sentence):
-                asked.update(aliases.find_in_text(sentence))
-            elif _TOLD.search(sentence):
-                told.update(aliases.find_in_text(sentence))
-            elif _PPN.search(sentence):     # "PPN.": a notice to social care, asking nothing
-                told.add(aliases.sector_agencies["social-care"])
-        out[i] = (request[i] or bool(asked)) and h["recipient"].iat[i] in told - asked
+    read: dict[object, tuple[set[str], set[str]]] = {}  # event id -> (asked, told)
+    recipients = h["recipient"].to_numpy(dtype=object)
+    for i in np.flatnonzero(ask):   # a loop over the few requests, each event's words read once
+        key = ids[i]
+        if key not in read:
+            read[key] = _asked_told(texts[key], aliases)
+        asked, told = read[key]
+        out[i] = (request[i] or bool(asked)) and recipients[i] in told - asked
     return out
+
+
+def _asked_told(text: str, aliases: AliasTable) -> tuple[set[str], set[str]]:
+    """The agencies a row's words ask something of, and those they only tell."""
+    asked: set[str] = set()
+    told: set[str] = set()
+    for sentence in _SENTENCE.split(text):
+        if asks_for_answer(sentence) or _REFERS.search(sentence):
+            asked.update(aliases.find_in_text(sentence))
+        elif _TOLD.search(sentence):
+            told.update(aliases.find_in_text(sentence))
+        elif _PPN.search(sentence):     # "PPN.": a notice to social care, asking nothing
+            told.add(aliases.sector_agencies["social-care"])
+    return asked, told
 
 
 def _attended(ev: pd.DataFrame) -> pd.DataFrame:

@@ -172,12 +172,13 @@ def _bundled(name: str) -> Path:
 
 def _case(args: argparse.Namespace):
     """A case folder, or chronologies imported on the fly."""
-    from workbench.io.casefile import load_case
-    from workbench.io.importer import import_chronologies
-
     paths = [Path(p) for p in args.case]
     if len(paths) == 1 and (paths[0] / "case.yaml").is_file():
+        from workbench.io.casefile import load_case
+
         return load_case(paths[0])
+    from workbench.io.importer import import_chronologies  # (not the case folder's reader)
+
     return import_chronologies(paths, **_reading_kwargs(args))
 
 

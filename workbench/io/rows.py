@@ -90,6 +90,8 @@ _INFORMED = re.compile(r"\b(?:informed|notified|updated|alerted|e-?mailed|phoned
                        r"\s+(?P<who>[^.;\n]+)", re.IGNORECASE)
 _WAS_INFORMED = re.compile(r"(?P<who>[^.;:\n]+?)\s+(?:informed|notified|updated|made\s+aware)\b",
                            re.IGNORECASE)
+#: the words _WAS_INFORMED ends on: a sentence without them has no match
+_TOLD_WORD = re.compile(r"\s(?:informed|notified|updated|made\s+aware)\b", re.IGNORECASE)
 # information that came from another agency: "SW6 reported ...", "Harbour Project shared
 # RHI by phone", "Information received from CSC", "CSC told us"
 _FROM = re.compile(r"(?:^|[.;!?\n]\s*)(?P<who>(?:\S+\s+){0,4}?\S+)\s+(?:reported|passed\s+on|shared|"
@@ -709,8 +711,9 @@ class RowReader:
         for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
             spans = [(m.start(), m.group("who")) for rx in (_SHARED_TO, _INFORMED)
                      for m in rx.finditer(sentence)]
-            spans += [(m.start("who"), m.group("who").split(",")[-1])
-                      for m in _WAS_INFORMED.finditer(sentence)]
+            if _TOLD_WORD.search(sentence):  # (the lazy scan from every place is slow)
+                spans += [(m.start("who"), m.group("who").split(",")[-1])
+                          for m in _WAS_INFORMED.finditer(sentence)]
             if _SHARE_NOT_AFTER.search(sentence):   # "Notification to host police: not recorded"
                 continue
             for at, who in sorted(spans):

@@ -117,9 +117,11 @@ def passed(frame: pd.DataFrame, column: str, amount: int, unit: str,
     return end >= _at(frame, column) + amount * scale
 
 
-def chronology_end(timed: pd.DataFrame) -> pd.DataFrame:
-    """Each case's last dated instant (``lo``) and its local date (``lo_day``)."""
-    return timed.groupby("case_id")[["lo", "lo_day"]].max()
+def chronology_end(analysis: Analysis) -> pd.DataFrame:
+    """Each case's last dated instant (``lo``) and its local date (``lo_day``), from
+    ``analysis.timed``: found once, shared by the rules (do not change it)."""
+    return analysis.derived("chronology_end",
+                            lambda a: a.timed.groupby("case_id")[["lo", "lo_day"]].max())
 
 
 #: verdicts from weakest to strongest: ``min`` over a group means "fails for all

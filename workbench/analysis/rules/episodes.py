@@ -77,7 +77,7 @@ def repeat_episodes_no_strategy(analysis: Analysis) -> pd.DataFrame:
     has = m["m_id"].notna()
     met_some = has & (m["m_lo"] <= m["last"] + grace)
     met_all = has & (m["m_last"] <= m["lo"] + grace) & (m["m_lo"] >= m["f_last"])
-    end = m["case_id"].map(chronology_end(ev)["lo"])
+    end = m["case_id"].map(chronology_end(analysis)["lo"])
     fail_all = m["in_all"] & ~met_some & (end >= m["last"] + grace)
     fail_some = ~met_all & (end >= m["lo"] + grace)
     wide = (width(m, "f_", "days") > days) | (width(m, "", "days") > days)

@@ -156,7 +156,7 @@ def unanswered_referral(analysis: Analysis) -> pd.DataFrame:
     h = h.merge(renamed(answer, "b_").rename(columns={"b_id": "answer_id"}),
                 on=["case_id", "answer_id"], how="left")
     answered = h["answer_id"].ne("").to_numpy()
-    ends = chronology_end(analysis.timed)
+    ends = chronology_end(analysis)
     gmin, gmax = gap_bounds(h, "", "b_", "working days", **cal)
     fail_all = np.where(answered, gmin > days, passed(h, "last", days, "working days", ends,
                                                       **cal))
@@ -285,7 +285,7 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     sent = _generic_to_lead(share_times(analysis).rename(columns={"event_id": "id"}), rows,
                             sectors)
     res = answered_within(rows, sent, by=["case_id", "sender", "recipient"], amount=days,
-                          unit="working days", ends=chronology_end(ev),
+                          unit="working days", ends=chronology_end(analysis),
                           calendar=analysis.calendar)
     per_event = combine(res["verdict"], res["_row"], "all")
     lead_names = res.groupby("_row")["recipient"].agg(", ".join)  # small: flagged candidates
@@ -348,7 +348,7 @@ def placement_not_notified(analysis: Analysis) -> pd.DataFrame:
                       on=["case_id", "recipient"]).drop(columns="recipient")
     sent = sent.loc[sent["sender"].ne("")].drop_duplicates(["case_id", "sender", "role", "id"])
     res = answered_within(rows, sent, by=["case_id", "sender", "role"], amount=days,
-                          unit="working days", ends=chronology_end(ev), since="since",
+                          unit="working days", ends=chronology_end(analysis), since="since",
                           calendar=analysis.calendar)
     # the placing agency playing a role itself (a police move?) need not tell itself
     own = [s in names.get((c, r), ()) for c, s, r in zip(res["case_id"], res["sender"],

@@ -55,7 +55,7 @@ def return_interview_missing(analysis: Analysis) -> pd.DataFrame:
     interviews were offered: it is not judged."""
     ev = analysis.timed
     hours = int(analysis.settings["return_interview_hours"])
-    ends = chronology_end(ev)
+    ends = chronology_end(analysis)
     founds = _founds(analysis)
     judged = ev.loc[ev["kind"].isin(RI_KINDS) | ev["sector"].eq("social-care"), "case_id"]
     founds = founds.loc[founds["case_id"].isin(judged.unique())]
@@ -169,7 +169,7 @@ def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
                           on=["case_id", "agency", "recipient"])
     pairs = pairs.drop(columns="recipient").drop_duplicates(["_key", "id"])
     res = answered_within(near, pairs.drop(columns=["case_id", "agency"]), by="_key",
-                          amount=days, unit="working days", ends=chronology_end(ev),
+                          amount=days, unit="working days", ends=chronology_end(analysis),
                           since="since", calendar=analysis.calendar)
     f = res.loc[res["verdict"].ne("")]
     if f.empty:

@@ -47,7 +47,7 @@ def child_voice_not_acted_on(analysis: Analysis) -> pd.DataFrame:
     shared = ev["recipients"].fillna("").str.replace(r"(?:^|;\s*)Family(?=;|$)", "", regex=True)
     acts = dated(ev, ev["kind"].isin(PROTECTIVE_KINDS) | shared.str.strip("; ").ne(""))
     res = answered_within(told, acts, by="case_id", amount=days, unit="working days",
-                          ends=chronology_end(ev), calendar=analysis.calendar)
+                          ends=chronology_end(analysis), calendar=analysis.calendar)
     f = res.loc[res["verdict"].ne("")]
     if f.empty:
         return none()
