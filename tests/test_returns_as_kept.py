@@ -3,9 +3,9 @@ coordinator's weekly review by ISO week, a form of labels and values beside case
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
+from tests.test_real_returns import workbook
 from workbench.agencies import load_aliases
 from workbench.io.dates import parse_when
 from workbench.io.importer import import_chronologies, import_report
@@ -24,14 +24,7 @@ EMAILS = [
 
 
 def book(path, sheets):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+    return workbook(path.parent, path.name, sheets)
 
 
 def test_an_email_thread_is_dated_by_sent_and_each_writer_is_their_agency(tmp_path):
