@@ -41,6 +41,8 @@ from typing import Any
 
 import yaml
 
+from workbench.safeyaml import load_bundled_yaml
+
 __all__ = ["SECTORS", "Agency", "AliasTable", "Resolved", "agencies_from_meta", "alias_lines",
            "load_aliases", "name_key", "yaml_scalar"]
 
@@ -374,7 +376,7 @@ def agencies_from_meta(meta: Mapping[str, object]) -> tuple[Agency, ...]:
 def _bundled() -> AliasTable:
     """The bundled table (read once: it is data that does not change while running)."""
     text = resources.files("workbench").joinpath("data/agencies.yaml").read_text("utf-8")
-    bundled = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    bundled: Any = load_bundled_yaml(text)
     return AliasTable(_agencies_from_yaml(bundled, "agencies.yaml"),
                       _rules_from_yaml(bundled, "agencies.yaml"),
                       MappingProxyType(dict(bundled.get("sector_agencies") or {})),

@@ -136,7 +136,18 @@ _PLANNED_BEFORE = re.compile(r"\b(?:to|will|would|should|must|needs? to|plans? t
                              r"complete|submit|do))?(?:\s+(?:a|an|the))?\s*$", re.IGNORECASE)
 _PLANNED_AFTER = re.compile(r"(?:\s*be|[^.;:]{0,40}?\b(?:to|will|should|must) be)\s+(?:made|sent|"
                             r"submitted|completed|done)\b", re.IGNORECASE)
-_PLANNED_KINDS = ("referral", "notification")
+
+#: per kind group, the words that make a named act not (yet) done: (kinds, words just
+#: before and how far back they may start, words just after)
+_NOT_YET_DONE = ((MEETING_KINDS, _ASKED_FOR, 40, _ASKED_AFTER),
+                 (frozenset({"referral", "notification"}), _PLANNED_BEFORE, 20, _PLANNED_AFTER))
+
+
+def _not_yet_done(kind: str, text: str, start: int, end: int) -> bool:
+    """Whether the act named at ``text[start:end]`` is asked for or planned, not done."""
+    return any(kind in kinds and (before.search(text, max(0, start - back), start)
+                                  or after.match(text, end))
+               for kinds, before, back, after in _NOT_YET_DONE)
 
 
 @lru_cache(maxsize=65536)
@@ -146,12 +157,7 @@ def _matches(text: str) -> tuple[tuple[str, str], ...]:
         kind = KINDS[int(m.lastgroup[1:])]  # type: ignore[index]
         if denied(text, m.start()):
             continue
-        if kind in MEETING_KINDS and (_ASKED_FOR.search(text, max(0, m.start() - 40), m.start())
-                                      or _ASKED_AFTER.match(text, m.end())):
-            continue
-        if kind in _PLANNED_KINDS and (_PLANNED_BEFORE.search(text, max(0, m.start() - 20),
-                                                              m.start())
-                                       or _PLANNED_AFTER.match(text, m.end())):
+        if _not_yet_done(kind, text, m.start(), m.end()):
             continue
         if kind not in (k for k, _ in found):
             found.append((kind, m.group(0).lower()))

@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from workbench.safeyaml import load_bundled_yaml
 
 __all__ = ["any_of", "sentences", "trim", "vocabulary"]
 
@@ -28,7 +28,7 @@ _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=\S)|\s*\n+\s*|\s+\|\s+")
 def vocabulary() -> dict[str, Any]:
     """The fact vocabulary, read once."""
     text = resources.files("workbench").joinpath("data/facts.yaml").read_text("utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    return load_bundled_yaml(text)  # type: ignore[return-value]
 
 
 def any_of(phrases: Sequence[str]) -> str:
