@@ -12,10 +12,8 @@ Examples
 >>> table = load_aliases()
 >>> table.normalise("CSC"), table.normalise("  the Police force ")
 ("Children's Social Care", 'Police')
->>> table.sector("School Nursing")
-'health'
->>> table.normalise("Polce") is None
-True
+>>> table.sector("School Nursing"), table.normalise("Polce") is None
+('health', True)
 >>> r = table.resolve("Anyshire Constabulary")
 >>> r.name, r.sector, r.known, r.basis
 ('Anyshire Constabulary', 'police', False, "sector from the word 'constabulary'")
@@ -375,8 +373,8 @@ def agencies_from_meta(meta: Mapping[str, object]) -> tuple[Agency, ...]:
 @cache
 def _bundled() -> AliasTable:
     """The bundled table (read once: it is data that does not change while running)."""
-    text = resources.files("workbench").joinpath("data/agencies.yaml").read_text("utf-8")
-    bundled: Any = load_bundled_yaml(text)
+    bundled: Any = load_bundled_yaml(
+        resources.files("workbench").joinpath("data/agencies.yaml").read_text("utf-8"))
     return AliasTable(_agencies_from_yaml(bundled, "agencies.yaml"),
                       _rules_from_yaml(bundled, "agencies.yaml"),
                       MappingProxyType(dict(bundled.get("sector_agencies") or {})),
