@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import Problem, Reason, Severity
+from workbench.io.date_grammar import _NUM, _NUMBERS
 from workbench.io.dates import DateError, Precision, When, parse_when
 from workbench.io.placing import place_derived
 
@@ -53,7 +54,8 @@ _DATE = re.compile(
     r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b|\b\d{4}-\d{2}-\d{2}\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?(?: of)? {_MON}\.?,? (?:\d{{4}}|\d{{2}})\b"
     rf"|\b{_MON}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b", re.I)
-_NUM = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a|an"
+#: a found counted from the report ("returned home within 24 hours", "within a day")
+_WITHIN = re.compile(rf"\bwithin (?:about |around |roughly )?({_NUM}) (hour|day)s?\b", re.I)
 _RELATIVE = re.compile(
     r"\b(?:(?:on )?(?:the )?same day|later (?:that|the same) day"
     r"|(?:later )?(?:that|the same) (?:morning|afternoon|evening|night)"
@@ -125,6 +127,9 @@ def found_when(words: str, report: When) -> tuple[When | None, str]:
     >>> w, said = found_when("FOUND 14/03/2025 0810 - returned home", r)
     >>> said, str(w.start)
     ('14/03/2025 0810', '2025-03-14 08:10:00+00:00')
+    >>> w, said = found_when("Each time she returned home within 24 hours", r)
+    >>> said, w.precision, str(w.end)
+    ('within 24 hours', <Precision.RANGE: 'range'>, '2025-03-14 22:11:00+00:00')
     """
     date = _DATE.search(words) or _DAY_MONTH.search(words) or _DAY_MON.search(words)
     rest = words[:date.start()] + " " * (date.end() - date.start()) + words[date.end():] \
@@ -160,6 +165,11 @@ def found_when(words: str, report: When) -> tuple[When | None, str]:
         if when.end is not None and when.end <= report.start:
             when = parse_when("the next day", clock, anchor=report)
         return when, said
+    if (within := _WITHIN.search(words)) and report.start is not None and report.end is not None:
+        n = _NUMBERS.get(within[1].lower()) or int(within[1])
+        span = pd.Timedelta(hours=n) if within[2].lower() == "hour" else n * _DAY
+        return When(within[0], report.start, report.end + span, Precision.RANGE,
+                    approximate=True, relative=True), within[0]
     return None, ""
 
 

@@ -140,7 +140,8 @@ class _Patterns:
         f = v["found"]
         verb = any_of(f["verbs"])
         self.found_start = re.compile(
-            rf"^\s*(?:(?:{any_of(f['subjects'])})\s+(?:was\s+|were\s+|has\s+been\s+|had\s+been\s+)?)?"
+            rf"(?:^|,\s+(?=each|both))\s*(?:{any_of(f['openers'])},?\s+)?"
+            rf"(?:(?:{any_of(f['subjects'])})\s+(?:was\s+|were\s+|has\s+been\s+|had\s+been\s+)?)?"
             rf"{verb}\b", re.I)
         self.found_any = re.compile(rf"\b{verb}\b", re.I)
         self.found_not = re.compile(rf"\b{any_of(f['negations'])}\s+(?:been\s+)?{verb}\b", re.I)

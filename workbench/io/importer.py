@@ -47,7 +47,6 @@ from workbench.io.dated_interviews import derive_dated_interviews, derive_told_i
 from workbench.io.dates import DateError, When, parse_when
 from workbench.io.derived import (
     derive_dated_shares,
-    derive_found_events,
     derive_informant_shares,
 )
 from workbench.io.facts import find_facts
@@ -58,6 +57,7 @@ from workbench.io.file_agency import (
     agency_of_title,
     author_or_team,
 )
+from workbench.io.listed_episodes import derive_listed_founds, split_listed_reports
 from workbench.io.merge import StreamLinks, close_open, link, order, stems_of, use_own_names
 from workbench.io.rows import AgencyRegistry, FileAgency, Record, RowReader, slug
 from workbench.io.summary import FileSummary, ImportSummary, NewAgency, count_reasons
@@ -470,10 +470,11 @@ def import_report(paths: Iterable[str | Path], *, mapping: Mapping[str, object] 
     # the facts inside the rows; a found written in a report becomes its own event
     told = _told_by(reading.records, table)
     interviews = {str(r["id"]): r["_interview"] for r in reading.records if r.get("_interview")}
+    events, listed = split_listed_reports(reading.events)
     events = derive_reported_episodes(derive_dated_shares(derive_dated_interviews(
-        derive_told_interviews(derive_informant_shares(reading.events, told), interviews))))
-    events, facts, derived = derive_found_events(events, find_facts(events))
-    problems = [*problems, *derived]
+        derive_told_interviews(derive_informant_shares(events, told), interviews))))
+    events, facts, derived = derive_listed_founds(events, find_facts(events))
+    problems = [*problems, *listed, *derived]
     case = case_from_events(events, id=case_id, meta=inputs.meta,
                             sources=tuple(dict.fromkeys(events["source_file"])),
                             aliases=table.with_agencies(found), problems=tuple(problems),
