@@ -20,7 +20,7 @@ PLANTED = {
     "looked-after-out-of-area": {"placement-not-notified": 1, "unanswered-referral": 1,
                                  "return-interview-missing": 1, "meeting-missing-agency": 1},
     "county-lines": {"risk-disagreement": 2, "victim-blaming-language": 2,
-                     "repeat-episodes-no-strategy": 1, "child-voice-not-acted-on": 2,
+                     "repeat-episodes-no-strategy": 1, "child-voice-not-acted-on": 3,
                      "return-interview-not-shared": 1, "information-not-shared": 2},
     "missing-from-home-exclusion": {"education-exclusion-escalation": 2,
                                     "closed-while-active": 1, "ownership-gap": 3,

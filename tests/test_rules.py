@@ -551,6 +551,21 @@ def test_a_disclosure_passed_on_in_its_own_record_is_acted_on():
     assert len(of(flags(to_family, END), "child-voice-not-acted-on")) == 1
 
 
+def test_another_agencys_notice_does_not_act_on_a_disclosure_it_never_heard():
+    told = ("07/02/2025 10:00", SSP, "return_interview_completed",
+            {"sector": "third-sector", "details": "Child A said she is frightened of Adult "
+             "Male 1 and owes him money"})
+    notice = ("10/02/2025 09:00", "Police", "notification",
+              {"summary": "Notice of missing episode", "recipients": [CSC]})
+    found = of(flags(told, notice, END), "child-voice-not-acted-on")
+    assert found["event_ids"].tolist() == [("e1",)]
+    passed_on = ("10/02/2025 09:00", SSP, "information_shared",
+                 {"summary": "RHI shared", "recipients": [CSC]})
+    assert of(flags(told, passed_on, END), "child-voice-not-acted-on").empty
+    meeting = ("10/02/2025 09:00", CSC, "strategy_meeting", {"summary": "Strategy meeting"})
+    assert of(flags(told, meeting, END), "child-voice-not-acted-on").empty
+
+
 def test_a_decision_to_close_is_a_closure_and_a_second_one_closes_nothing_new():
     rows = [*episode("01/01/2025"),
             ("14/02/2025 10:00", CSC, "assessment",

@@ -29,6 +29,9 @@ from workbench.kinds import PROTECTIVE_KINDS
 
 __all__ = ["child_voice_not_acted_on", "victim_blaming_language"]
 
+#: hand-offs that pass on only what their sender knew
+_NOTICES = ("notification", "information_shared")
+
 
 @rule("wb.child-voice-not-acted-on", pattern="child-voice-not-acted-on",
       title="The child's disclosure not acted on", severity="high",
@@ -43,11 +46,21 @@ def child_voice_not_acted_on(analysis: Analysis) -> pd.DataFrame:
     days = int(analysis.settings["share_working_days"])
     told = dated(ev, ev["child_voice"].eq("disclosure"))
     # passing it on is acting on it: a hand-off to an agency (the record of the disclosure
-    # itself, when it says who it was shared with) counts like an information share
+    # itself, when it says who it was shared with) counts like an information share. A
+    # notice (a notification or information share) passes on what its sender knew, so
+    # counts only from the agency the child told: the police's notice of the next episode
+    # does not act on a disclosure made to the return interview service
     shared = ev["recipients"].fillna("").str.replace(r"(?:^|;\s*)Family(?=;|$)", "", regex=True)
-    acts = dated(ev, ev["kind"].isin(PROTECTIVE_KINDS) | shared.str.strip("; ").ne(""))
-    res = answered_within(told, acts, by="case_id", amount=days, unit="working days",
-                          ends=chronology_end(analysis), calendar=analysis.calendar)
+    passes_on = ev["kind"].isin(PROTECTIVE_KINDS) | shared.str.strip("; ").ne("")
+    anyone = passes_on & ~ev["kind"].isin(_NOTICES)
+    told = told.assign(_told=told["agency"])
+    acts = pd.concat([
+        dated(ev, passes_on & ~anyone).assign(_told=lambda d: d["agency"]),
+        dated(ev, anyone).merge(told[["case_id", "_told"]].drop_duplicates(), on="case_id"),
+    ], ignore_index=True)
+    res = answered_within(told, acts, by=["case_id", "_told"], amount=days,
+                          unit="working days", ends=chronology_end(analysis),
+                          calendar=analysis.calendar)
     f = res.loc[res["verdict"].ne("")]
     if f.empty:
         return none()
