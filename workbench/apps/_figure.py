@@ -105,9 +105,16 @@ class _PageReady(anywidget.AnyWidget):
         if (["width", "screen", "room"].every(k => Math.abs(now[k] - last[k]) < STEP)) return;
         last = now; model.send({ event: "resized", ...now }); };
       const resized = () => { clearTimeout(timer); timer = setTimeout(settled, SETTLE); };
+      // the kernel has dealt with a resize (refitted the figure, or found nothing to
+      // change): counted on the slot, for whatever waits for it (a screenshot, a test)
+      let fitted = 0;
+      const done = (msg) => { if (msg && msg.event === "fitted" && el.parentElement)
+        el.parentElement.dataset.wbFitted = String(++fitted); };
+      model.on("msg:custom", done);
       window.addEventListener("resize", resized);
       send();
-      return () => { window.removeEventListener("resize", resized); clearTimeout(timer); };
+      return () => { window.removeEventListener("resize", resized); clearTimeout(timer);
+                     model.off("msg:custom", done); };
     } };""".replace("SETTLE", str(RESIZE_SETTLE_MS)).replace("STEP", str(RESIZE_STEP_PX))
 
 
@@ -299,9 +306,14 @@ class FigureSlot:
             return
         before = (self.page_width, self.font_scale, self.page_room)
         self._measured(width, screen, room)
-        if not self.is_widget or self._built is None or \
-                (self.page_width, self.font_scale, self.page_room) == before:
-            return
+        if self.is_widget and self._built is not None and \
+                (self.page_width, self.font_scale, self.page_room) != before:
+            self._refit(before)
+        self._signal.send({"event": "fitted"})     # the page counts it (data-wb-fitted)
+
+    def _refit(self, before: tuple[int | None, float, int | None]) -> None:
+        """Fit the figure as built to the page as now measured, and show it unless the
+        page ``before`` (width, text scale, room) had it fitted the same."""
         fitted = self._fitted()
         if before[:2] == (self.page_width, self.font_scale):
             now, self.page_room = self.page_room, before[2]
