@@ -84,16 +84,37 @@ def _settled(page) -> None:
                   "requestAnimationFrame(r)))")
 
 
+#: how many resizes the kernel has dealt with, for each figure's slot on the page
+FITTED_JS = ("() => [...document.querySelectorAll('.wb-figure')]"
+             ".map(e => Number(e.dataset.wbFitted || 0))")
+
+
+def _whole(page) -> None:
+    """Make the window as tall as the app. The figures are fitted again to a window
+    resized by 16 px or more (:mod:`workbench.apps._figure`): each time, wait until the
+    kernel has dealt with it, and measure the app again (a laptop's timeline, drawn
+    shorter to fit its window, takes its height as built)."""
+    sent = page.viewport_size["height"]      # the height the figures were last fitted to
+    for _ in range(4):
+        height = int(page.evaluate("document.querySelector('.wb-app').scrollHeight")) + 80
+        if height == page.viewport_size["height"]:
+            break
+        fitted = page.evaluate(FITTED_JS)
+        page.set_viewport_size({"width": page.viewport_size["width"], "height": height})
+        if abs(height - sent) >= 16:
+            sent = height
+            page.wait_for_function(f"(before) => ({FITTED_JS})().some((n, i) => "
+                                   "n > (before[i] || 0))", arg=fitted, timeout=60_000)
+        _settled(page)
+
+
 def shoot(pages: Pages, out: Path, only: str | None = None) -> list[Path]:
     written = []
 
     def save(page, name: str, *, full: bool = False) -> None:
         _settled(page)
         if full:    # Voilà scrolls inside its page: make the window as tall as the app
-            height = page.evaluate("document.querySelector('.wb-app').scrollHeight")
-            page.set_viewport_size({"width": page.viewport_size["width"],
-                                    "height": int(height) + 80})
-            _settled(page)
+            _whole(page)
         page.evaluate("() => { const s = document.scrollingElement; s.scrollTo(0, 0); }")
         path = out / f"{name}.png"
         page.screenshot(path=str(path))

@@ -52,6 +52,64 @@ def tiny_case(*, declared: bool = True, id: str = "tiny"):
                             aliases=load_aliases())
 
 
+#: the agencies of :func:`many_agencies_case` with records in its review period, and those
+#: whose only records are years before it (month or year known: background)
+ACTIVE = ("Police", CSC, "School", "Return Interview Service", "Youth Justice Service",
+          "Emergency Department")
+BACKGROUND = ("Health Visiting", "GP Surgery", "Housing", "Early Help",
+              "Speech and Language Therapy", "Dental Service", "Nursery", "Family Support",
+              "Youth Club")
+
+
+def many_agencies_case(*, id: str = "many-agencies"):
+    """Child M (fictional): fifteen agencies. Six (:data:`ACTIVE`) recorded the review
+    period in 2025: three missing episodes, return interviews, referrals and a strategy
+    meeting; nine more (:data:`BACKGROUND`) have only records from 2016-2022 known to the
+    month or the year."""
+    rows: list[tuple] = []
+    for n, agency in enumerate(BACKGROUND):
+        year = 2016 + n % 7
+        rows.append((f"{3 + n % 9:02d}/{year}" if n % 3 else str(year), agency, "contact",
+                     {"summary": f"{agency}: note from the child's early years"}))
+        if n % 2:
+            rows.append((f"{1 + n:02d}/2022", agency, "contact",
+                         {"summary": f"{agency}: a later note"}))
+    for m, (day, hour) in enumerate((("04/02/2025", 21), ("11/03/2025", 23), ("19/04/2025", 22))):
+        d, mo, y = day.split("/")
+        back = f"{int(d) + 1:02d}/{mo}/{y}"
+        rows += [
+            (f"{day} {hour}:00", "Police", "missing_report",
+             {"risk_grade": ("medium", "high", "high")[m]}),
+            (f"{back} 07:30", "Police", "found", {"recipients": [CSC],
+                                                   "summary": "Found in a stairwell in town"}),
+            (f"{back} 09:10", "Emergency Department", "contact",
+             {"summary": "Seen for a cut hand; discharged"}),
+            (f"{int(d) + 3:02d}/{mo}/{y} 15:00", "Return Interview Service",
+             "return_interview_completed", {"recipients": [CSC],
+                                            "summary": "Would not say where she had been"}),
+            (f"{int(d) + 6:02d}/{mo}/{y} 10:00", "School", "referral",
+             {"recipients": [CSC], "summary": "Attendance falling; seen with older youths"}),
+        ]
+    rows += [("20/03/2025 14:00", CSC, "strategy_meeting",
+              {"attendees": ["Police", CSC, "Youth Justice Service"],
+               "summary": "Strategy meeting: exploitation concerns"}),
+             ("02/04/2025 11:00", "Youth Justice Service", "contact",
+              {"summary": "Out-of-court disposal; worker allocated"}),
+             ("05/05/2025 16:00", CSC, "case_closed", {"summary": "Case closed"})]
+    rows.sort(key=lambda r: _day_key(str(r[0])))
+    meta = {"id": id, "title": "Child M: fifteen agencies, nine from before the review",
+            "protocol": "england-2014", "anonymisation": dict(DECLARATION)}
+    return case_from_events(events(*rows), id=id, meta=meta, sources=("test.csv",),
+                            aliases=load_aliases())
+
+
+def _day_key(when: str) -> tuple[int, int, int]:
+    """``dd/mm/yyyy hh:mm``, ``mm/yyyy`` or ``yyyy`` as (year, month, day) for sorting."""
+    parts = when.split()[0].split("/")
+    return (int(parts[-1]), int(parts[-2]) if len(parts) > 1 else 1,
+            int(parts[0]) if len(parts) == 3 else 1)
+
+
 def write_cases(folder: Path) -> Path:
     """``folder/tiny`` (declared) and ``folder/undeclared``; returns ``folder``."""
     write_case(tiny_case(), folder / "tiny")

@@ -184,3 +184,54 @@ def test_a_laptop_timeline_draws_its_lanes_shorter_to_end_its_date_axis_above_th
     assert layout["height"] - key_top >= 24 * (7 + 1)
     _, phone = _shown(390, 390, room=844 - 797)
     assert _lanes_px(phone["layout"]) == pytest.approx(_lanes_px(built["layout"]), abs=1)
+
+
+def _slot_at(box: int, screen: int, room: int | None):
+    """A slot showing the county-lines timeline on a page that has drawn it."""
+    analysis = _library().analysis("county-lines")
+    fig = timeline_figure(analysis, at=analysis.events["start"].max())
+    key_outside(fig)
+    slot = FigureSlot(width=1180, prepare=fit_timeline)
+    slot.show(fig)
+    slot.page_ready(box, screen, room)
+    slot.figure_drawn()                 # plotly.js has drawn it: edits go straight in
+    return slot
+
+
+def test_a_resized_window_refits_the_figure_as_built_with_its_edits():
+    """A page opened on a laptop and moved to a projector: the figure is fitted again as
+    if first drawn there (from the figure as built: its text scaled once, 1.4×, not
+    1.4× a laptop's fitted text), with the edits made since (the step cursor); the
+    widget is the same one and its handlers are wired again."""
+    slot = _slot_at(776, 1366, 768 - 91)
+    widget, wired = slot.figure, []
+    slot.on_widget(wired.append)
+    slot.edit(lambda fig: fig.update_layout(title={"subtitle": {"text": "event 7 of 102"}}))
+    slot.page_resized(1090, 1920, 1080 - 227)
+    assert slot.figure is widget and wired == [widget]          # one widget, wired again
+    _, fresh = _shown(1090, 1920, room=1080 - 227)
+    shown = slot.figure.to_plotly_json()
+    assert shown["layout"]["title"]["subtitle"]["text"] == "event 7 of 102"
+    shown["layout"]["title"]["subtitle"]["text"] = fresh["layout"]["title"]["subtitle"]["text"]
+    assert shown["layout"] == fresh["layout"]
+    assert _fonts(shown) == _fonts(fresh)
+    # and back to the laptop: as first drawn there
+    slot.page_resized(776, 1366, 768 - 91)
+    _, laptop = _shown(776, 1366, room=768 - 91)
+    assert slot.figure.layout.height == laptop["layout"]["height"]
+    assert _fonts(slot.figure.to_plotly_json()) == _fonts(laptop)
+
+
+def test_a_resize_that_fits_the_figure_no_differently_sends_nothing():
+    """A phone's address bar hiding as its page scrolls changes the window's height (the
+    room below the figure) and nothing the phone's figure uses: the figure is not sent
+    again. A laptop window made shorter is fitted again."""
+    phone = _slot_at(390, 390, 844 - 797)
+    traces = phone.figure.data
+    phone.page_resized(390, 390, 844 - 797 + 56)
+    assert phone.page_room == 844 - 797 + 56
+    assert all(a is b for a, b in zip(phone.figure.data, traces, strict=True))   # not sent
+    laptop = _slot_at(776, 1366, 768 - 91)
+    before = laptop.figure.layout.height
+    laptop.page_resized(776, 1366, 700 - 91)
+    assert laptop.figure.layout.height < before

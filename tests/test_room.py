@@ -20,7 +20,7 @@ import re
 import plotly.graph_objects as go
 import pytest
 
-from tests.voila import SCREENS, Visit, room_problems
+from tests.voila import SCREENS, Visit, launch, room_problems
 
 #: a selector that is there once each dashboard has drawn what it shows first
 READY = {"review": ".js-plotly-plot .xaxislayer-above text",
@@ -401,4 +401,116 @@ def test_the_whole_timeline_steps_and_card_fit_the_screen_without_scrolling(brow
     names = parts["names"]
     assert len(names) >= 7 and all(a["bottom"] <= b["top"] + 1
                                    for a, b in zip(names, names[1:], strict=False)), names
+    visit.check_and_close()
+
+
+#: the timeline as plotly.js last drew it: its height and width, its tick labels' size and
+#: the event its cursor's label names
+FIGURE_NOW_JS = """() => { const g = document.querySelector('.js-plotly-plot');
+  const tick = g && g.querySelector('.xaxislayer-above .xtick text');
+  const label = g && [...g.querySelectorAll('.textpoint text')]
+    .find(t => t.textContent.includes('event') && t.textContent.includes(' of '));
+  return g && g._fullLayout ? {height: g._fullLayout.height, width: g._fullLayout.width,
+    tickFont: tick ? parseFloat(getComputedStyle(tick).fontSize) : null,
+    cursor: label ? label.textContent.trim() : null} : null; }"""
+
+
+@pytest.mark.browser
+def test_a_resized_window_refits_the_timeline_and_stepping_goes_on(browser, server):
+    """A review opened on a laptop (1366×768) and moved to a projector (1920×1080): the
+    figure was fitted once, when the page opened, and kept a laptop's 13 px text and
+    height in a window half as wide again. It is fitted again once the window has settled
+    at its new size: the projector's larger text, lanes grown as far as keeps the date
+    axis on screen, their names clear of each other; and stepping moves the cursor of
+    the figure as refitted."""
+    visit = Visit(browser, server, "review", size=SCREENS["laptop"]).ready(READY["review"])
+    page = visit.page
+    visit.wait_text(".wb-event", "Event 6 of 102")
+    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
+                           "return f && f.cursor && f.cursor.startsWith('event 6 of'); }",
+                           timeout=60_000)
+    laptop = page.evaluate(FIGURE_NOW_JS)
+    assert laptop["tickFont"] == 13, laptop
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    # refitted: the projector's text (a laptop's was kept before)
+    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
+                           "return f && f.tickFont >= 18 && f.cursor; }", timeout=60_000)
+    projector = page.evaluate(FIGURE_NOW_JS)
+    assert projector["width"] > laptop["width"] * 1.3, (laptop, projector)
+    assert projector["height"] > laptop["height"], (laptop, projector)
+    assert projector["cursor"].startswith("event 6 of"), projector    # the place it had
+    parts = page.evaluate(TIMELINE_PARTS_JS)
+    for name in ("plot", "lanes", "ticks", "title"):
+        assert parts[name], (name, parts)
+        assert parts[name]["top"] >= 0 and parts[name]["bottom"] <= parts["innerHeight"], \
+            (name, parts)
+    names = parts["names"]
+    assert len(names) >= 7 and all(a["bottom"] <= b["top"] + 1
+                                   for a, b in zip(names, names[1:], strict=False)), names
+    # stepping goes on in the refitted figure
+    cursor = page.evaluate(CURSOR_JS)
+    page.click(".wb-next")
+    visit.wait_text(".wb-event", "Event 7 of 102")
+    page.wait_for_function(f"() => ({CURSOR_JS})() !== {json.dumps(cursor)}")
+    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
+                           "return f && f.cursor && f.cursor.startsWith('event 7 of'); }")
+    assert page.evaluate(FIGURE_NOW_JS)["tickFont"] >= 18
+    visit.check_and_close()
+
+
+@pytest.fixture(scope="module")
+def many_server(tmp_path_factory):
+    """Voilà serving Child M (fifteen agencies) beside the case studies: a server of its
+    own, so the shared one's list of cases stays as the other tests know it."""
+    from tests.appcases import many_agencies_case
+    from workbench.io.casefile import write_case
+
+    root = tmp_path_factory.mktemp("serve-many")
+    write_case(many_agencies_case(), root / "cases" / "many-agencies")
+    (root / "serve").mkdir()
+    with launch(root / "serve", cases=root / "cases") as running:
+        yield running
+
+
+#: the page's own vertical scroll, and how far the figure's box reaches
+PAGE_SCROLL_JS = """() => ({scrollY, scrollHeight: document.scrollingElement.scrollHeight,
+  innerHeight, figureBottom: document.querySelector('.js-plotly-plot .main-svg')
+    .getBoundingClientRect().bottom})"""
+
+
+@pytest.mark.browser
+def test_a_case_of_fifteen_agencies_fits_a_laptop(browser, many_server):
+    """Child M's nine agencies with records only from years before the review each kept
+    a lane, empty in the view: sixteen lanes, and at 1366×768 the date axis and the
+    lowest lanes lay below the fold (the page scrolled). They share one lane, "Other
+    agencies (9)": the whole timeline, its date axis and the step controls are on screen
+    with the page at its top."""
+    visit = Visit(browser, many_server, "review", size=SCREENS["laptop"],
+                  query="case=many-agencies").ready(READY["review"])
+    page = visit.page
+    visit.wait_text(".wb-header", "Child M")
+    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
+                           "return f && f.cursor && f.cursor.includes(' of 31'); }",
+                           timeout=60_000)
+    assert page.evaluate("() => scrollY") == 0
+    for selector in (".wb-next", ".wb-prev", ".wb-slider", ".wb-event .wb-card h3"):
+        place = page.evaluate(IN_VIEW_JS, selector)
+        assert place and place["visible"] and place["bottom"] <= SCREENS["laptop"][1], \
+            (selector, place)
+    parts = page.evaluate(TIMELINE_PARTS_JS)
+    for name in ("plot", "lanes", "ticks", "title"):
+        assert parts[name], (name, parts)
+        assert parts[name]["top"] >= 0 and parts[name]["bottom"] <= parts["innerHeight"], \
+            (name, parts)
+    names = parts["names"]
+    assert all(a["bottom"] <= b["top"] + 1 for a, b in zip(names, names[1:], strict=False)), \
+        names
+    lanes = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot "
+                          ".yaxislayer-above .ytick')].map(t => t.textContent)")
+    assert len(lanes) == 8 and "Other agencies (9)" in lanes[-1], lanes
+    # the event list still holds every record, the background agencies' too
+    page.wait_for_function("() => document.querySelectorAll('.wb-events-list select option')"
+                           ".length === 31")
+    listed = page.inner_text(".wb-events-list select").replace("\xa0", " ").replace("\u200b", "")
+    assert "Speech and Language Therapy" in listed and "Dental Service" in listed
     visit.check_and_close()

@@ -3,7 +3,9 @@
 :func:`timeline_figure` compiles an analysed case to a plotly figure and nothing
 else. Lanes are grouped by sector (police, social care, education, health, third
 sector, family, other) under a top lane holding what the child said (disclosures,
-and their account in return interviews). Events are marked by kind (shape and
+and their account in return interviews); agencies with no record in the review period
+and no hand-off (two or more: background kept from years before) share one lane at the
+bottom, "Other agencies (n)" (:mod:`workbench.views.timeline_lanes`). Events are marked by kind (shape and
 colour, legend in plain words); an event known only to a day, a month or a range is
 drawn as a bar over that interval with a hollow mark, never as a point; undated rows
 sit in a band left of the time axis in their recorded order. Missing episodes are
@@ -48,6 +50,7 @@ import plotly.graph_objects as go
 from workbench.analysis.analyse import Analysis
 from workbench.views.style import GRADE_COLOURS, SECTOR_LABELS, base_template, escape_text, markdown_table
 from workbench.views.timeline_captions import place_captions, place_risk_words
+from workbench.views.timeline_lanes import lane_labels
 from workbench.views.timeline_spec import (
     CHILD_LANE,
     LABEL_LIMIT,
@@ -66,7 +69,6 @@ from workbench.views.timeline_traces import (
     _handoff_traces,
     _kind,
     _label_traces,
-    _lane_label,
     _outside_notes,
     _outside_traces,
     _plain,
@@ -84,7 +86,11 @@ class TimelineSpec(_Prepared):
     ``lanes`` (lane, sector, y), ``events`` (the visible events with their lane, place
     and x positions, and whether each lies after the cursor), ``episodes``, ``handoffs``,
     ``flags`` (one row per flag and visible event), ``at``, ``viewer`` and ``hidden``
-    (events the viewer did not know). :meth:`figure` draws it; :meth:`describe` says it.
+    (events the viewer did not know), ``window`` (the span the view opens on, UTC; None
+    for the whole record) and ``folded`` (``agency``, ``sector``: the agencies with no
+    record in the case's review window and no hand-off, two or more, drawn in one last
+    lane "Other agencies (n)"; their records keep their ``agency``).
+    :meth:`figure` draws it; :meth:`describe` says it.
     """
 
     def figure(self, *, width: int | None = None, height: int | None = None) -> go.Figure:
@@ -172,20 +178,37 @@ def _describe(p: _Prepared) -> str:
     titles = p.flags.drop_duplicates("flag")["title"] if len(p.flags) else pd.Series(dtype=str)
     lines.append(f"{len(titles)} flag(s)" + (": " + "; ".join(titles.value_counts().index)
                                               if len(titles) else "") + ".")
+    if len(p.folded):
+        lines.append(f"{len(p.folded)} agencies with no record in the review period and no "
+                     f"hand-off share the lane {p.lanes['lane'].iat[-1]}: "
+                     + ", ".join(p.folded["agency"]) + ".")
     sent = p.handoffs["sender"].value_counts()
     received = p.handoffs["recipient"].value_counts()
     grades = ev.loc[ev["risk_grade"].isin(list(GRADE_COLOURS))]
     rows = []
-    for lane, sector in zip(p.lanes["lane"], p.lanes["sector"], strict=True):
-        own = ev.loc[ev["lane"] == lane]
-        graded = grades.loc[grades["lane"] == lane, "risk_grade"]
-        rows.append([lane, SECTOR_LABELS.get(sector, sector) if lane != CHILD_LANE else "-",
+    for lane, own, name, sector in _lane_rows(p):
+        graded = grades.loc[own.index.intersection(grades.index), "risk_grade"]
+        rows.append([name if name == lane else f"{name} (in {lane})", SECTOR_LABELS.get(sector, sector) if lane != CHILD_LANE else "-",
                      len(own), int((own["place"] == "range").sum()),
-                     int((own["place"] == "undated").sum()), int(sent.get(lane, 0)),
-                     int(received.get(lane, 0)), " → ".join(graded) or "-"])
+                     int((own["place"] == "undated").sum()), int(sent.get(name, 0)),
+                     int(received.get(name, 0)), " → ".join(graded) or "-"])
     table = markdown_table(["Lane", "Sector", "Events", "Date only roughly", "Undated",
                             "Hand-offs sent", "Hand-offs received", "Risk gradings"], rows)
     return "\n".join(lines) + "\n\n" + table
+
+
+def _lane_rows(p: _Prepared):
+    """Each lane's (lane, its records, name, sector); the lane of the folded agencies as
+    one row for each of them (named with the lane it is drawn in), in lane order."""
+    ev = p.events
+    folded = dict(zip(p.folded["agency"], p.folded["sector"], strict=True))
+    for lane, sector in zip(p.lanes["lane"], p.lanes["sector"], strict=True):
+        own = ev.loc[ev["lane"] == lane]
+        if not folded or lane != p.lanes["lane"].iat[-1]:
+            yield lane, own, lane, sector
+            continue
+        for agency, kind in folded.items():
+            yield lane, own.loc[own["agency"] == agency], agency, kind
 
 
 # -- drawing --------------------------------------------------------------------------------
@@ -228,8 +251,7 @@ def _draw(p: _Prepared, *, width: int | None, height: int | None) -> go.Figure:
     groups = sum(1 for t in traces if t.get("legend") != "legend2" and "legendgrouptitle" in t)
     band = min(0.16, 0.035 + 0.012 * len(undated)) if len(undated) else 0.0
     notes = _outside_notes(outside, window)
-    ticktext = [_lane_label(lane, sector, bold=lane == p.viewer, note=notes.get(lane, ""))
-                for lane, sector in zip(p.lanes["lane"], p.lanes["sector"], strict=True)]
+    ticktext = lane_labels(p.lanes, p.folded, p.viewer, notes)
     plot = max(110 + 64 * lanes_n, 22 * entries + 30 * groups)   # pixels for the lanes
     below = AXIS_PX + 8 + KEY_ROW_PX * (math.ceil(kinds / KEY_COLUMNS) + 1)  # axis, kinds
     total = height or int(90 + plot + below + 10)

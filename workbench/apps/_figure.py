@@ -18,6 +18,13 @@ fits a phone and a projector) and the display options of
 After that, new pictures replace the widget's traces and layout in place
 (:func:`~workbench.apps._html.replace_figure`): one ``FigureWidget`` per view, ever.
 
+A figure is fitted to the page (its text for the window, its parts for the slot's
+width and the room below it: ``prepare``) when it is drawn, and again when the window
+is resized (a laptop's page moved to the projector, a phone turned): the tiny widget
+stays in the slot and says so once the new size has settled. The slot keeps each
+figure as built, unfitted, and makes every edit to it too, so that a refit starts from
+the figure as it is now (the step cursor where it stands), never from a fitted one.
+
 >>> import plotly.graph_objects as go
 >>> slot = FigureSlot(width=600)
 >>> slot.show(go.Figure(go.Scatter(x=["2025-01-01"], y=[1])))
@@ -32,6 +39,9 @@ True
 >>> slot.figure_drawn()                                          # now applied
 >>> slot.figure.layout.title.text
 'waits'
+>>> slot.page_resized(1200, 1920, 800)          # a projector: fitted again, title kept
+>>> slot.font_scale > 1, slot.figure.layout.title.text
+(True, 'waits')
 
 """
 
@@ -53,26 +63,59 @@ from workbench.apps._html import replace_figure
 from workbench.views.figure_text import font_scale, scale_fonts
 from workbench.views.style import figure_config
 
-__all__ = ["DRAWN_GRACE_S", "FigureSlot"]
+__all__ = ["DRAWN_GRACE_S", "RESIZE_SETTLE_MS", "RESIZE_STEP_PX", "FigureSlot"]
 
 #: seconds after which a figure widget sent to a page is taken as drawn
 DRAWN_GRACE_S = 8.0
 
 
+#: a window's size is taken once no resize event has come for this many milliseconds
+RESIZE_SETTLE_MS = 250
+#: pixels the slot's width, the window's width or the room below the slot must change by
+#: for the figure to be fitted again
+RESIZE_STEP_PX = 16
+
+
 class _PageReady(anywidget.AnyWidget):
     """Tells the kernel that a page has drawn it (once per page), how wide it is, and how
-    far below its top the window ends (``room``; 0 for a box drawn hidden)."""
+    far below its top the window ends (``room``; 0 for a box drawn hidden); and again
+    (``resized``) whenever the window has settled at a size that changes these by
+    :data:`RESIZE_STEP_PX` or more (a laptop's page moved to a projector, a phone turned)."""
 
     # a view is rendered before it is put in the page: its box is measured once it is
-    # there (tried every 50 ms for up to 2 s), else the figure was never fitted to it
+    # there (tried every 50 ms for up to 2 s), else the figure was never fitted to it. A
+    # resize is measured RESIZE_SETTLE_MS after the last resize event (a window dragged to
+    # a new size sends dozens); the room is counted from the page's top, not the scrolled
+    # view's
     _esm = """export default { render({ model, el }) {
-      let tries = 0;
-      const send = () => {
+      let tries = 0, last = null, timer = null;
+      const measure = () => {
         const box = el.parentElement, width = box ? box.clientWidth : 0;
-        if (!width && tries++ < 40) { setTimeout(send, 50); return; }
-        const room = width ? Math.round(window.innerHeight - box.getBoundingClientRect().top) : 0;
-        model.send({ event: "drawn", width, screen: window.innerWidth, room }); };
-      send(); } };"""
+        const top = box ? box.getBoundingClientRect().top + window.scrollY : 0;
+        return { width, screen: window.innerWidth,
+                 room: width ? Math.round(window.innerHeight - top) : 0 }; };
+      const send = () => {
+        const now = measure();
+        if (!now.width && tries++ < 40) { setTimeout(send, 50); return; }
+        last = now; model.send({ event: "drawn", ...now }); };
+      const settled = () => {
+        timer = null;
+        const now = measure();
+        if (!last || !now.width) return;
+        if (["width", "screen", "room"].every(k => Math.abs(now[k] - last[k]) < STEP)) return;
+        last = now; model.send({ event: "resized", ...now }); };
+      const resized = () => { clearTimeout(timer); timer = setTimeout(settled, SETTLE); };
+      // the kernel has dealt with a resize (refitted the figure, or found nothing to
+      // change): counted on the slot, for whatever waits for it (a screenshot, a test)
+      let fitted = 0;
+      const done = (msg) => { if (msg && msg.event === "fitted" && el.parentElement)
+        el.parentElement.dataset.wbFitted = String(++fitted); };
+      model.on("msg:custom", done);
+      window.addEventListener("resize", resized);
+      send();
+      return () => { window.removeEventListener("resize", resized); clearTimeout(timer);
+                     model.off("msg:custom", done); };
+    } };""".replace("SETTLE", str(RESIZE_SETTLE_MS)).replace("STEP", str(RESIZE_STEP_PX))
 
 
 #: jsonschema's optional IRI checker: where installed (jupyter-events brings it) it
@@ -170,6 +213,9 @@ class FigureSlot:
         #: how much larger figures write their text for the page's window (1: as built)
         self.font_scale = 1.0
         self.figure: go.Figure | go.FigureWidget | None = None
+        #: the figure as built, never fitted (each edit made to it too): what a resized
+        #: page's figure is fitted again from
+        self._built: go.Figure | None = None
         self.config = figure_config(filename=filename)
         self._callbacks: list[Callable[[go.FigureWidget], None]] = []
         self._pending: list[Callable[[go.Figure], None]] = []
@@ -178,7 +224,9 @@ class FigureSlot:
         self._signal = _PageReady()
         self._signal.on_msg(self._on_signal)
         self._placeholder = w.HTML(f"<p class='wb-muted'>{placeholder}</p>")
-        self.widget = w.VBox([self._placeholder, self._signal],
+        # the signal first: it stays in the page (drawn once, never again) beside the
+        # placeholder and then the figure, to say when the window is resized
+        self.widget = w.VBox([self._signal, self._placeholder],
                              layout=w.Layout(width="100%", min_height="60px"))
         self.widget.add_class("wb-figure")
 
@@ -205,10 +253,10 @@ class FigureSlot:
     def show(self, fig: go.Figure) -> None:
         """Show ``fig``: kept until a page is there, else drawn in the widget in place."""
         fig.update_layout(width=None, autosize=True)
+        self._built = go.Figure(fig)
         self._prepare(fig)
         if self.is_widget:
-            self.edit(lambda widget: replace_figure(widget, fig))
-            self.edit(lambda widget: self._notify())
+            self._replace(fig)
         else:
             self._pending.clear()
             self.figure = fig
@@ -220,10 +268,20 @@ class FigureSlot:
         widget the page has drawn), else once the page has drawn it."""
         if self.figure is None:
             return
+        if self._built is not None and self._built is not self.figure:
+            change(self._built)
+        self._edit_shown(change)
+
+    def _edit_shown(self, change: Callable[[go.Figure], None]) -> None:
         if self.is_widget and not self._drawn:
             self._pending.append(change)
         else:
             change(self.figure)
+
+    def _replace(self, fig: go.Figure) -> None:
+        """Show ``fig`` (fitted) in the widget in place, and wire it again."""
+        self._edit_shown(lambda widget: replace_figure(widget, fig))
+        self._edit_shown(lambda widget: self._notify())
 
     def page_ready(self, width: int | None = None, screen: int | None = None,
                    room: int | None = None) -> None:
@@ -231,15 +289,53 @@ class FigureSlot:
         wide with ``room`` pixels below the slot's top; a slot drawn hidden measures 0 px):
         make the FigureWidget now (idempotent)."""
         self._ready = True
+        self._measured(width, screen, room)
+        if self.figure is not None and not self.is_widget:
+            self._prepare(self.figure)
+            self._make()
+
+    def page_resized(self, width: int | None = None, screen: int | None = None,
+                     room: int | None = None) -> None:
+        """The page's window has settled at a new size: the slot is ``width`` pixels wide
+        in a window ``screen`` pixels wide with ``room`` pixels below its top. The figure
+        shown is fitted again, from the figure as built (with every edit since), and
+        replaces the widget's in place; :meth:`on_widget` callbacks wire it again. Nothing
+        is sent when the new size fits it no differently (a phone's address bar hiding
+        changes only the room, which a phone's figure does not use)."""
+        if not self._ready:          # the page's first measure is still to come
+            return
+        before = (self.page_width, self.font_scale, self.page_room)
+        self._measured(width, screen, room)
+        if self.is_widget and self._built is not None and \
+                (self.page_width, self.font_scale, self.page_room) != before:
+            self._refit(before)
+        self._signal.send({"event": "fitted"})     # the page counts it (data-wb-fitted)
+
+    def _refit(self, before: tuple[int | None, float, int | None]) -> None:
+        """Fit the figure as built to the page as now measured, and show it unless the
+        page ``before`` (width, text scale, room) had it fitted the same."""
+        fitted = self._fitted()
+        if before[:2] == (self.page_width, self.font_scale):
+            now, self.page_room = self.page_room, before[2]
+            was = self._fitted()
+            self.page_room = now
+            if was.layout == fitted.layout:     # the room changed nothing drawn
+                return
+        self._replace(fitted)
+
+    def _measured(self, width: int | None, screen: int | None, room: int | None) -> None:
         if width:
             self.page_width = int(width)
         if room and room > 0:
             self.page_room = int(room)
         if screen:
             self.font_scale = font_scale(screen)
-        if self.figure is not None and not self.is_widget:
-            self._prepare(self.figure)
-            self._make()
+
+    def _fitted(self) -> go.Figure:
+        """A copy of the figure as built, fitted to the page as last measured."""
+        fig = go.Figure(self._built)
+        self._prepare(fig)
+        return fig
 
     def _prepare(self, fig: go.Figure) -> None:
         """Fit ``fig`` (each figure once) to the page: its text scaled for the window, then
@@ -254,8 +350,11 @@ class FigureSlot:
             self.prepare(fig, width, self.font_scale, self.page_room)
 
     def _on_signal(self, _widget, content, _buffers) -> None:
+        measures = (content.get("width"), content.get("screen"), content.get("room"))
         if content.get("event") == "drawn":
-            self.page_ready(content.get("width"), content.get("screen"), content.get("room"))
+            self.page_ready(*measures)
+        elif content.get("event") == "resized":
+            self.page_resized(*measures)
 
     def _make(self) -> None:
         self._drawn = False
@@ -263,7 +362,7 @@ class FigureSlot:
         figure.observe(lambda _change: self.figure_drawn(),
                        names=["_js2py_layoutDelta", "_js2py_traceDeltas"])
         self.figure = figure
-        self.widget.children = (figure,)
+        self.widget.children = (self._signal, figure)
         self._notify()
         self._grace(figure)
 

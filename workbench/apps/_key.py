@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from workbench.apps._html import FIGURE_MIN_PX, esc
@@ -103,6 +104,13 @@ _FOLD_PAD_PX = 12
 _AXIS_LINES = 3.4
 #: pixels plotly.js gives a legend entry besides its text: its swatch and the gaps
 _KEY_SWATCH_PX = 40
+#: a date axis whose ticks are days or hours writes the year (the date) under its first
+#: tick: its tick labels take two lines, the axis this many more lines of its text (in
+#: Chromium 63 px at 13 px text, not 44)
+_HEAD_LINES = 1.5
+#: plotly.js' automatic ticks on a date axis: one for each 80 px of its length, 5 to 10
+#: of them, a day apart or less where twice the span a tick is at most an average month
+_TICK_PX, _AVG_MONTH = 80, pd.Timedelta(milliseconds=2_629_800_000)
 #: a lane's name in Chromium: its first line this many of its font's pixels tall, each
 #: line more (smaller words, plotly.js spacing lines 1.3 of its font apart) this many more
 #: (three lines: 48 px at 13 px text, 66 px at 18.2 px)
@@ -133,16 +141,36 @@ def fit_timeline(fig: go.Figure, width: int, font_scale: float = 1.0,
         below.entrywidth = round(below.entrywidth * font_scale)
 
 
-def _key_rows(fig: go.Figure, width: int, font_scale: float) -> tuple[int, int]:
+def _key_rows(fig: go.Figure, layout: dict, data: list[dict], width: int,
+              font_scale: float) -> tuple[int, int]:
     """The rows of kinds in a timeline's key as built (:data:`KEY_COLUMNS` a row) and as
     plotly.js writes them in a figure ``width`` wide with its text ``font_scale`` times
-    larger (as many entries a row as fit beside each other from the plot's left)."""
+    larger (as many entries a row as fit beside each other from the plot's left);
+    ``layout`` and ``data`` are the figure's, as plain values."""
     kinds = sum(1 for t in fig.data if t.legend == "legend2" and t.showlegend is not False)
-    across = plot_width(fig.layout.to_plotly_json(), [t.to_plotly_json() for t in fig.data],
-                        width, font_scale) + (fig.layout.margin.r or 0)
+    across = plot_width(layout, data, width, font_scale) + (fig.layout.margin.r or 0)
     columns = min(max(int(across // (KEY_ENTRY_PX * font_scale + _KEY_SWATCH_PX)), 1),
                   KEY_COLUMNS)
     return math.ceil(kinds / KEY_COLUMNS), math.ceil(kinds / columns)
+
+
+def _day_ticks(layout: dict, data: list[dict], width: int) -> bool:
+    """Whether plotly.js will tick the date axis of a figure ``width`` wide by days (or
+    hours), writing its tick labels on two lines. The axis is taken as long as it can be
+    (the figure less its margins): more ticks, finer, the two lines sooner than later."""
+    window = (layout.get("xaxis") or {}).get("range")
+    xs = list(window) if window else [
+        x for t in data if t.get("xaxis", "x") == "x" and t.get("x") is not None
+        for x in t["x"] if isinstance(x, str)]
+    when = pd.to_datetime(pd.Series(xs, dtype=object), errors="coerce").dropna()
+    if when.empty:
+        return False
+    span = (when.max() - when.min()) * (1 if window else 1.1)    # an autorange is padded
+    margin = layout.get("margin") or {}
+    lo, hi = ((layout.get("xaxis") or {}).get("domain") or [0, 1])[:2]
+    length = (width - margin.get("l", 80) - margin.get("r", 80)) * (hi - lo)
+    ticks = min(max(length / _TICK_PX, 4), 9) + 1
+    return 2 * span / ticks <= _AVG_MONTH
 
 
 def _least_lanes(layout, font: float) -> float:
@@ -173,14 +201,16 @@ def _fit_height(fig: go.Figure, width: int, font_scale: float, room: float | Non
     key_y = layout.legend2.y
     # the date axis (its ticks and title) lies between the lanes and the kinds' key
     axis = (1 - key_y) * inner - lanes if key_y is not None else AXIS_PX
-    built_rows, rows = _key_rows(fig, width, font_scale)
+    plain, data = layout.to_plotly_json(), [t.to_plotly_json() for t in fig.data]
+    built_rows, rows = _key_rows(fig, plain, data, width, font_scale)
     below = (inner - lanes + KEY_ROW_PX * (rows - built_rows)) * font_scale
     new_top, new_bottom = round(top * font_scale), round(bottom * font_scale)
     new_lanes = lanes * font_scale
     if room:    # the date axis' ticks and title: two lines of the axis' text, and gaps
         font = (layout.template.layout.font.size if layout.template else None) \
             or 13 * font_scale
-        fits = room - new_top - _AXIS_LINES * font - _FOLD_PAD_PX
+        lines = _AXIS_LINES + (_HEAD_LINES if _day_ticks(plain, data, width) else 0.0)
+        fits = room - new_top - lines * font - _FOLD_PAD_PX
         if fits < new_lanes and fits >= _least_lanes(layout, font):
             new_lanes = fits
     layout.height = round(new_top + new_lanes + below + new_bottom)

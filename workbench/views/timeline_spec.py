@@ -5,6 +5,7 @@ Private to :mod:`workbench.timeline`, which compiles these tables to a figure an
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,8 +15,8 @@ from workbench.agencies import SECTORS
 from workbench.analysis.analyse import Analysis
 from workbench.kinds import kind_labels
 from workbench.views.style import escape_series, escape_text, local_iso
+from workbench.views.timeline_lanes import CHILD_LANE, fold_idle_lanes, review_window
 
-CHILD_LANE = "Child's own words"
 #: above this many markers the event traces switch to WebGL (``go.Scattergl``)
 WEBGL_THRESHOLD = 2000
 #: text labels (episode captions, gradings, concerns) are written up to this many
@@ -36,7 +37,7 @@ class _Prepared:
     """What the timeline shows, as tables: shared by the figure and its description."""
 
     title: str                # plain text (escaped when drawn)
-    lanes: pd.DataFrame       # lane, sector, y
+    lanes: pd.DataFrame       # lane, sector, y (the lanes drawn)
     events: pd.DataFrame      # visible events with lane, y, place, x, x_end, x_mid, future
     episodes: pd.DataFrame    # visible episodes with x0, x1, x_at, future, caption
     handoffs: pd.DataFrame    # visible hand-offs with y0, y1, x0, x1, style
@@ -44,6 +45,12 @@ class _Prepared:
     at: pd.Timestamp | None
     viewer: str | None
     hidden: int               # events hidden because the viewer did not know them
+    #: the span (UTC) the view opens on, None for the whole record (timeline_lanes)
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    #: agency, sector: the agencies drawn in the one lane "Other agencies (n)" (nothing in
+    #: the case's review window: the same lanes in every view), empty when none is folded
+    folded: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=["agency", "sector"]))
 
 
 def _prepare(analysis: Analysis, *, flags, pattern, at, viewer) -> _Prepared:
@@ -64,23 +71,31 @@ def _prepare(analysis: Analysis, *, flags, pattern, at, viewer) -> _Prepared:
     if viewer is not None and at_utc is None:
         at_utc = ev["start"].max() if ev["start"].notna().any() else None
     events = _events(ev, lanes, at_utc, analysis.concerns, analysis.facts)
+    chronology_end = ev["end"].max() if ev["end"].notna().any() else None
+    # the lanes folded for the whole case: the same lanes in every agency's view
+    episodes = _episodes(analysis.episodes, None, at_utc, chronology_end)
+    handoffs = _handoffs(analysis.handoffs, lanes, None, at_utc)
+    lanes, events, folded = fold_idle_lanes(
+        lanes, events, {*handoffs["sender"], *handoffs["recipient"]},
+        review_window(events, handoffs, episodes), viewer)
     hidden = 0
     if viewer is not None:
         known = analysis.known(viewer, at_utc) if at_utc is not None else set()
         keep = events["id"].isin(known)
         hidden = int((~keep).sum())
         events = events.loc[keep]
-    else:
-        known = None
-    chronology_end = ev["end"].max() if ev["end"].notna().any() else None
-    episodes = _episodes(analysis.episodes, known, at_utc, chronology_end)
-    handoffs = _handoffs(analysis.handoffs, lanes, known, at_utc)
+        episodes = _episodes(analysis.episodes, known, at_utc, chronology_end)
+        handoffs = _handoffs(analysis.handoffs, lanes, known, at_utc)
+    elif len(folded):           # the hand-offs' lanes drawn lower (none is folded)
+        y = dict(zip(lanes["lane"], lanes["y"], strict=True))
+        handoffs["y0"], handoffs["y1"] = handoffs["sender"].map(y), handoffs["recipient"].map(y)
+    window = review_window(events, handoffs, episodes)
     flag_rows = _flags(analysis, flags, pattern, events, at_utc)
     name = (case.title or case.id) if case is not None else str(cases[0] if len(cases)
                                                                   else "case")
     return _Prepared(title=f"Timeline of {name}", lanes=lanes, events=events,
                      episodes=episodes, handoffs=handoffs, flags=flag_rows,
-                     at=at_utc, viewer=viewer, hidden=hidden)
+                     at=at_utc, viewer=viewer, hidden=hidden, window=window, folded=folded)
 
 
 def _utc(at) -> pd.Timestamp | None:

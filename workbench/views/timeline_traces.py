@@ -15,8 +15,6 @@ from workbench.views.style import (
     GRADE_LABELS,
     KIND_STYLES,
     OKABE_ITO,
-    SECTOR_COLOURS,
-    SECTOR_LABELS,
     STATUS_STYLES,
     escape_series,
     escape_text,
@@ -27,6 +25,7 @@ from workbench.views.style import (
     segments,
 )
 from workbench.views.timeline_captions import CAPTION_FONT_PX, LABEL_TRACE, RISK_FONT_PX, RISK_WORDS
+from workbench.views.timeline_lanes import out_of_window
 from workbench.views.timeline_spec import (
     _CURSOR_TOP,
     _EPISODE_FILL,
@@ -39,32 +38,19 @@ from workbench.views.timeline_spec import (
 
 
 def _focus(p: _Prepared) -> tuple[list[str] | None, pd.DataFrame]:
-    """The time window to open on, and the records entirely outside it.
-
-    The window covers the records known to the minute or the day (and the hand-offs and
-    episodes); background records known only to a month, a year or a wider range that
-    lie wholly before or after it would squeeze the review period into a sliver, so
-    the view opens on the window and says, in each lane, how many records lie outside
-    (zooming out shows them).
-    """
+    """The time window to open on (the spec's review window with a little room each
+    side, UK time), and the records entirely outside it, each marked ``before`` or not
+    (:mod:`workbench.views.timeline_lanes`): the view opens on the window and says, in
+    each lane, how many records lie outside (zooming out shows them)."""
     ev = p.events
-    dated = ev["place"].ne("undated").to_numpy()
-    precise = dated & (ev["place"].eq("point") | ev["precision"].eq("day")).to_numpy()
-    if not precise.any() or precise.sum() == dated.sum():
+    if p.window is None:
         return None, ev.iloc[:0]
-    start, end = ev["start"], ev["end"].where(ev["end"].notna(), ev["start"])
-    lo = min(x for x in (start[precise].min(), p.handoffs["sent"].min(),
-                         p.episodes["start"].min()) if not pd.isna(x))
-    hi = max(x for x in (end[precise].max(), p.handoffs["until"].max(),
-                         p.episodes["end_utc"].max()) if not pd.isna(x))
-    before = dated & (end <= lo).to_numpy()
-    after = dated & (start >= hi).to_numpy()
-    outside = ev.loc[before | after]
-    if outside.empty:
-        return None, outside
+    lo, hi = p.window
+    outside = ev.loc[out_of_window(ev, p.window)]
+    end = outside["end"].where(outside["end"].notna(), outside["start"])
     pad = max((hi - lo) * 0.03, pd.Timedelta(days=1))
     window = list(local_iso(pd.Series([lo - pad, hi + pad])))
-    return window, outside.assign(before=before[before | after])
+    return window, outside.assign(before=(end <= lo).to_numpy())
 
 
 def _outside_traces(outside: pd.DataFrame, window: list[str] | None) -> list:
@@ -78,8 +64,11 @@ def _outside_traces(outside: pd.DataFrame, window: list[str] | None) -> list:
         rows = outside.loc[outside["before"] == before]
         if rows.empty:
             continue
-        per_lane = rows.groupby("lane", sort=False).agg(
-            y=("y", "first"), n=("id", "size"), when=("when", lambda s: "; ".join(s)))
+        # in a lane of several agencies ("Other agencies"), each record's agency too
+        said = rows["when"].where(rows["agency"] == rows["lane"],
+                                  rows["agency"] + " " + rows["when"])
+        per_lane = rows.assign(said=said).groupby("lane", sort=False).agg(
+            y=("y", "first"), n=("id", "size"), when=("said", lambda s: "; ".join(s)))
         out.append(_trace(
             "scatter", x=[x] * len(per_lane), y=per_lane["y"].to_numpy(),
             mode="markers", marker={"size": 12, "opacity": 0},
@@ -126,22 +115,10 @@ def _subtitle(p: _Prepared) -> str:
     if p.at is not None:
         return f"As known at {_stamp(p.at)} (UK time): later records greyed out"
     flagged = p.flags["flag"].nunique() if len(p.flags) else 0
-    return (f"{len(p.events)} records from {len(p.lanes) - 1} agencies · "
+    agencies = len(p.lanes) - 1 + max(len(p.folded) - 1, 0)
+    return (f"{len(p.events)} records from {agencies} agencies · "
             f"{len(p.episodes)} missing episodes · {len(p.handoffs)} hand-offs · "
             f"{flagged} flags · hover a mark for the record as written and its source")
-
-
-def _lane_label(lane: str, sector: str, *, bold: bool, note: str = "") -> str:
-    name = escape_text(lane)
-    extra = f"<br><span style='font-size:10px;color:#595959'>{note}</span>" if note else ""
-    if sector == "child":
-        return (f"<b>{name}</b><br><span style='font-size:10px;color:#555'>"
-                f"what the child said</span>{extra}")
-    colour = SECTOR_COLOURS.get(sector, SECTOR_COLOURS["other"])
-    name = f"<b>{name}</b>" if bold else name
-    return (f"<span style='color:{colour}'>●</span> {name}<br>"
-            f"<span style='font-size:10px;color:#555'>{SECTOR_LABELS.get(sector, sector)}</span>"
-            f"{extra}")
 
 
 def _episode_traces(ep: pd.DataFrame, top: float, bottom: float, *, many: bool) -> list:
