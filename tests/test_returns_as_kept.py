@@ -106,3 +106,20 @@ def test_a_form_of_labels_and_values_beside_case_notes_keeps_every_row(tmp_path)
     assert "Host LA notified (date / by)" in form.iloc[1]["summary"] + form.iloc[1]["details"]
     assert "several-sheets" not in {p.reason.value for p in report.problems
                                     if p.sheet == "Placement details"}
+
+
+def test_a_return_interview_logs_one_word_outcome_says_how_it_went(tmp_path):
+    path = tmp_path / "rhi_log.csv"
+    path.write_text(
+        "THE HARBOURSIDE TRUST - RETURN HOME INTERVIEW LOG - Child A\n"
+        "Notified,Offered / seen,Outcome,Worker,What the young person said,Shared with / date\n"
+        "9th March 2025,10th March 2025,Completed,Tara,Went to town with friends.,"
+        "Westby CSC 10th March 2025\n"
+        "2nd April 2025,3rd April 2025,Declined,Tara,,\n"
+        "14th June 2025,14th June 2025,Completed,Tara,\"She said \"\"I'm scared of him, he said "
+        "he'd hurt my mum\"\".\",Not shared - to discuss in supervision\n", encoding="utf-8")
+    ev = import_chronologies([path]).events
+    assert ev["kind"].tolist() == ["return_interview_completed", "return_interview_declined",
+                                   "return_interview_completed"]
+    assert ev["kind_basis"].str.endswith(('then "Completed"', 'then "Declined"')).tolist()[:2] \
+        == [True, True]

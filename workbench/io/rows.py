@@ -239,6 +239,7 @@ def _read_kind(value: str) -> str | None:
 
 _OFFERED = re.compile(r"\b(?:offer|arrang|book|attempt|schedul|request)", re.IGNORECASE)
 _DONE = re.compile(rf"\b(?:{_DONE_WORDS})\b", re.I)
+_BARE_DONE = re.compile(rf"(?:{_DONE_WORDS}|seen)", re.I)
 #: fields whose column may be an episode's return interview ("Return interview" as the text)
 _INTERVIEW_FIELDS = ("summary", "details", "action", "outcome", "kind")
 #: a row that says there was none of what its log records ("No episodes.", "no further
@@ -629,8 +630,13 @@ class RowReader:
                                                                             "outcome")), *extra]))
             if rest.kind in ("return_interview_completed", "return_interview_declined"):
                 return rest.kind, rest.confidence, f"{basis}; then {rest.basis}"
+            # a log's outcome column with one word ("Completed", "Declined")
+            status = summary if basis.startswith("the table's title") else ""
+            if _REFUSED.fullmatch(status.strip(" .")):
+                return "return_interview_declined", confidence, f'{basis}; then "{status}"'
             # "Interview held: 17/03, school", or the child's own words written down
-            if (held := _HELD.search(" ".join([*told, details, *extra]))) or \
+            if (held := _HELD.search(" ".join([*told, details, *extra]))
+                    or _BARE_DONE.fullmatch(status.strip(" ."))) or \
                     classify(summary).kind == "disclosure":
                 why = f'"{held.group(0)}"' if held else "the child's account is written"
                 return "return_interview_completed", confidence, f"{basis}; then {why}"
