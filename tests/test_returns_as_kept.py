@@ -123,3 +123,21 @@ def test_a_return_interview_logs_one_word_outcome_says_how_it_went(tmp_path):
                                    "return_interview_completed"]
     assert ev["kind_basis"].str.endswith(('then "Completed"', 'then "Declined"')).tolist()[:2] \
         == [True, True]
+
+
+def test_an_interview_logs_row_is_dated_by_the_interviews_own_day(tmp_path):
+    path = tmp_path / "harbour_project_RHI_log.csv"
+    path.write_text(
+        "Referral date,Missing episode,RHI offered,RHI date,Worker,Summary of conversation,"
+        "Shared with,Date shared\n"
+        "08/06/2025,06/06 - 08/06/2025,08/06/2025 (phone),09/06/2025,JS,\"E said Adult Male 3 "
+        "drives her to a flat. She is scared of him.\",To be raised at panel,17/07/2025\n"
+        "29/06/2025,28/06 - 29/06/2025,30/06/2025 (text),,JS,Declined by text.,n/a,\n",
+        encoding="utf-8")
+    ev = import_chronologies([path]).events
+    rows = ev.loc[ev["kind"].str.startswith("return_interview")]
+    assert rows["kind"].tolist() == ["return_interview_completed", "return_interview_offered"]
+    assert rows["start"].dt.tz_convert("Europe/London").dt.strftime("%d/%m").tolist() == [
+        "09/06", "29/06"]
+    assert "Referral date: 08/06/2025" in rows["details"].iloc[0]   # the other day is kept
+    assert rows["kind_basis"].iloc[0].endswith('dated by its column "RHI date"')

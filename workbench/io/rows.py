@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -248,6 +248,9 @@ _NONE_OF = re.compile(r"\bno (?:further |new )?(?:(?:missing )?episodes?|missing
                       r"incidents?)|reports?)\b", re.IGNORECASE)
 #: the column an empty date cell's row was dated from (:meth:`RowReader._dated_elsewhere`)
 _DATED_FROM = "\x1fdated_from"
+#: the interview-date column a return interview log's row was dated by (RowReader._held_on)
+_HELD_ON = "\x1fheld_on"
+_DATE_WORD = re.compile(r"\bdate\b", re.IGNORECASE)
 #: a return interview log named by its short words ("RHI log", "harbour_project_ri_log")
 _RI_TITLE = re.compile(r"\b(?:rhi|ri|debriefs?)\b", re.IGNORECASE)
 #: an interview log's outcome saying the child would not have it ("YP refused (at door)")
@@ -485,7 +488,7 @@ class RowReader:
 
     # --- the row -------------------------------------------------------------------
     def _dated_elsewhere(self, line: int, values: Mapping[str, str],
-                         extra: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
+                         extra: Sequence[tuple[str, str]]) -> Mapping[str, str]:
         """A row whose date cell is empty, dated by the latest day another of its cells
         begins with ("Offer made: 06.03.25 visit" in a return interview log), warned."""
         if values.get("at", "").strip() or values.get("time", "").strip():
@@ -521,19 +524,36 @@ class RowReader:
                   line, field_, written)
         return {**values, "at": written, _DATED_FROM: self.chron.columns.get(field_, field_)}
 
+    def _held_on(self, values: Mapping[str, str], row_extra: Sequence[tuple[str, str]]
+                 ) -> tuple[Mapping[str, str], list[tuple[str, str]]]:
+        """An interview log's row dated by its referral or offer that writes the day of the
+        interview itself in a column of its own ("RHI date: 09/06/2025"): the row is the
+        interview, dated that day; the other date is kept in the details."""
+        extra = list(row_extra)
+        if self.title_kind is None or self.title_kind.kind != "return_interview_offered":
+            return values, extra
+        for i, (label, text) in enumerate(extra):
+            if _DATE_WORD.search(label) and _INTERVIEW_DATE.search(label) and \
+                    not _OFFERED.search(label) and leading_date(text) is not None:
+                before = [(self.chron.columns["at"], values["at"])] if values.get("at") else []
+                return ({**values, "at": text, _HELD_ON: label},
+                        [*before, *extra[:i], *extra[i + 1:]])
+        return values, extra
+
     def record(self, row: Row) -> Record:
         chron, line = self.chron, row.line
-        values = self._dated_elsewhere(line, row.values, row.extra)
+        values, row_extra = self._held_on(row.values, row.extra)
+        values = self._dated_elsewhere(line, values, row_extra)
         when, undated = self.when(line, values)
-        extra = [f"{label}: {text}" for label, text in row.extra]
+        extra = [f"{label}: {text}" for label, text in row_extra]
         told_by = None
         if self.informant and values.get("agency"):
             extra.insert(0, f"{self.informant}: {values['agency']}")
             told_by = self._told_by(line, values["agency"])
             values = {k: v for k, v in values.items() if k != "agency"}
         resolved, written, joint = self.agency(line, values)
-        if _NOT_SHARED.fullmatch(values.get("summary", "x").strip(" .")) and row.extra and \
-                len((prose := max(row.extra, key=lambda e: len(e[1])))[1]) >= 12:
+        if _NOT_SHARED.fullmatch(values.get("summary", "x").strip(" .")) and row_extra and \
+                len((prose := max(row_extra, key=lambda e: len(e[1])))[1]) >= 12:
             # a text column of dashes on this row ("Partner contact: -"): the longest
             # prose of the row is its text ("Coordinator review: No episodes. SW8 ...")
             extra = [f"{self.chron.columns['summary']}: {values['summary']}",
@@ -618,6 +638,10 @@ class RowReader:
     def _kind(self, line: int, values: Mapping[str, str], summary: str, details: str,
               extra: list[str]) -> tuple[str, float, str]:
         kind, confidence, basis = self._main_kind(line, values, summary, details, extra)
+        if kind == "return_interview_offered" and _HELD_ON in values and \
+                not _REFUSED.search(" ".join([summary, values.get("outcome", "")])):
+            return ("return_interview_completed", confidence,
+                    f'{basis}; dated by its column "{values[_HELD_ON]}"')
         if kind == "return_interview_offered" and _DATED_FROM in values and \
                 _REFUSED.search(values.get("outcome", "")):   # no interview date: refused
             return "return_interview_declined", confidence, f"{basis}; then the outcome"
