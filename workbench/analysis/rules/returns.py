@@ -152,7 +152,8 @@ def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
     if disclosures.empty or held.empty:
         return none()
     near = pd.merge_asof(disclosures.sort_values("lo", kind="stable"),
-                         renamed(held, "i_").sort_values(["i_lo", "i_seq", "i_id"]),
+                         renamed(held, "i_").drop(columns="case_id_code").sort_values(
+                             ["i_lo", "i_seq", "i_id"]),
                          left_on="lo", right_on="i_lo", by="case_id", direction="nearest",
                          tolerance=DAY)
     # the disclosure is the record of the agency that held the interview (a social
