@@ -71,9 +71,11 @@ def _received_shares(analysis: Analysis) -> pd.DataFrame | None:
     if rows.empty:
         return None
     aliases = load_aliases()
-    codes, texts = pd.factorize(rows["summary"].astype(str) + "\n" + rows["details"].astype(str))
+    codes, texts = _distinct_texts(rows["summary"], rows["details"])
     told = [informed_by(text, aliases) for text in texts]
-    rows = rows.assign(sender=[told[c] for c in codes]).explode("sender")
+    # only the rows whose text names an informant are exploded (few of many)
+    hit = np.array([bool(names) for names in told], dtype=bool)[codes]
+    rows = rows.loc[hit].assign(sender=[told[c] for c in codes[hit]]).explode("sender")
     rows = rows.loc[rows["sender"].notna()]
     if rows.empty:
         return None
@@ -87,6 +89,19 @@ def _received_shares(analysis: Analysis) -> pd.DataFrame | None:
     return named.rename(columns={"agency": "recipient", "id": "event_id",
                                  "agency_code": "recipient_code"}).loc[
         :, _SHARE].astype({"sender": object, "recipient": object})
+
+
+def _distinct_texts(summary: pd.Series, details: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """``pd.factorize(summary + "\\n" + details)``: a code per row and the distinct texts,
+    the two columns coded apart and joined for each distinct pair only."""
+    if summary.isna().any() or details.isna().any():  # as before: missing text is missing
+        codes, texts = pd.factorize(summary.astype(str) + "\n" + details.astype(str))
+        return codes, list(texts)
+    s_codes, s_texts = pd.factorize(summary.to_numpy(dtype=object))
+    d_codes, d_texts = pd.factorize(details.to_numpy(dtype=object))
+    pair = s_codes.astype(np.int64) * np.int64(len(d_texts) + 1) + d_codes
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    return inverse.reshape(-1), [f"{s_texts[s_codes[i]]}\n{d_texts[d_codes[i]]}" for i in first]
 
 
 _SHARE = ["case_id", "sender", "recipient", "event_id", "seq", "lo", "last", "lo_day",
