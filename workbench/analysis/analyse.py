@@ -131,12 +131,36 @@ class Analysis:
         it could lie at: ``lo`` for a time written to the minute, 23:59 for a day),
         their local dates ``lo_day`` and ``last_day`` (for working days),
         ``episode`` (the episode number on the report that opens each episode), and
-        ``_row``, a row number that the rules use as a key.
+        ``_row``, a row number that the rules use as a key, and ``case_id_code`` and
+        ``agency_code``, the case and the agency as integers (:meth:`codes`).
         """
         timed = timed_events(self.events)
         opening = self.episodes[["case_id", "report_id", "episode"]].astype(
             {"case_id": object, "report_id": object}).rename(columns={"report_id": "id"})
-        return timed.merge(opening, on=["case_id", "id"], how="left")
+        timed = timed.merge(opening, on=["case_id", "id"], how="left")
+        # the join keys as integers, made once: the rules' joins compare these codes
+        # instead of hashing the names again (:meth:`codes`)
+        return timed.assign(case_id_code=self.codes(timed["case_id"]),
+                            agency_code=self.codes(timed["agency"]))
+
+    def codes(self, values: pd.Series | np.ndarray) -> np.ndarray:
+        """An int64 code for each value (case ids, agency names), the same code for
+        the same value in every call on this analysis; -1 for a missing value.
+
+        The rules join on these codes (columns ``<key>_code`` beside a key, e.g.
+        ``case_id_code``, ``agency_code`` of :attr:`timed`) instead of on the names:
+        equal codes are equal values, so a join on them matches the same rows.
+        """
+        known: dict[object, int] = self.__dict__.setdefault("_codes", {})
+        local, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        mapped = np.array([-1 if _missing(u) else known.setdefault(u, len(known))
+                           for u in uniques], dtype=np.int64)
+        return mapped[local] if len(local) else np.zeros(0, dtype=np.int64)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and value != value)
 
 
 # an analysis gives its own tables to the functions that take a case or an event table

@@ -138,10 +138,35 @@ def ri_providers(analysis: Analysis) -> pd.DataFrame:
     return held.drop_duplicates().astype(object).reset_index(drop=True)
 
 
-def _main_holder(timed: pd.DataFrame, holder: np.ndarray) -> pd.Series:
-    """Per case, the children's social care agency with most records (ties: the one
-    recording first by ``seq``, then the first in time); a case with none is not in
-    the index."""
+def _main_holder(timed: pd.DataFrame, holder: np.ndarray) -> np.ndarray:
+    """For each row, its case's children's social care agency with most records (ties:
+    the one recording first by ``seq``, then the first in time); None for a case with
+    none. Found on the case and agency codes of ``timed`` (one sort, no hashing)."""
+    out = np.full(len(timed), None, dtype=object)
+    if not holder.any():
+        return out
+    case = timed["case_id_code"].to_numpy()
+    rows = np.flatnonzero(holder)
+    pair = (case[rows] + 1) * np.int64(1 << 32) + timed["agency_code"].to_numpy()[rows]
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    size = np.bincount(inverse)
+    low = np.full(len(first), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(low, inverse, timed["seq"].to_numpy()[rows].astype(np.int64))
+    pair_case = case[rows[first]]
+    # per case: most records, then the lowest first seq, then the first to appear
+    order = np.lexsort((first, low, -size, pair_case))
+    lead = np.ones(len(order), dtype=bool)
+    lead[1:] = pair_case[order][1:] != pair_case[order][:-1]
+    chosen = order[lead]
+    by_case = np.full(int(case.max(initial=-1)) + 2, None, dtype=object)
+    by_case[pair_case[chosen] + 1] = timed["agency"].to_numpy(dtype=object)[rows[first[chosen]]]
+    return by_case[case + 1]
+
+
+def _main_holder_by_name(timed: pd.DataFrame, holder: np.ndarray) -> pd.Series:
+    """:func:`_main_holder` per case by name (for a ``seq`` that is not whole numbers);
+    a case with none is not in the index."""
     if not holder.any():
         return pd.Series(dtype=object)
     cases = timed["case_id"].to_numpy(dtype=object)[holder]
@@ -179,12 +204,14 @@ def _lead_states(analysis: Analysis) -> pd.DataFrame:
     # a case held by social care that sent no return of its own ("Known to CSC (CIN)" in
     # the school's log) is held by the name the others write to: the sector's usual one
     usual = load_aliases().sector_agencies.get("social-care", "")
-    main = _main_holder(t, holder).reindex(t["case_id"]).fillna(usual).to_numpy(dtype=object)
+    main = _main_holder(t, holder) if t["seq"].dtype.kind in "iu" else _main_holder_by_name(
+        t, holder).reindex(t["case_id"]).to_numpy(dtype=object)
+    main = np.where(pd.isna(main), usual, main)
     own_or_main = np.where(holder, agency.to_numpy(dtype=object), main)
     opened = kind.eq("case_opened").to_numpy()
     # a decision closes a case only for an agency that holds cases (not a police NFA)
-    who = pd.MultiIndex.from_arrays([t["case_id"].astype(object), agency.astype(object)])
-    holds = holder | who.isin(who[opened])
+    who = (t["case_id_code"].to_numpy() + 1) * np.int64(1 << 32) + t["agency_code"].to_numpy()
+    holds = holder | np.isin(who, who[opened])  # (case, agency) as one int64 of their codes
     closing = (kind.eq("case_closed").to_numpy()
                | (t["decision"].ne("").to_numpy() & ~opened & holds))
     status = t["case_status"].isin(OPEN_STATUSES).to_numpy()

@@ -38,19 +38,25 @@ HOUR = pd.Timedelta(hours=1)
 DAY = pd.Timedelta(days=1)
 _BASE = ["case_id", "id", "seq", "agency", "kind", "precision"]
 _TIMES = ["lo", "last", "lo_day", "last_day", "_row"]
+#: the join keys as integers (``Analysis.codes``): an as-of join by ``case_id`` of two
+#: frames from :func:`dated` compares these, not the names
+_CODES = ["case_id_code", "agency_code"]
 
 
 def dated(timed: pd.DataFrame, mask: pd.Series | np.ndarray | None = None,
           columns: Sequence[str] = ()) -> pd.DataFrame:
-    """Rows of ``analysis.timed`` (selected by ``mask``): ids, times, ``lo``, ``last``, ``_row``."""
-    cols = list(dict.fromkeys([*_BASE, *_TIMES, *columns]))
+    """Rows of ``analysis.timed`` (selected by ``mask``): ids, times, ``lo``, ``last``,
+    ``_row``, and the case and agency codes (``case_id_code``, ``agency_code``)."""
+    cols = list(dict.fromkeys([*_BASE, *_TIMES, *_CODES, *columns]))
     if mask is None:
         return timed.loc[:, cols]
     return timed.loc[np.asarray(mask, dtype=bool), cols]
 
 
 def renamed(frame: pd.DataFrame, prefix: str, keep: Sequence[str] = ("case_id",)) -> pd.DataFrame:
-    """Columns prefixed with ``prefix`` except those in ``keep`` (``_row`` dropped)."""
+    """Columns prefixed with ``prefix`` except those in ``keep`` and their codes
+    (``case_id_code``); ``_row`` dropped."""
+    keep = [*keep, *(c + "_code" for c in keep)]
     columns = [c for c in frame.columns if c != "_row"]
     return frame.loc[:, columns].set_axis([c if c in keep else prefix + c for c in columns],
                                           axis=1)

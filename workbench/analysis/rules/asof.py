@@ -35,11 +35,15 @@ def asof(left: pd.DataFrame, right: pd.DataFrame, *, left_on: str, right_on: str
     prefix = right_on.split("_")[0] + "_"
     ties = [c for c in (prefix + "seq", prefix + "id") if c in right.columns]
     keys = [by] if isinstance(by, str) else list(by)
+    # a key's integer codes (``<key>_code``), when both sides carry them, go with the
+    # key: joined on, and kept from the left only
+    coded = [c for c in _codes(keys) if c in left.columns and c in right.columns]
     lt, rt = left[left_on], right[right_on]
     if (lt.dtype != rt.dtype or lt.dtype.kind != "M" or lt.isna().any() or rt.isna().any()
-            or set(left.columns) & set(right.columns) - set(keys)
+            or set(left.columns) & set(right.columns) - set(keys) - set(coded)
             or any(right[c].isna().any() for c in ties)):
-        return _merge_asof(left, right, left_on=left_on, right_on=right_on, by=by,
+        return _merge_asof(left, right.drop(columns=coded), left_on=left_on,
+                           right_on=right_on, by=by,
                            forward=forward, strict=strict, ties=ties)
     for key in keys:  # as merge_asof's inputs: Arrow and object text made to agree
         if left[key].dtype != right[key].dtype:
@@ -60,7 +64,8 @@ def asof(left: pd.DataFrame, right: pd.DataFrame, *, left_on: str, right_on: str
         found = np.where(found >= 0, r_order[np.maximum(found, 0)], -1)
     if l_order is not None:
         left, found = left.iloc[l_order], found[l_order]
-    others = right.take([i for i, c in enumerate(right.columns) if c not in keys], axis=1)
+    others = right.take([i for i, c in enumerate(right.columns)
+                         if c not in keys and c not in coded], axis=1)
     others = others.set_axis(pd.RangeIndex(len(right))).reindex(found)  # -1: no match
     return pd.concat([left.reset_index(drop=True), others.reset_index(drop=True)], axis=1)
 
@@ -93,13 +98,26 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return pd.factorize(values, sort=True)[0]
 
 
+def _codes(keys: list[str]) -> list[str]:
+    """The columns that hold the ``keys`` as integer codes (``Analysis.codes``)."""
+    return [key + "_code" for key in keys]
+
+
 def _group_codes(left: pd.DataFrame, right: pd.DataFrame, keys: list[str]
                  ) -> tuple[np.ndarray, np.ndarray]:
     """One integer per distinct combination of the ``keys`` over both frames (missing
-    values equal to each other, as ``merge_asof`` matches them)."""
+    values equal to each other, as ``merge_asof`` matches them). A key whose codes
+    both frames carry (``<key>_code``: equal codes for equal values) is not hashed
+    again."""
     n = len(left)
     codes = np.zeros(n + len(right), dtype=np.int64)
-    for key in keys:
+    for key, code in zip(keys, _codes(keys), strict=True):
+        if code in left.columns and code in right.columns:
+            one = np.concatenate([left[code].to_numpy(), right[code].to_numpy()]) + 1
+            codes = codes * np.int64(one.max(initial=0) + 1) + one
+            if len(keys) > 1:
+                codes = pd.factorize(codes)[0].astype(np.int64)
+            continue
         a, b = left[key].to_numpy(), right[key].to_numpy()
         if a.dtype != b.dtype:
             a, b = a.astype(object), b.astype(object)

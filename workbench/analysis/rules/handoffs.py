@@ -71,9 +71,11 @@ def _received_shares(analysis: Analysis) -> pd.DataFrame | None:
     if rows.empty:
         return None
     aliases = load_aliases()
-    codes, texts = pd.factorize(rows["summary"].astype(str) + "\n" + rows["details"].astype(str))
+    codes, texts = _distinct_texts(rows["summary"], rows["details"])
     told = [informed_by(text, aliases) for text in texts]
-    rows = rows.assign(sender=[told[c] for c in codes]).explode("sender")
+    # only the rows whose text names an informant are exploded (few of many)
+    hit = np.array([bool(names) for names in told], dtype=bool)[codes]
+    rows = rows.loc[hit].assign(sender=[told[c] for c in codes[hit]]).explode("sender")
     rows = rows.loc[rows["sender"].notna()]
     if rows.empty:
         return None
@@ -83,12 +85,27 @@ def _received_shares(analysis: Analysis) -> pd.DataFrame | None:
         table.rename(columns={"agency": "of_sector"}), on=["case_id", "sector"], how="left")
     named["sender"] = named["of_sector"].where(named["of_sector"].notna(), named["sender"])
     named = named.loc[named["sender"].ne(named["agency"])]
-    return named.rename(columns={"agency": "recipient", "id": "event_id"}).loc[
+    named = named.assign(sender_code=analysis.codes(named["sender"]))
+    return named.rename(columns={"agency": "recipient", "id": "event_id",
+                                 "agency_code": "recipient_code"}).loc[
         :, _SHARE].astype({"sender": object, "recipient": object})
 
 
+def _distinct_texts(summary: pd.Series, details: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """``pd.factorize(summary + "\\n" + details)``: a code per row and the distinct texts,
+    the two columns coded apart and joined for each distinct pair only."""
+    if summary.isna().any() or details.isna().any():  # as before: missing text is missing
+        codes, texts = pd.factorize(summary.astype(str) + "\n" + details.astype(str))
+        return codes, list(texts)
+    s_codes, s_texts = pd.factorize(summary.to_numpy(dtype=object))
+    d_codes, d_texts = pd.factorize(details.to_numpy(dtype=object))
+    pair = s_codes.astype(np.int64) * np.int64(len(d_texts) + 1) + d_codes
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    return inverse.reshape(-1), [f"{s_texts[s_codes[i]]}\n{d_texts[d_codes[i]]}" for i in first]
+
+
 _SHARE = ["case_id", "sender", "recipient", "event_id", "seq", "lo", "last", "lo_day",
-          "last_day", "precision"]
+          "last_day", "precision", "case_id_code", "sender_code", "recipient_code"]
 
 
 def _share_times(analysis: Analysis) -> pd.DataFrame:
@@ -104,6 +121,7 @@ def _share_times(analysis: Analysis) -> pd.DataFrame:
         handed["sender"].to_numpy(dtype=object), handed["recipient"].to_numpy(dtype=object),
         present.to_numpy(dtype=object)]), use_na_sentinel=False)
     names = np.asarray(names, dtype=object)
+    known = analysis.codes(names)  # each name's code in the analysis (few names)
     at = pd.DataFrame({"m": present.index.to_numpy(), "s": codes[2 * n:]})
     pairs = at.merge(at.rename(columns={"s": "r"}), on="m")
     s_, r_ = pairs["s"].to_numpy(), pairs["r"].to_numpy()
@@ -120,11 +138,14 @@ def _share_times(analysis: Analysis) -> pd.DataFrame:
         first = ~pd.DataFrame({"row": row, "s": s_, "r": r_}).duplicated().to_numpy()
     kept = np.flatnonzero(first[n:])
     met = meetings.loc[pairs["m"].to_numpy()[kept], ["case_id", "id", "seq", "lo", "last",
-                                                    "lo_day", "last_day", "precision"]].rename(
+                                                    "lo_day", "last_day", "precision",
+                                                    "case_id_code"]].rename(
         columns={"id": "event_id"})
     # object Series, not arrays: pandas would read an array of strings as Arrow text
     met = met.assign(sender=pd.Series(names[s_[n:][kept]], index=met.index, dtype=object),
-                     recipient=pd.Series(names[r_[n:][kept]], index=met.index, dtype=object))
+                     recipient=pd.Series(names[r_[n:][kept]], index=met.index, dtype=object),
+                     sender_code=known[s_[n:][kept]], recipient_code=known[r_[n:][kept]])
+    handed = handed.assign(sender_code=known[codes[:n]], recipient_code=known[codes[n:2 * n]])
     both = pd.concat([handed.loc[first[:n], _SHARE].astype({"sender": object,
                                                             "recipient": object}),
                       met[_SHARE]])
@@ -133,7 +154,7 @@ def _share_times(analysis: Analysis) -> pd.DataFrame:
 
 def _handoff_times(analysis: Analysis) -> pd.DataFrame:
     times = dated(analysis.timed)[["case_id", "id", "seq", "lo", "last", "lo_day", "last_day",
-                                    "precision", "_row"]]
+                                    "precision", "_row", "case_id_code"]]
     return analysis.handoffs.merge(times.rename(columns={"id": "event_id"}),
                                    on=["case_id", "event_id"])
 
@@ -240,9 +261,10 @@ def _generic_to_lead(sent: pd.DataFrame, rows: pd.DataFrame,
     shares = sent.loc[sent["recipient"].isin(list(generic))]
     if shares.empty or rows.empty:
         return sent
-    leads = rows[["case_id", "recipient"]].drop_duplicates()
+    leads = rows[["case_id", "recipient", "recipient_code"]].drop_duplicates()
     leads = leads.assign(sector=[sector.get(r) or aliases.sector(r) for r in leads["recipient"]])
-    shares = (shares.assign(sector=shares["recipient"].map(generic)).drop(columns="recipient")
+    shares = (shares.assign(sector=shares["recipient"].map(generic))
+              .drop(columns=["recipient", "recipient_code"])
               .merge(leads, on=["case_id", "sector"]))
     return pd.concat([sent, shares.loc[:, list(sent.columns)]], ignore_index=True)
 
@@ -277,7 +299,9 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
         rows = rows.loc[rows["return_agency"].astype(object).ne(rows["lead"].astype(object))]
     if rows.empty:
         return none()
-    rows = rows.rename(columns={"agency": "sender", "lead": "recipient"})
+    rows = rows.rename(columns={"agency": "sender", "lead": "recipient",
+                                "agency_code": "sender_code"})
+    rows = rows.assign(recipient_code=analysis.codes(rows["recipient"]))
     # what the lead itself told the recorder ("SW6 reported ...") is not kept from it
     sectors = _sectors(analysis)
     rows = rows.loc[~_told_by_recipient(rows, sectors)]

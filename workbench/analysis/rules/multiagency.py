@@ -61,7 +61,7 @@ def risk_disagreement(analysis: Analysis) -> pd.DataFrame:
     own = _own_record_concerns(ev, low & ~agreed, what, text)
     pool = dated(ev, ~police & ev["agency"].ne("") & ev["sector"].ne("family") & what.ne(""))
     pool = pool.assign(what=what.loc[pool.index])[["case_id", "id", "seq", "agency", "lo",
-                                                   "last", "precision", "what"]]
+                                                   "last", "precision", "what", "case_id_code"]]
     res = latest_before(grades, pool, by="case_id", amount=days, unit="days")
     f = res.loc[res["verdict"].ne("")]
     mine = own.loc[~own["id"].isin(f["id"])]
@@ -223,18 +223,20 @@ def meeting_missing_agency(analysis: Analysis) -> pd.DataFrame:
     active = ev["sector"].ne("family").to_numpy() & ev["agency"].ne("").to_numpy()
     if meetings.empty:
         return none()
-    sectors = ev.loc[active, ["case_id", "agency", "sector"]].drop_duplicates(
-        ["case_id", "agency"])
-    agencies = sectors[["case_id", "agency"]].rename(columns={"agency": "absent"})
-    cross = meetings.rename(columns={"_row": "meeting"}).merge(agencies, on="case_id")
+    # (case, agency) pairs by their codes (Analysis.codes): no names hashed
+    sectors = ev.loc[active, ["case_id", "agency", "sector", "case_id_code", "agency_code"]
+                     ].drop_duplicates(["case_id_code", "agency_code"])
+    agencies = sectors[["case_id_code", "agency", "agency_code"]].rename(
+        columns={"agency": "absent", "agency_code": "absent_code"})
+    cross = meetings.rename(columns={"_row": "meeting"}).merge(agencies, on="case_id_code")
     present = meetings[["_row", "attendees"]].assign(
         absent=meetings["attendees"].str.split(r"\s*;\s*", regex=True)).explode("absent")
     here = pd.MultiIndex.from_arrays([cross["meeting"], cross["absent"]]).isin(
         pd.MultiIndex.from_arrays([present["_row"], present["absent"]]))
     cross = cross.loc[~here & cross["absent"].ne(cross["agency"]).to_numpy()]
     if not cross.empty:
-        where = pd.MultiIndex.from_frame(sectors[["case_id", "agency"]]).get_indexer(
-            pd.MultiIndex.from_arrays([cross["case_id"], cross["absent"]]))
+        where = pd.Index(_pair(sectors["case_id_code"], sectors["agency_code"])).get_indexer(
+            _pair(cross["case_id_code"], cross["absent_code"]))
         absent_sector = np.where(where >= 0, sectors["sector"].to_numpy(dtype=object)[where],
                                  "other")
         # the same attendees, agency and sector recur across meetings and cases: each
@@ -249,7 +251,8 @@ def meeting_missing_agency(analysis: Analysis) -> pd.DataFrame:
         return none()
     cross = cross.assign(_row=np.arange(len(cross)))
     earlier = dated(ev, active)[["case_id", "id", "seq", "agency", "kind", "lo", "last",
-                                 "precision"]].rename(columns={"agency": "absent"})
+                                 "precision", "case_id_code", "agency_code"]].rename(
+        columns={"agency": "absent", "agency_code": "absent_code"})
     res = latest_before(cross, earlier, by=["case_id", "absent"], amount=days, unit="days")
     f = res.loc[res["verdict"].ne("")]
     if f.empty:
@@ -264,3 +267,8 @@ def meeting_missing_agency(analysis: Analysis) -> pd.DataFrame:
     return raw_flags(f["case_id"], f["lo"], id_lists(f["id"], f["b_id"]),
                      hedge(text, f["verdict"], notes, f"{days}-day look-back"),
                      certainty=f["verdict"])
+
+
+def _pair(case: pd.Series, agency: pd.Series) -> np.ndarray:
+    """(case, agency) codes (``Analysis.codes``) as one int64 each."""
+    return (case.to_numpy(dtype=np.int64) + 1) * np.int64(1 << 32) + agency.to_numpy(dtype=np.int64)

@@ -143,16 +143,17 @@ def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
     settings, ev = analysis.settings, analysis.timed
     days = int(settings["share_working_days"])
     roles = list(settings["share_targets"])
-    providers = ri_providers(analysis).assign(provider=True)
-    told = ev[["case_id", "agency"]].astype(object).merge(providers, how="left",
-                                                          on=["case_id", "agency"])
-    by_provider = told["provider"].fillna(False).to_numpy(dtype=bool)
+    providers = ri_providers(analysis)
+    by_provider = np.isin(_pair_key(ev["case_id_code"], ev["agency_code"]),
+                          _pair_key(analysis.codes(providers["case_id"]),
+                                    analysis.codes(providers["agency"])))
     disclosures = dated(ev, ev["child_voice"].eq("disclosure").to_numpy() & by_provider)
     held = dated(ev, ev["kind"].eq("return_interview_completed"))
     if disclosures.empty or held.empty:
         return none()
     near = pd.merge_asof(disclosures.sort_values("lo", kind="stable"),
-                         renamed(held, "i_").sort_values(["i_lo", "i_seq", "i_id"]),
+                         renamed(held, "i_").drop(columns="case_id_code").sort_values(
+                             ["i_lo", "i_seq", "i_id"]),
                          left_on="lo", right_on="i_lo", by="case_id", direction="nearest",
                          tolerance=DAY)
     # the disclosure is the record of the agency that held the interview (a social
@@ -165,10 +166,13 @@ def return_interview_not_shared(analysis: Analysis) -> pd.DataFrame:
     near = near.assign(since=near[["lo", "i_lo"]].min(axis=1), _key=near["_row"])
     targets = _share_targets(analysis, near, roles)
     h = share_times(analysis)  # a hand-off, or a meeting with the target at the table
-    pairs = targets.merge(h.rename(columns={"sender": "agency", "event_id": "id"}),
-                          on=["case_id", "agency", "recipient"])
+    pairs = targets.merge(h.drop(columns=["case_id", "sender", "recipient"]).rename(
+        columns={"sender_code": "agency_code", "event_id": "id"}),
+        on=["case_id_code", "agency_code", "recipient_code"])  # the names' codes
     pairs = pairs.drop(columns="recipient").drop_duplicates(["_key", "id"])
-    res = answered_within(near, pairs.drop(columns=["case_id", "agency"]), by="_key",
+    res = answered_within(near, pairs.drop(columns=["case_id", "agency", "case_id_code",
+                                                    "agency_code", "recipient_code"]),
+                          by="_key",
                           amount=days, unit="working days", ends=chronology_end(analysis),
                           since="since", calendar=analysis.calendar)
     f = res.loc[res["verdict"].ne("")]
@@ -205,16 +209,33 @@ def _whom(members: dict[str, pd.Series], roles: list[str], case_id: object) -> s
 def _share_targets(analysis: Analysis, near: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
     """For each disclosure (``_key``) the agencies it may be shared with: those playing
     one of ``roles`` in the case, and (role ``lead``) the lead agencies at the time.
-    Columns ``_key``, ``case_id``, ``agency`` (the sender), ``recipient``."""
-    base = near[["_key", "case_id", "agency"]].astype({"case_id": object, "agency": object})
-    frames = [base.merge(role_agencies(analysis, r).rename(columns={"agency": "recipient"}),
-                         on="case_id") for r in roles if r != "lead"]
+    Columns ``_key``, ``case_id``, ``agency`` (the sender), ``recipient``, and the codes
+    of the three (``Analysis.codes``)."""
+    base = near[["_key", "case_id", "agency", "case_id_code", "agency_code"]].astype(
+        {"case_id": object, "agency": object})
+    frames = [base.merge(_coded_members(analysis, r), on="case_id_code")
+              for r in roles if r != "lead"]
     if "lead" in roles:
         leads = lead_agencies(near, analysis)
         leads = leads.loc[leads["lead_late"].astype(bool) & leads["lead"].ne("")]
-        frames.append(base.merge(leads.rename(columns={"_row": "_key", "lead": "recipient"})[
-            ["_key", "recipient"]], on="_key"))
+        leads = leads.rename(columns={"_row": "_key", "lead": "recipient"})[["_key", "recipient"]]
+        frames.append(base.merge(leads.assign(recipient_code=analysis.codes(leads["recipient"])),
+                                 on="_key"))
     if not frames:
-        return base.assign(recipient="").iloc[:0]
+        return base.assign(recipient="", recipient_code=np.int64(-1)).iloc[:0]
     table = pd.concat(frames, ignore_index=True)
     return table.loc[table["recipient"].ne(table["agency"])].drop_duplicates()
+
+
+def _coded_members(analysis: Analysis, role: str) -> pd.DataFrame:
+    """:func:`role_agencies` as ``case_id_code``, ``recipient``, ``recipient_code``."""
+    members = role_agencies(analysis, role)
+    return pd.DataFrame({"case_id_code": analysis.codes(members["case_id"]),
+                         "recipient": members["agency"],
+                         "recipient_code": analysis.codes(members["agency"])})
+
+
+def _pair_key(a: pd.Series | np.ndarray, b: pd.Series | np.ndarray) -> np.ndarray:
+    """One int64 per (code, code) pair, the same in every call (codes from
+    ``Analysis.codes``: -1 to fewer than 2**31)."""
+    return (np.asarray(a, dtype=np.int64) + 1) * np.int64(1 << 32) + np.asarray(b, dtype=np.int64)
