@@ -391,16 +391,9 @@ def test_the_whole_timeline_steps_and_card_fit_the_screen_without_scrolling(brow
         place = page.evaluate(IN_VIEW_JS, selector)
         assert place and place["visible"] and place["bottom"] <= SCREENS[screen][1], \
             (selector, place)
-    parts = page.evaluate(TIMELINE_PARTS_JS)
-    for name in ("plot", "lanes", "ticks", "title"):
-        assert parts[name], (name, parts)
-        assert parts[name]["top"] >= 0 and parts[name]["bottom"] <= parts["innerHeight"], \
-            (name, parts)
-    assert parts["tickFont"] >= 12, parts
     # the lanes' names (up to three lines each) clear of each other
-    names = parts["names"]
-    assert len(names) >= 7 and all(a["bottom"] <= b["top"] + 1
-                                   for a, b in zip(names, names[1:], strict=False)), names
+    assert len(_timeline_on_screen(page)) >= 7
+    assert page.evaluate(TIMELINE_PARTS_JS)["tickFont"] >= 12
     visit.check_and_close()
 
 
@@ -439,14 +432,8 @@ def test_a_resized_window_refits_the_timeline_and_stepping_goes_on(browser, serv
     assert projector["width"] > laptop["width"] * 1.3, (laptop, projector)
     assert projector["height"] > laptop["height"], (laptop, projector)
     assert projector["cursor"].startswith("event 6 of"), projector    # the place it had
-    parts = page.evaluate(TIMELINE_PARTS_JS)
-    for name in ("plot", "lanes", "ticks", "title"):
-        assert parts[name], (name, parts)
-        assert parts[name]["top"] >= 0 and parts[name]["bottom"] <= parts["innerHeight"], \
-            (name, parts)
-    names = parts["names"]
-    assert len(names) >= 7 and all(a["bottom"] <= b["top"] + 1
-                                   for a, b in zip(names, names[1:], strict=False)), names
+    names = _timeline_on_screen(page)
+    assert len(names) >= 7, names
     # stepping goes on in the refitted figure
     cursor = page.evaluate(CURSOR_JS)
     page.click(".wb-next")
@@ -456,6 +443,20 @@ def test_a_resized_window_refits_the_timeline_and_stepping_goes_on(browser, serv
                            "return f && f.cursor && f.cursor.startsWith('event 7 of'); }")
     assert page.evaluate(FIGURE_NOW_JS)["tickFont"] >= 18
     visit.check_and_close()
+
+
+def _timeline_on_screen(page):
+    """Assert the plot, lane names, ticks and axis title lie inside the window and the lane
+    names do not overlap; return the names' boxes."""
+    parts = page.evaluate(TIMELINE_PARTS_JS)
+    for name in ("plot", "lanes", "ticks", "title"):
+        assert parts[name], (name, parts)
+        assert parts[name]["top"] >= 0 and parts[name]["bottom"] <= parts["innerHeight"], \
+            (name, parts)
+    names = parts["names"]
+    assert all(a["bottom"] <= b["top"] + 1 for a, b in zip(names, names[1:], strict=False)), \
+        names
+    return names
 
 
 @pytest.fixture(scope="module")
@@ -497,14 +498,7 @@ def test_a_case_of_fifteen_agencies_fits_a_laptop(browser, many_server):
         place = page.evaluate(IN_VIEW_JS, selector)
         assert place and place["visible"] and place["bottom"] <= SCREENS["laptop"][1], \
             (selector, place)
-    parts = page.evaluate(TIMELINE_PARTS_JS)
-    for name in ("plot", "lanes", "ticks", "title"):
-        assert parts[name], (name, parts)
-        assert parts[name]["top"] >= 0 and parts[name]["bottom"] <= parts["innerHeight"], \
-            (name, parts)
-    names = parts["names"]
-    assert all(a["bottom"] <= b["top"] + 1 for a, b in zip(names, names[1:], strict=False)), \
-        names
+    _timeline_on_screen(page)
     lanes = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot "
                           ".yaxislayer-above .ytick')].map(t => t.textContent)")
     assert len(lanes) == 8 and "Other agencies (9)" in lanes[-1], lanes
