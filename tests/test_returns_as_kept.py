@@ -141,3 +141,15 @@ def test_an_interview_logs_row_is_dated_by_the_interviews_own_day(tmp_path):
         "09/06", "29/06"]
     assert "Referral date: 08/06/2025" in rows["details"].iloc[0]   # the other day is kept
     assert rows["kind_basis"].iloc[0].endswith('dated by its column "RHI date"')
+
+
+def test_a_message_exports_sent_column_is_its_date(tmp_path):
+    path = tmp_path / "messages_export.csv"
+    path.write_text("Thread ID,Sent,Direction,Sender,Message,Flagged,Flag note\n"
+                    "TH-1,13/01/2025 17:02:11,OUT,Sam (youth worker),Still ok for Tues 4pm?,,\n"
+                    "TH-1,13/01/2025 19:45:30,IN,Child B,ye,,\n", encoding="utf-8")
+    report = import_report([path])
+    assert report.summary.files[0].columns["at"] == "Sent"
+    assert report.case.events["start"].dt.strftime("%d/%m %H:%M").tolist() == [
+        "13/01 17:02", "13/01 19:45"]
+    assert report.case.events["recipients"].eq("").all()   # dates are nobody it was sent to
