@@ -483,7 +483,8 @@ def test_a_contact_log_named_for_its_agency_reads_its_source_column_as_the_infor
 @pytest.mark.parametrize(("stem", "agency"), [
     ("police_mfh_returns", "Police"), ("WC_MISPER_Export_ChildK_02062025", "Police"),
     ("missing_persons_unit", "Police"), ("csc_contact_log", "Children's Social Care"),
-    ("anyshire_csc_contacts", "Anyshire CSC")])
+    ("anyshire_csc_contacts", "Anyshire CSC"),
+    ("sw_calendar_export", "Children's Social Care"), ("csc_audit_trail", "Children's Social Care")])
 def test_a_file_name_says_its_agency_past_the_words_for_what_the_file_is(stem, agency):
     from workbench.agencies import load_aliases
     from workbench.io.file_agency import agency_of_file_name
