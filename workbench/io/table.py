@@ -303,8 +303,7 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
         # date, not who told the record
         source = index.get("agency") if want == "at" and "agency" not in mapping and \
             headers[index.get("agency", 0)].strip().lower() in ("from", "since") else None
-        # ... and a "Sent" column of a message export, read as recipients by its name,
-        # that holds dates and times
+        # ... and a message export's "Sent" column (recipients by its name) that holds dates
         sent = index.get("shared_with") if want == "at" and "shared_with" not in mapping \
             else None
         if (i := _guess(body, [*candidates, *(c for c in (source, sent) if c is not None)],
