@@ -32,7 +32,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -373,8 +372,7 @@ def agencies_from_meta(meta: Mapping[str, object]) -> tuple[Agency, ...]:
 @cache
 def _bundled() -> AliasTable:
     """The bundled table (read once: it is data that does not change while running)."""
-    bundled: Any = load_bundled_yaml(
-        resources.files("workbench").joinpath("data/agencies.yaml").read_text("utf-8"))
+    bundled: Any = load_bundled_yaml("agencies.yaml")
     return AliasTable(_agencies_from_yaml(bundled, "agencies.yaml"),
                       _rules_from_yaml(bundled, "agencies.yaml"),
                       MappingProxyType(dict(bundled.get("sector_agencies") or {})),

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 from workbench.safeyaml import load_bundled_yaml
@@ -58,8 +57,7 @@ class Classification:
 @cache
 def _entries() -> tuple[dict[str, Any], ...]:
     """The kinds of ``data/kinds.yaml``, read once."""
-    text = resources.files("workbench").joinpath("data/kinds.yaml").read_text("utf-8")
-    return tuple(load_bundled_yaml(text)["kinds"])  # type: ignore[index]
+    return tuple(load_bundled_yaml("kinds.yaml")["kinds"])  # type: ignore[index]
 
 
 @cache

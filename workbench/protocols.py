@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -80,8 +79,7 @@ def _merge(base: Protocol, data: Mapping[str, Any]) -> Protocol:
 
 @cache
 def _bundled(name: str) -> Protocol:
-    text = resources.files("workbench").joinpath(f"data/protocols/{name}.yaml").read_text("utf-8")
-    return _from_data(load_bundled_yaml(text))  # type: ignore[arg-type]
+    return _from_data(load_bundled_yaml(f"protocols/{name}.yaml"))  # type: ignore[arg-type]
 
 
 def _from_data(data: Mapping[str, Any]) -> Protocol:

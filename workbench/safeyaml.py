@@ -30,6 +30,7 @@ case.yaml:2:5 unsafe-yaml
 from __future__ import annotations
 
 import re
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -84,8 +85,6 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
                               re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
-
-
 class _BundledLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The same schema as :class:`_Loader`, parsed by libyaml when PyYAML has it: for the
     workbench's own data files only (kinds, protocol profiles, fact words), which are
@@ -96,10 +95,11 @@ _BundledLoader.yaml_implicit_resolvers = {
     k: list(v) for k, v in _Loader.yaml_implicit_resolvers.items()}
 
 
-def load_bundled_yaml(text: str) -> object:
-    """Parse one of the workbench's own YAML files (``workbench/data/``), with the schema
-    of :func:`load_yaml` (YAML 1.2 core scalars) but without its limits: never for a
-    file a user gives."""
+def load_bundled_yaml(name: str) -> object:
+    """Read and parse one of the workbench's own YAML files, ``workbench/data/<name>``,
+    with the schema of :func:`load_yaml` (YAML 1.2 core scalars) but without its limits:
+    never for a file a user gives."""
+    text = resources.files("workbench").joinpath("data", name).read_text("utf-8")
     return yaml.load(text, Loader=_BundledLoader)  # noqa: S506 - a safe loader
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from workbench.safeyaml import load_bundled_yaml
@@ -27,8 +26,7 @@ _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=\S)|\s*\n+\s*|\s+\|\s+")
 @cache
 def vocabulary() -> dict[str, Any]:
     """The fact vocabulary, read once."""
-    text = resources.files("workbench").joinpath("data/facts.yaml").read_text("utf-8")
-    return load_bundled_yaml(text)  # type: ignore[return-value]
+    return load_bundled_yaml("facts.yaml")  # type: ignore[return-value]
 
 
 def any_of(phrases: Sequence[str]) -> str:

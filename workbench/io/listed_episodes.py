@@ -3,8 +3,9 @@ date names its days ("December 2014 (06/12 and 20/12)", "late March 2015 (24/03 
 29/03)", "March 2015 (3rd, 9th and 21st)") is one report for each day.
 
 :func:`split_listed_reports` dates the row by the first day it lists and adds a report
-for each other day (referring to the row, keeping its source), with a ``days-listed``
-warning saying so. After the facts are found, :func:`derive_listed_founds` gives each
+for each other day (placed after the row, keeping its source, and naming the row in its
+``kind_basis``: a ``refers_to`` would make it an echo of the row's episode), with a
+``days-listed`` warning saying so. After the facts are found, :func:`derive_listed_founds` gives each
 report its return: a found that names a listed day ("On 20/12 she was found at 0300hrs")
 belongs to that day's report, one written for all of them ("each returned within
 12 hours") to every one, and a report with none is closed before the next listed day.
@@ -184,7 +185,6 @@ def _close_before_next(events: pd.DataFrame, split: set[str]) -> pd.DataFrame:
                 continue
             when = When("", report["start"], next_start, Precision.RANGE, approximate=True)
             said = f"before {next_start.tz_convert(_LONDON):%d/%m/%Y}"
-            row = _derived_row(report, f"{report['id']}-found", when, said,
-                               f"returned {said}, the next day listed", "date")
-            rows.append(row)
+            rows.append(_derived_row(report, f"{report['id']}-found", when, said,
+                                     f"returned {said}, the next day listed", "date"))
     return place_derived(events, pd.DataFrame(rows)) if rows else events
