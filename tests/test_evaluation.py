@@ -59,7 +59,8 @@ def test_a_finding_is_found_only_by_a_flag_of_its_pattern_on_one_of_its_rows():
 #: then fails as an unexpected pass until it is taken off this list (issue 10)
 KNOWN_GAPS = {
     "w15-audit-trail-closure": "a police record exported in long form (Record Ref, Attribute, "
-                               "Value: one line per field) has no date column and is refused",
+                               "Value: one line per field) is read one row per record, at its "
+                               "first line: the attribute lines the key names are no sources",
     "w15-good-practice-transposed-grid": "a grid with one column per episode and one row per "
                                          "field is not read (its sheet is skipped, warned)",
 }

@@ -234,6 +234,7 @@ EXCLUDED: dict[Reason, str] = {
     R.INVALID_KEY_FILE: "key files: tests/test_privacy.py",
     R.WEAK_KEY: "HMAC secret: tests/test_privacy.py",
     R.OUTPUT_INSIDE_INPUT: "pseudonymise output: tests/test_privacy.py",
+    R.LONG_FORM: "a table widened from one line per field: tests/test_long_form.py",
     R.DAYS_LISTED: "an import's derivation (a report for each day a date lists), as a found "
                    "dated from a row's words is: tests/test_summary_rows.py",
 }

@@ -68,6 +68,7 @@ class Reason(enum.StrEnum):
     MERGED_CELLS = "merged-cells"
     FORMULA_CELL = "formula-cell"
     TITLE_BLOCK = "title-block"  # rows above the header read as the return's title block
+    LONG_FORM = "long-form"  # Record Ref | Attribute | Value: one row per record
     COLUMN_GUESSED = "column-guessed"  # a column read as a field from its values or words
     # values
     MISSING_VALUE = "missing-value"

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from workbench.errors import Problem, Reason, Severity
-from workbench.io.columns import FIELDS, TEXT_FIELDS, field_for, find_header, map_columns
+from workbench.io.columns import FIELDS, field_for, find_header, map_columns
 from workbench.io.csvtext import (
     Record,
     choose_delimiter,
@@ -43,16 +43,17 @@ from workbench.io.csvtext import (
     open_text,
     records,
 )
+from workbench.io.long_form import long_form, widen, widened_sheet
+from workbench.io.sheets import has_text, is_chronology, is_form, longest_column
 from workbench.io.table import (
     Chronology,
     Limits,
     Row,
     RowMaker,
-    guess_date_column,
     read_table,
     table_layout,
 )
-from workbench.io.xlsx import Sheet, check_limits, read_workbook
+from workbench.io.xlsx import check_limits, read_workbook
 
 __all__ = ["FIELDS", "Chronology", "Limits", "Row", "field_for", "read_chronology"]
 
@@ -134,6 +135,10 @@ def _csv_table(path: Path, name: str, *, mapping: Mapping[str, str], encoding: s
         delimiter = choose_delimiter(head, mapped)
         rest = records(itertools.chain(head, stream), delimiter, name, problems)
         first = list(itertools.islice(rest, _HEAD))
+        if form := long_form([(r.line, r.cells) for r in first[:200]], mapping):
+            first = [Record(line, cells, line + n - 1) for line, n, cells in widen(
+                [(r.line, r.cells) for r in [*first, *rest]], form, {"file": name}, problems)]
+            rest = iter(())
     except UnicodeDecodeError as exc:
         done()
         problems.append(Problem(file=name, reason=Reason.NOT_UTF8, message=f"the text cannot "
@@ -167,6 +172,7 @@ def _csv_table(path: Path, name: str, *, mapping: Mapping[str, str], encoding: s
         done()
         return None
     chron, maker = found
+    maker.chron = chron = dataclasses.replace(chron, long_form=form is not None)
     return chron, CsvRows(shown, rest, maker, split, problems, done)
 
 
@@ -187,24 +193,6 @@ def _read_csv(path: Path, name: str, *, mapping: Mapping[str, str], encoding: st
                                 f"be decoded: {exc.reason}"))
         return []
     return [dataclasses.replace(chron, rows=kept, lines=rows.lines)]
-
-
-def _is_chronology(sheet: Sheet, mapping: Mapping[str, str]) -> bool:
-    start = find_header(sheet.records, mapping)
-    if start is None:
-        return False
-    header = sheet.records[start][1]
-    layout = map_columns(header, mapping)
-    columns = layout.index
-    body = any(any(c.strip() for c in cells) for _, cells in sheet.records[start + 1:])
-    # a table with a date column and at least one other column is a chronology: its
-    # event text, or its date, may sit under a name no return has used before
-    # ("Conversation held"): read_table guesses them from the cells
-    dated = "at" in columns or guess_date_column(
-        sheet.records, start, [i for i, why, _ in layout.notes if why in ("unknown", "unnamed")]
-    ) is not None
-    return dated and body and (any(f in columns for f in TEXT_FIELDS)
-                               or sum(1 for c in header if c.strip()) >= 2)
 
 
 def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str | None,
@@ -228,14 +216,14 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
             return []
     else:
         with_data = [s for s in sheets if s.holds_text]
-        tables = [s for s in with_data if _is_chronology(s, mapping)]
+        tables = [s for s in with_data if is_chronology(s, mapping)]
         for s in with_data:
             if s in tables and s.hidden:
                 problems.append(Problem(file=name, sheet=s.title, reason=Reason.HIDDEN_CONTENT,
                                         severity=W, message=f"hidden sheet {s.title!r} holds a "
                                         "chronology: it is read like the others"))
-            elif s not in tables and tables and not s.hidden and (_has_text(s, mapping)
-                                                                   or _is_form(s)):
+            elif s not in tables and tables and not s.hidden and (has_text(s, mapping)
+                                                                   or is_form(s)):
                 tables.append(s)  # notes with no date beside the diary: kept, see below
             elif s not in tables and (s.hidden or tables):
                 what = "hidden sheet" if s.hidden else "sheet"
@@ -252,16 +240,18 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
         letters = [get_column_letter(i + 1) for i in range(width)]
         records = [(n, list(c) + [""] * (width - len(c))) for n, c in s.records]
         found: list[Problem] = []
-        chron = read_table(path, name, s.title, records, mapping, limits, found, agency, letters)
+        records, read_letters = widened_sheet(records, letters, mapping,
+                                              {"file": name, "sheet": s.title}, found)
+        chron = read_table(path, name, s.title, records, mapping, limits, found, agency,
+                           read_letters)
         if several and {p.reason for p in found if p.severity is Severity.ERROR} \
                 == {Reason.MISSING_COLUMN}:
             refused.append((s.title, records, letters, found))  # once the others are read
             continue
         problems.extend(found)
         if chron:
-            out.append(Chronology(chron.path, chron.name, chron.sheet, chron.columns,
-                                  chron.letters, chron.rows, chron.agency, chron.title_block,
-                                  chron.header_line, several))
+            out.append(dataclasses.replace(chron, several_sheets=several,
+                                           long_form=read_letters is None))
     if len(out) > 1 and not all(known_agency(c.sheet) for c in out):  # type: ignore[operator]
         read = [c.sheet or "" for c in out]
         problems.append(Problem(file=name, reason=Reason.SEVERAL_SHEETS, severity=W,
@@ -283,7 +273,7 @@ def _read_put_aside(path: Path, name: str, title: str, records: list[tuple[int, 
     """A sheet refused only for a missing date or text column, read when it lies
     ``beside`` sheets that are chronologies; else its problems are kept and None."""
     missing = {p.value for p in found if p.reason is Reason.MISSING_COLUMN}
-    text = _longest_column(records, mapping) if beside and "summary" in missing else None
+    text = longest_column(records, mapping) if beside and "summary" in missing else None
     if not beside or (text is None and "summary" in missing):
         problems.extend(found)
         return None
@@ -312,40 +302,6 @@ def _read_put_aside(path: Path, name: str, title: str, records: list[tuple[int, 
         return None
     return Chronology(chron.path, chron.name, chron.sheet, chron.columns, chron.letters,
                       chron.rows, chron.agency, chron.title_block, chron.header_line, True)
-
-
-def _is_form(sheet: Sheet) -> bool:
-    """Whether a sheet is a form: two columns of labels and values, three labels or more."""
-    rows = [r for r in ([c.strip() for c in cells] for _, cells in sheet.records) if any(r)]
-    used = {i for r in rows for i, c in enumerate(r) if c}
-    first = next((n for n, r in enumerate(rows) if sum(1 for c in r if c) == 2), None)
-    return first is not None and len(used) == 2 and \
-        sum(1 for r in rows[first + 1:] if r[min(used)]) >= 3
-
-
-def _has_text(sheet: Sheet, mapping: Mapping[str, str]) -> bool:
-    """Whether a sheet is a table with an event text column and rows under its header
-    (notes, with or without dates)."""
-    start = find_header(sheet.records, mapping)
-    return start is not None and any(
-        any(c.strip() for c in cells) for _, cells in sheet.records[start + 1:]) and any(
-        f in map_columns(sheet.records[start][1], mapping).index for f in TEXT_FIELDS)
-
-
-def _longest_column(records: list[tuple[int, list[str]]], mapping: Mapping[str, str]) -> str | None:
-    """The name of a table's column, read as no field, that tells its rows apart best
-    (most distinct values, then the longest: a name, not "Present" on every row)."""
-    start = find_header(records, mapping)
-    if start is None:
-        return None
-    header = records[start][1]
-    taken = set(map_columns(header, mapping).index.values())
-    body = [cells for _, cells in records[start + 1:]]
-    score = {i: (len({c[i].strip() for c in body if i < len(c)} - {""}),
-                 sum(len(c[i].strip()) for c in body if i < len(c)))
-             for i, h in enumerate(header) if h.strip() and i not in taken}
-    best = max(score, key=score.__getitem__, default=None)
-    return header[best] if best is not None and score[best][0] else None
 
 
 def read_chronology(path: str | Path, *, mapping: Mapping[str, str] | None = None,

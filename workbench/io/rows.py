@@ -673,10 +673,11 @@ class RowReader:
             title = self.title_kind
             if title is not None and not _NONE_OF.search(summary) and (
                     c.basis.startswith("fallback") or (
-                    c.kind == "found" and title.kind in REPORT_KINDS) or (
+                    c.kind == "found" or self.chron.long_form) and title.kind in REPORT_KINDS or (
                     c.kind in ("found", "disclosure", *REPORT_KINDS) and title.kind in RI_KINDS)):
                 # a log of one kind of record ("return conversations log"): its rows are
-                # that kind unless they say otherwise; a report's found is its outcome, and
+                # that kind unless they say otherwise; a report's found is its outcome (and
+                # what a report exported in long form says is its fields), and
                 # the episode a return interview log's row tells of is the interview's, and
                 # what the child disclosed in it is a fact of the interview's row;
                 # a row with no interview date tells of the offer (its refusal: _kind)

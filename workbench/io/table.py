@@ -16,14 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import Problem, Reason, Severity, Where, _shorten
-from workbench.io.columns import (
-    FIELDS,
-    TEXT_FIELDS,
-    find_header,
-    map_columns,
-    naming_cells,
-    varied,
-)
+from workbench.io.columns import FIELDS, TEXT_FIELDS, find_header, map_columns, naming_cells, varied
 from workbench.io.dates import DateError, parse_when, plain
 
 __all__ = ["Chronology", "Limits", "Row", "RowMaker", "guess_date_column", "read_table",
@@ -33,8 +26,7 @@ W = Severity.WARNING
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")  # zero-width
-_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                      "\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
+_SUSPECT = re.compile("|".join(p.pattern for p in (_CONTROL, _BIDI, _INVISIBLE)))
 _FREE_TEXT = ("summary", "details", "action", "outcome")
 
 
@@ -66,7 +58,8 @@ class Chronology:
     ``title_block`` holds the lines above the header row (a return's title, its
     agency, the child's label); ``header_line`` is the header's line or row; ``lines``
     counts the physical lines below the header that hold text (a CSV record may span
-    several), so that rows read can be told beside lines read.
+    several), so that rows read can be told beside lines read; ``long_form``: widened from
+    one line per field (:mod:`workbench.io.long_form`), a row a record.
     """
 
     path: Path
@@ -79,6 +72,7 @@ class Chronology:
     title_block: tuple[str, ...] = ()
     header_line: int = 1
     several_sheets: bool = field(default=False, compare=False)
+    long_form: bool = field(default=False, compare=False)
     lines: int = field(default=0, compare=False)  # data lines (rows of a sheet) read
     stream: Iterable[Row] | None = field(default=None, compare=False, repr=False)
 
