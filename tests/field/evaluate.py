@@ -56,6 +56,8 @@ MOVED_TO_DEV = {
     "w12-lighthouse-mixed": "refused whole: its interview log's only prose is the child's words",
     "w13-email-thread": "refused whole: its emails' date column is named 'Sent' (read as recipients)",
     "w13-out-of-area": "its key named rows the importer lost (a form-style sheet of labels and values)",
+    "w16-coordinator-monthly-return": "a row and its key's note were seen in a privacy search "
+                                      "of wave 16, after it was measured fresh",
 }
 
 
