@@ -658,6 +658,26 @@ def test_a_share_its_recipient_records_is_a_share():
     assert len(of(flags(*rows[:2], denied, END), "information-not-shared")) == 1
 
 
+@pytest.mark.parametrize(("details", "flagged"), [
+    ("Warning Markers: CP PLAN; CSE RISK", False),  # the lead's plan, marked by the police
+    ("Open s47 enquiry (CSE concerns) with Westby CSC", False),
+    ("Graded high on information from MASH re county lines", False),
+    ("Found with older males at a flat; CSE concern", True),  # news: nothing of the lead's
+])
+def test_a_concern_the_record_holds_as_the_leads_own_is_no_news_to_the_lead(details, flagged):
+    rows = [("01/02/2025 10:00", CSC, "case_opened"),
+            ("05/02/2025 22:00", "Police", "missing_report", {"details": details}), END]
+    assert len(of(flags(*rows), "information-not-shared")) == flagged
+
+
+def test_a_disclosure_is_news_to_the_lead_whatever_else_the_record_names():
+    told = ("05/02/2025 22:00", "Police", "disclosure",
+            {"summary": "Child said Adult Male 1 hurt her",
+             "details": "Warning Markers: CP PLAN; CSE RISK"})
+    rows = [("01/02/2025 10:00", CSC, "case_opened"), told, END]
+    assert len(of(flags(*rows), "information-not-shared")) == 1
+
+
 def test_the_senders_chases_are_the_requests_evidence_not_requests_of_their_own():
     rows = [("07/10/2024 10:20", "School", "referral", {"recipients": [CSC]}),
             ("14/10/2024 08:05", "School", "referral", {"recipients": [CSC], "details":

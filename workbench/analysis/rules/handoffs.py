@@ -33,6 +33,7 @@ from workbench.analysis.rules._common import (
     verdict,
     width,
 )
+from workbench.analysis.rules.lead_knew import names_lead, told_by_lead
 from workbench.analysis.rules.phrases import TEXT_FIELDS, matched
 from workbench.io.rows import informed_by
 from workbench.kinds import MEETING_KINDS
@@ -237,20 +238,6 @@ def _sectors(analysis: Analysis) -> dict[str, str]:
     return dict(zip(table["agency"], table["sector"], strict=True))
 
 
-def _told_by_recipient(rows: pd.DataFrame, sector: dict[str, str]) -> np.ndarray:
-    """Whether each row's text says its information came from its recipient's sector
-    ("SW6 reported messages on her phone" recorded by the police, the lead being CSC)."""
-    if rows.empty:
-        return np.zeros(0, dtype=bool)
-    aliases = load_aliases()
-    # the recorder naming itself ("the YJS worker reported") is no informant
-    told = [{aliases.sector(name) for name in informed_by(f"{s}\n{d}", aliases)
-             if name != sender and name != aliases.normalise(sender)}
-            for s, d, sender in zip(rows["summary"], rows["details"], rows["sender"], strict=True)]
-    return np.array([(sector.get(lead) or aliases.sector(lead)) in sectors
-                     for lead, sectors in zip(rows["recipient"], told, strict=True)], dtype=bool)
-
-
 def _generic_to_lead(sent: pd.DataFrame, rows: pd.DataFrame,
                      sector: dict[str, str]) -> pd.DataFrame:
     """``sent`` with each share to a sector's generic name ("Children's Social Care",
@@ -304,7 +291,9 @@ def information_not_shared(analysis: Analysis) -> pd.DataFrame:
     rows = rows.assign(recipient_code=analysis.codes(rows["recipient"]))
     # what the lead itself told the recorder ("SW6 reported ...") is not kept from it
     sectors = _sectors(analysis)
-    rows = rows.loc[~_told_by_recipient(rows, sectors)]
+    rows = rows.loc[~told_by_lead(rows, sectors)]
+    # ... nor what the record holds as the lead's own concern ("CP PLAN; CSE RISK" markers)
+    rows = rows.loc[~names_lead(rows, sectors)]
     # a hand-off to the lead, or a meeting both attended, shares it
     sent = _generic_to_lead(share_times(analysis).rename(columns={"event_id": "id"}), rows,
                             sectors)
