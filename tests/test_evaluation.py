@@ -63,8 +63,6 @@ KNOWN_GAPS = {
                                "first line: the attribute lines the key names are no sources",
     "w15-good-practice-transposed-grid": "a grid with one column per episode and one row per "
                                          "field is not read (its sheet is skipped, warned)",
-    "w16-good-practice-edt-securemail": "refused (missing-column): an out-of-hours log dated by "
-                                        "its shift banner rows, and a message-tracking workbook",
     "w16-good-practice-review-merged-cy": "refused (missing-column; test half, not opened)",
 }
 

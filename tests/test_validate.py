@@ -235,6 +235,7 @@ EXCLUDED: dict[Reason, str] = {
     R.WEAK_KEY: "HMAC secret: tests/test_privacy.py",
     R.OUTPUT_INSIDE_INPUT: "pseudonymise output: tests/test_privacy.py",
     R.LONG_FORM: "a table widened from one line per field: tests/test_long_form.py",
+    R.BANNER_DATE: "a log dated by its banner rows: tests/test_banner_dates.py",
     R.DAYS_LISTED: "an import's derivation (a report for each day a date lists), as a found "
                    "dated from a row's words is: tests/test_summary_rows.py",
 }

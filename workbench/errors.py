@@ -95,6 +95,7 @@ class Reason(enum.StrEnum):
     YEAR_ASSUMED = "year-assumed"  # "Mon 3rd Feb": the year of the row before it
     OPEN_ENDED_DATE = "open-ended-date"  # before 2012, after June 2016: one side closed by rule
     DATE_FROM_ANOTHER_COLUMN = "date-from-another-column"  # an empty date cell, dated by another
+    BANNER_DATE = "banner-date"  # no date column: dated by the banner row above ("SHIFT: Fri 7.2")
     DAYS_LISTED = "days-listed"  # "December 2014 (06/12 and 20/12)": a report on each day
     # identity and references
     DUPLICATE_EVENT_ID = "duplicate-event-id"

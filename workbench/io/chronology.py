@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from workbench.errors import Problem, Reason, Severity
+from workbench.io.banners import banner_dates, date_by_banners
 from workbench.io.columns import FIELDS, field_for, find_header, map_columns
 from workbench.io.csvtext import (
     Record,
@@ -43,7 +44,8 @@ from workbench.io.csvtext import (
     open_text,
     records,
 )
-from workbench.io.long_form import long_form, widen, widened_sheet
+from workbench.io.long_form import long_form, widen
+from workbench.io.reshape import reshaped_sheet
 from workbench.io.sheets import has_text, is_chronology, is_form, longest_column
 from workbench.io.table import (
     Chronology,
@@ -139,6 +141,11 @@ def _csv_table(path: Path, name: str, *, mapping: Mapping[str, str], encoding: s
             first = [Record(line, cells, line + n - 1) for line, n, cells in widen(
                 [(r.line, r.cells) for r in [*first, *rest]], form, {"file": name}, problems)]
             rest = iter(())
+        elif dated := banner_dates([(r.line, r.cells) for r in first[:200]], mapping):
+            first = [*first, *rest]
+            rest = iter(())
+            first = [Record(r.line, cells, r.last, r.raw) for r, (_, cells) in zip(first, date_by_banners(
+                [(r.line, r.cells) for r in first], dated, {"file": name}, problems), strict=True)]
     except UnicodeDecodeError as exc:
         done()
         problems.append(Problem(file=name, reason=Reason.NOT_UTF8, message=f"the text cannot "
@@ -240,8 +247,8 @@ def _read_xlsx(path: Path, name: str, *, mapping: Mapping[str, str], sheet: str 
         letters = [get_column_letter(i + 1) for i in range(width)]
         records = [(n, list(c) + [""] * (width - len(c))) for n, c in s.records]
         found: list[Problem] = []
-        records, read_letters = widened_sheet(records, letters, mapping,
-                                              {"file": name, "sheet": s.title}, found)
+        records, read_letters = reshaped_sheet(records, letters, mapping,
+                                               {"file": name, "sheet": s.title}, found)
         chron = read_table(path, name, s.title, records, mapping, limits, found, agency,
                            read_letters)
         if several and {p.reason for p in found if p.severity is Severity.ERROR} \

@@ -22,11 +22,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.agencies import name_key
+from workbench.io.dates import DateError, parse_when, plain
 
-__all__ = ["FIELDS", "LABELLED", "Layout", "field_for", "find_header", "map_columns",
-           "naming_cells", "varied"]
+__all__ = ["FIELDS", "LABELLED", "Layout", "dates_only", "field_for", "find_header",
+           "guess_column", "guess_date_column", "map_columns", "naming_cells", "varied"]
 
 #: Canonical fields and the header names (matched after :func:`name_key`) that mean them.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -72,7 +74,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
                "actions taken", "next steps", "plan", "decision"),
     "outcome": ("outcome", "result", "impact", "impact positive or negative", "outcome impact",
                 "impact on child", "impact positive negative"),
-    "shared_with": ("shared with", "to agency", "recipient", "recipients", "referred to",
+    "shared_with": ("shared with", "to agency", "to organisation", "to organization",
+                    "recipient organisation", "recipient", "recipients", "referred to",
                     "sent to", "shared to", "notified", "to", "shared", "information shared with",
                     "information shared", "passed to", "copied to", "notified to",
                     "shared with whom", "who informed"),
@@ -282,3 +285,61 @@ def varied(rows: Sequence[tuple[int, Sequence[str]]], i: int) -> bool:
     row of a register says nothing of each row."""
     values = {cells[i].strip() for _, cells in rows if i < len(cells) and cells[i].strip()}
     return len(values) > 1 or (len(values) == 1 and len(rows) == 1)
+
+
+def _read(value: str) -> tuple[Any, bool, bool]:
+    """A cell's start (None when no date), whether it is only a date (no note), and
+    whether it gives a time."""
+    try:
+        when = parse_when(value)
+    except DateError:
+        return None, False, False
+    if not when.dated:
+        return None, False, False
+    return when.start, plain(when), str(when.precision) == "minute"
+
+
+
+def guess_column(rows: Sequence[tuple[int, Sequence[str]]], candidates: Sequence[int],
+           want: str) -> int | None:
+    """An unnamed column that holds dates (``want='at'``) or the longest text.
+
+    Of several unnamed date columns (``Report received``, ``Last seen``, ``Found /
+    returned``) the date is the one whose cells are dates and nothing else (not a
+    sentence with a date in it), then the one that most often gives a time (the
+    record's own moment: "Conversation held: 30 September 2024, 4pm" rather than
+    "Referral received: 30 September 2024"), then the first.
+    """
+    body = rows[:200]
+    if want == "at":
+        scores: dict[int, tuple[bool, float]] = {}
+        for i in candidates:
+            texts = [t for _, cells in body if i < len(cells) and (t := cells[i].strip())]
+            read = [_read(t) for t in texts]
+            dated = [r for r in read if r[0] is not None]
+            if texts and len(dated) / len(texts) >= 0.6:
+                pure = sum(r[1] for r in dated) / len(dated) >= 0.6
+                scores[i] = (pure, round(sum(r[2] for r in dated) / len(dated), 1))
+        return max(scores, key=lambda i: scores[i]) if scores else None  # the first of ties
+    best, best_score = None, 0.0
+    for i in candidates:
+        values = [cells[i].strip() for _, cells in body if i < len(cells) and cells[i].strip()]
+        if values and (score := sum(map(len, values)) / len(values)) >= 12 and score > best_score:
+            best, best_score = i, score
+    return best
+
+
+
+def dates_only(body: Sequence[tuple[int, Sequence[str]]], i: int) -> bool:
+    """Whether a column's cells are dates and nothing else."""
+    read = [_read(t) for _, c in body[:200] if i < len(c) and (t := c[i].strip())]
+    return bool(read) and sum(1 for r in read if r[1]) >= 0.6 * len(read)
+
+
+
+def guess_date_column(records: Sequence[tuple[int, Sequence[str]]], header: int,
+                      candidates: Sequence[int]) -> int | None:
+    """The column among ``candidates`` whose cells below the ``header`` record are dates
+    (a table whose date column has a name no return has used before)."""
+    body = [(line, cells) for line, cells in records[header + 1:] if any(c.strip() for c in cells)]
+    return guess_column(body, candidates, "at")

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from workbench.errors import Problem, Reason, Severity, Where
 from workbench.io.columns import map_columns
 
-__all__ = ["LongForm", "long_form", "widen", "widened_sheet"]
+__all__ = ["LongForm", "long_form", "widen"]
 
 _ATTRIBUTE = frozenset(["attribute", "field", "field name", "item", "data item", "property",
                         "question", "element", "key", "label", "name of field"])
@@ -146,13 +146,3 @@ def widen(records: Sequence[tuple[int, Sequence[str]]], form: LongForm, where: W
         "attributes", **here))
     return wide
 
-
-def widened_sheet(records: list[tuple[int, list[str]]], letters: list[str],
-                  mapping: Mapping[str, str], where: Where, problems: list[Problem],
-                  ) -> tuple[list[tuple[int, list[str]]], list[str] | None]:
-    """A sheet's records and column letters, widened when the sheet is in long form (its
-    cells then no longer where they were: no letters)."""
-    form = long_form(records, mapping)
-    if form is None:
-        return records, letters
-    return [(n, c) for n, _, c in widen(records, form, where, problems)], None

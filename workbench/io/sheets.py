@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from workbench.io.columns import TEXT_FIELDS, find_header, map_columns
+from workbench.io.columns import TEXT_FIELDS, find_header, guess_date_column, map_columns
 from workbench.io.long_form import long_form
-from workbench.io.table import guess_date_column
 from workbench.io.xlsx import Sheet
 
 __all__ = ["has_text", "is_chronology", "is_form", "longest_column"]

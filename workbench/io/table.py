@@ -13,14 +13,20 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from workbench.errors import Problem, Reason, Severity, Where, _shorten
-from workbench.io.columns import FIELDS, TEXT_FIELDS, find_header, map_columns, naming_cells, varied
-from workbench.io.dates import DateError, parse_when, plain
+from workbench.io.columns import (
+    FIELDS,
+    TEXT_FIELDS,
+    dates_only,
+    find_header,
+    guess_column,
+    map_columns,
+    naming_cells,
+    varied,
+)
 
-__all__ = ["Chronology", "Limits", "Row", "RowMaker", "guess_date_column", "read_table",
-           "table_layout"]
+__all__ = ["Chronology", "Limits", "Row", "RowMaker", "read_table", "table_layout"]
 
 W = Severity.WARNING
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -28,6 +34,8 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")  # zero-width
 _SUSPECT = re.compile("|".join(p.pattern for p in (_CONTROL, _BIDI, _INVISIBLE)))
 _FREE_TEXT = ("summary", "details", "action", "outcome")
+_RECEIPT = re.compile(r"(?:read|opened|delivered|received|reply|replied)\b", re.IGNORECASE)
+_ORGANISATION = re.compile(r"\b(?:organi[sz]ation|agency|service)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,55 +125,6 @@ def _clean_text(value: str, where: Where, limits: Limits,
                                     message=f"{what} U+{ord(m.group()):04X} at character "
                                     f"{m.start() + 1}: removed", **where))
     return _INVISIBLE.sub("", _BIDI.sub("", _CONTROL.sub(" ", value)))
-
-
-def _read(value: str) -> tuple[Any, bool, bool]:
-    """A cell's start (None when no date), whether it is only a date (no note), and
-    whether it gives a time."""
-    try:
-        when = parse_when(value)
-    except DateError:
-        return None, False, False
-    if not when.dated:
-        return None, False, False
-    return when.start, plain(when), str(when.precision) == "minute"
-
-
-def _guess(rows: Sequence[tuple[int, Sequence[str]]], candidates: Sequence[int],
-           want: str) -> int | None:
-    """An unnamed column that holds dates (``want='at'``) or the longest text.
-
-    Of several unnamed date columns (``Report received``, ``Last seen``, ``Found /
-    returned``) the date is the one whose cells are dates and nothing else (not a
-    sentence with a date in it), then the one that most often gives a time (the
-    record's own moment: "Conversation held: 30 September 2024, 4pm" rather than
-    "Referral received: 30 September 2024"), then the first.
-    """
-    body = rows[:200]
-    if want == "at":
-        scores: dict[int, tuple[bool, float]] = {}
-        for i in candidates:
-            texts = [t for _, cells in body if i < len(cells) and (t := cells[i].strip())]
-            read = [_read(t) for t in texts]
-            dated = [r for r in read if r[0] is not None]
-            if texts and len(dated) / len(texts) >= 0.6:
-                pure = sum(r[1] for r in dated) / len(dated) >= 0.6
-                scores[i] = (pure, round(sum(r[2] for r in dated) / len(dated), 1))
-        return max(scores, key=lambda i: scores[i]) if scores else None  # the first of ties
-    best, best_score = None, 0.0
-    for i in candidates:
-        values = [cells[i].strip() for _, cells in body if i < len(cells) and cells[i].strip()]
-        if values and (score := sum(map(len, values)) / len(values)) >= 12 and score > best_score:
-            best, best_score = i, score
-    return best
-
-
-def guess_date_column(records: Sequence[tuple[int, Sequence[str]]], header: int,
-                      candidates: Sequence[int]) -> int | None:
-    """The column among ``candidates`` whose cells below the ``header`` record are dates
-    (a table whose date column has a name no return has used before)."""
-    body = [(line, cells) for line, cells in records[header + 1:] if any(c.strip() for c in cells)]
-    return _guess(body, candidates, "at")
 
 
 def read_table(path: Path, name: str, sheet: str | None, records: list[tuple[int, list[str]]],
@@ -263,20 +222,21 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
     labelled = dict(layout.labelled)
     free = [i for i, why, _ in layout.notes if why in ("unknown", "unnamed")]
     notes = list(layout.notes)
-    if "shared_with" in index and "shared_with" not in mapping:
-        # "Passed to DSL?" (Y/N) and "Referred externally (who/when)": the names are read
-        chosen = index["shared_with"]
-        same = [i for i, why, first in notes if why == "duplicate" and first == headers[chosen]
-                and naming_cells(body, i) > naming_cells(body, chosen)]
-        if same:
-            old, new = index["shared_with"], same[0]
-            index["shared_with"] = new
-            labelled.pop(new)
-            labelled[old] = headers[old]
+    for fld in ("shared_with", "agency"):
+        # "Passed to DSL?" (Y/N) and "Referred externally (who/when)": the names are read;
+        # a message's "From" (a person) and "From organisation": the organisation is read
+        old = index.get(fld, -1)
+        if same := [i for i, why, first in notes if why == "duplicate" and fld not in mapping
+                    and old >= 0 and first == headers[old] and (
+                        naming_cells(body, i) > naming_cells(body, old) if fld == "shared_with"
+                        else _ORGANISATION.search(headers[i]) and not
+                        _ORGANISATION.search(headers[old]))]:
+            index[fld] = new = same[0]
+            labelled = {**{j: h for j, h in labelled.items() if j != new}, old: headers[old]}
             notes = [(old, "duplicate", headers[new]) if i == new else (i, why, first)
                      for i, why, first in notes]
-    if "at" in index and "at" not in mapping and _guess(body, [index["at"]], "at") is None and (
-            (i := _guess(body, [j for j in free if j in labelled], "at")) is not None):
+    if "at" in index and "at" not in mapping and guess_column(body, [index["at"]], "at") is None and (
+            (i := guess_column(body, [j for j in free if j in labelled], "at")) is not None):
         # "Age" read as the date by its name holds ages ("14"); "Created" holds the dates
         old = index.pop("at")
         labelled[old] = headers[old]
@@ -290,9 +250,13 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
     for want, fields in (("at", ("at",)), ("summary", TEXT_FIELDS)):
         if any(f in index or f in mapping for f in fields):
             continue
-        # a column of no field, or a second of the same name ("Sent" beside "To": dates)
-        candidates = [j for j in free if j in labelled] + [
-            i for i, why, _ in notes if why == "duplicate" and i in labelled and want == "at"]
+        # a column of no field, or a second of the same name ("Sent" beside "To": dates),
+        # a receipt's time ("Read") last; the text, also a message's "Subject"
+        candidates = sorted([j for j in free if j in labelled] + [
+            i for i, why, _ in notes if why == "duplicate" and i in labelled and want == "at"],
+            key=lambda j: _RECEIPT.match(headers[j]) is not None) if want == "at" else [
+            j for j in labelled if j in free or headers[j].lower().startswith("subject")
+            and not dates_only(body, j)]
         # a "From" column that holds dates ("From: 15/01/2025", a status history) is the
         # date, not who told the record
         source = index.get("agency") if want == "at" and "agency" not in mapping and \
@@ -300,7 +264,7 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
         # ... and a message export's "Sent" column (recipients by its name) that holds dates
         sent = index.get("shared_with") if want == "at" and "shared_with" not in mapping \
             else None
-        if (i := _guess(body, [*candidates, *(c for c in (source, sent) if c is not None)],
+        if (i := guess_column(body, [*candidates, *(c for c in (source, sent) if c is not None)],
                         want)) is not None:
             index[want] = i
             if i == source:
@@ -325,7 +289,7 @@ def table_layout(path: Path, name: str, sheet: str | None,  # noqa: C901 (to spl
         # ... or a second column read by the same name ("Entry no", then "Entry")
         named.update({i: "" for i, why, first in notes if why == "duplicate"
                       and i in labelled and any(headers[j] == first for j in named)})
-        i = _guess(body, list(named), "summary")
+        i = guess_column(body, list(named), "summary")
         if i is None:
             # no prose at all but a short outcome or type ("Completed" in a return interview
             # log whose only prose is the child's words, kept under its own label)
