@@ -264,6 +264,9 @@ def test_map_per_file_on_the_command_line(tmp_path, capsys):
     ("Responds to", "refers_to"), ("Date of birth", None), ("Colour", None),
     ("Subject(s)", LABELLED), ("People involved", LABELLED), ("Who", "agency"),
     ("Classification", "kind"),
+    # a foster carers' daily recording sheet; a message export
+    ("Recording", "summary"), ("Contact made (who / when)", "shared_with"),
+    ("To organisation", "shared_with"),
     # a case-note system's headers in one word of capitalised parts
     ("EventDate", "at"), ("NoteText", "summary"), ("NoteType", "kind"), ("CaseNoteID", "ref"),
 ])
