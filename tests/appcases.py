@@ -61,12 +61,17 @@ BACKGROUND = ("Health Visiting", "GP Surgery", "Housing", "Early Help",
               "Youth Club")
 
 
-def many_agencies_case(*, id: str = "many-agencies"):
+def many_agencies_case(*, id: str = "many-agencies", all_active: bool = False):
     """Child M (fictional): fifteen agencies. Six (:data:`ACTIVE`) recorded the review
     period in 2025: three missing episodes, return interviews, referrals and a strategy
     meeting; nine more (:data:`BACKGROUND`) have only records from 2016-2022 known to the
-    month or the year."""
+    month or the year. ``all_active``: each of the nine also wrote a note in the review
+    period (fifteen lanes in the review window, none folded)."""
     rows: list[tuple] = []
+    if all_active:
+        rows += [(f"{10 + n:02d}/{2 + n % 3:02d}/2025 {9 + n % 6}:00", agency, "contact",
+                  {"summary": f"{agency}: saw her in the review period"})
+                 for n, agency in enumerate(BACKGROUND)]
     for n, agency in enumerate(BACKGROUND):
         year = 2016 + n % 7
         rows.append((f"{3 + n % 9:02d}/{year}" if n % 3 else str(year), agency, "contact",
@@ -97,7 +102,9 @@ def many_agencies_case(*, id: str = "many-agencies"):
               {"summary": "Out-of-court disposal; worker allocated"}),
              ("05/05/2025 16:00", CSC, "case_closed", {"summary": "Case closed"})]
     rows.sort(key=lambda r: _day_key(str(r[0])))
-    meta = {"id": id, "title": "Child M: fifteen agencies, nine from before the review",
+    title = ("Child M: fifteen agencies, all in the review" if all_active else
+             "Child M: fifteen agencies, nine from before the review")
+    meta = {"id": id, "title": title,
             "protocol": "england-2014", "anonymisation": dict(DECLARATION)}
     return case_from_events(events(*rows), id=id, meta=meta, sources=("test.csv",),
                             aliases=load_aliases())

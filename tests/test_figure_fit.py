@@ -235,3 +235,81 @@ def test_a_resize_that_fits_the_figure_no_differently_sends_nothing():
     before = laptop.figure.layout.height
     laptop.page_resized(776, 1366, 700 - 91)
     assert laptop.figure.layout.height < before
+
+
+def _all_active(box: int, screen: int, room: int | None):
+    """Child M's twin (fifteen agencies, all writing in the review period) as a slot shows
+    her timeline: the slot, the figure as built and as shown."""
+    from tests.appcases import many_agencies_case
+    from workbench.analysis.analyse import analyse
+
+    analysis = analyse(many_agencies_case(id="all-active", all_active=True))
+    fig = timeline_figure(analysis, at=analysis.events["start"].max())
+    key_outside(fig)
+    built = fig.to_plotly_json()
+    slot = FigureSlot(width=1180, prepare=fit_timeline)
+    slot.show(fig)
+    slot.page_ready(box, screen, room)
+    slot.figure_drawn()
+    return slot, built, slot.figure.to_plotly_json()
+
+
+def test_lanes_too_many_for_a_laptop_are_drawn_as_short_as_readable_in_a_box_that_scrolls():
+    """Sixteen lanes at 1366×768: even lanes as short as keep their names clear end the
+    date axis below the window. They are drawn that short (not kept as built, 64 px each,
+    which took the step controls off the screen with the page), and the slot becomes a
+    box as tall as the room below its top, which scrolls the figure. A phone (its figure
+    under the event card) keeps the lanes as built and no box: the page scrolls."""
+    slot, built, shown = _all_active(776, 1366, 768 - 91)
+    layout = shown["layout"]
+    assert len(layout["yaxis"]["ticktext"]) == 16
+    assert _lanes_px(layout) < _lanes_px(built["layout"]) * 0.8
+    assert _names_clear(layout, 13)
+    # as short as that and no shorter: a tenth shorter, the names would ride on each other
+    margins = layout["margin"]["t"] + layout["margin"]["b"]
+    squeezed = {**layout, "height": margins + 0.9 * (layout["height"] - margins)}
+    assert not _names_clear(squeezed, 13)
+    assert layout["margin"]["t"] + _lanes_px(layout) + 46 > 768 - 91     # still too tall
+    assert slot.widget.layout.max_height == f"{768 - 91 - 12}px"
+    assert "wb-figure-scrolls" in slot.widget._dom_classes
+    phone, built, shown = _all_active(390, 390, 844 - 797)
+    assert _lanes_px(shown["layout"]) == pytest.approx(_lanes_px(built["layout"]), abs=1)
+    assert phone.widget.layout.max_height is None
+    assert "wb-figure-scrolls" not in phone.widget._dom_classes
+
+
+def test_a_taller_window_that_fits_the_lanes_lets_the_box_go():
+    """The same page moved to a projector: the lanes fit, the box stops scrolling."""
+    slot, _, _ = _all_active(776, 1366, 768 - 91)
+    slot.page_resized(1090, 1920, 2000)
+    assert slot.widget.layout.max_height is None
+    assert "wb-figure-scrolls" not in slot.widget._dom_classes
+
+
+def test_a_refit_keeps_the_range_the_user_zoomed_to_and_a_new_figure_forgets_it():
+    """Zoomed into February 2025 and the window resized: the refitted figure shows
+    February (both axes), with the text of the new window; autoscaled, it autoscales.
+    Another case shown is drawn whole."""
+    slot = _slot_at(776, 1366, 768 - 91)
+    built_range = slot.figure.layout.xaxis.range
+    zoom = {"xaxis.range[0]": "2025-02-01 00:00:00", "xaxis.range[1]": "2025-03-01 00:00:00",
+            "yaxis.range[0]": 4.5, "yaxis.range[1]": 0.5}
+    slot.figure._js2py_relayout = {"relayout_data": dict(zoom), "source_view_id": "page"}
+    assert slot.figure.layout.xaxis.range == ("2025-02-01 00:00:00", "2025-03-01 00:00:00")
+    slot.page_resized(1090, 1920, 1080 - 227)
+    assert slot.font_scale > 1
+    assert slot.figure.layout.xaxis.range == ("2025-02-01 00:00:00", "2025-03-01 00:00:00")
+    assert slot.figure.layout.yaxis.range == (4.5, 0.5)
+    assert slot.figure.layout.xaxis.autorange is False
+    slot.figure._js2py_relayout = {"relayout_data": {"xaxis.autorange": True},
+                                   "source_view_id": "page"}
+    slot.page_resized(776, 1366, 768 - 91)
+    assert slot.figure.layout.xaxis.autorange is True
+    assert slot.figure.layout.yaxis.range == (4.5, 0.5)
+    analysis = _library().analysis("county-lines")
+    fig = timeline_figure(analysis, at=analysis.events["start"].max())
+    key_outside(fig)
+    slot.show(fig)
+    slot.page_resized(1090, 1920, 1080 - 227)
+    assert slot.figure.layout.xaxis.range == built_range
+    assert slot.figure.layout.xaxis.autorange is not True

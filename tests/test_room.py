@@ -461,13 +461,15 @@ def _timeline_on_screen(page):
 
 @pytest.fixture(scope="module")
 def many_server(tmp_path_factory):
-    """Voilà serving Child M (fifteen agencies) beside the case studies: a server of its
-    own, so the shared one's list of cases stays as the other tests know it."""
+    """Voilà serving Child M (fifteen agencies; and her twin whose fifteen agencies all
+    wrote in the review period) beside the case studies: a server of its own, so the
+    shared one's list of cases stays as the other tests know it."""
     from tests.appcases import many_agencies_case
     from workbench.io.casefile import write_case
 
     root = tmp_path_factory.mktemp("serve-many")
     write_case(many_agencies_case(), root / "cases" / "many-agencies")
+    write_case(many_agencies_case(id="all-active", all_active=True), root / "cases" / "all-active")
     (root / "serve").mkdir()
     with launch(root / "serve", cases=root / "cases") as running:
         yield running
@@ -507,4 +509,168 @@ def test_a_case_of_fifteen_agencies_fits_a_laptop(browser, many_server):
                            ".length === 31")
     listed = page.inner_text(".wb-events-list select").replace("\xa0", " ").replace("\u200b", "")
     assert "Speech and Language Therapy" in listed and "Dental Service" in listed
+    visit.check_and_close()
+
+
+#: the review timeline's axes as plotly.js draws them now: each axis' range (numbers for
+#: the date axis: milliseconds) and whether it autoranges
+AXES_JS = """() => { const g = document.querySelector('.js-plotly-plot');
+  const axis = (a) => ({range: a.range.map(v => typeof v === 'number' ? v : Date.parse(
+      v.replace(' ', 'T') + (v.length > 10 ? 'Z' : 'T00:00Z'))), autorange: a.autorange});
+  return g && g._fullLayout ? {x: axis(g._fullLayout.xaxis), y: axis(g._fullLayout.yaxis)} : null; }"""
+
+
+@pytest.mark.browser
+def test_a_resized_window_keeps_the_part_of_the_timeline_zoomed_to(browser, server):
+    """Someone zoomed into a month of the timeline (a box dragged over the lanes) and the
+    window was resized: the refit drew the figure as built, its whole review window and
+    every lane, and the part they were reading was gone. The refitted figure (the
+    projector's larger text) shows the same dates and lanes."""
+    visit = Visit(browser, server, "review", size=SCREENS["laptop"]).ready(READY["review"])
+    page = visit.page
+    visit.wait_text(".wb-event", "Event 6 of 102")
+    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
+                           "return f && f.cursor && f.cursor.startsWith('event 6 of'); }",
+                           timeout=60_000)
+    built = page.evaluate(AXES_JS)
+    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.25
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for step in range(1, 11):          # plotly.js zooms on a drag, not a jump
+        page.mouse.move(x0 + step * box["width"] * 0.03, y0 + step * box["height"] * 0.03)
+    page.mouse.up()
+    page.wait_for_function(f"([x0, x1]) => {{ const a = ({AXES_JS})(); return a && "
+                           "a.x.range[0] > x0 && a.x.range[1] < x1; }", arg=built["x"]["range"])
+    zoomed = page.evaluate(AXES_JS)
+    assert zoomed["x"]["range"][1] - zoomed["x"]["range"][0] < \
+        0.5 * (built["x"]["range"][1] - built["x"]["range"][0]), (built, zoomed)
+    assert zoomed["y"]["range"] != built["y"]["range"], (built, zoomed)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
+                           "return f && f.tickFont >= 18; }", timeout=60_000)
+    kept = page.evaluate(AXES_JS)
+    for axis in ("x", "y"):
+        assert kept[axis]["autorange"] is False, kept
+        assert kept[axis]["range"] == pytest.approx(zoomed[axis]["range"], abs=1e-3), \
+            (axis, zoomed, kept)
+    # stepping goes on in the zoomed, refitted figure, which stays zoomed
+    page.click(".wb-next")
+    visit.wait_text(".wb-event", "Event 7 of 102")
+    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
+                           "return f && f.cursor && f.cursor.startsWith('event 7 of'); }")
+    assert page.evaluate(AXES_JS)["x"]["range"] == pytest.approx(zoomed["x"]["range"], abs=1e-3)
+    visit.check_and_close()
+
+
+#: the missing-episode captions' lines as drawn (the label trace's text), as boxes
+CAPTIONS_JS = """(name) => { const g = document.querySelector('.wb-figure .js-plotly-plot');
+  const i = g.data.findIndex(t => t.name === name);
+  if (i < 0) return null;
+  const trace = [...g.querySelectorAll('.scatterlayer .trace')][i];
+  return [...trace.querySelectorAll('.textpoint text')].flatMap(t => {
+      const spans = [...t.querySelectorAll('tspan.line')]; return spans.length ? spans : [t]; })
+    .filter(e => e.textContent.trim()).map(e => { const r = e.getBoundingClientRect();
+      return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, text: e.textContent}; }); }"""
+
+
+@pytest.mark.browser
+def test_a_timeline_drawn_hidden_is_fitted_when_it_is_shown(browser, server):
+    """The workshop's revealed timeline is in the page, hidden, until the trainer reveals
+    the first event. Its slot measured 0 px when drawn, and only a window resize fitted
+    it again: on a phone its episode captions stayed placed for 1,180 px in its 660 px
+    (all seven written, where 660 px has room for four). Shown, the slot says how wide it
+    is and the figure is fitted to it, no window resized: the captions written are those
+    placed for the width plotly.js draws it at, and no two overlap."""
+    from workbench.views.timeline_captions import LABEL_TRACE, place_captions
+
+    trainer = Visit(browser, server, "workshop", size=SCREENS["phone"]).ready(".wb-role")
+    page = trainer.page
+    page.click(".wb-role button:has-text('I am facilitating')")
+    page.wait_for_selector(".wb-open:not([disabled])", timeout=60_000)
+    page.click(".wb-open")
+    page.wait_for_selector(".wb-join-code .wb-code-big", timeout=60_000)
+    # drawn, hidden: the slot is in the page with no size
+    page.wait_for_selector(".wb-figure", state="attached")
+    assert page.eval_on_selector(".wb-figure", "e => e.getBoundingClientRect().width") == 0
+    page.wait_for_function("() => document.querySelectorAll('.wb-reveal-to select option')"
+                           ".length > 20", timeout=60_000)
+    options = page.eval_on_selector(".wb-reveal-to select",
+                                    "s => [...s.options].map(o => o.value)")
+    page.select_option(".wb-reveal-to select", options[-1])
+    page.click(".wb-reveal-to-button")
+    page.wait_for_selector(".wb-figure .js-plotly-plot .xaxislayer-above text", timeout=60_000)
+    page.wait_for_function("() => Number(document.querySelector('.wb-figure').dataset"
+                           ".wbFitted || 0) >= 1", timeout=60_000)
+    drawn = page.evaluate("() => { const g = document.querySelector('.wb-figure .js-plotly-plot');"
+                          " return {data: g.data, layout: g.layout, width: g._fullLayout.width}; }")
+    fig = go.Figure(data=drawn["data"], layout=drawn["layout"])
+    label = next(t for t in fig.data if t.name == LABEL_TRACE)
+    written = list(label.text)
+    place_captions(fig, drawn["width"])
+    assert drawn["width"] == 660 and written == list(label.text), (drawn["width"], written)
+    assert sum(bool(t.strip()) for t in written) >= 2, written
+    captions = page.evaluate(CAPTIONS_JS, LABEL_TRACE)
+    overlaps = [(a["text"], b["text"]) for i, a in enumerate(captions) for b in captions[i + 1:]
+                if a["left"] < b["right"] and b["left"] < a["right"]
+                and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
+    assert overlaps == [], overlaps
+    trainer.check_and_close()
+
+
+#: the figure's slot (its box on the page, what it holds, whether it scrolls), the
+#: page's own scroll (Voilà's page scrolls in a box of its own) and the date axis' title
+SLOT_JS = """() => { const s = document.querySelector('.wb-timeline-panel .wb-figure');
+  const r = s.getBoundingClientRect(), pageBox = document.querySelector('#rendered_cells')
+    || document.scrollingElement;
+  const title = s.querySelector('.g-xtitle').getBoundingClientRect();
+  return {top: r.top, bottom: r.bottom, clientHeight: s.clientHeight,
+          scrollHeight: s.scrollHeight, scrollTop: s.scrollTop, overflowY: getComputedStyle(s).overflowY,
+          pageScrollTop: pageBox.scrollTop, titleTop: title.top, titleBottom: title.bottom,
+          innerHeight}; }"""
+
+
+@pytest.mark.browser
+def test_a_case_whose_fifteen_agencies_all_wrote_scrolls_its_timeline_in_its_own_box(
+        browser, many_server):
+    """Child M's twin: her fifteen agencies all wrote in the review period, sixteen lanes
+    none of which folds. At 1366×768 even lanes as short as keep their names clear put the
+    date axis 80 px below the window, and the lanes were kept as built (1,446 px of
+    figure): the page scrolled, the step controls and the event card left the screen with
+    the top lanes. The lanes are drawn as short as keeps the names clear and the figure
+    scrolls up and down in its own box, which ends above the fold beside the controls and
+    the card; the page does not scroll, sideways or down."""
+    visit = Visit(browser, many_server, "review", size=SCREENS["laptop"],
+                  query="case=all-active").ready(READY["review"])
+    page = visit.page
+    visit.wait_text(".wb-header", "all in the review")
+    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
+                           "return f && f.cursor && f.cursor.includes(' of 40'); }",
+                           timeout=60_000)
+    page.wait_for_selector(".wb-timeline-panel .wb-figure.wb-figure-scrolls", timeout=60_000)
+    slot = page.evaluate(SLOT_JS)
+    assert slot["overflowY"] == "auto" and slot["scrollHeight"] > slot["clientHeight"] + 50, slot
+    assert slot["top"] >= 0 and slot["bottom"] <= SCREENS["laptop"][1], slot
+    assert slot["titleTop"] > slot["innerHeight"], slot        # the axis is in the box, below
+    for selector in (".wb-next", ".wb-prev", ".wb-slider", ".wb-event .wb-card h3"):
+        place = page.evaluate(IN_VIEW_JS, selector)
+        assert place and place["visible"] and place["bottom"] <= SCREENS["laptop"][1], \
+            (selector, place)
+    parts = page.evaluate(TIMELINE_PARTS_JS)
+    names = parts["names"]
+    assert len(names) == 16, names                             # every lane, none folded
+    assert all(a["bottom"] <= b["top"] + 1 for a, b in zip(names, names[1:], strict=False)), \
+        names
+    assert parts["tickFont"] >= 12, parts
+    # the box scrolled to its end: the date axis on screen, the page still at its top
+    page.eval_on_selector(".wb-timeline-panel .wb-figure", "s => { s.scrollTop = s.scrollHeight; }")
+    page.wait_for_function(f"() => ({SLOT_JS})().scrollTop > 0")
+    end = page.evaluate(SLOT_JS)
+    assert slot["top"] - 1 <= end["titleTop"] and end["titleBottom"] <= end["bottom"], end
+    assert end["pageScrollTop"] == 0, end
+    place = page.evaluate(IN_VIEW_JS, ".wb-next")
+    assert place and place["visible"], place
+    problems = room_problems(visit, axe=False)
+    assert "scrolls sideways" not in problems and "beyond the right edge" not in problems, \
+        problems
     visit.check_and_close()

@@ -20,10 +20,16 @@ After that, new pictures replace the widget's traces and layout in place
 
 A figure is fitted to the page (its text for the window, its parts for the slot's
 width and the room below it: ``prepare``) when it is drawn, and again when the window
-is resized (a laptop's page moved to the projector, a phone turned): the tiny widget
-stays in the slot and says so once the new size has settled. The slot keeps each
-figure as built, unfitted, and makes every edit to it too, so that a refit starts from
-the figure as it is now (the step cursor where it stands), never from a fitted one.
+is resized (a laptop's page moved to the projector, a phone turned) or the slot itself
+is (drawn hidden, in a tab not shown or a folded panel, then shown): the tiny widget
+(:class:`~workbench.apps._figure_page.PageSignal`) stays in the slot and says so once
+the new size has settled. The slot keeps each figure as built, unfitted, and makes
+every edit to it too, so that a refit starts from the figure as it is now (the step
+cursor where it stands), never from a fitted one; and it keeps the axes' ranges the
+user zoomed or panned to (:class:`~workbench.apps._figure_page.UserView`), which the
+refitted figure shows again. A figure fitted taller than the window has room for
+(``prepare`` says how much of it to show at once) scrolls in its own box, as tall as
+the room below its top: the page around it stays where it is.
 
 >>> import plotly.graph_objects as go
 >>> slot = FigureSlot(width=600)
@@ -39,9 +45,11 @@ True
 >>> slot.figure_drawn()                                          # now applied
 >>> slot.figure.layout.title.text
 'waits'
+>>> slot.figure.layout.xaxis.range = ["2024-12-01", "2025-02-01"]  # zoomed in the page:
+>>> slot._view.record({"xaxis.range[0]": "2024-12-01", "xaxis.range[1]": "2025-02-01"})
 >>> slot.page_resized(1200, 1920, 800)          # a projector: fitted again, title kept
->>> slot.font_scale > 1, slot.figure.layout.title.text
-(True, 'waits')
+>>> slot.font_scale > 1, slot.figure.layout.title.text, slot.figure.layout.xaxis.range
+(True, 'waits', ('2024-12-01', '2025-02-01'))
 
 """
 
@@ -55,10 +63,10 @@ import types
 from collections.abc import Callable
 from functools import cache
 
-import anywidget
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from workbench.apps._figure_page import RESIZE_SETTLE_MS, RESIZE_STEP_PX, PageSignal, UserView
 from workbench.apps._html import replace_figure
 from workbench.views.figure_text import font_scale, scale_fonts
 from workbench.views.style import figure_config
@@ -67,55 +75,6 @@ __all__ = ["DRAWN_GRACE_S", "RESIZE_SETTLE_MS", "RESIZE_STEP_PX", "FigureSlot"]
 
 #: seconds after which a figure widget sent to a page is taken as drawn
 DRAWN_GRACE_S = 8.0
-
-
-#: a window's size is taken once no resize event has come for this many milliseconds
-RESIZE_SETTLE_MS = 250
-#: pixels the slot's width, the window's width or the room below the slot must change by
-#: for the figure to be fitted again
-RESIZE_STEP_PX = 16
-
-
-class _PageReady(anywidget.AnyWidget):
-    """Tells the kernel that a page has drawn it (once per page), how wide it is, and how
-    far below its top the window ends (``room``; 0 for a box drawn hidden); and again
-    (``resized``) whenever the window has settled at a size that changes these by
-    :data:`RESIZE_STEP_PX` or more (a laptop's page moved to a projector, a phone turned)."""
-
-    # a view is rendered before it is put in the page: its box is measured once it is
-    # there (tried every 50 ms for up to 2 s), else the figure was never fitted to it. A
-    # resize is measured RESIZE_SETTLE_MS after the last resize event (a window dragged to
-    # a new size sends dozens); the room is counted from the page's top, not the scrolled
-    # view's
-    _esm = """export default { render({ model, el }) {
-      let tries = 0, last = null, timer = null;
-      const measure = () => {
-        const box = el.parentElement, width = box ? box.clientWidth : 0;
-        const top = box ? box.getBoundingClientRect().top + window.scrollY : 0;
-        return { width, screen: window.innerWidth,
-                 room: width ? Math.round(window.innerHeight - top) : 0 }; };
-      const send = () => {
-        const now = measure();
-        if (!now.width && tries++ < 40) { setTimeout(send, 50); return; }
-        last = now; model.send({ event: "drawn", ...now }); };
-      const settled = () => {
-        timer = null;
-        const now = measure();
-        if (!last || !now.width) return;
-        if (["width", "screen", "room"].every(k => Math.abs(now[k] - last[k]) < STEP)) return;
-        last = now; model.send({ event: "resized", ...now }); };
-      const resized = () => { clearTimeout(timer); timer = setTimeout(settled, SETTLE); };
-      // the kernel has dealt with a resize (refitted the figure, or found nothing to
-      // change): counted on the slot, for whatever waits for it (a screenshot, a test)
-      let fitted = 0;
-      const done = (msg) => { if (msg && msg.event === "fitted" && el.parentElement)
-        el.parentElement.dataset.wbFitted = String(++fitted); };
-      model.on("msg:custom", done);
-      window.addEventListener("resize", resized);
-      send();
-      return () => { window.removeEventListener("resize", resized); clearTimeout(timer);
-                     model.off("msg:custom", done); };
-    } };""".replace("SETTLE", str(RESIZE_SETTLE_MS)).replace("STEP", str(RESIZE_STEP_PX))
 
 
 #: jsonschema's optional IRI checker: where installed (jupyter-events brings it) it
@@ -200,11 +159,13 @@ class FigureSlot:
         to that width); ``scale`` is how much larger its text has been made for the page's
         window (:func:`~workbench.views.figure_text.font_scale`: 1 but on a projector),
         ``room`` how many pixels the window has below the slot's top (None: not known).
+        It returns None, or the pixels of the figure to show at once: the slot then
+        scrolls the figure in a box that tall.
     """
 
     def __init__(self, *, width: int, placeholder: str = "Drawing the figure…",
                  filename: str = "workbench-figure",
-                 prepare: Callable[[go.Figure, int, float, int | None], None] | None = None):
+                 prepare: Callable[[go.Figure, int, float, int | None], int | None] | None = None):
         self.width = width
         self.prepare = prepare
         self.page_width: int | None = None
@@ -217,11 +178,13 @@ class FigureSlot:
         #: page's figure is fitted again from
         self._built: go.Figure | None = None
         self.config = figure_config(filename=filename)
+        #: the axes' ranges the user set in the page since the figure was shown
+        self._view = UserView()
         self._callbacks: list[Callable[[go.FigureWidget], None]] = []
         self._pending: list[Callable[[go.Figure], None]] = []
         self._ready = False
         self._drawn = False
-        self._signal = _PageReady()
+        self._signal = PageSignal()
         self._signal.on_msg(self._on_signal)
         self._placeholder = w.HTML(f"<p class='wb-muted'>{placeholder}</p>")
         # the signal first: it stays in the page (drawn once, never again) beside the
@@ -253,6 +216,7 @@ class FigureSlot:
     def show(self, fig: go.Figure) -> None:
         """Show ``fig``: kept until a page is there, else drawn in the widget in place."""
         fig.update_layout(width=None, autosize=True)
+        self._view.clear()           # a new figure: not the part of the last one zoomed to
         self._built = go.Figure(fig)
         self._prepare(fig)
         if self.is_widget:
@@ -280,6 +244,7 @@ class FigureSlot:
 
     def _replace(self, fig: go.Figure) -> None:
         """Show ``fig`` (fitted) in the widget in place, and wire it again."""
+        self._fit_box(fig)
         self._edit_shown(lambda widget: replace_figure(widget, fig))
         self._edit_shown(lambda widget: self._notify())
 
@@ -309,7 +274,8 @@ class FigureSlot:
         if self.is_widget and self._built is not None and \
                 (self.page_width, self.font_scale, self.page_room) != before:
             self._refit(before)
-        self._signal.send({"event": "fitted"})     # the page counts it (data-wb-fitted)
+        # the page counts it (data-wb-fitted), once the figure refitted is in the widget
+        self._edit_shown(lambda _figure: self._signal.send({"event": "fitted"}))
 
     def _refit(self, before: tuple[int | None, float, int | None]) -> None:
         """Fit the figure as built to the page as now measured, and show it unless the
@@ -334,6 +300,7 @@ class FigureSlot:
     def _fitted(self) -> go.Figure:
         """A copy of the figure as built, fitted to the page as last measured."""
         fig = go.Figure(self._built)
+        self._view.apply(fig)
         self._prepare(fig)
         return fig
 
@@ -347,7 +314,23 @@ class FigureSlot:
         fig._wb_prepared = True
         scale_fonts(fig, self.font_scale)
         if self.prepare is not None:
-            self.prepare(fig, width, self.font_scale, self.page_room)
+            fig._wb_view_px = self.prepare(fig, width, self.font_scale, self.page_room)
+
+    def _fit_box(self, fig: go.Figure) -> None:
+        """The slot as tall as the figure, or a box as tall as ``prepare`` said to show
+        of it at once, which scrolls the figure up and down (the page stays put)."""
+        view = getattr(fig, "_wb_view_px", None)
+        self.widget.layout.max_height = f"{view}px" if view else None
+        if view:
+            self.widget.add_class("wb-figure-scrolls")
+        else:
+            self.widget.remove_class("wb-figure-scrolls")
+
+    def _on_relayout(self, change) -> None:
+        """The page's plotly.js changed the layout (someone zoomed, panned, autoscaled)."""
+        message = change["new"]
+        if message and isinstance(message.get("relayout_data"), dict):
+            self._view.record(message["relayout_data"])
 
     def _on_signal(self, _widget, content, _buffers) -> None:
         measures = (content.get("width"), content.get("screen"), content.get("room"))
@@ -361,6 +344,8 @@ class FigureSlot:
         figure = _widget_class()(self.figure, config=self.config)
         figure.observe(lambda _change: self.figure_drawn(),
                        names=["_js2py_layoutDelta", "_js2py_traceDeltas"])
+        figure.observe(self._on_relayout, names=["_js2py_relayout"])
+        self._fit_box(self.figure)
         self.figure = figure
         self.widget.children = (self._signal, figure)
         self._notify()

@@ -198,6 +198,12 @@ STYLE = """<style>
 .wb-app .widget-tab > .p-TabBar .p-TabBar-tab, .wb-app .widget-tab > .lm-TabBar .lm-TabBar-tab {
   flex: 0 1 auto; min-width: 0; }
 .wb-scroll { overflow-x: auto; max-width: 100%; }
+/* a figure taller than the window has room for scrolls up and down in its own box (its
+   slot, as tall as the room: FigureSlot), the page around it stays; every slot keeps the
+   scroll bar's room, so that a figure drawn before its slot scrolls is as wide as after */
+@media (min-width: 641px) { .wb-app .wb-figure { scrollbar-gutter: stable; } }
+.wb-app .wb-figure.wb-figure-scrolls { overflow-x: hidden !important; overflow-y: auto !important; }
+.wb-app .wb-figure > * { flex-shrink: 0; }
 /* the list of all events: a long entry wraps inside the list box, never cut at its edge */
 .wb-app .wb-events-list select option { white-space: normal; padding: 2px 0;
   border-bottom: 1px solid #eee; }

@@ -99,6 +99,12 @@ def key_outside(fig: go.Figure) -> str:
 
 #: pixels kept clear between a timeline's date axis and the bottom of the window
 _FOLD_PAD_PX = 12
+#: the least room (pixels from the figure's top to the window's bottom) in which a
+#: timeline too tall for it scrolls in a box of its own (the review's, beside the step
+#: controls: 677 px at 1366×768); with less, a box too short to read a case in (a phone's
+#: figure under the event card, a workshop console's under its controls), the page
+#: scrolls instead
+SCROLL_ROOM_PX = 480
 #: a timeline's date axis below the lanes (its tick labels, its title and the gaps about
 #: them), in lines of its text (Chromium draws them 60 px tall at 18 px text)
 _AXIS_LINES = 3.4
@@ -118,7 +124,7 @@ _FIRST_LINE, _LINE_SPACING = 1.1, 1.3
 
 
 def fit_timeline(fig: go.Figure, width: int, font_scale: float = 1.0,
-                 room: float | None = None) -> None:
+                 room: float | None = None) -> int | None:
     """A timeline's episode captions and risk words placed for the width its box has on
     the page (a phone's box scrolls a wider figure sideways) and the size its text has
     been scaled to (``font_scale``). Text scaled up takes more room: the title, the date
@@ -127,18 +133,23 @@ def fit_timeline(fig: go.Figure, width: int, font_scale: float = 1.0,
     pixels below the figure's top (the window's bottom: every lane and the date axis on
     screen with the step controls and the event card beside); where even the lanes as
     built would end below it (a laptop), they are drawn shorter, down to the least that
-    keeps their names clear of each other, if that brings the date axis on screen (a
-    window far too short, a phone's, keeps them as built). See :func:`_fit_height`."""
+    keeps their names clear of each other, if that brings the date axis on screen. Lanes
+    too many for that (a case whose many agencies all wrote in the review period) are
+    drawn that short all the same, and the figure scrolls in a box of its own as tall as
+    the room (returned: the pixels of it to show at once; else None), so the step
+    controls and the event card stay beside it; a window with less than
+    :data:`SCROLL_ROOM_PX` below the figure's top (a phone's, whose figure is below the
+    event card) keeps the lanes as built and the page scrolls. See :func:`_fit_height`."""
     width = max(width, FIGURE_MIN_PX)
     place_captions(fig, width, font_scale)
     place_risk_words(fig, width, font_scale)
     if font_scale == 1.0 and not room:
-        return
-    if fig.layout.height:
-        _fit_height(fig, width, font_scale, room)
+        return None
+    view = _fit_height(fig, width, font_scale, room) if fig.layout.height else None
     below = fig.layout.legend2
     if font_scale != 1.0 and below.entrywidth and below.entrywidthmode == "pixels":
         below.entrywidth = round(below.entrywidth * font_scale)
+    return view
 
 
 def _key_rows(fig: go.Figure, layout: dict, data: list[dict], width: int,
@@ -187,14 +198,17 @@ def _least_lanes(layout, font: float) -> float:
     return unit * abs(high - low)
 
 
-def _fit_height(fig: go.Figure, width: int, font_scale: float, room: float | None) -> None:
+def _fit_height(fig: go.Figure, width: int, font_scale: float,
+                room: float | None) -> int | None:
     """Make a timeline's layout fit text ``font_scale`` times larger and the ``room``
     below its top. Each part's place is a share of the plotting height (the lanes'
     domain, the kinds' key's top), so the shares are worked out again from the parts'
     new heights in pixels; the key gets the rows it really takes (a key taller than its
     room pushes the plot up, squeezing the lanes: plotly.js makes room for a legend by
-    shrinking the plot)."""
+    shrinking the plot). Returns the pixels of the figure to show at once, in a box that
+    scrolls, where even the shortest lanes leave the date axis below the window."""
     layout = fig.layout
+    view = None
     top, bottom = (layout.margin.t or 0), (layout.margin.b or 0)
     inner = layout.height - top - bottom
     lanes = inner * (1 - (layout.yaxis.domain or (0, 1))[0])
@@ -211,14 +225,18 @@ def _fit_height(fig: go.Figure, width: int, font_scale: float, room: float | Non
             or 13 * font_scale
         lines = _AXIS_LINES + (_HEAD_LINES if _day_ticks(plain, data, width) else 0.0)
         fits = room - new_top - lines * font - _FOLD_PAD_PX
-        if fits < new_lanes and fits >= _least_lanes(layout, font):
+        least = _least_lanes(layout, font)
+        if least <= fits < new_lanes:
             new_lanes = fits
+        elif fits < least < new_lanes and room >= SCROLL_ROOM_PX:
+            new_lanes, view = least, round(room - _FOLD_PAD_PX)
     layout.height = round(new_top + new_lanes + below + new_bottom)
     new_inner = layout.height - new_top - new_bottom
     layout.margin.t, layout.margin.b = new_top, new_bottom
     layout.yaxis.domain = [1 - new_lanes / new_inner, 1]
     if key_y is not None:
         layout.legend2.y = 1 - (new_lanes + axis * font_scale) / new_inner
+    return view
 
 
 #: pixels kept right of the network for its colour bar (bar, ticks and title)

@@ -47,13 +47,15 @@ __all__ = ["WARM_MODULES", "ForkProvisioner", "ForkedKernel", "ForkingKernelMana
 
 #: what the zygote imports before any kernel is forked: ipykernel and what every
 #: dashboard imports (the apps import the analysis and the figures lazily; these are
-#: the modules their first page needs)
+#: the modules their first page needs). The review's upload panel, made with every review
+#: page, imports the chronology importer (about 130 patterns compiled): 0.4-0.6 s of a
+#: core in each review kernel after its fork, and a copy of it each, when imported there
 WARM_MODULES = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.comm", "IPython.core.completer",
     "numpy", "pandas", "plotly.graph_objects", "ipywidgets",
     "anywidget", "sqlite3",
     "workbench.apps.review", "workbench.apps.workshop", "workbench.apps.network",
-    "workbench.apps.cohort", "workbench.store", "workbench.timeline",
+    "workbench.apps.cohort", "workbench.apps.upload", "workbench.store", "workbench.timeline",
     "workbench.analysis.analyse",
 )
 
