@@ -14,8 +14,10 @@ Ids default to ``e1``, ``e2`` … in row order.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -62,3 +64,10 @@ def cohort(tables: Iterable[pd.DataFrame], *, prefix: str = "case") -> pd.DataFr
     """Several event tables as one cohort table, each with its own ``case_id``."""
     return pd.concat([t.assign(case_id=f"{prefix}-{i}") for i, t in enumerate(tables, 1)],
                      ignore_index=True)
+
+
+def write_csv(path: Path, rows: Iterable[Sequence[str]]) -> Path:
+    """A CSV return written as Excel writes it (UTF-8, minimal quoting); its path."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return path

@@ -4,10 +4,9 @@ tracking export is read by its Sent date, its sender's organisation and its subj
 
 from __future__ import annotations
 
-import csv
-
 from openpyxl import Workbook
 
+from tests.casebuilder import write_csv
 from workbench.errors import Reason
 from workbench.io.chronology import read_chronology
 from workbench.io.importer import import_report
@@ -26,10 +25,7 @@ LOG = [
 
 
 def _csv(tmp_path, rows, name="duty_log.csv"):
-    path = tmp_path / name
-    with path.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(rows)
-    return path
+    return write_csv(tmp_path / name, rows)
 
 
 def test_entries_are_dated_by_their_day_within_the_banner_above(tmp_path):

@@ -4,11 +4,10 @@ police system exports this way is otherwise refused for having no date column.""
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 from openpyxl import Workbook
 
+from tests.casebuilder import write_csv
 from workbench.errors import Reason, Severity
 from workbench.io.chronology import read_chronology
 from workbench.io.importer import import_report
@@ -30,10 +29,7 @@ LINES = [
 
 
 def _csv(tmp_path, rows, name="police_longform.csv"):
-    path = tmp_path / name
-    with path.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(rows)
-    return path
+    return write_csv(tmp_path / name, rows)
 
 
 def test_a_long_form_table_is_read_as_one_row_per_record_at_its_first_line(tmp_path):

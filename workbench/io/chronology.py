@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from workbench.errors import Problem, Reason, Severity
-from workbench.io.banners import banner_dates, date_by_banners
 from workbench.io.columns import FIELDS, field_for, find_header, map_columns
 from workbench.io.csvtext import (
     Record,
@@ -44,8 +43,7 @@ from workbench.io.csvtext import (
     open_text,
     records,
 )
-from workbench.io.long_form import long_form, widen
-from workbench.io.reshape import reshaped_sheet
+from workbench.io.reshape import reshaped_csv, reshaped_sheet
 from workbench.io.sheets import has_text, is_chronology, is_form, longest_column
 from workbench.io.table import (
     Chronology,
@@ -137,15 +135,7 @@ def _csv_table(path: Path, name: str, *, mapping: Mapping[str, str], encoding: s
         delimiter = choose_delimiter(head, mapped)
         rest = records(itertools.chain(head, stream), delimiter, name, problems)
         first = list(itertools.islice(rest, _HEAD))
-        if form := long_form([(r.line, r.cells) for r in first[:200]], mapping):
-            first = [Record(line, cells, line + n - 1) for line, n, cells in widen(
-                [(r.line, r.cells) for r in [*first, *rest]], form, {"file": name}, problems)]
-            rest = iter(())
-        elif dated := banner_dates([(r.line, r.cells) for r in first[:200]], mapping):
-            first = [*first, *rest]
-            rest = iter(())
-            first = [Record(r.line, cells, r.last, r.raw) for r, (_, cells) in zip(first, date_by_banners(
-                [(r.line, r.cells) for r in first], dated, {"file": name}, problems), strict=True)]
+        first, rest, widened = reshaped_csv(first, rest, mapping, {"file": name}, problems)
     except UnicodeDecodeError as exc:
         done()
         problems.append(Problem(file=name, reason=Reason.NOT_UTF8, message=f"the text cannot "
@@ -179,7 +169,7 @@ def _csv_table(path: Path, name: str, *, mapping: Mapping[str, str], encoding: s
         done()
         return None
     chron, maker = found
-    maker.chron = chron = dataclasses.replace(chron, long_form=form is not None)
+    maker.chron = chron = dataclasses.replace(chron, long_form=widened)
     return chron, CsvRows(shown, rest, maker, split, problems, done)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from workbench.io.columns import TEXT_FIELDS, find_header, guess_date_column, map_columns
-from workbench.io.long_form import long_form
+from workbench.io.reshape import stands_for_a_table
 from workbench.io.xlsx import Sheet
 
 __all__ = ["has_text", "is_chronology", "is_form", "longest_column"]
@@ -16,7 +16,8 @@ __all__ = ["has_text", "is_chronology", "is_form", "longest_column"]
 
 def is_chronology(sheet: Sheet, mapping: Mapping[str, str]) -> bool:
     """Whether a sheet is a chronology: a header, rows below it, a date column (named or
-    found in the cells) and text; or a table in long form (:mod:`workbench.io.long_form`)."""
+    found in the cells) and text; or one that stands for such a table
+    (:mod:`workbench.io.reshape`)."""
     start = find_header(sheet.records, mapping)
     if start is None:
         return False
@@ -32,7 +33,7 @@ def is_chronology(sheet: Sheet, mapping: Mapping[str, str]) -> bool:
     ) is not None
     return (dated and body and (any(f in columns for f in TEXT_FIELDS)
                                 or sum(1 for c in header if c.strip()) >= 2)
-            ) or long_form(sheet.records, mapping) is not None
+            ) or stands_for_a_table(sheet.records, mapping)
 
 
 def is_form(sheet: Sheet) -> bool:
