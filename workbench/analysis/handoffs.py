@@ -231,38 +231,69 @@ def _answered_in_text(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
     answers its hand-off to that agency. "No response from CSC" answers nothing."""
     columns = ["case_id", "id", "seq", "agency", "kind", "start", "precision", "refers_to"]
     said = [c for c in ("summary", "details") if c in ev.columns]
-    rows = ev.loc[ev["start"].notna() & ev["case_id"].isin(h["case_id"].unique()),
-                  [*columns, *said]]
-    if rows.empty or not said:
+    kept = ev["start"].notna().to_numpy() & ev["case_id"].isin(h["case_id"].unique()).to_numpy()
+    if not said or not kept.any():
         return ev.loc[[], columns]
-    text = pc.binary_join_element_wise(
-        *(pa.array(rows[c].astype(object).fillna("").astype(str).to_numpy(dtype=object),
-                   type=pa.large_string()) for c in said),
-        pa.scalar("\n", pa.large_string()))
-    hit = pc.match_substring_regex(text, _ANSWERED).to_numpy(zero_copy_only=False)
-    if not hit.any():
+    text = pc.binary_join_element_wise(*(_large_text(ev[c]) for c in said),
+                                       pa.scalar("\n", pa.large_string()))
+    at = np.flatnonzero(kept & _matches(text, _ANSWERED))   # the few rows that say so
+    if not len(at):
         return ev.loc[[], columns]
-    aliases, found = load_aliases(), []
-    # a generic name ("Children's Social Care") is every agency of its sector in the case
-    sector_of = {name: sector for sector, name in aliases.sector_agencies.items()}
-    of_sector = (ev.loc[:, ["case_id", "sector", "agency"]].drop_duplicates().astype(str)
-                 .groupby(["case_id", "sector"])["agency"].agg(list).to_dict()
-                 if "sector" in ev.columns else {})
-    for (_, row), written in zip(rows.loc[hit].iterrows(), text.filter(hit).to_pylist(),
-                                 strict=True):   # a loop over the few rows that say so
+    aliases = load_aliases()
+    wants: list[tuple[int, str]] = []   # (hit, agency named as answering)
+    for j, written in enumerate(text.take(pa.array(at)).to_pylist()):
         for m in re.finditer(_ANSWERED, written):
             before = written[max(0, m.start() - 40):m.start()]
             who = m.group("who") or m.group("from")
-            if _NOT_ANSWERED.search(before.split(".")[-1] + " " + who):
-                continue
-            for named in aliases.find_in_text(who):
-                kin = of_sector.get((str(row["case_id"]), sector_of.get(named, "")), [])
-                for agency in dict.fromkeys([named, *kin]):
-                    if agency != row["agency"]:
-                        found.append({**row[columns].to_dict(), "agency": agency})
-    if not found:
+            if not _NOT_ANSWERED.search(before.split(".")[-1] + " " + who):
+                wants.extend((j, named) for named in aliases.find_in_text(who))
+    # a generic name ("Children's Social Care") is every agency of its sector in the case
+    sector_of = {name: sector for sector, name in aliases.sector_agencies.items()}
+    case = ev["case_id"].iloc[at].to_numpy(dtype=object)
+    own = ev["agency"].iloc[at].to_numpy(dtype=object)
+    of_sector = _sector_agencies(ev, {case[j] for j, _ in wants},
+                                 {sector_of.get(named, "") for _, named in wants})
+    rows: list[int] = []
+    agencies: list[str] = []
+    for j, named in wants:
+        kin = of_sector.get((str(case[j]), sector_of.get(named, "")), [])
+        for agency in dict.fromkeys([named, *kin]):
+            if agency != own[j]:
+                rows.append(at[j])
+                agencies.append(agency)
+    if not rows:
         return ev.loc[[], columns]
-    return pd.DataFrame(found, columns=columns)
+    found = ev.iloc[rows, ev.columns.get_indexer(columns)]  # (ev's own dtypes)
+    return found.assign(agency=pd.Series(agencies, index=found.index))
+
+
+def _large_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column as Arrow large strings, a missing cell as "" (any other value as its
+    ``str``)."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return pc.fill_null(pa.array(values.array).cast(pa.large_string()), "")
+    return pa.array(values.astype(object).fillna("").astype(str).to_numpy(dtype=object),
+                    type=pa.large_string())
+
+
+def _matches(text: pa.Array | pa.ChunkedArray, pattern: str) -> np.ndarray:
+    hit = pc.match_substring_regex(text, pattern)
+    return np.asarray(hit.to_numpy(zero_copy_only=False) if isinstance(hit, pa.Array)
+                      else hit.to_numpy(), dtype=bool)
+
+
+def _sector_agencies(ev: pd.DataFrame, cases: set[object], sectors: set[str]
+                     ) -> dict[tuple[str, str], list[str]]:
+    """(case, sector) -> the case's agencies of that sector, in order of first record,
+    for the cases and sectors asked about only."""
+    if "sector" not in ev.columns or not cases:
+        return {}
+    rows = ev.loc[ev["case_id"].isin(list(cases)).to_numpy()
+                  & ev["sector"].isin(list(sectors)).to_numpy(), ["case_id", "sector", "agency"]]
+    out: dict[tuple[str, str], list[str]] = {}
+    for case, sector, agency in rows.drop_duplicates().astype(str).itertuples(index=False):
+        out.setdefault((case, sector), []).append(agency)  # (few: distinct rows of a few cases)
+    return out
 
 
 #: a sentence that only tells its agencies ("School DSL notified 17/02/2025", "CSC informed",
