@@ -86,11 +86,7 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     # found report is a share); referrals and notifications keep their kind
     sent = ev.loc[ev["recipients"].ne("") & ev["start"].notna(),  # the columns used below:
                   [c for c in _SENT_COLUMNS if c in ev.columns]]  # each take copies them all
-    h = sent.assign(recipient=sent["recipients"].str.split("; "),
-                    event_kind=sent["kind"],
-                    kind=sent["kind"].where(sent["kind"].isin(HANDOFF_KINDS),
-                                            "information_shared")).explode("recipient")
-    h["recipient"] = h["recipient"].astype(ev["agency"].dtype)
+    h = _each_recipient(sent, ev["agency"].dtype)
     h = h.loc[h["recipient"].ne(h["agency"]) & h["recipient"].ne("")]
     h = h.rename(columns={"id": "event_id", "agency": "sender", "start": "sent"})
     h["handoff_id"] = h["event_id"] + ">" + h["recipient"]
@@ -100,7 +96,7 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     answers = pd.concat([answers, _attended(ev), _by_generic_name(ev, h),
                          _answered_in_text(ev, h)], ignore_index=True)
     # ties in time are broken by seq then id, so that row order never matters
-    answers = answers.sort_values(["start", "seq", "id"], kind="stable")
+    answers = _in_time_order(answers)
     explicit = (answers.loc[answers["refers_to"].ne("")]
                 .drop_duplicates(["case_id", "refers_to", "agency"])
                 .rename(columns={"refers_to": "event_id", "agency": "recipient", "id": "x_id",
@@ -161,6 +157,41 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     h["needs_answer"] = h["needs_answer"] & ~h["_chasing"] & ~_only_told(h, ev)
     return h.loc[:, list(HANDOFF_COLUMNS)].sort_values(["case_id", "sent"], kind="stable"
                                                         ).reset_index(drop=True)
+
+
+def _each_recipient(sent: pd.DataFrame, agency: object) -> pd.DataFrame:
+    """One row per (event, name in its ``recipients``); ``event_kind`` the event's kind,
+    ``kind`` that kind for referrals and notifications, else ``information_shared``."""
+    names = sent["recipients"]
+    arrow = (isinstance(names.dtype, pd.StringDtype) and names.dtype.storage == "pyarrow"
+             and agency == names.dtype and not names.isna().any())
+    if arrow:   # split and explode in Arrow: each name, and the row it came from
+        lists = pc.split_pattern(pa.array(names.array), "; ")
+        rows = sent.iloc[pc.list_parent_indices(lists).to_numpy()]
+        recipient = pd.Series(pd.array(pc.list_flatten(lists), dtype=agency), index=rows.index)
+    else:
+        rows, recipient = sent, names.str.split("; ")
+    kind = rows["kind"]
+    out = rows.assign(recipient=recipient, event_kind=kind,
+                      kind=kind.where(kind.isin(HANDOFF_KINDS), "information_shared"))
+    if not arrow:
+        out = out.explode("recipient")
+        out = out.assign(recipient=out["recipient"].astype(agency))
+    return out
+
+
+def _in_time_order(answers: pd.DataFrame) -> pd.DataFrame:
+    """``answers.sort_values(["start", "seq", "id"], kind="stable")``, by one stable
+    ``lexsort`` of the time, ``seq`` and the ids' ranks where it can."""
+    start, seq, ids = answers["start"], answers["seq"], answers["id"]
+    if (seq.dtype.kind not in "iu" or not isinstance(start.dtype, pd.DatetimeTZDtype)
+            or start.isna().any() or ids.isna().any()):
+        return answers.sort_values(["start", "seq", "id"], kind="stable")
+    try:
+        rank = pd.factorize(ids, sort=True)[0]
+    except TypeError:
+        return answers.sort_values(["start", "seq", "id"], kind="stable")
+    return answers.take(np.lexsort((rank, seq.to_numpy(), start.array.asi8)))
 
 
 def _chases(h: pd.DataFrame, window: pd.Timedelta) -> tuple[pd.Series, pd.Series, pd.Series]:
