@@ -50,6 +50,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.agencies import AliasTable, load_aliases
+from workbench.analysis.arrowtext import large_text, matches, split_names
 from workbench.analysis.episodes import event_frame
 from workbench.analysis.facts import fact_frame, with_fact_columns
 from workbench.case import Case
@@ -162,19 +163,12 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
 def _each_recipient(sent: pd.DataFrame, agency: object) -> pd.DataFrame:
     """One row per (event, name in its ``recipients``); ``event_kind`` the event's kind,
     ``kind`` that kind for referrals and notifications, else ``information_shared``."""
-    names = sent["recipients"]
-    arrow = (isinstance(names.dtype, pd.StringDtype) and names.dtype.storage == "pyarrow"
-             and agency == names.dtype and not names.isna().any())
-    if arrow:   # split and explode in Arrow: each name, and the row it came from
-        lists = pc.split_pattern(pa.array(names.array), "; ")
-        rows = sent.iloc[pc.list_parent_indices(lists).to_numpy()]
-        recipient = pd.Series(pd.array(pc.list_flatten(lists), dtype=agency), index=rows.index)
-    else:
-        rows, recipient = sent, names.str.split("; ")
+    split = split_names(sent, "recipients", agency)
+    rows, recipient = split if split else (sent, sent["recipients"].str.split("; "))
     kind = rows["kind"]
     out = rows.assign(recipient=recipient, event_kind=kind,
                       kind=kind.where(kind.isin(HANDOFF_KINDS), "information_shared"))
-    if not arrow:
+    if not split:
         out = out.explode("recipient")
         out = out.assign(recipient=out["recipient"].astype(agency))
     return out
@@ -233,9 +227,10 @@ def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
               .astype(object).drop_duplicates().rename(columns={"recipient": "agency"}))
     if wanted.empty:
         return ev.loc[[], columns]
-    named = ev["agency"].isin(wanted["agency"].unique()).to_numpy()  # only these can match
-    recorded = pd.MultiIndex.from_frame(ev.loc[named, ["case_id", "agency"]].astype(object))
-    wanted = wanted.loc[~pd.MultiIndex.from_frame(wanted).isin(recorded)]
+    recorded = {name: set(ev.loc[ev["agency"].eq(name).to_numpy(), "case_id"].unique())
+                for name in wanted["agency"].unique()}   # the cases that record each name
+    wanted = wanted.loc[[case not in recorded[name] for case, name in
+                         zip(wanted["case_id"], wanted["agency"], strict=True)]]
     if wanted.empty:
         return ev.loc[[], columns]
     rows = ev.loc[ev["start"].notna() & ev["sector"].isin(list(generic)), columns + ["sector"]]
@@ -265,9 +260,9 @@ def _answered_in_text(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
     kept = ev["start"].notna().to_numpy() & ev["case_id"].isin(h["case_id"].unique()).to_numpy()
     if not said or not kept.any():
         return ev.loc[[], columns]
-    text = pc.binary_join_element_wise(*(_large_text(ev[c]) for c in said),
+    text = pc.binary_join_element_wise(*(large_text(ev[c]) for c in said),
                                        pa.scalar("\n", pa.large_string()))
-    at = np.flatnonzero(kept & _matches(text, _ANSWERED))   # the few rows that say so
+    at = np.flatnonzero(kept & matches(text, _ANSWERED))   # the few rows that say so
     if not len(at):
         return ev.loc[[], columns]
     aliases = load_aliases()
@@ -296,21 +291,6 @@ def _answered_in_text(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
         return ev.loc[[], columns]
     found = ev.iloc[rows, ev.columns.get_indexer(columns)]  # (ev's own dtypes)
     return found.assign(agency=pd.Series(agencies, index=found.index))
-
-
-def _large_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
-    """A text column as Arrow large strings, a missing cell as "" (any other value as its
-    ``str``)."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        return pc.fill_null(pa.array(values.array).cast(pa.large_string()), "")
-    return pa.array(values.astype(object).fillna("").astype(str).to_numpy(dtype=object),
-                    type=pa.large_string())
-
-
-def _matches(text: pa.Array | pa.ChunkedArray, pattern: str) -> np.ndarray:
-    hit = pc.match_substring_regex(text, pattern)
-    return np.asarray(hit.to_numpy(zero_copy_only=False) if isinstance(hit, pa.Array)
-                      else hit.to_numpy(), dtype=bool)
 
 
 def _sector_agencies(ev: pd.DataFrame, cases: set[object], sectors: set[str]
@@ -392,6 +372,10 @@ def _attended(ev: pd.DataFrame) -> pd.DataFrame:
                        "refers_to", "attendees"]]
     if meetings.empty:
         return meetings.drop(columns="attendees")
-    rows = meetings.assign(attendee=meetings["attendees"].str.split("; ")).explode("attendee")
+    split = split_names(meetings, "attendees", meetings["attendees"].dtype)
+    if split:
+        rows = split[0].assign(attendee=split[1])
+    else:
+        rows = meetings.assign(attendee=meetings["attendees"].str.split("; ")).explode("attendee")
     rows = rows.loc[rows["attendee"].ne(rows["agency"]) & rows["attendee"].ne("")]
     return rows.drop(columns=["agency", "attendees"]).rename(columns={"attendee": "agency"})
