@@ -50,6 +50,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.agencies import AliasTable, load_aliases
+from workbench.analysis.arrowtext import large_text, matches, split_names
 from workbench.analysis.episodes import event_frame
 from workbench.analysis.facts import fact_frame, with_fact_columns
 from workbench.case import Case
@@ -86,11 +87,7 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     # found report is a share); referrals and notifications keep their kind
     sent = ev.loc[ev["recipients"].ne("") & ev["start"].notna(),  # the columns used below:
                   [c for c in _SENT_COLUMNS if c in ev.columns]]  # each take copies them all
-    h = sent.assign(recipient=sent["recipients"].str.split("; "),
-                    event_kind=sent["kind"],
-                    kind=sent["kind"].where(sent["kind"].isin(HANDOFF_KINDS),
-                                            "information_shared")).explode("recipient")
-    h["recipient"] = h["recipient"].astype(ev["agency"].dtype)
+    h = _each_recipient(sent, ev["agency"].dtype)
     h = h.loc[h["recipient"].ne(h["agency"]) & h["recipient"].ne("")]
     h = h.rename(columns={"id": "event_id", "agency": "sender", "start": "sent"})
     h["handoff_id"] = h["event_id"] + ">" + h["recipient"]
@@ -100,7 +97,7 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
     answers = pd.concat([answers, _attended(ev), _by_generic_name(ev, h),
                          _answered_in_text(ev, h)], ignore_index=True)
     # ties in time are broken by seq then id, so that row order never matters
-    answers = answers.sort_values(["start", "seq", "id"], kind="stable")
+    answers = _in_time_order(answers)
     explicit = (answers.loc[answers["refers_to"].ne("")]
                 .drop_duplicates(["case_id", "refers_to", "agency"])
                 .rename(columns={"refers_to": "event_id", "agency": "recipient", "id": "x_id",
@@ -163,6 +160,34 @@ def handoffs(data: Case | pd.DataFrame, *, protocol: Protocol | str | None = Non
                                                         ).reset_index(drop=True)
 
 
+def _each_recipient(sent: pd.DataFrame, agency: object) -> pd.DataFrame:
+    """One row per (event, name in its ``recipients``); ``event_kind`` the event's kind,
+    ``kind`` that kind for referrals and notifications, else ``information_shared``."""
+    split = split_names(sent, "recipients", agency)
+    rows, recipient = split if split else (sent, sent["recipients"].str.split("; "))
+    kind = rows["kind"]
+    out = rows.assign(recipient=recipient, event_kind=kind,
+                      kind=kind.where(kind.isin(HANDOFF_KINDS), "information_shared"))
+    if not split:
+        out = out.explode("recipient")
+        out = out.assign(recipient=out["recipient"].astype(agency))
+    return out
+
+
+def _in_time_order(answers: pd.DataFrame) -> pd.DataFrame:
+    """``answers.sort_values(["start", "seq", "id"], kind="stable")``, by one stable
+    ``lexsort`` of the time, ``seq`` and the ids' ranks where it can."""
+    start, seq, ids = answers["start"], answers["seq"], answers["id"]
+    if (seq.dtype.kind not in "iu" or not isinstance(start.dtype, pd.DatetimeTZDtype)
+            or start.isna().any() or ids.isna().any()):
+        return answers.sort_values(["start", "seq", "id"], kind="stable")
+    try:
+        rank = pd.factorize(ids, sort=True)[0]
+    except TypeError:
+        return answers.sort_values(["start", "seq", "id"], kind="stable")
+    return answers.take(np.lexsort((rank, seq.to_numpy(), start.array.asi8)))
+
+
 def _chases(h: pd.DataFrame, window: pd.Timedelta) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Each request's chases (later hand-offs from the same sender to the same
     recipient, within the answer window, that say no answer came) and so when its
@@ -202,9 +227,10 @@ def _by_generic_name(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
               .astype(object).drop_duplicates().rename(columns={"recipient": "agency"}))
     if wanted.empty:
         return ev.loc[[], columns]
-    named = ev["agency"].isin(wanted["agency"].unique()).to_numpy()  # only these can match
-    recorded = pd.MultiIndex.from_frame(ev.loc[named, ["case_id", "agency"]].astype(object))
-    wanted = wanted.loc[~pd.MultiIndex.from_frame(wanted).isin(recorded)]
+    recorded = {name: set(ev.loc[ev["agency"].eq(name).to_numpy(), "case_id"].unique())
+                for name in wanted["agency"].unique()}   # the cases that record each name
+    wanted = wanted.loc[[case not in recorded[name] for case, name in
+                         zip(wanted["case_id"], wanted["agency"], strict=True)]]
     if wanted.empty:
         return ev.loc[[], columns]
     rows = ev.loc[ev["start"].notna() & ev["sector"].isin(list(generic)), columns + ["sector"]]
@@ -231,38 +257,54 @@ def _answered_in_text(ev: pd.DataFrame, h: pd.DataFrame) -> pd.DataFrame:
     answers its hand-off to that agency. "No response from CSC" answers nothing."""
     columns = ["case_id", "id", "seq", "agency", "kind", "start", "precision", "refers_to"]
     said = [c for c in ("summary", "details") if c in ev.columns]
-    rows = ev.loc[ev["start"].notna() & ev["case_id"].isin(h["case_id"].unique()),
-                  [*columns, *said]]
-    if rows.empty or not said:
+    kept = ev["start"].notna().to_numpy() & ev["case_id"].isin(h["case_id"].unique()).to_numpy()
+    if not said or not kept.any():
         return ev.loc[[], columns]
-    text = pc.binary_join_element_wise(
-        *(pa.array(rows[c].astype(object).fillna("").astype(str).to_numpy(dtype=object),
-                   type=pa.large_string()) for c in said),
-        pa.scalar("\n", pa.large_string()))
-    hit = pc.match_substring_regex(text, _ANSWERED).to_numpy(zero_copy_only=False)
-    if not hit.any():
+    text = pc.binary_join_element_wise(*(large_text(ev[c]) for c in said),
+                                       pa.scalar("\n", pa.large_string()))
+    at = np.flatnonzero(kept & matches(text, _ANSWERED))   # the few rows that say so
+    if not len(at):
         return ev.loc[[], columns]
-    aliases, found = load_aliases(), []
-    # a generic name ("Children's Social Care") is every agency of its sector in the case
-    sector_of = {name: sector for sector, name in aliases.sector_agencies.items()}
-    of_sector = (ev.loc[:, ["case_id", "sector", "agency"]].drop_duplicates().astype(str)
-                 .groupby(["case_id", "sector"])["agency"].agg(list).to_dict()
-                 if "sector" in ev.columns else {})
-    for (_, row), written in zip(rows.loc[hit].iterrows(), text.filter(hit).to_pylist(),
-                                 strict=True):   # a loop over the few rows that say so
+    aliases = load_aliases()
+    wants: list[tuple[int, str]] = []   # (hit, agency named as answering)
+    for j, written in enumerate(text.take(pa.array(at)).to_pylist()):
         for m in re.finditer(_ANSWERED, written):
             before = written[max(0, m.start() - 40):m.start()]
             who = m.group("who") or m.group("from")
-            if _NOT_ANSWERED.search(before.split(".")[-1] + " " + who):
-                continue
-            for named in aliases.find_in_text(who):
-                kin = of_sector.get((str(row["case_id"]), sector_of.get(named, "")), [])
-                for agency in dict.fromkeys([named, *kin]):
-                    if agency != row["agency"]:
-                        found.append({**row[columns].to_dict(), "agency": agency})
-    if not found:
+            if not _NOT_ANSWERED.search(before.split(".")[-1] + " " + who):
+                wants.extend((j, named) for named in aliases.find_in_text(who))
+    # a generic name ("Children's Social Care") is every agency of its sector in the case
+    sector_of = {name: sector for sector, name in aliases.sector_agencies.items()}
+    case = ev["case_id"].iloc[at].to_numpy(dtype=object)
+    own = ev["agency"].iloc[at].to_numpy(dtype=object)
+    of_sector = _sector_agencies(ev, {case[j] for j, _ in wants},
+                                 {sector_of.get(named, "") for _, named in wants})
+    rows: list[int] = []
+    agencies: list[str] = []
+    for j, named in wants:
+        kin = of_sector.get((str(case[j]), sector_of.get(named, "")), [])
+        for agency in dict.fromkeys([named, *kin]):
+            if agency != own[j]:
+                rows.append(at[j])
+                agencies.append(agency)
+    if not rows:
         return ev.loc[[], columns]
-    return pd.DataFrame(found, columns=columns)
+    found = ev.iloc[rows, ev.columns.get_indexer(columns)]  # (ev's own dtypes)
+    return found.assign(agency=pd.Series(agencies, index=found.index))
+
+
+def _sector_agencies(ev: pd.DataFrame, cases: set[object], sectors: set[str]
+                     ) -> dict[tuple[str, str], list[str]]:
+    """(case, sector) -> the case's agencies of that sector, in order of first record,
+    for the cases and sectors asked about only."""
+    if "sector" not in ev.columns or not cases:
+        return {}
+    rows = ev.loc[ev["case_id"].isin(list(cases)).to_numpy()
+                  & ev["sector"].isin(list(sectors)).to_numpy(), ["case_id", "sector", "agency"]]
+    out: dict[tuple[str, str], list[str]] = {}
+    for case, sector, agency in rows.drop_duplicates().astype(str).itertuples(index=False):
+        out.setdefault((case, sector), []).append(agency)  # (few: distinct rows of a few cases)
+    return out
 
 
 #: a sentence that only tells its agencies ("School DSL notified 17/02/2025", "CSC informed",
@@ -330,6 +372,10 @@ def _attended(ev: pd.DataFrame) -> pd.DataFrame:
                        "refers_to", "attendees"]]
     if meetings.empty:
         return meetings.drop(columns="attendees")
-    rows = meetings.assign(attendee=meetings["attendees"].str.split("; ")).explode("attendee")
+    split = split_names(meetings, "attendees", meetings["attendees"].dtype)
+    if split:
+        rows = split[0].assign(attendee=split[1])
+    else:
+        rows = meetings.assign(attendee=meetings["attendees"].str.split("; ")).explode("attendee")
     rows = rows.loc[rows["attendee"].ne(rows["agency"]) & rows["attendee"].ne("")]
     return rows.drop(columns=["agency", "attendees"]).rename(columns={"attendee": "agency"})
