@@ -408,6 +408,18 @@ FIGURE_NOW_JS = """() => { const g = document.querySelector('.js-plotly-plot');
     cursor: label ? label.textContent.trim() : null} : null; }"""
 
 
+def _review_on_laptop_at_event_6(browser, server):
+    """A review opened at 1366×768, its figure's cursor on event 6 (the review period's
+    first record): the visit and its page."""
+    visit = Visit(browser, server, "review", size=SCREENS["laptop"]).ready(READY["review"])
+    page = visit.page
+    visit.wait_text(".wb-event", "Event 6 of 102")
+    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
+                           "return f && f.cursor && f.cursor.startsWith('event 6 of'); }",
+                           timeout=60_000)
+    return visit, page
+
+
 @pytest.mark.browser
 def test_a_resized_window_refits_the_timeline_and_stepping_goes_on(browser, server):
     """A review opened on a laptop (1366×768) and moved to a projector (1920×1080): the
@@ -416,12 +428,7 @@ def test_a_resized_window_refits_the_timeline_and_stepping_goes_on(browser, serv
     at its new size: the projector's larger text, lanes grown as far as keeps the date
     axis on screen, their names clear of each other; and stepping moves the cursor of
     the figure as refitted."""
-    visit = Visit(browser, server, "review", size=SCREENS["laptop"]).ready(READY["review"])
-    page = visit.page
-    visit.wait_text(".wb-event", "Event 6 of 102")
-    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
-                           "return f && f.cursor && f.cursor.startsWith('event 6 of'); }",
-                           timeout=60_000)
+    visit, page = _review_on_laptop_at_event_6(browser, server)
     laptop = page.evaluate(FIGURE_NOW_JS)
     assert laptop["tickFont"] == 13, laptop
     page.set_viewport_size({"width": 1920, "height": 1080})
@@ -527,12 +534,7 @@ def test_a_resized_window_keeps_the_part_of_the_timeline_zoomed_to(browser, serv
     window was resized: the refit drew the figure as built, its whole review window and
     every lane, and the part they were reading was gone. The refitted figure (the
     projector's larger text) shows the same dates and lanes."""
-    visit = Visit(browser, server, "review", size=SCREENS["laptop"]).ready(READY["review"])
-    page = visit.page
-    visit.wait_text(".wb-event", "Event 6 of 102")
-    page.wait_for_function(f"() => {{ const f = ({FIGURE_NOW_JS})(); "
-                           "return f && f.cursor && f.cursor.startsWith('event 6 of'); }",
-                           timeout=60_000)
+    visit, page = _review_on_laptop_at_event_6(browser, server)
     built = page.evaluate(AXES_JS)
     box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
     x0, y0 = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.25
